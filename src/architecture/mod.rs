@@ -1,0 +1,117 @@
+//! The architecture file (schema version 1): what the architect declares.
+//!
+//! `load` reads and validates a file against the catalog and returns the model the rules engine and
+//! the calculator work on; every problem it finds is a [`Diagnostic`] with file, line, column, path
+//! and, for unknown names, a suggestion. All problems are reported at once.
+
+pub mod quantity;
+mod validate;
+mod yaml;
+
+pub use yaml::Loc;
+
+use crate::catalog::Catalog;
+use crate::error::Diagnostic;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConditionalAccess {
+    None,
+    /// IP / named-location policies: Entra ID P1 per user.
+    Ip,
+    /// Risk-based policies: Entra ID P2 per user.
+    Risk,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OnPremises {
+    None,
+    Vpn,
+    ExpressRoute,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cicd {
+    None,
+    AzureDevops,
+    Github,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OperatorAccess {
+    None,
+    Bastion,
+    Jumpbox,
+}
+
+/// What "closed" must mean for this organisation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClosedNetwork {
+    pub conditional_access: ConditionalAccess,
+    pub on_premises: OnPremises,
+    pub cicd: Cicd,
+    pub operator_access: OperatorAccess,
+    /// `sla: production` rules out tiers without an SLA.
+    pub production: bool,
+    /// Self-hosted build agents inside the network (default 1 when `cicd` is set).
+    pub build_agents: Decimal,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Service {
+    pub index: usize,
+    pub name: String,
+    pub type_id: String,
+    /// Tier id as the catalog spells it; `None` when the file names none (the lowest tier applies).
+    pub tier: Option<String>,
+    /// Capacity: `units`, `replicas`, `partitions`, `instances` (each defaults to 1).
+    pub capacity: BTreeMap<String, Decimal>,
+    pub runtime: Option<String>,
+    /// Operating system the service must run: explicit `os`, or `linux` for Python.
+    pub os: Option<String>,
+    pub public: bool,
+    pub calls: Vec<String>,
+    pub subresources: Vec<String>,
+    pub skillset: bool,
+    pub zone: Option<u8>,
+    pub usage: BTreeMap<String, Decimal>,
+    pub model: Option<String>,
+    pub loc: Loc,
+    pub tier_loc: Option<Loc>,
+}
+
+impl Service {
+    pub fn path(&self) -> String {
+        format!("services[{}]", self.index)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Architecture {
+    /// The file as the user named it, for messages.
+    pub file: String,
+    pub name: String,
+    pub region: String,
+    pub currency: Option<String>,
+    /// Pinned pricing snapshot.
+    pub pricing: Option<String>,
+    pub users: Option<Decimal>,
+    /// Exchange rates stated in the file: currency -> units per USD.
+    pub fx: BTreeMap<String, Decimal>,
+    pub closed: ClosedNetwork,
+    pub services: Vec<Service>,
+}
+
+impl Architecture {
+    pub fn service(&self, name: &str) -> Option<&Service> {
+        self.services.iter().find(|s| s.name == name)
+    }
+}
+
+/// Reads and validates an architecture file.
+pub fn load(file: &str, text: &str, catalog: &Catalog) -> Result<Architecture, Vec<Diagnostic>> {
+    let raw = yaml::parse(file, text).map_err(|d| vec![d])?;
+    validate::validate(file, raw, catalog)
+}

@@ -1,0 +1,383 @@
+//! Checks a parsed architecture file against the format's rules and the catalog.
+
+use super::quantity::Scalar;
+use super::yaml::{loc, Loc, RawArchitecture, RawClosedNetwork, RawService};
+use super::*;
+use crate::catalog::definitions::ServiceDef;
+use crate::money::Currency;
+use crate::suggest;
+use serde_saphyr::Spanned;
+use std::collections::BTreeSet;
+
+const RUNTIMES: [&str; 6] = ["python", "node", "dotnet", "java", "powershell", "custom"];
+
+struct Checker<'a> {
+    file: &'a str,
+    diags: Vec<Diagnostic>,
+}
+
+impl Checker<'_> {
+    fn error(&mut self, at: Loc, path: impl Into<String>, message: impl Into<String>) -> &mut Diagnostic {
+        self.diags.push(Diagnostic::new(self.file, message).at(at.line, at.column).path(path));
+        self.diags.last_mut().expect("just pushed")
+    }
+
+    /// One of `choices`, or an error with a suggestion.
+    fn choice<'c>(&mut self, value: &Spanned<String>, path: &str, choices: &[&'c str]) -> Option<&'c str> {
+        let v = value.value.trim();
+        if let Some(c) = choices.iter().find(|c| c.eq_ignore_ascii_case(v)) {
+            return Some(c);
+        }
+        let help = suggest::help(v, choices);
+        self.error(loc(value), path, format!("unknown value \"{v}\"")).help = Some(help);
+        None
+    }
+
+    fn quantity(&mut self, value: &Spanned<Scalar>, path: &str) -> Option<Decimal> {
+        match value.value.quantity() {
+            Ok(q) => Some(q),
+            Err(e) => {
+                self.error(loc(value), path, e);
+                None
+            }
+        }
+    }
+
+    /// A whole number of at least `min`.
+    fn count(&mut self, value: &Spanned<Scalar>, path: &str, min: u64) -> Option<Decimal> {
+        let q = self.quantity(value, path)?;
+        if q.fract() != Decimal::ZERO || q < Decimal::from(min) {
+            self.error(loc(value), path, format!("{q} is not a whole number of at least {min}"));
+            return None;
+        }
+        Some(q)
+    }
+}
+
+pub(super) fn validate(file: &str, raw: RawArchitecture, catalog: &Catalog) -> Result<Architecture, Vec<Diagnostic>> {
+    let mut c = Checker { file, diags: Vec::new() };
+
+    if raw.version.value.text() != "1" {
+        c.error(loc(&raw.version), "version", format!("unsupported schema version {}", raw.version.value.text()))
+            .help = Some("this closednet reads version: 1".into());
+    }
+
+    let pricing = raw.pricing.as_ref().map(|p| (p.value.text(), loc(p)));
+    let snapshot = match &pricing {
+        Some((name, at)) => match catalog.snapshot(name) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                let (msg, help) = e.split_once("; ").unwrap_or((&e, ""));
+                c.error(*at, "pricing", msg.to_string()).help = Some(help.to_string());
+                None
+            }
+        },
+        None => Some(catalog.newest()),
+    };
+
+    let region = match &raw.region {
+        None => {
+            c.diags.push(Diagnostic::new(file, "missing `region` (the default Azure region, e.g. japaneast)").path("region"));
+            String::new()
+        }
+        Some(r) => {
+            let name = r.value.trim().to_ascii_lowercase();
+            if let Some(s) = snapshot {
+                if !s.meta.regions.iter().any(|x| *x == name) {
+                    let regions: Vec<&str> = s.meta.regions.iter().map(String::as_str).collect();
+                    c.error(loc(r), "region", format!("region \"{name}\" is not in pricing snapshot {}", s.meta.name))
+                        .help = Some(suggest::help(&name, &regions));
+                }
+            }
+            name
+        }
+    };
+
+    let currency = raw.currency.as_ref().and_then(|cur| match Currency::parse(&cur.value) {
+        Some(code) => Some(code.code().to_string()),
+        None => {
+            c.error(loc(cur), "currency", format!("\"{}\" is not an ISO 4217 currency code", cur.value))
+                .help = Some("use a three-letter code such as USD, JPY or EUR".into());
+            None
+        }
+    });
+
+    let users = raw.users.as_ref().and_then(|u| c.count(u, "users", 0));
+
+    let mut fx = BTreeMap::new();
+    for (code, rate) in raw.fx.iter().flatten() {
+        let path = format!("fx.{code}");
+        match (Currency::parse(code), c.quantity(rate, &path)) {
+            (None, _) => {
+                c.error(loc(rate), &path, format!("\"{code}\" is not an ISO 4217 currency code"));
+            }
+            (Some(cur), Some(r)) if r > Decimal::ZERO => {
+                fx.insert(cur.code().to_string(), r);
+            }
+            (Some(_), Some(_)) => {
+                c.error(loc(rate), &path, "an exchange rate must be more than zero");
+            }
+            _ => {}
+        }
+    }
+
+    let closed = closed_network(&mut c, raw.closed_network.as_ref());
+    if closed.conditional_access != ConditionalAccess::None && users.is_none() {
+        c.error(closed.loc, "closed_network.conditional_access", "conditional access is licensed per user, but the file has no `users`")
+            .help = Some("add `users: N` (the people who sign in)".into());
+    }
+
+    let names: Vec<String> = raw.services.iter().map(|s| s.value.name.value.clone()).collect();
+    let mut seen = BTreeSet::new();
+    let mut services = Vec::new();
+    for (index, s) in raw.services.iter().enumerate() {
+        if !seen.insert(s.value.name.value.clone()) {
+            c.error(loc(&s.value.name), format!("services[{index}].name"), format!("duplicate service name \"{}\"", s.value.name.value))
+                .help = Some("each service needs its own name".into());
+        }
+        if let Some(svc) = service(&mut c, index, &s.value, loc(s), catalog, &names) {
+            services.push(svc);
+        }
+    }
+    if raw.services.is_empty() {
+        c.diags.push(Diagnostic::new(file, "the file declares no services").path("services"));
+    }
+
+    if !c.diags.is_empty() {
+        return Err(c.diags);
+    }
+    Ok(Architecture {
+        file: file.to_string(),
+        name: raw.name.unwrap_or_else(|| file.to_string()),
+        region,
+        currency,
+        pricing: pricing.map(|(n, _)| n),
+        users,
+        fx,
+        closed,
+        services,
+    })
+}
+
+fn closed_network(c: &mut Checker, raw: Option<&Spanned<RawClosedNetwork>>) -> ClosedNetwork {
+    let default = RawClosedNetwork::default();
+    let (r, at) = match raw {
+        Some(s) => (&s.value, loc(s)),
+        None => (&default, Loc::default()),
+    };
+    let pick = |c: &mut Checker, v: &Option<Spanned<String>>, key: &str, choices: &[&'static str]| {
+        v.as_ref().and_then(|v| c.choice(v, &format!("closed_network.{key}"), choices)).unwrap_or("none")
+    };
+    let conditional_access = match pick(c, &r.conditional_access, "conditional_access", &["none", "ip", "risk"]) {
+        "ip" => ConditionalAccess::Ip,
+        "risk" => ConditionalAccess::Risk,
+        _ => ConditionalAccess::None,
+    };
+    let on_premises = match pick(c, &r.on_premises, "on_premises", &["none", "vpn", "expressroute"]) {
+        "vpn" => OnPremises::Vpn,
+        "expressroute" => OnPremises::ExpressRoute,
+        _ => OnPremises::None,
+    };
+    let cicd = match pick(c, &r.cicd, "cicd", &["none", "azure-devops", "github"]) {
+        "azure-devops" => Cicd::AzureDevops,
+        "github" => Cicd::Github,
+        _ => Cicd::None,
+    };
+    let operator_access = match pick(c, &r.operator_access, "operator_access", &["none", "bastion", "jumpbox"]) {
+        "bastion" => OperatorAccess::Bastion,
+        "jumpbox" => OperatorAccess::Jumpbox,
+        _ => OperatorAccess::None,
+    };
+    let production = pick(c, &r.sla, "sla", &["none", "production"]) == "production";
+    let build_agents = match &r.build_agents {
+        Some(b) => c.count(b, "closed_network.build_agents", 1).unwrap_or(Decimal::ONE),
+        None => Decimal::ONE,
+    };
+    ClosedNetwork { conditional_access, on_premises, cicd, operator_access, production, build_agents, loc: at }
+}
+
+fn service(c: &mut Checker, index: usize, s: &RawService, at: Loc, catalog: &Catalog, names: &[String]) -> Option<Service> {
+    let p = |key: &str| format!("services[{index}].{key}");
+    let name = s.name.value.trim().to_string();
+    if name.is_empty() {
+        c.error(loc(&s.name), p("name"), "a service needs a name");
+    }
+    let type_id = s.type_id.value.trim().to_ascii_lowercase();
+    let Some(def) = catalog.service(&type_id).filter(|d| !d.implied_only) else {
+        let types = catalog.declarable_types();
+        c.error(loc(&s.type_id), p("type"), format!("unknown service type \"{type_id}\"")).help =
+            Some(suggest::help(&type_id, &types));
+        return None;
+    };
+
+    let runtime = s.runtime.as_ref().and_then(|r| c.choice(r, &p("runtime"), &RUNTIMES)).map(str::to_string);
+    let mut os = s.os.as_ref().and_then(|o| c.choice(o, &p("os"), &["linux", "windows"])).map(str::to_string);
+    if runtime.as_deref() == Some("python") {
+        match os.as_deref() {
+            Some("windows") => {
+                c.error(loc(s.os.as_ref().expect("os was given")), p("os"), "Python runs only on Linux")
+                    .help = Some("remove `os: windows` (https://learn.microsoft.com/azure/azure-functions/functions-scale)".into());
+            }
+            _ => os = Some("linux".to_string()),
+        }
+    }
+
+    let tier = match &s.tier {
+        None => None,
+        Some(t) => match def.tier(&t.value) {
+            Some(tier) => {
+                if let Some(o) = &os {
+                    if !tier.supports_os(o) {
+                        c.error(loc(t), p("tier"), format!("{} tier {} does not run {o}", def.type_id, tier.id));
+                    }
+                }
+                Some(tier.id.clone())
+            }
+            None => {
+                let ids: Vec<&str> = def.tiers.iter().map(|t| t.id.as_str()).collect();
+                c.error(loc(t), p("tier"), format!("unknown {} tier \"{}\"", def.type_id, t.value.trim())).help =
+                    Some(suggest::help(t.value.trim(), &ids));
+                None
+            }
+        },
+    };
+
+    let mut capacity = BTreeMap::new();
+    for (key, value) in [("units", &s.units), ("replicas", &s.replicas), ("partitions", &s.partitions), ("instances", &s.instances)] {
+        match value {
+            Some(v) if !def.capacity.iter().any(|k| k == key) => {
+                let msg = format!("{} has no `{key}`", def.type_id);
+                let help = if def.capacity.is_empty() {
+                    "remove it: this service type has no capacity setting".to_string()
+                } else {
+                    format!("its capacity keys are: {}", def.capacity.join(", "))
+                };
+                c.error(loc(v), p(key), msg).help = Some(help);
+            }
+            Some(v) => {
+                if let Some(n) = c.count(v, &p(key), 1) {
+                    capacity.insert(key.to_string(), n);
+                }
+            }
+            None if def.capacity.iter().any(|k| k == key) => {
+                capacity.insert(key.to_string(), Decimal::ONE);
+            }
+            None => {}
+        }
+    }
+
+    let mut calls = Vec::new();
+    for (i, target) in s.calls.iter().flatten().enumerate() {
+        let t = target.value.trim();
+        if t == name {
+            c.error(loc(target), p(&format!("calls[{i}]")), format!("\"{t}\" calls itself"));
+        } else if !names.iter().any(|n| n == t) {
+            let candidates: Vec<&str> = names.iter().map(String::as_str).collect();
+            c.error(loc(target), p(&format!("calls[{i}]")), format!("no service named \"{t}\"")).help =
+                Some(suggest::help(t, &candidates));
+        } else {
+            calls.push(t.to_string());
+        }
+    }
+
+    let subresources = subresources(c, s, def, &p);
+
+    let skillset = s.skillset.unwrap_or(false);
+    if skillset && def.outbound_with_skillset.is_none() {
+        c.error(at, p("skillset"), format!("{} has no skillsets", def.type_id)).help = Some("skillset applies to ai-search".into());
+    }
+
+    let zone_priced = def.tiers.iter().flat_map(|t| &t.components).any(|k| k.region.as_deref() == Some("zone"));
+    let zone = match &s.zone {
+        None => None,
+        Some(z) if !zone_priced => {
+            c.error(loc(z), p("zone"), format!("{} is not priced by billing zone", def.type_id));
+            None
+        }
+        Some(z) => match c.count(z, &p("zone"), 1) {
+            Some(n) if n <= Decimal::from(8) => Some(n.to_string().parse::<u8>().unwrap_or(1)),
+            Some(n) => {
+                c.error(loc(z), p("zone"), format!("billing zone {n} does not exist (Front Door has zones 1 to 8)"));
+                None
+            }
+            None => None,
+        },
+    };
+
+    let (usage, model) = usage(c, s, def, &p);
+
+    Some(Service {
+        index,
+        name,
+        type_id: def.type_id.clone(),
+        tier,
+        capacity,
+        runtime,
+        os,
+        public: s.public.unwrap_or(false),
+        calls,
+        subresources,
+        skillset,
+        zone,
+        usage,
+        model,
+        loc: at,
+        tier_loc: s.tier.as_ref().map(loc),
+    })
+}
+
+fn subresources(c: &mut Checker, s: &RawService, def: &ServiceDef, p: &dyn Fn(&str) -> String) -> Vec<String> {
+    let Some(list) = &s.subresources else { return def.default_subresources.clone() };
+    if def.subresources.is_empty() {
+        if let Some(first) = list.first() {
+            c.error(loc(first), p("subresources"), format!("{} has no private endpoint sub-resources to choose", def.type_id));
+        }
+        return Vec::new();
+    }
+    let known: Vec<&str> = def.subresources.keys().map(String::as_str).collect();
+    let mut out = Vec::new();
+    for (i, sub) in list.iter().enumerate() {
+        if let Some(k) = c.choice(sub, &p(&format!("subresources[{i}]")), &known) {
+            if !out.iter().any(|o| o == k) {
+                out.push(k.to_string());
+            }
+        }
+    }
+    out
+}
+
+fn usage(c: &mut Checker, s: &RawService, def: &ServiceDef, p: &dyn Fn(&str) -> String) -> (BTreeMap<String, Decimal>, Option<String>) {
+    let mut usage = BTreeMap::new();
+    let mut model = None;
+    for (key, value) in s.usage.iter().flatten() {
+        let path = p(&format!("usage.{key}"));
+        if !def.usage.iter().any(|k| k == key) {
+            let keys: Vec<&str> = def.usage.iter().map(String::as_str).collect();
+            let help = if keys.is_empty() {
+                format!("{} takes no usage", def.type_id)
+            } else {
+                suggest::help(key, &keys)
+            };
+            c.error(loc(value), path, format!("{} has no usage \"{key}\"", def.type_id)).help = Some(help);
+            continue;
+        }
+        if key == "model" {
+            let m = value.value.text();
+            let models: Vec<&str> = def.models.iter().map(String::as_str).collect();
+            if models.contains(&m.as_str()) {
+                model = Some(m);
+            } else {
+                c.error(loc(value), path, format!("unknown model \"{m}\"")).help = Some(suggest::help(&m, &models));
+            }
+            continue;
+        }
+        if let Some(q) = c.quantity(value, &path) {
+            usage.insert(key.clone(), q);
+        }
+    }
+    if !def.models.is_empty() && model.is_none() && !usage.is_empty() {
+        c.error(Loc::default(), p("usage.model"), format!("{} usage needs a `model`", def.type_id)).help =
+            Some(format!("one of: {}", def.models.join(", ")));
+    }
+    (usage, model)
+}

@@ -1,0 +1,225 @@
+//! Hand-written service definitions (`pricing/services/*.toml`): what each tier can do, with the
+//! documentation behind it, and which Retail Prices API meter prices each component.
+//!
+//! These files are shared by every snapshot; the prices themselves live in the snapshot folders.
+
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// What a tier can do for a closed network.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum CapabilityKind {
+    /// Inbound access through a private endpoint.
+    PrivateEndpoint,
+    /// Outbound calls into a VNet through regional VNet integration.
+    VnetIntegration,
+    /// The service runs inside the customer's subnet (private inbound and outbound).
+    VnetInjection,
+    /// AI Search indexers reach private data sources through shared private links.
+    SharedPrivateLink,
+    /// Shared private links for indexers that run a skillset.
+    SharedPrivateLinkSkillset,
+    /// Front Door reaches private origins over Private Link.
+    PrivateLinkOrigin,
+}
+
+impl CapabilityKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CapabilityKind::PrivateEndpoint => "private_endpoint",
+            CapabilityKind::VnetIntegration => "vnet_integration",
+            CapabilityKind::VnetInjection => "vnet_injection",
+            CapabilityKind::SharedPrivateLink => "shared_private_link",
+            CapabilityKind::SharedPrivateLinkSkillset => "shared_private_link_skillset",
+            CapabilityKind::PrivateLinkOrigin => "private_link_origin",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Capability {
+    pub kind: CapabilityKind,
+    /// Microsoft Learn page that documents it.
+    pub doc: String,
+    /// Date of that page (its `ms.date`), YYYY-MM-DD.
+    pub as_of: String,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Charge {
+    /// Billed whether used or not (per hour, day, month, seat).
+    Fixed,
+    /// Billed by declared usage (calls, tokens, GB).
+    Usage,
+}
+
+/// The Retail Prices API item a component is priced from (exact, case-sensitive matches).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeterFilter {
+    pub product: String,
+    pub sku: String,
+    pub meter: String,
+    pub unit: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Component {
+    pub id: String,
+    pub name: String,
+    pub charge: Charge,
+    /// Usage key of the architecture file that drives a usage component.
+    #[serde(default)]
+    pub usage: Option<String>,
+    /// Capacity keys multiplied into a fixed component's quantity (`units`, `replicas`, ...).
+    #[serde(default)]
+    pub per: Vec<String>,
+    /// A constant multiplier, e.g. 3.5 GiB of memory per EP1 instance.
+    #[serde(default, with = "rust_decimal::serde::str_option")]
+    pub factor: Option<Decimal>,
+    /// Only for services running this OS.
+    #[serde(default)]
+    pub os: Option<String>,
+    /// Only for this model (Azure OpenAI).
+    #[serde(default)]
+    pub model: Option<String>,
+    /// Pricing region instead of the service's: a literal (`Global`, `Zone 1`) or `zone` for the
+    /// service's Front Door billing zone.
+    #[serde(default)]
+    pub region: Option<String>,
+    #[serde(default)]
+    pub meter: Option<MeterFilter>,
+    /// Unit of a documented (not API-sourced) price.
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// The price comes from the snapshot's documented.toml, not from the Retail Prices API.
+    #[serde(default)]
+    pub documented: bool,
+    /// Units free every month that the API data has no row for (with `free_doc` as the source).
+    #[serde(default, with = "rust_decimal::serde::str_option")]
+    pub free_units: Option<Decimal>,
+    #[serde(default)]
+    pub free_doc: Option<String>,
+}
+
+impl Component {
+    /// The unit string the price is expressed in.
+    pub fn unit(&self) -> &str {
+        match (&self.meter, &self.unit) {
+            (Some(m), _) => &m.unit,
+            (None, Some(u)) => u,
+            (None, None) => "",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tier {
+    pub id: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Capacity rank: the closed design only moves a service to a tier of equal or higher rank.
+    pub rank: u32,
+    /// Whether the tier has a financially backed SLA; absent when no source says.
+    #[serde(default)]
+    pub sla: Option<bool>,
+    #[serde(default)]
+    pub sla_doc: Option<String>,
+    /// Operating systems the tier runs; empty means any.
+    #[serde(default)]
+    pub os: Vec<String>,
+    pub capabilities: Vec<Capability>,
+    pub components: Vec<Component>,
+}
+
+impl Tier {
+    pub fn capability(&self, kind: CapabilityKind) -> Option<&Capability> {
+        self.capabilities.iter().find(|c| c.kind == kind)
+    }
+
+    pub fn supports_os(&self, os: &str) -> bool {
+        self.os.is_empty() || self.os.iter().any(|o| o == os)
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrivateEndpointDef {
+    /// The private-link sub-resource (group id), e.g. `Gateway`, `sites`, `searchService`.
+    pub subresource: String,
+    pub dns_zone: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceDef {
+    #[serde(rename = "type")]
+    pub type_id: String,
+    pub name: String,
+    /// File name of this service in a Retail Prices API folder (`api_management.json`).
+    #[serde(default)]
+    pub retail_file: Option<String>,
+    /// The API's `serviceName`.
+    #[serde(default)]
+    pub service_name: Option<String>,
+    #[serde(default)]
+    pub capacity: Vec<String>,
+    #[serde(default)]
+    pub usage: Vec<String>,
+    #[serde(default)]
+    pub models: Vec<String>,
+    /// Capabilities that give this service private outbound access.
+    #[serde(default)]
+    pub outbound_via: Vec<CapabilityKind>,
+    /// The capability outbound access needs when the service runs a skillset (AI Search).
+    #[serde(default)]
+    pub outbound_with_skillset: Option<CapabilityKind>,
+    #[serde(default)]
+    pub private_endpoint: Option<PrivateEndpointDef>,
+    /// Sub-resources that each take a private endpoint (storage), with their DNS zones.
+    #[serde(default)]
+    pub subresources: BTreeMap<String, String>,
+    #[serde(default)]
+    pub default_subresources: Vec<String>,
+    /// Only the rules engine adds this type (private endpoints, gateways, licences).
+    #[serde(default)]
+    pub implied_only: bool,
+    /// Not deployed in a region (Front Door, Entra ID).
+    #[serde(default)]
+    pub global: bool,
+    pub tiers: Vec<Tier>,
+}
+
+impl ServiceDef {
+    /// Finds a tier by id or alias, ignoring case.
+    pub fn tier(&self, name: &str) -> Option<&Tier> {
+        let name = name.trim();
+        self.tiers.iter().find(|t| {
+            t.id.eq_ignore_ascii_case(name) || t.aliases.iter().any(|a| a.eq_ignore_ascii_case(name))
+        })
+    }
+
+    /// Whether the service can be reached through a private endpoint at all.
+    pub fn has_private_endpoint(&self) -> bool {
+        self.private_endpoint.is_some() || !self.subresources.is_empty()
+    }
+
+    /// The lowest-rank tier that runs `os` (the default when the file names none).
+    pub fn default_tier(&self, os: Option<&str>) -> Option<&Tier> {
+        self.tiers
+            .iter()
+            .filter(|t| os.is_none_or(|os| t.supports_os(os)))
+            .min_by_key(|t| t.rank)
+    }
+
+    /// Price key of a component: `type/tier/component`.
+    pub fn key(&self, tier: &Tier, component: &Component) -> String {
+        format!("{}/{}/{}", self.type_id, tier.id, component.id)
+    }
+}

@@ -1,0 +1,130 @@
+//! The pricing catalog: service definitions plus dated snapshots of prices.
+//!
+//! Layout of a catalog directory (the embedded one is `pricing/` in the repository):
+//!
+//! ```text
+//! services/<type>.toml          hand-written: tiers, capabilities with docs, meter filters
+//! <snapshot>/snapshot.toml      as-of date, source, hours per month, regions, FX rates
+//! <snapshot>/prices/<type>.toml written by `closednet pricing import` from Retail Prices API pages
+//! <snapshot>/documented.toml    hand-written: figures the API pages do not carry, with sources
+//! ```
+//!
+//! DESIGN.md put the tiers inside each snapshot; they live once in `services/` instead so that a
+//! capability is written (and dated) once, and a snapshot holds only what changes with the date.
+
+pub mod definitions;
+pub mod embedded;
+pub mod import;
+pub mod snapshot;
+pub mod units;
+
+use crate::suggest;
+use definitions::ServiceDef;
+use snapshot::{PriceFile, Snapshot, SnapshotMeta};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+pub struct Catalog {
+    pub services: BTreeMap<String, ServiceDef>,
+    pub snapshots: BTreeMap<String, Snapshot>,
+    /// Where the catalog came from: `embedded` or a directory.
+    pub origin: String,
+}
+
+impl Catalog {
+    /// The catalog compiled into the binary.
+    pub fn embedded() -> Result<Catalog, String> {
+        Catalog::from_files(embedded::FILES.iter().map(|(p, c)| (p.to_string(), c.to_string())), "embedded")
+    }
+
+    /// A catalog directory given with `--pricing DIR`.
+    pub fn from_dir(dir: &Path) -> Result<Catalog, String> {
+        let mut files = Vec::new();
+        collect_toml(dir, dir, &mut files)?;
+        if files.is_empty() {
+            return Err(format!("{}: no pricing catalog here (expected services/*.toml)", dir.display()));
+        }
+        Catalog::from_files(files, &dir.display().to_string())
+    }
+
+    fn from_files(files: impl IntoIterator<Item = (String, String)>, origin: &str) -> Result<Catalog, String> {
+        let mut services = BTreeMap::new();
+        let mut metas: BTreeMap<String, SnapshotMeta> = BTreeMap::new();
+        let mut price_files: BTreeMap<String, Vec<PriceFile>> = BTreeMap::new();
+        for (path, text) in files {
+            let parts: Vec<&str> = path.split('/').collect();
+            let where_ = format!("{origin}: {path}");
+            match parts.as_slice() {
+                ["services", _] => {
+                    let def: ServiceDef = toml::from_str(&text).map_err(|e| format!("{where_}: {e}"))?;
+                    if services.contains_key(&def.type_id) {
+                        return Err(format!("{where_}: service type {} is defined twice", def.type_id));
+                    }
+                    services.insert(def.type_id.clone(), def);
+                }
+                [snap, "snapshot.toml"] => {
+                    let meta: SnapshotMeta = toml::from_str(&text).map_err(|e| format!("{where_}: {e}"))?;
+                    if meta.name != *snap {
+                        return Err(format!("{where_}: name {:?} differs from its folder {snap:?}", meta.name));
+                    }
+                    metas.insert(snap.to_string(), meta);
+                }
+                [snap, "documented.toml"] | [snap, "prices", _] => {
+                    let file: PriceFile = toml::from_str(&text).map_err(|e| format!("{where_}: {e}"))?;
+                    price_files.entry(snap.to_string()).or_default().push(file);
+                }
+                _ => return Err(format!("{where_}: not a catalog file (see the catalog module docs)")),
+            }
+        }
+        let mut snapshots = BTreeMap::new();
+        for (name, meta) in metas {
+            let files = price_files.remove(&name).unwrap_or_default();
+            snapshots.insert(name.clone(), Snapshot::new(meta, files)?);
+        }
+        if let Some(orphan) = price_files.keys().next() {
+            return Err(format!("{origin}: {orphan}/ has prices but no snapshot.toml"));
+        }
+        if snapshots.is_empty() {
+            return Err(format!("{origin}: the catalog has no snapshot"));
+        }
+        Ok(Catalog { services, snapshots, origin: origin.to_string() })
+    }
+
+    /// The newest snapshot (snapshot names sort by date).
+    pub fn newest(&self) -> &Snapshot {
+        self.snapshots.values().next_back().expect("a catalog has at least one snapshot")
+    }
+
+    /// The snapshot `name`, or an error with a suggestion.
+    pub fn snapshot(&self, name: &str) -> Result<&Snapshot, String> {
+        self.snapshots.get(name).ok_or_else(|| {
+            let names: Vec<&str> = self.snapshots.keys().map(String::as_str).collect();
+            format!("no pricing snapshot \"{name}\"; {}", suggest::help(name, &names))
+        })
+    }
+
+    pub fn service(&self, type_id: &str) -> Option<&ServiceDef> {
+        self.services.get(type_id)
+    }
+
+    /// Service types an architecture file may declare.
+    pub fn declarable_types(&self) -> Vec<&str> {
+        self.services.values().filter(|s| !s.implied_only).map(|s| s.type_id.as_str()).collect()
+    }
+}
+
+fn collect_toml(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) -> Result<(), String> {
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in paths {
+        if path.is_dir() {
+            collect_toml(root, &path, out)?;
+        } else if path.extension().is_some_and(|e| e == "toml") {
+            let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            out.push((rel, text));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,73 @@
+//! Command-line arguments (clap derive types). `main.rs` maps them onto the library.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "closednet",
+    version,
+    about = "Prices an Azure architecture as an RBAC-only design and as a closed-network design, side by side",
+    after_help = "Exit codes: 0 success; 2 the tool could not run (bad arguments, unreadable or invalid input)."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum OutputFormat {
+    Table,
+    Json,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Estimate both designs of an architecture file, side by side.
+    Estimate {
+        /// The architecture file (YAML, schema version 1).
+        file: PathBuf,
+        #[arg(long, value_enum, default_value = "table")]
+        format: OutputFormat,
+        /// Use the catalog in DIR instead of the embedded one (same layout as pricing/).
+        #[arg(long, value_name = "DIR")]
+        pricing: Option<PathBuf>,
+        /// Report currency (ISO 4217), overriding the file's `currency`.
+        #[arg(long)]
+        currency: Option<String>,
+        /// Exchange rate, units per USD, e.g. --fx JPY=150 (overrides the file and the snapshot).
+        #[arg(long, value_name = "CUR=RATE")]
+        fx: Vec<String>,
+    },
+    /// List the pricing snapshots, service types, tiers with their capabilities, and regions.
+    Catalog {
+        #[arg(long, value_name = "DIR")]
+        pricing: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: OutputFormat,
+    },
+    /// Build or refresh a pricing snapshot.
+    Pricing {
+        #[command(subcommand)]
+        command: PricingCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PricingCommand {
+    /// Import saved Retail Prices API pages (one folder per region) into a snapshot folder.
+    Import {
+        /// Folder with one sub-folder per region of Retail Prices API JSON pages.
+        input: PathBuf,
+        /// Snapshot folder to write, e.g. pricing/2026-08.
+        #[arg(long)]
+        out: PathBuf,
+        /// Keep only prices in force on this date (YYYY-MM-DD); default: the pages' snapshot date
+        /// from snapshot-manifest.json, else today's prices (everything not ended).
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+        /// Service definitions to import for (default: the embedded catalog's).
+        #[arg(long, value_name = "DIR")]
+        pricing: Option<PathBuf>,
+    },
+}

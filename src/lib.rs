@@ -1,0 +1,88 @@
+//! closednet prices an Azure architecture twice: as an RBAC-only, pay-as-you-go design with
+//! public endpoints, and as a closed-network design in which every service is reachable only
+//! privately. A rules engine moves each service to the cheapest tier that supports what the closed
+//! network needs and adds what a closed network brings with it; the report explains every bump.
+//!
+//! The flow is: [`architecture::load`] (YAML in, validated model out) -> [`rules::rbac`] and
+//! [`rules::closed`] (designs, priced by [`estimate`] from a [`catalog`] snapshot) ->
+//! [`rules::findings`] -> a report from [`report`], which is a pure function of an [`Estimate`].
+
+pub mod architecture;
+pub mod catalog;
+pub mod cli;
+pub mod error;
+pub mod estimate;
+pub mod money;
+pub mod report;
+pub mod rules;
+pub mod suggest;
+
+use architecture::Architecture;
+use catalog::Catalog;
+use catalog::snapshot::Snapshot;
+use error::{Diagnostic, Error};
+use money::{Conversion, Currency};
+use rules::findings::Finding;
+use rules::Design;
+use rust_decimal::Decimal;
+
+/// Everything a report shows.
+pub struct Estimate<'c> {
+    pub architecture: Architecture,
+    pub snapshot: &'c Snapshot,
+    pub conversion: Conversion,
+    pub rbac: Design,
+    pub closed: Design,
+    pub findings: Vec<Finding>,
+}
+
+/// Options from the command line that override the file.
+#[derive(Default, Clone, Debug)]
+pub struct Overrides {
+    pub currency: Option<String>,
+    /// `--fx JPY=150`: (currency, units per USD).
+    pub fx: Vec<(String, Decimal)>,
+}
+
+/// Reads, validates and estimates an architecture file.
+pub fn estimate<'c>(file: &str, text: &str, catalog: &'c Catalog, overrides: &Overrides) -> Result<Estimate<'c>, Error> {
+    let architecture = architecture::load(file, text, catalog).map_err(Error::Input)?;
+    let snapshot = match &architecture.pricing {
+        Some(name) => catalog.snapshot(name)?,
+        None => catalog.newest(),
+    };
+    let conversion = conversion(&architecture, snapshot, overrides)?;
+    let rbac = rules::rbac(&architecture, catalog, snapshot).map_err(|e| Error::Message(format!("{file}: {e}")))?;
+    let closed = rules::closed(&architecture, catalog, snapshot).map_err(|e| Error::Message(format!("{file}: {e}")))?;
+    let findings = rules::findings::findings(&architecture, catalog, &rbac, &closed);
+    Ok(Estimate { architecture, snapshot, conversion, rbac, closed, findings })
+}
+
+/// The report currency and its rate: `--fx`, then the file's `fx:`, then the snapshot's table.
+fn conversion(arch: &Architecture, snapshot: &Snapshot, overrides: &Overrides) -> Result<Conversion, Error> {
+    let code = overrides.currency.clone().or_else(|| arch.currency.clone()).unwrap_or_else(|| "USD".to_string());
+    let currency = Currency::parse(&code).ok_or_else(|| Error::Message(format!("\"{code}\" is not an ISO 4217 currency code")))?;
+    if currency.is_usd() {
+        return Ok(Conversion::identity());
+    }
+    if let Some((_, rate)) = overrides.fx.iter().find(|(c, _)| c.eq_ignore_ascii_case(currency.code())) {
+        return Ok(Conversion { currency, rate: *rate, source: "--fx on the command line".into(), date: None });
+    }
+    if let Some(rate) = arch.fx.get(currency.code()) {
+        return Ok(Conversion { currency, rate: *rate, source: format!("fx in {} (stated by the architect)", arch.file), date: None });
+    }
+    if let Some(fx) = snapshot.fx(currency.code()) {
+        return Ok(Conversion {
+            currency,
+            rate: fx.rate,
+            source: fx.source.clone(),
+            date: Some(fx.date.clone()),
+        });
+    }
+    Err(Error::Input(vec![Diagnostic::new(
+        &arch.file,
+        format!("no USD to {currency} rate: pricing snapshot {} has none", snapshot.meta.name),
+    )
+    .path("currency")
+    .help(format!("pass --fx {currency}=RATE or add `fx: {{ {currency}: RATE }}` to the file (units of {currency} per USD)"))]))
+}

@@ -1,0 +1,103 @@
+//! Reports: pure functions from an [`Estimate`] to text.
+//!
+//! Both formats present the same figures, computed once here: every line is converted to the
+//! report currency and rounded (see [`crate::money`]), and every subtotal and total is the sum of
+//! the rounded lines, so a printed report adds up.
+
+pub mod catalog;
+pub mod json;
+pub mod table;
+
+use crate::catalog::definitions::Charge;
+use crate::estimate::{Line, Source};
+use crate::money::Conversion;
+use crate::rules::{Design, PricedService};
+use crate::Estimate;
+use rust_decimal::Decimal;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Json,
+}
+
+pub fn render(est: &Estimate, format: Format) -> Result<String, String> {
+    match format {
+        Format::Table => table::render(est),
+        Format::Json => json::render(est),
+    }
+}
+
+pub struct PresentedLine<'a> {
+    pub line: &'a Line,
+    /// Converted and rounded; `None` when there is no price.
+    pub monthly: Option<Decimal>,
+    pub unit_price: Option<Decimal>,
+}
+
+pub struct PresentedService<'a> {
+    pub service: &'a PricedService,
+    pub lines: Vec<PresentedLine<'a>>,
+    pub fixed: Decimal,
+    pub usage: Decimal,
+    pub unpriced: usize,
+}
+
+pub struct PresentedDesign<'a> {
+    pub services: Vec<PresentedService<'a>>,
+    pub added: Vec<PresentedService<'a>>,
+    pub fixed: Decimal,
+    pub usage: Decimal,
+    pub unpriced: usize,
+}
+
+impl PresentedDesign<'_> {
+    pub fn total(&self) -> Decimal {
+        self.fixed + self.usage
+    }
+
+    /// Fixed cost as a percentage of the total, one decimal place; `None` for a zero total.
+    pub fn fixed_share(&self) -> Option<Decimal> {
+        let total = self.total();
+        (!total.is_zero()).then(|| (self.fixed * Decimal::from(100) / total).round_dp(1))
+    }
+}
+
+fn present_service<'a>(s: &'a PricedService, conv: &Conversion) -> Result<PresentedService<'a>, String> {
+    let mut out = PresentedService { service: s, lines: Vec::new(), fixed: Decimal::ZERO, usage: Decimal::ZERO, unpriced: 0 };
+    for line in &s.lines {
+        let monthly = line.monthly.map(|m| conv.present(m)).transpose()?;
+        let unit_price = line.unit_price.map(|p| p.checked_mul(conv.rate).ok_or("unit price overflows")).transpose()?;
+        match (monthly, line.charge) {
+            (Some(m), Charge::Fixed) => out.fixed += m,
+            (Some(m), Charge::Usage) => out.usage += m,
+            (None, _) => out.unpriced += 1,
+        }
+        out.lines.push(PresentedLine { line, monthly, unit_price });
+    }
+    Ok(out)
+}
+
+pub fn present<'a>(design: &'a Design, conv: &Conversion) -> Result<PresentedDesign<'a>, String> {
+    let services = design.services.iter().map(|s| present_service(s, conv)).collect::<Result<Vec<_>, _>>()?;
+    let added = design.added.iter().map(|s| present_service(s, conv)).collect::<Result<Vec<_>, _>>()?;
+    let mut d = PresentedDesign { services, added, fixed: Decimal::ZERO, usage: Decimal::ZERO, unpriced: 0 };
+    for s in d.services.iter().chain(&d.added) {
+        d.fixed += s.fixed;
+        d.usage += s.usage;
+        d.unpriced += s.unpriced;
+    }
+    Ok(d)
+}
+
+/// One line's source, for people: `meter 15ebd8a7-... (2017-12-01)` or the documented page.
+pub fn source_text(source: &Source) -> String {
+    match source {
+        Source::Meter { meter_id, effective, region } => format!("Retail Prices API meter {meter_id}, {region}, effective {effective}"),
+        Source::Documented { source, effective, confidence } => match confidence {
+            Some(c) => format!("{source} (as of {effective}, {c})"),
+            None => format!("{source} (as of {effective})"),
+        },
+        Source::NoPrice(why) => format!("no price: {why}"),
+    }
+}

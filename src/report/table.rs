@@ -1,0 +1,142 @@
+//! The default report: both designs side by side, what the closed network adds, totals, and why.
+
+use super::{present, source_text, PresentedDesign, PresentedService};
+use crate::money::{format_amount, Currency};
+use crate::Estimate;
+use comfy_table::{presets, CellAlignment, ContentArrangement, Table};
+use rust_decimal::Decimal;
+use std::fmt::Write as _;
+
+fn amount(d: Decimal, cur: &Currency, unpriced: usize) -> String {
+    let a = format_amount(d, cur);
+    if unpriced > 0 { format!("{a} *") } else { a }
+}
+
+fn table(header: &[&str], right_from: usize) -> Table {
+    let mut t = Table::new();
+    t.load_style(presets::ASCII_BORDERS_ONLY_CONDENSED).set_content_arrangement(ContentArrangement::Disabled);
+    t.set_header(header.to_vec());
+    for i in right_from..header.len() {
+        if let Some(col) = t.column_mut(i) {
+            col.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    t
+}
+
+pub fn render(est: &Estimate) -> Result<String, String> {
+    let cur = &est.conversion.currency;
+    let rbac = present(&est.rbac, &est.conversion)?;
+    let closed = present(&est.closed, &est.conversion)?;
+    let meta = &est.snapshot.meta;
+    let arch = &est.architecture;
+    let mut out = String::new();
+
+    writeln!(out, "{} ({})", arch.name, arch.file).unwrap();
+    let rate = if cur.is_usd() {
+        "USD".to_string()
+    } else {
+        let date = est.conversion.date.as_ref().map(|d| format!(", {d}")).unwrap_or_default();
+        format!("{cur} at {} per USD ({}{date})", est.conversion.rate.normalize(), est.conversion.source)
+    };
+    writeln!(out, "Region {} | pricing snapshot {} (as of {}) | {rate}", arch.region, meta.name, meta.as_of).unwrap();
+    writeln!(out, "Monthly cost in {cur}; a month is {} hours.\n", meta.hours_per_month.normalize()).unwrap();
+
+    let mut t = table(&["Service", "Type", "RBAC-only tier", "Fixed", "Usage", "Closed tier", "Fixed", "Usage"], 3);
+    for (r, c) in rbac.services.iter().zip(&closed.services) {
+        let bumped = if r.service.tier != c.service.tier { format!("{} (was {})", c.service.tier, r.service.tier) } else { c.service.tier.clone() };
+        t.add_row(vec![
+            r.service.name.clone(),
+            r.service.type_id.clone(),
+            r.service.tier.clone(),
+            amount(r.fixed, cur, r.unpriced),
+            format_amount(r.usage, cur),
+            bumped,
+            amount(c.fixed, cur, c.unpriced),
+            format_amount(c.usage, cur),
+        ]);
+    }
+    for a in &closed.added {
+        t.add_row(vec![
+            format!("+ {}", a.service.name),
+            a.service.type_id.clone(),
+            "-".into(),
+            "-".into(),
+            "-".into(),
+            format!("{} x{}", a.service.tier, quantity_of(a)),
+            amount(a.fixed, cur, a.unpriced),
+            format_amount(a.usage, cur),
+        ]);
+    }
+    writeln!(out, "{t}\n").unwrap();
+
+    let mut s = table(&["", "RBAC-only", "Closed network"], 1);
+    s.add_row(vec!["Fixed / month".to_string(), amount(rbac.fixed, cur, rbac.unpriced), amount(closed.fixed, cur, closed.unpriced)]);
+    s.add_row(vec!["Usage / month".to_string(), format_amount(rbac.usage, cur), format_amount(closed.usage, cur)]);
+    s.add_row(vec!["Total / month".to_string(), amount(rbac.total(), cur, rbac.unpriced), amount(closed.total(), cur, closed.unpriced)]);
+    s.add_row(vec!["Fixed share".to_string(), share(&rbac), share(&closed)]);
+    writeln!(out, "{s}").unwrap();
+    let delta = closed.total() - rbac.total();
+    let pct = if rbac.total().is_zero() { String::new() } else { format!(" ({:+}%)", (delta * Decimal::from(100) / rbac.total()).round_dp(1)) };
+    writeln!(out, "Closed network: {cur} {} per month more than RBAC-only{pct}.", format_amount(delta, cur)).unwrap();
+    if rbac.unpriced + closed.unpriced > 0 {
+        writeln!(
+            out,
+            "* {} line(s) have no price and are left out of these totals; the totals are incomplete (see CN008 below).",
+            rbac.unpriced + closed.unpriced
+        )
+        .unwrap();
+    }
+
+    let changed: Vec<_> = est.closed.decisions.iter().filter(|d| d.changed() || d.to.is_none()).collect();
+    if !changed.is_empty() {
+        writeln!(out, "\nWhy the closed design changes tiers:").unwrap();
+    }
+    for d in changed {
+        match &d.to {
+            Some(to) => writeln!(out, "- {}: {} {} -> {} [{}]", d.service, d.type_id, d.from, to, d.rule.as_deref().unwrap_or("-")).unwrap(),
+            None => writeln!(out, "- {}: {} {} kept: no tier meets the needs [CN007]", d.service, d.type_id, d.from).unwrap(),
+        }
+        writeln!(out, "    needs: {}", d.needs.join("; ")).unwrap();
+        for e in &d.evidence {
+            writeln!(out, "    {}: {} ({}, as of {})", e.need, e.capability, e.doc, e.as_of).unwrap();
+        }
+        for r in &d.rejected {
+            writeln!(out, "    not {}: {}", r.tier, r.reason).unwrap();
+        }
+    }
+
+    if !closed.added.is_empty() {
+        writeln!(out, "\nAdded by the closed network:").unwrap();
+        for a in &closed.added {
+            writeln!(out, "- {}: {}", a.service.name, a.service.reason.as_deref().unwrap_or("")).unwrap();
+        }
+    }
+
+    if !est.findings.is_empty() {
+        writeln!(out, "\nFindings:").unwrap();
+        for f in &est.findings {
+            let at = match f.loc {
+                Some(l) if l.line > 0 => format!("{}:{}:{}", arch.file, l.line, l.column),
+                _ => arch.file.clone(),
+            };
+            writeln!(out, "- {} {} [{}] {at}: {}", f.severity.as_str(), f.rule, f.slug, f.message).unwrap();
+        }
+    }
+
+    writeln!(out, "\nSources (closed design):").unwrap();
+    for s in closed.services.iter().chain(&closed.added) {
+        for l in &s.lines {
+            writeln!(out, "- {} / {}: {}", s.service.name, l.line.component, source_text(&l.line.source)).unwrap();
+        }
+    }
+    Ok(out)
+}
+
+fn share(d: &PresentedDesign) -> String {
+    d.fixed_share().map(|s| format!("{s}%")).unwrap_or_else(|| "-".into())
+}
+
+fn quantity_of(a: &PresentedService) -> String {
+    a.service.count.map(|c| c.normalize().to_string()).unwrap_or_else(|| "1".into())
+}

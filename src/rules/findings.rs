@@ -1,0 +1,148 @@
+//! Findings: facts about the design the architect must know, each citing a registered rule.
+
+use super::registry::{rule, Severity};
+use super::{declared_tier, Design};
+use crate::architecture::{Architecture, Cicd, ConditionalAccess, Loc};
+use crate::catalog::Catalog;
+use crate::estimate::Source;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub slug: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    /// Path in the architecture file, e.g. `services[2]`.
+    pub path: Option<String>,
+    pub loc: Option<Loc>,
+    pub doc: &'static str,
+}
+
+fn finding(id: &str, message: String, path: Option<String>, loc: Option<Loc>) -> Finding {
+    let r = rule(id);
+    Finding { rule: r.id, slug: r.slug, severity: r.severity, message, path, loc, doc: r.doc }
+}
+
+/// Every finding for an architecture and its two priced designs, ordered by rule id, then place.
+pub fn findings(arch: &Architecture, catalog: &Catalog, rbac: &Design, closed: &Design) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for svc in &arch.services {
+        let Some(def) = catalog.service(&svc.type_id) else { continue };
+        let here = (Some(svc.path()), Some(svc.loc));
+        // Storage called by a service in the same region (every service shares the file's region).
+        if svc.type_id == "storage" {
+            let callers: Vec<&str> = arch
+                .services
+                .iter()
+                .filter(|s| s.calls.contains(&svc.name) && !def_global(catalog, &s.type_id))
+                .map(|s| s.name.as_str())
+                .collect();
+            if !callers.is_empty() {
+                out.push(finding(
+                    "CN001",
+                    format!(
+                        "{} is called from the same region by {}: storage IP rules cannot restrict those callers; use private endpoints or VNet rules",
+                        svc.name,
+                        callers.join(", ")
+                    ),
+                    here.0.clone(),
+                    here.1,
+                ));
+            }
+        }
+        if svc.skillset {
+            out.push(finding(
+                "CN002",
+                format!("{} runs a skillset: a custom Web API skill must answer within 230 s (PT230S), or the indexer run fails", svc.name),
+                here.0.clone(),
+                here.1,
+            ));
+        }
+        if svc.runtime.as_deref() == Some("python") {
+            out.push(finding(
+                "CN003",
+                format!("{} runs Python, which runs only on Linux: only Linux plans are candidates", svc.name),
+                here.0.clone(),
+                here.1,
+            ));
+        }
+        let declared = declared_tier(svc, def);
+        if arch.closed.production && declared.sla == Some(false) {
+            out.push(finding(
+                "CN006",
+                format!("{} declares {} tier {}, which has no SLA, in a production design", svc.name, def.type_id, declared.id),
+                here.0.clone(),
+                svc.tier_loc.or(here.1),
+            ));
+        }
+        if svc.type_id == "functions" && declared.id == "consumption" && svc.os.as_deref() == Some("linux") {
+            out.push(finding(
+                "CN009",
+                format!("{} is on the Linux Consumption plan, which retires on 2028-09-30; Flex Consumption replaces it", svc.name),
+                here.0.clone(),
+                svc.tier_loc.or(here.1),
+            ));
+        }
+        if !svc.public {
+            for target in svc.calls.iter().filter_map(|c| arch.service(c)).filter(|t| t.public) {
+                out.push(finding(
+                    "CN010",
+                    format!("{} is private but calls {}, which stays public: that call leaves the closed network", svc.name, target.name),
+                    here.0.clone(),
+                    here.1,
+                ));
+            }
+        }
+    }
+    if arch.closed.cicd != Cicd::None {
+        let which = if arch.closed.cicd == Cicd::AzureDevops { "Azure DevOps" } else { "GitHub" };
+        out.push(finding(
+            "CN004",
+            format!("{which}-hosted agents cannot reach private endpoints; the closed design adds self-hosted agents inside the network"),
+            Some("closed_network.cicd".into()),
+            Some(arch.closed.loc),
+        ));
+    }
+    if arch.closed.conditional_access != ConditionalAccess::None {
+        out.push(finding(
+            "CN005",
+            "Entra ID licences for conditional access are bought through Microsoft 365 / volume licensing, not the Azure portal".into(),
+            Some("closed_network.conditional_access".into()),
+            Some(arch.closed.loc),
+        ));
+    }
+    for d in &closed.decisions {
+        if d.to.is_none() {
+            let svc = arch.service(&d.service);
+            let reasons: Vec<String> = d.rejected.iter().map(|r| format!("{}: {}", r.tier, r.reason)).collect();
+            out.push(finding(
+                "CN007",
+                format!("no {} tier meets {} needs ({}); the closed design keeps {}", d.type_id, d.service, reasons.join("; "), d.from),
+                svc.map(|s| s.path()),
+                svc.map(|s| s.loc),
+            ));
+        }
+    }
+    for (design, name) in [(rbac, "RBAC-only"), (closed, "closed")] {
+        for s in design.services.iter().chain(&design.added) {
+            for l in &s.lines {
+                if let Source::NoPrice(why) = &l.source {
+                    let svc = arch.service(&s.name);
+                    out.push(finding(
+                        "CN008",
+                        format!("{name} design: {} / {}: no price ({why})", s.name, l.component),
+                        svc.map(|s| s.path()),
+                        svc.map(|s| s.loc),
+                    ));
+                }
+            }
+        }
+    }
+    out.sort_by(|a, b| (a.rule, a.loc.map(|l| (l.line, l.column))).cmp(&(b.rule, b.loc.map(|l| (l.line, l.column)))));
+    out
+}
+
+fn def_global(catalog: &Catalog, type_id: &str) -> bool {
+    catalog.service(type_id).is_some_and(|d| d.global)
+}
+

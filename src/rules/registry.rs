@@ -1,0 +1,159 @@
+//! Every rule the engine can cite, with a stable id. Tier bumps cite `CN1xx` rules; findings cite
+//! `CN0xx` rules. Ids are never reused; the list is sorted by id (a test keeps it so).
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Note,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Rule {
+    pub id: &'static str,
+    pub slug: &'static str,
+    pub severity: Severity,
+    pub summary: &'static str,
+    pub doc: &'static str,
+}
+
+pub const RULES: &[Rule] = &[
+    Rule {
+        id: "CN001",
+        slug: "storage-ip-rules-same-region",
+        severity: Severity::Warning,
+        summary: "Storage IP network rules cannot restrict callers in the same Azure region: they use private addresses",
+        doc: "https://learn.microsoft.com/azure/storage/common/storage-network-security-limitations#restrictions-for-ip-network-rules",
+    },
+    Rule {
+        id: "CN002",
+        slug: "search-custom-skill-timeout",
+        severity: Severity::Note,
+        summary: "AI Search custom Web API skills time out after at most 230 seconds",
+        doc: "https://learn.microsoft.com/azure/search/cognitive-search-custom-skill-web-api",
+    },
+    Rule {
+        id: "CN003",
+        slug: "python-needs-linux",
+        severity: Severity::Note,
+        summary: "Python runs only on Linux plans",
+        doc: "https://learn.microsoft.com/azure/azure-functions/functions-scale",
+    },
+    Rule {
+        id: "CN004",
+        slug: "hosted-agents-cannot-reach-private-endpoints",
+        severity: Severity::Note,
+        summary: "Microsoft-hosted build agents cannot reach private endpoints, and Azure DevOps is not a trusted Microsoft service",
+        doc: "https://learn.microsoft.com/azure/devops/pipelines/agents/hosted",
+    },
+    Rule {
+        id: "CN005",
+        slug: "entra-licences-outside-azure",
+        severity: Severity::Note,
+        summary: "Entra ID P1/P2 licences are bought through Microsoft licensing, not the Azure portal",
+        doc: "https://learn.microsoft.com/entra/fundamentals/get-started-premium",
+    },
+    Rule {
+        id: "CN006",
+        slug: "tier-without-sla",
+        severity: Severity::Warning,
+        summary: "A production design declares a tier without an SLA",
+        doc: "https://learn.microsoft.com/azure/api-management/api-management-features",
+    },
+    Rule {
+        id: "CN007",
+        slug: "no-tier-for-closed-network",
+        severity: Severity::Error,
+        summary: "No tier of the service meets the closed network's needs",
+        doc: "https://learn.microsoft.com/azure/private-link/private-endpoint-overview",
+    },
+    Rule {
+        id: "CN008",
+        slug: "no-price",
+        severity: Severity::Warning,
+        summary: "A line has no price in the snapshot; totals leave it out",
+        doc: "https://learn.microsoft.com/rest/api/cost-management/retail-prices/azure-retail-prices",
+    },
+    Rule {
+        id: "CN009",
+        slug: "retiring-plan",
+        severity: Severity::Warning,
+        summary: "The declared plan is retiring",
+        doc: "https://learn.microsoft.com/azure/azure-functions/functions-scale",
+    },
+    Rule {
+        id: "CN010",
+        slug: "private-calls-public",
+        severity: Severity::Warning,
+        summary: "A service inside the closed network calls a public service",
+        doc: "https://learn.microsoft.com/azure/private-link/private-link-overview",
+    },
+    Rule {
+        id: "CN101",
+        slug: "private-inbound",
+        severity: Severity::Note,
+        summary: "A service that is not public needs inbound private access: a private endpoint or VNet injection",
+        doc: "https://learn.microsoft.com/azure/private-link/private-endpoint-overview",
+    },
+    Rule {
+        id: "CN102",
+        slug: "private-outbound",
+        severity: Severity::Note,
+        summary: "A service that calls a private service needs outbound private access: VNet integration or injection",
+        doc: "https://learn.microsoft.com/azure/app-service/overview-vnet-integration",
+    },
+    Rule {
+        id: "CN103",
+        slug: "private-link-origin",
+        severity: Severity::Note,
+        summary: "A public edge that forwards to private origins needs Private Link origins",
+        doc: "https://learn.microsoft.com/azure/frontdoor/private-link",
+    },
+    Rule {
+        id: "CN104",
+        slug: "shared-private-link-skillset",
+        severity: Severity::Note,
+        summary: "An AI Search indexer with a skillset reaching private data needs a shared private link tier",
+        doc: "https://learn.microsoft.com/azure/search/search-indexer-howto-access-private",
+    },
+    Rule {
+        id: "CN105",
+        slug: "shared-private-link",
+        severity: Severity::Note,
+        summary: "An AI Search indexer reaching private data needs shared private links",
+        doc: "https://learn.microsoft.com/azure/search/search-indexer-howto-access-private",
+    },
+];
+
+pub fn rule(id: &str) -> &'static Rule {
+    RULES.iter().find(|r| r.id == id).unwrap_or_else(|| panic!("rule {id} is not registered"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_sorted_unique_and_slugs_unique() {
+        for pair in RULES.windows(2) {
+            assert!(pair[0].id < pair[1].id, "{} must come before {}", pair[0].id, pair[1].id);
+        }
+        let mut slugs: Vec<&str> = RULES.iter().map(|r| r.slug).collect();
+        slugs.sort();
+        slugs.dedup();
+        assert_eq!(slugs.len(), RULES.len());
+        for r in RULES {
+            assert!(r.doc.starts_with("https://learn.microsoft.com/"), "{} doc", r.id);
+        }
+    }
+}
