@@ -168,10 +168,7 @@ pub fn price(def: &ServiceDef, snapshot: &Snapshot, res: &Resource) -> Result<Ve
                     Some(Period::Year) => Decimal::ONE / Decimal::from(12),
                     None => return Err(format!("{key}: a fixed charge needs a unit of time, not {:?}", entry.unit)),
                 };
-                periods
-                    .checked_mul(base)
-                    .and_then(|q| q.checked_div(unit.size))
-                    .ok_or_else(|| overflow(&comp.name))?
+                periods.checked_mul(base).and_then(|q| q.checked_div(unit.size)).ok_or_else(|| overflow(&comp.name))?
             }
             Charge::Usage => base.checked_div(unit.size).ok_or_else(|| overflow(&comp.name))?,
         };
@@ -188,7 +185,9 @@ pub fn price(def: &ServiceDef, snapshot: &Snapshot, res: &Resource) -> Result<Ve
             notes.push("no charge".to_string());
         }
         let source = match &entry.meter_id {
-            Some(id) => Source::Meter { meter_id: id.clone(), effective: entry.effective.clone(), region: region.clone() },
+            Some(id) => {
+                Source::Meter { meter_id: id.clone(), effective: entry.effective.clone(), region: region.clone() }
+            }
             None => Source::Documented {
                 source: entry.source.clone().unwrap_or_default(),
                 effective: entry.effective.clone(),
@@ -229,19 +228,12 @@ pub fn bucket_cost(buckets: &[Bucket], quantity: Decimal) -> Option<Decimal> {
 }
 
 fn marginal_price(buckets: &[Bucket], quantity: Decimal) -> Decimal {
-    buckets
-        .iter()
-        .rev()
-        .find(|b| quantity > b.from || b.from.is_zero())
-        .map(|b| b.price)
-        .unwrap_or(Decimal::ZERO)
+    buckets.iter().rev().find(|b| quantity > b.from || b.from.is_zero()).map(|b| b.price).unwrap_or(Decimal::ZERO)
 }
 
 fn tier_note(buckets: &[Bucket]) -> String {
-    let parts: Vec<String> = buckets
-        .iter()
-        .map(|b| format!("{} from {}", b.price.normalize(), b.from.normalize()))
-        .collect();
+    let parts: Vec<String> =
+        buckets.iter().map(|b| format!("{} from {}", b.price.normalize(), b.from.normalize())).collect();
     format!("tiered: {}", parts.join(", "))
 }
 

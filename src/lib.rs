@@ -22,8 +22,8 @@ use catalog::Catalog;
 use catalog::snapshot::Snapshot;
 use error::{Diagnostic, Error};
 use money::{Conversion, Currency};
-use rules::findings::Finding;
 use rules::Design;
+use rules::findings::Finding;
 use rust_decimal::Decimal;
 
 /// Everything a report shows.
@@ -45,7 +45,12 @@ pub struct Overrides {
 }
 
 /// Reads, validates and estimates an architecture file.
-pub fn estimate<'c>(file: &str, text: &str, catalog: &'c Catalog, overrides: &Overrides) -> Result<Estimate<'c>, Error> {
+pub fn estimate<'c>(
+    file: &str,
+    text: &str,
+    catalog: &'c Catalog,
+    overrides: &Overrides,
+) -> Result<Estimate<'c>, Error> {
     let architecture = architecture::load(file, text, catalog).map_err(Error::Input)?;
     let snapshot = match &architecture.pricing {
         Some(name) => catalog.snapshot(name)?,
@@ -61,7 +66,8 @@ pub fn estimate<'c>(file: &str, text: &str, catalog: &'c Catalog, overrides: &Ov
 /// The report currency and its rate: `--fx`, then the file's `fx:`, then the snapshot's table.
 fn conversion(arch: &Architecture, snapshot: &Snapshot, overrides: &Overrides) -> Result<Conversion, Error> {
     let code = overrides.currency.clone().or_else(|| arch.currency.clone()).unwrap_or_else(|| "USD".to_string());
-    let currency = Currency::parse(&code).ok_or_else(|| Error::Message(format!("\"{code}\" is not an ISO 4217 currency code")))?;
+    let currency =
+        Currency::parse(&code).ok_or_else(|| Error::Message(format!("\"{code}\" is not an ISO 4217 currency code")))?;
     if currency.is_usd() {
         return Ok(Conversion::identity());
     }
@@ -69,20 +75,24 @@ fn conversion(arch: &Architecture, snapshot: &Snapshot, overrides: &Overrides) -
         return Ok(Conversion { currency, rate: *rate, source: "--fx on the command line".into(), date: None });
     }
     if let Some(rate) = arch.fx.get(currency.code()) {
-        return Ok(Conversion { currency, rate: *rate, source: format!("fx in {} (stated by the architect)", arch.file), date: None });
-    }
-    if let Some(fx) = snapshot.fx(currency.code()) {
         return Ok(Conversion {
             currency,
-            rate: fx.rate,
-            source: fx.source.clone(),
-            date: Some(fx.date.clone()),
+            rate: *rate,
+            source: format!("fx in {} (stated by the architect)", arch.file),
+            date: None,
         });
     }
-    Err(Error::Input(vec![Diagnostic::new(
-        &arch.file,
-        format!("no USD to {currency} rate: pricing snapshot {} has none", snapshot.meta.name),
-    )
-    .path("currency")
-    .help(format!("pass --fx {currency}=RATE or add `fx: {{ {currency}: RATE }}` to the file (units of {currency} per USD)"))]))
+    if let Some(fx) = snapshot.fx(currency.code()) {
+        return Ok(Conversion { currency, rate: fx.rate, source: fx.source.clone(), date: Some(fx.date.clone()) });
+    }
+    Err(Error::Input(vec![
+        Diagnostic::new(
+            &arch.file,
+            format!("no USD to {currency} rate: pricing snapshot {} has none", snapshot.meta.name),
+        )
+        .path("currency")
+        .help(format!(
+            "pass --fx {currency}=RATE or add `fx: {{ {currency}: RATE }}` to the file (units of {currency} per USD)"
+        )),
+    ]))
 }

@@ -6,7 +6,7 @@ use closednet::catalog::Catalog;
 use closednet::cli::{Cli, Command, OutputFormat, PricingCommand};
 use closednet::error::Error;
 use closednet::report::{self, Format};
-use closednet::{catalog, Overrides};
+use closednet::{Overrides, catalog};
 use rust_decimal::Decimal;
 use std::path::Path;
 use std::process::ExitCode;
@@ -78,8 +78,9 @@ fn run(cli: Cli) -> Result<String, Error> {
                 None => manifest_date(&input).unwrap_or_else(|| "9999-12-31".to_string()),
             };
             let shown = input.display().to_string();
-            let (files, mut summary, regions) = catalog::import::import(&catalog, &input, &as_of)?;
-            catalog::import::write(&out, &files, &regions, &shown, &as_of, &mut summary)?;
+            let mut imported = catalog::import::import(&catalog, &input, &as_of)?;
+            catalog::import::write(&out, &mut imported, &shown, &as_of)?;
+            let (summary, regions) = (&imported.summary, &imported.regions);
             let mut msg = format!(
                 "imported {} prices for {} regions from {} files ({} items, {:.1} MB), in force on {as_of}\n",
                 summary.prices,
@@ -89,7 +90,10 @@ fn run(cli: Cli) -> Result<String, Error> {
                 summary.bytes_read as f64 / 1_000_000.0
             );
             if !summary.missing.is_empty() {
-                msg.push_str(&format!("{} component/region pairs have no price (written as [[missing]]):\n", summary.missing.len()));
+                msg.push_str(&format!(
+                    "{} component/region pairs have no price (written as [[missing]]):\n",
+                    summary.missing.len()
+                ));
                 for m in summary.missing.iter().take(20) {
                     msg.push_str(&format!("  {} in {}: {}\n", m.key, m.region, m.reason));
                 }

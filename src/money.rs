@@ -147,12 +147,8 @@ mod tests {
 
     #[test]
     fn converts_then_rounds() {
-        let conv = Conversion {
-            currency: Currency::parse("JPY").unwrap(),
-            rate: d("150"),
-            source: "test".into(),
-            date: None,
-        };
+        let conv =
+            Conversion { currency: Currency::parse("JPY").unwrap(), rate: d("150"), source: "test".into(), date: None };
         // 2,795.17 USD x 150 = 419,275.5 JPY -> 419,276 (half away from zero).
         assert_eq!(conv.present(d("2795.17")).unwrap(), d("419276"));
     }

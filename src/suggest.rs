@@ -27,7 +27,7 @@ pub fn did_you_mean<'a>(input: &str, candidates: impl IntoIterator<Item = &'a st
 }
 
 /// A help line: `did you mean "x"?` or the list of valid names.
-pub fn help<'a>(input: &str, candidates: &[&'a str]) -> String {
+pub fn help(input: &str, candidates: &[&str]) -> String {
     match did_you_mean(input, candidates.iter().copied()) {
         Some(c) => format!("did you mean \"{c}\"?"),
         None => format!("expected one of: {}", candidates.join(", ")),

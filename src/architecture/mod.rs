@@ -112,6 +112,6 @@ impl Architecture {
 
 /// Reads and validates an architecture file.
 pub fn load(file: &str, text: &str, catalog: &Catalog) -> Result<Architecture, Vec<Diagnostic>> {
-    let raw = yaml::parse(file, text).map_err(|d| vec![d])?;
+    let raw = yaml::parse(file, text).map_err(|d| vec![*d])?;
     validate::validate(file, raw, catalog)
 }

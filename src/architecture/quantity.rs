@@ -25,14 +25,13 @@ pub fn parse_quantity(text: &str) -> Result<Decimal, String> {
     if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '-') {
         return Err(format!("\"{text}\" is not a quantity (use a number, optionally with K, M or B: 400k, 2M, 1.5B)"));
     }
-    let value = Decimal::from_str(&digits)
-        .map_err(|_| format!("\"{text}\" is not a quantity (use a number, optionally with K, M or B: 400k, 2M, 1.5B)"))?;
+    let value = Decimal::from_str(&digits).map_err(|_| {
+        format!("\"{text}\" is not a quantity (use a number, optionally with K, M or B: 400k, 2M, 1.5B)")
+    })?;
     if value.is_sign_negative() && !value.is_zero() {
         return Err(format!("{text} is negative; quantities must be zero or more"));
     }
-    value
-        .checked_mul(Decimal::from(multiplier))
-        .ok_or_else(|| format!("{text} is too large (at most about 7.9e28)"))
+    value.checked_mul(Decimal::from(multiplier)).ok_or_else(|| format!("{text} is too large (at most about 7.9e28)"))
 }
 
 impl<'de> serde::Deserialize<'de> for Scalar {

@@ -1,7 +1,7 @@
 //! Checks a parsed architecture file against the format's rules and the catalog.
 
 use super::quantity::Scalar;
-use super::yaml::{loc, Loc, RawArchitecture, RawClosedNetwork, RawService};
+use super::yaml::{Loc, RawArchitecture, RawClosedNetwork, RawService, loc};
 use super::*;
 use crate::catalog::definitions::ServiceDef;
 use crate::money::Currency;
@@ -77,17 +77,17 @@ pub(super) fn validate(file: &str, raw: RawArchitecture, catalog: &Catalog) -> R
 
     let region = match &raw.region {
         None => {
-            c.diags.push(Diagnostic::new(file, "missing `region` (the default Azure region, e.g. japaneast)").path("region"));
+            c.diags.push(
+                Diagnostic::new(file, "missing `region` (the default Azure region, e.g. japaneast)").path("region"),
+            );
             String::new()
         }
         Some(r) => {
             let name = r.value.trim().to_ascii_lowercase();
-            if let Some(s) = snapshot {
-                if !s.meta.regions.iter().any(|x| *x == name) {
-                    let regions: Vec<&str> = s.meta.regions.iter().map(String::as_str).collect();
-                    c.error(loc(r), "region", format!("region \"{name}\" is not in pricing snapshot {}", s.meta.name))
-                        .help = Some(suggest::help(&name, &regions));
-                }
+            if let Some(s) = snapshot.filter(|s| !s.meta.regions.contains(&name)) {
+                let regions: Vec<&str> = s.meta.regions.iter().map(String::as_str).collect();
+                c.error(loc(r), "region", format!("region \"{name}\" is not in pricing snapshot {}", s.meta.name))
+                    .help = Some(suggest::help(&name, &regions));
             }
             name
         }
@@ -96,8 +96,8 @@ pub(super) fn validate(file: &str, raw: RawArchitecture, catalog: &Catalog) -> R
     let currency = raw.currency.as_ref().and_then(|cur| match Currency::parse(&cur.value) {
         Some(code) => Some(code.code().to_string()),
         None => {
-            c.error(loc(cur), "currency", format!("\"{}\" is not an ISO 4217 currency code", cur.value))
-                .help = Some("use a three-letter code such as USD, JPY or EUR".into());
+            c.error(loc(cur), "currency", format!("\"{}\" is not an ISO 4217 currency code", cur.value)).help =
+                Some("use a three-letter code such as USD, JPY or EUR".into());
             None
         }
     });
@@ -123,8 +123,12 @@ pub(super) fn validate(file: &str, raw: RawArchitecture, catalog: &Catalog) -> R
 
     let closed = closed_network(&mut c, raw.closed_network.as_ref());
     if closed.conditional_access != ConditionalAccess::None && users.is_none() {
-        c.error(closed.loc, "closed_network.conditional_access", "conditional access is licensed per user, but the file has no `users`")
-            .help = Some("add `users: N` (the people who sign in)".into());
+        c.error(
+            closed.loc,
+            "closed_network.conditional_access",
+            "conditional access is licensed per user, but the file has no `users`",
+        )
+        .help = Some("add `users: N` (the people who sign in)".into());
     }
 
     let names: Vec<String> = raw.services.iter().map(|s| s.value.name.value.clone()).collect();
@@ -132,8 +136,12 @@ pub(super) fn validate(file: &str, raw: RawArchitecture, catalog: &Catalog) -> R
     let mut services = Vec::new();
     for (index, s) in raw.services.iter().enumerate() {
         if !seen.insert(s.value.name.value.clone()) {
-            c.error(loc(&s.value.name), format!("services[{index}].name"), format!("duplicate service name \"{}\"", s.value.name.value))
-                .help = Some("each service needs its own name".into());
+            c.error(
+                loc(&s.value.name),
+                format!("services[{index}].name"),
+                format!("duplicate service name \"{}\"", s.value.name.value),
+            )
+            .help = Some("each service needs its own name".into());
         }
         if let Some(svc) = service(&mut c, index, &s.value, loc(s), catalog, &names) {
             services.push(svc);
@@ -196,7 +204,14 @@ fn closed_network(c: &mut Checker, raw: Option<&Spanned<RawClosedNetwork>>) -> C
     ClosedNetwork { conditional_access, on_premises, cicd, operator_access, production, build_agents, loc: at }
 }
 
-fn service(c: &mut Checker, index: usize, s: &RawService, at: Loc, catalog: &Catalog, names: &[String]) -> Option<Service> {
+fn service(
+    c: &mut Checker,
+    index: usize,
+    s: &RawService,
+    at: Loc,
+    catalog: &Catalog,
+    names: &[String],
+) -> Option<Service> {
     let p = |key: &str| format!("services[{index}].{key}");
     let name = s.name.value.trim().to_string();
     if name.is_empty() {
@@ -215,8 +230,9 @@ fn service(c: &mut Checker, index: usize, s: &RawService, at: Loc, catalog: &Cat
     if runtime.as_deref() == Some("python") {
         match os.as_deref() {
             Some("windows") => {
-                c.error(loc(s.os.as_ref().expect("os was given")), p("os"), "Python runs only on Linux")
-                    .help = Some("remove `os: windows` (https://learn.microsoft.com/azure/azure-functions/functions-scale)".into());
+                c.error(loc(s.os.as_ref().expect("os was given")), p("os"), "Python runs only on Linux").help = Some(
+                    "remove `os: windows` (https://learn.microsoft.com/azure/azure-functions/functions-scale)".into(),
+                );
             }
             _ => os = Some("linux".to_string()),
         }
@@ -226,10 +242,8 @@ fn service(c: &mut Checker, index: usize, s: &RawService, at: Loc, catalog: &Cat
         None => None,
         Some(t) => match def.tier(&t.value) {
             Some(tier) => {
-                if let Some(o) = &os {
-                    if !tier.supports_os(o) {
-                        c.error(loc(t), p("tier"), format!("{} tier {} does not run {o}", def.type_id, tier.id));
-                    }
+                if let Some(o) = os.as_ref().filter(|o| !tier.supports_os(o)) {
+                    c.error(loc(t), p("tier"), format!("{} tier {} does not run {o}", def.type_id, tier.id));
                 }
                 Some(tier.id.clone())
             }
@@ -243,7 +257,9 @@ fn service(c: &mut Checker, index: usize, s: &RawService, at: Loc, catalog: &Cat
     };
 
     let mut capacity = BTreeMap::new();
-    for (key, value) in [("units", &s.units), ("replicas", &s.replicas), ("partitions", &s.partitions), ("instances", &s.instances)] {
+    for (key, value) in
+        [("units", &s.units), ("replicas", &s.replicas), ("partitions", &s.partitions), ("instances", &s.instances)]
+    {
         match value {
             Some(v) if !def.capacity.iter().any(|k| k == key) => {
                 let msg = format!("{} has no `{key}`", def.type_id);
@@ -284,7 +300,8 @@ fn service(c: &mut Checker, index: usize, s: &RawService, at: Loc, catalog: &Cat
 
     let skillset = s.skillset.unwrap_or(false);
     if skillset && def.outbound_with_skillset.is_none() {
-        c.error(at, p("skillset"), format!("{} has no skillsets", def.type_id)).help = Some("skillset applies to ai-search".into());
+        c.error(at, p("skillset"), format!("{} has no skillsets", def.type_id)).help =
+            Some("skillset applies to ai-search".into());
     }
 
     let zone_priced = def.tiers.iter().flat_map(|t| &t.components).any(|k| k.region.as_deref() == Some("zone"));
@@ -304,7 +321,7 @@ fn service(c: &mut Checker, index: usize, s: &RawService, at: Loc, catalog: &Cat
         },
     };
 
-    let (usage, model) = usage(c, s, def, &p);
+    let (usage, model) = usage(c, s, def, at, &p);
 
     Some(Service {
         index,
@@ -330,34 +347,41 @@ fn subresources(c: &mut Checker, s: &RawService, def: &ServiceDef, p: &dyn Fn(&s
     let Some(list) = &s.subresources else { return def.default_subresources.clone() };
     if def.subresources.is_empty() {
         if let Some(first) = list.first() {
-            c.error(loc(first), p("subresources"), format!("{} has no private endpoint sub-resources to choose", def.type_id));
+            c.error(
+                loc(first),
+                p("subresources"),
+                format!("{} has no private endpoint sub-resources to choose", def.type_id),
+            );
         }
         return Vec::new();
     }
     let known: Vec<&str> = def.subresources.keys().map(String::as_str).collect();
     let mut out = Vec::new();
     for (i, sub) in list.iter().enumerate() {
-        if let Some(k) = c.choice(sub, &p(&format!("subresources[{i}]")), &known) {
-            if !out.iter().any(|o| o == k) {
-                out.push(k.to_string());
-            }
+        if let Some(k) =
+            c.choice(sub, &p(&format!("subresources[{i}]")), &known).filter(|k| !out.iter().any(|o| o == k))
+        {
+            out.push(k.to_string());
         }
     }
     out
 }
 
-fn usage(c: &mut Checker, s: &RawService, def: &ServiceDef, p: &dyn Fn(&str) -> String) -> (BTreeMap<String, Decimal>, Option<String>) {
+fn usage(
+    c: &mut Checker,
+    s: &RawService,
+    def: &ServiceDef,
+    at: Loc,
+    p: &dyn Fn(&str) -> String,
+) -> (BTreeMap<String, Decimal>, Option<String>) {
     let mut usage = BTreeMap::new();
     let mut model = None;
     for (key, value) in s.usage.iter().flatten() {
         let path = p(&format!("usage.{key}"));
         if !def.usage.iter().any(|k| k == key) {
             let keys: Vec<&str> = def.usage.iter().map(String::as_str).collect();
-            let help = if keys.is_empty() {
-                format!("{} takes no usage", def.type_id)
-            } else {
-                suggest::help(key, &keys)
-            };
+            let help =
+                if keys.is_empty() { format!("{} takes no usage", def.type_id) } else { suggest::help(key, &keys) };
             c.error(loc(value), path, format!("{} has no usage \"{key}\"", def.type_id)).help = Some(help);
             continue;
         }
@@ -376,7 +400,7 @@ fn usage(c: &mut Checker, s: &RawService, def: &ServiceDef, p: &dyn Fn(&str) -> 
         }
     }
     if !def.models.is_empty() && model.is_none() && !usage.is_empty() {
-        c.error(Loc::default(), p("usage.model"), format!("{} usage needs a `model`", def.type_id)).help =
+        c.error(at, p("usage.model"), format!("{} usage needs a `model`", def.type_id)).help =
             Some(format!("one of: {}", def.models.join(", ")));
     }
     (usage, model)

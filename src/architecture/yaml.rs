@@ -67,7 +67,7 @@ pub(crate) struct RawService {
 }
 
 /// Parses the file, or says where and why it could not.
-pub(crate) fn parse(file: &str, text: &str) -> Result<RawArchitecture, Diagnostic> {
+pub(crate) fn parse(file: &str, text: &str) -> Result<RawArchitecture, Box<Diagnostic>> {
     let mut options = serde_saphyr::Options::default();
     options.with_snippet = false;
     let mut path = String::new();
@@ -84,6 +84,8 @@ pub(crate) fn parse(file: &str, text: &str) -> Result<RawArchitecture, Diagnosti
             Some(i) => message[..i].to_string(),
             None => message,
         };
+        // `Spanned<T>` shows up as a `.value` segment; the user never wrote it.
+        let path = path.replace(".value.", ".").replace(".value[", "[");
         let path = path.trim_end_matches(".value").trim_start_matches('.').to_string();
         let path = if path == "." || path == "?" { String::new() } else { path };
         let mut d = Diagnostic::new(file, message).path(path);
@@ -93,6 +95,6 @@ pub(crate) fn parse(file: &str, text: &str) -> Result<RawArchitecture, Diagnosti
         if d.message.starts_with("unknown field") {
             d = d.help("unknown keys are errors so that a typo never changes a price silently");
         }
-        d
+        Box::new(d)
     })
 }

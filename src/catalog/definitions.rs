@@ -200,9 +200,9 @@ impl ServiceDef {
     /// Finds a tier by id or alias, ignoring case.
     pub fn tier(&self, name: &str) -> Option<&Tier> {
         let name = name.trim();
-        self.tiers.iter().find(|t| {
-            t.id.eq_ignore_ascii_case(name) || t.aliases.iter().any(|a| a.eq_ignore_ascii_case(name))
-        })
+        self.tiers
+            .iter()
+            .find(|t| t.id.eq_ignore_ascii_case(name) || t.aliases.iter().any(|a| a.eq_ignore_ascii_case(name)))
     }
 
     /// Whether the service can be reached through a private endpoint at all.
@@ -212,10 +212,7 @@ impl ServiceDef {
 
     /// The lowest-rank tier that runs `os` (the default when the file names none).
     pub fn default_tier(&self, os: Option<&str>) -> Option<&Tier> {
-        self.tiers
-            .iter()
-            .filter(|t| os.is_none_or(|os| t.supports_os(os)))
-            .min_by_key(|t| t.rank)
+        self.tiers.iter().filter(|t| os.is_none_or(|os| t.supports_os(os))).min_by_key(|t| t.rank)
     }
 
     /// Price key of a component: `type/tier/component`.

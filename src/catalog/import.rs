@@ -17,9 +17,9 @@
 //! A component that no item matches is written as `[[missing]]` with the reason, so the catalog
 //! says "no price" for it rather than inventing one.
 
+use super::Catalog;
 use super::definitions::{Component, ServiceDef};
 use super::snapshot::{Bucket, Missing, PriceEntry, PriceFile};
-use super::Catalog;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -83,8 +83,15 @@ pub struct ImportSummary {
     pub written: Vec<PathBuf>,
 }
 
-/// Imports prices for every service in `catalog` from `input` and returns one file per service type.
-pub fn import(catalog: &Catalog, input: &Path, as_of: &str) -> Result<(BTreeMap<String, PriceFile>, ImportSummary, Vec<String>), String> {
+/// The result of an import: one price file per service type, the regions read, and a summary.
+pub struct Imported {
+    pub files: BTreeMap<String, PriceFile>,
+    pub regions: Vec<String>,
+    pub summary: ImportSummary,
+}
+
+/// Imports prices for every service in `catalog` from `input`.
+pub fn import(catalog: &Catalog, input: &Path, as_of: &str) -> Result<Imported, String> {
     let regions = region_folders(input)?;
     if regions.is_empty() {
         return Err(format!("{}: no region folders with Retail Prices API pages", input.display()));
@@ -139,7 +146,8 @@ pub fn import(catalog: &Catalog, input: &Path, as_of: &str) -> Result<(BTreeMap<
                         .collect();
                     match &comp.region {
                         None => {
-                            let here: Vec<&Item> = matching.iter().copied().filter(|i| i.arm_region_name == *region).collect();
+                            let here: Vec<&Item> =
+                                matching.iter().copied().filter(|i| i.arm_region_name == *region).collect();
                             match entry_for(&key, region, &here, as_of)? {
                                 Some(entry) => file.price.push(entry),
                                 None => file.missing.push(Missing {
@@ -159,7 +167,8 @@ pub fn import(catalog: &Catalog, input: &Path, as_of: &str) -> Result<(BTreeMap<
                                 if non_regional.contains_key(&(key.clone(), r.clone())) {
                                     continue;
                                 }
-                                let here: Vec<&Item> = matching.iter().copied().filter(|i| i.arm_region_name == r).collect();
+                                let here: Vec<&Item> =
+                                    matching.iter().copied().filter(|i| i.arm_region_name == r).collect();
                                 if let Some(entry) = entry_for(&key, &r, &here, as_of)? {
                                     non_regional.insert((key.clone(), r), entry);
                                 }
@@ -191,7 +200,7 @@ pub fn import(catalog: &Catalog, input: &Path, as_of: &str) -> Result<(BTreeMap<
         summary.missing.extend(file.missing.iter().cloned());
         out.insert(def.type_id.clone(), file);
     }
-    Ok((out, summary, regions))
+    Ok(Imported { files: out, regions, summary })
 }
 
 fn no_match_reason(def: &ServiceDef, comp: &Component, region: &str, as_of: &str) -> String {
@@ -248,10 +257,7 @@ fn entry_for(key: &str, region: &str, items: &[&Item], as_of: &str) -> Result<Op
         unit: newest.unit_of_measure.clone(),
         meter_id: Some(newest.meter_id.clone()),
         effective: date(&newest.effective_start_date).to_string(),
-        buckets: by_bucket
-            .iter()
-            .map(|(from, i)| Bucket { from: *from, price: i.retail_price.normalize() })
-            .collect(),
+        buckets: by_bucket.iter().map(|(from, i)| Bucket { from: *from, price: i.retail_price.normalize() }).collect(),
         source: None,
         confidence: None,
     }))
@@ -283,7 +289,8 @@ pub fn render(type_id: &str, file: &PriceFile, input: &str, as_of: &str) -> Resu
 }
 
 /// Writes `prices/<type>.toml` under `out`, and a `snapshot.toml` if there is none yet.
-pub fn write(out: &Path, files: &BTreeMap<String, PriceFile>, regions: &[String], input: &str, as_of: &str, summary: &mut ImportSummary) -> Result<(), String> {
+pub fn write(out: &Path, imported: &mut Imported, input: &str, as_of: &str) -> Result<(), String> {
+    let Imported { files, regions, summary } = imported;
     let prices_dir = out.join("prices");
     std::fs::create_dir_all(&prices_dir).map_err(|e| format!("{}: {e}", prices_dir.display()))?;
     for (type_id, file) in files {

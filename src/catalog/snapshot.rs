@@ -100,10 +100,7 @@ impl Snapshot {
             for entry in file.price {
                 let k = (entry.key.clone(), entry.region.clone());
                 if prices.insert(k, entry.clone()).is_some() {
-                    return Err(format!(
-                        "snapshot {}: two prices for {} in {}",
-                        meta.name, entry.key, entry.region
-                    ));
+                    return Err(format!("snapshot {}: two prices for {} in {}", meta.name, entry.key, entry.region));
                 }
             }
             for m in file.missing {
@@ -125,10 +122,7 @@ impl Snapshot {
         if let Some(reason) = self.missing.get(&k) {
             return Err(NoPrice(reason.clone()));
         }
-        Err(NoPrice(format!(
-            "snapshot {} has no price for {key} in {region}",
-            self.meta.name
-        )))
+        Err(NoPrice(format!("snapshot {} has no price for {key} in {region}", self.meta.name)))
     }
 
     pub fn prices(&self) -> impl Iterator<Item = &PriceEntry> {

@@ -26,7 +26,8 @@ pub fn table(catalog: &Catalog) -> String {
         let mut tiers: Vec<_> = def.tiers.iter().collect();
         tiers.sort_by_key(|t| t.rank);
         for t in tiers {
-            let caps: Vec<String> = t.capabilities.iter().map(|c| format!("{} ({})", c.kind.as_str(), c.as_of)).collect();
+            let caps: Vec<String> =
+                t.capabilities.iter().map(|c| format!("{} ({})", c.kind.as_str(), c.as_of)).collect();
             let sla = match t.sla {
                 Some(true) => "SLA",
                 Some(false) => "no SLA",

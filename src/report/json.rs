@@ -1,24 +1,27 @@
 //! `--format json`: one JSON document, money as strings, `schema_version: 1`.
 
-use super::{present, source_text, PresentedDesign, PresentedService};
+use super::{PresentedDesign, PresentedService, present, source_text};
+use crate::Estimate;
 use crate::catalog::definitions::Charge;
 use crate::estimate::Source;
 use crate::money::round;
 use crate::rules::Design;
-use crate::Estimate;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
-fn money(d: rust_decimal::Decimal) -> Value {
-    Value::String(d.to_string())
+/// Money as a string with the currency's decimal places (`"2795.17"`, `"419276"`).
+fn money(d: rust_decimal::Decimal, dp: usize) -> Value {
+    Value::String(format!("{d:.dp$}"))
 }
 
-fn service(s: &PresentedService) -> Value {
+fn service(s: &PresentedService, dp: usize) -> Value {
     let lines: Vec<Value> = s
         .lines
         .iter()
         .map(|l| {
             let (meter_id, effective, source) = match &l.line.source {
-                Source::Meter { meter_id, effective, .. } => (json!(meter_id), json!(effective), source_text(&l.line.source)),
+                Source::Meter { meter_id, effective, .. } => {
+                    (json!(meter_id), json!(effective), source_text(&l.line.source))
+                }
                 Source::Documented { effective, .. } => (Value::Null, json!(effective), source_text(&l.line.source)),
                 Source::NoPrice(_) => (Value::Null, Value::Null, source_text(&l.line.source)),
             };
@@ -29,7 +32,7 @@ fn service(s: &PresentedService) -> Value {
                 "quantity": l.line.quantity.normalize().to_string(),
                 "unit": l.line.unit,
                 "unit_price": l.unit_price.map(|p| p.normalize().to_string()),
-                "monthly": l.monthly.map(|m| m.to_string()),
+                "monthly": l.monthly.map(|m| money(m, dp)),
                 "priced": l.monthly.is_some(),
                 "meter_id": meter_id,
                 "effective": effective,
@@ -43,31 +46,32 @@ fn service(s: &PresentedService) -> Value {
         "type": s.service.type_id,
         "tier": s.service.tier,
         "reason": s.service.reason,
-        "fixed_monthly": money(s.fixed),
-        "usage_monthly": money(s.usage),
-        "total_monthly": money(s.fixed + s.usage),
+        "fixed_monthly": money(s.fixed, dp),
+        "usage_monthly": money(s.usage, dp),
+        "total_monthly": money(s.fixed + s.usage, dp),
         "unpriced_lines": s.unpriced,
         "lines": lines,
     })
 }
 
-fn design(p: &PresentedDesign, d: &Design, with_decisions: bool) -> Value {
+fn design(p: &PresentedDesign, d: &Design, with_decisions: bool, dp: usize) -> Value {
     let mut v = json!({
-        "fixed_monthly": money(p.fixed),
-        "usage_monthly": money(p.usage),
-        "total_monthly": money(p.total()),
+        "fixed_monthly": money(p.fixed, dp),
+        "usage_monthly": money(p.usage, dp),
+        "total_monthly": money(p.total(), dp),
         "fixed_share_percent": p.fixed_share().map(|s| s.to_string()),
         "complete": p.unpriced == 0,
         "unpriced_lines": p.unpriced,
-        "services": p.services.iter().map(service).collect::<Vec<_>>(),
-        "added": p.added.iter().map(service).collect::<Vec<_>>(),
+        "services": p.services.iter().map(|s| service(s, dp)).collect::<Vec<_>>(),
+        "added": p.added.iter().map(|s| service(s, dp)).collect::<Vec<_>>(),
     });
     if with_decisions {
         v["decisions"] = d
             .decisions
             .iter()
             .map(|dec| {
-                let first = dec.evidence.first();
+                // The documentation behind the rule that forced the bump, else the first need's.
+                let first = dec.evidence.iter().find(|e| Some(&e.rule) == dec.rule.as_ref()).or(dec.evidence.first());
                 json!({
                     "service": dec.service,
                     "type": dec.type_id,
@@ -91,6 +95,7 @@ fn design(p: &PresentedDesign, d: &Design, with_decisions: bool) -> Value {
 
 pub fn render(est: &Estimate) -> Result<String, String> {
     let conv = &est.conversion;
+    let dp = crate::money::minor_units(&conv.currency) as usize;
     let rbac = present(&est.rbac, conv)?;
     let closed = present(&est.closed, conv)?;
     let meta = &est.snapshot.meta;
@@ -112,10 +117,10 @@ pub fn render(est: &Estimate) -> Result<String, String> {
             "rounding": format!("each line rounded half away from zero to {} decimal places; totals are sums of rounded lines", crate::money::minor_units(&conv.currency)),
         },
         "designs": {
-            "rbac": design(&rbac, &est.rbac, false),
-            "closed": design(&closed, &est.closed, true),
+            "rbac": design(&rbac, &est.rbac, false, dp),
+            "closed": design(&closed, &est.closed, true, dp),
         },
-        "delta_monthly": money(round(closed.total() - rbac.total(), &conv.currency)),
+        "delta_monthly": money(round(closed.total() - rbac.total(), &conv.currency), dp),
         "findings": est.findings.iter().map(|f| json!({
             "rule": f.rule,
             "slug": f.slug,

@@ -8,11 +8,11 @@ pub mod catalog;
 pub mod json;
 pub mod table;
 
+use crate::Estimate;
 use crate::catalog::definitions::Charge;
 use crate::estimate::{Line, Source};
 use crate::money::Conversion;
 use crate::rules::{Design, PricedService};
-use crate::Estimate;
 use rust_decimal::Decimal;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,7 +64,8 @@ impl PresentedDesign<'_> {
 }
 
 fn present_service<'a>(s: &'a PricedService, conv: &Conversion) -> Result<PresentedService<'a>, String> {
-    let mut out = PresentedService { service: s, lines: Vec::new(), fixed: Decimal::ZERO, usage: Decimal::ZERO, unpriced: 0 };
+    let mut out =
+        PresentedService { service: s, lines: Vec::new(), fixed: Decimal::ZERO, usage: Decimal::ZERO, unpriced: 0 };
     for line in &s.lines {
         let monthly = line.monthly.map(|m| conv.present(m)).transpose()?;
         let unit_price = line.unit_price.map(|p| p.checked_mul(conv.rate).ok_or("unit price overflows")).transpose()?;
@@ -93,7 +94,9 @@ pub fn present<'a>(design: &'a Design, conv: &Conversion) -> Result<PresentedDes
 /// One line's source, for people: `meter 15ebd8a7-... (2017-12-01)` or the documented page.
 pub fn source_text(source: &Source) -> String {
     match source {
-        Source::Meter { meter_id, effective, region } => format!("Retail Prices API meter {meter_id}, {region}, effective {effective}"),
+        Source::Meter { meter_id, effective, region } => {
+            format!("Retail Prices API meter {meter_id}, {region}, effective {effective}")
+        }
         Source::Documented { source, effective, confidence } => match confidence {
             Some(c) => format!("{source} (as of {effective}, {c})"),
             None => format!("{source} (as of {effective})"),

@@ -1,9 +1,9 @@
 //! The default report: both designs side by side, what the closed network adds, totals, and why.
 
-use super::{present, source_text, PresentedDesign, PresentedService};
-use crate::money::{format_amount, Currency};
+use super::{PresentedDesign, PresentedService, present, source_text};
 use crate::Estimate;
-use comfy_table::{presets, CellAlignment, ContentArrangement, Table};
+use crate::money::{Currency, format_amount};
+use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
 use rust_decimal::Decimal;
 use std::fmt::Write as _;
 
@@ -44,7 +44,11 @@ pub fn render(est: &Estimate) -> Result<String, String> {
 
     let mut t = table(&["Service", "Type", "RBAC-only tier", "Fixed", "Usage", "Closed tier", "Fixed", "Usage"], 3);
     for (r, c) in rbac.services.iter().zip(&closed.services) {
-        let bumped = if r.service.tier != c.service.tier { format!("{} (was {})", c.service.tier, r.service.tier) } else { c.service.tier.clone() };
+        let bumped = if r.service.tier != c.service.tier {
+            format!("{} (was {})", c.service.tier, r.service.tier)
+        } else {
+            c.service.tier.clone()
+        };
         t.add_row(vec![
             r.service.name.clone(),
             r.service.type_id.clone(),
@@ -71,13 +75,25 @@ pub fn render(est: &Estimate) -> Result<String, String> {
     writeln!(out, "{t}\n").unwrap();
 
     let mut s = table(&["", "RBAC-only", "Closed network"], 1);
-    s.add_row(vec!["Fixed / month".to_string(), amount(rbac.fixed, cur, rbac.unpriced), amount(closed.fixed, cur, closed.unpriced)]);
+    s.add_row(vec![
+        "Fixed / month".to_string(),
+        amount(rbac.fixed, cur, rbac.unpriced),
+        amount(closed.fixed, cur, closed.unpriced),
+    ]);
     s.add_row(vec!["Usage / month".to_string(), format_amount(rbac.usage, cur), format_amount(closed.usage, cur)]);
-    s.add_row(vec!["Total / month".to_string(), amount(rbac.total(), cur, rbac.unpriced), amount(closed.total(), cur, closed.unpriced)]);
+    s.add_row(vec![
+        "Total / month".to_string(),
+        amount(rbac.total(), cur, rbac.unpriced),
+        amount(closed.total(), cur, closed.unpriced),
+    ]);
     s.add_row(vec!["Fixed share".to_string(), share(&rbac), share(&closed)]);
     writeln!(out, "{s}").unwrap();
     let delta = closed.total() - rbac.total();
-    let pct = if rbac.total().is_zero() { String::new() } else { format!(" ({:+}%)", (delta * Decimal::from(100) / rbac.total()).round_dp(1)) };
+    let pct = if rbac.total().is_zero() {
+        String::new()
+    } else {
+        format!(" ({:+}%)", (delta * Decimal::from(100) / rbac.total()).round_dp(1))
+    };
     writeln!(out, "Closed network: {cur} {} per month more than RBAC-only{pct}.", format_amount(delta, cur)).unwrap();
     if rbac.unpriced + closed.unpriced > 0 {
         writeln!(
@@ -94,8 +110,18 @@ pub fn render(est: &Estimate) -> Result<String, String> {
     }
     for d in changed {
         match &d.to {
-            Some(to) => writeln!(out, "- {}: {} {} -> {} [{}]", d.service, d.type_id, d.from, to, d.rule.as_deref().unwrap_or("-")).unwrap(),
-            None => writeln!(out, "- {}: {} {} kept: no tier meets the needs [CN007]", d.service, d.type_id, d.from).unwrap(),
+            Some(to) => writeln!(
+                out,
+                "- {}: {} {} -> {} [{}]",
+                d.service,
+                d.type_id,
+                d.from,
+                to,
+                d.rule.as_deref().unwrap_or("-")
+            )
+            .unwrap(),
+            None => writeln!(out, "- {}: {} {} kept: no tier meets the needs [CN007]", d.service, d.type_id, d.from)
+                .unwrap(),
         }
         writeln!(out, "    needs: {}", d.needs.join("; ")).unwrap();
         for e in &d.evidence {

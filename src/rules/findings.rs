@@ -1,7 +1,7 @@
 //! Findings: facts about the design the architect must know, each citing a registered rule.
 
-use super::registry::{rule, Severity};
-use super::{declared_tier, Design};
+use super::registry::{Severity, rule};
+use super::{Design, declared_tier};
 use crate::architecture::{Architecture, Cicd, ConditionalAccess, Loc};
 use crate::catalog::Catalog;
 use crate::estimate::Source;
@@ -70,7 +70,10 @@ pub fn findings(arch: &Architecture, catalog: &Catalog, rbac: &Design, closed: &
         if arch.closed.production && declared.sla == Some(false) {
             out.push(finding(
                 "CN006",
-                format!("{} declares {} tier {}, which has no SLA, in a production design", svc.name, def.type_id, declared.id),
+                format!(
+                    "{} declares {} tier {}, which has no SLA, in a production design",
+                    svc.name, def.type_id, declared.id
+                ),
                 here.0.clone(),
                 svc.tier_loc.or(here.1),
             ));
@@ -78,7 +81,10 @@ pub fn findings(arch: &Architecture, catalog: &Catalog, rbac: &Design, closed: &
         if svc.type_id == "functions" && declared.id == "consumption" && svc.os.as_deref() == Some("linux") {
             out.push(finding(
                 "CN009",
-                format!("{} is on the Linux Consumption plan, which retires on 2028-09-30; Flex Consumption replaces it", svc.name),
+                format!(
+                    "{} is on the Linux Consumption plan, which retires on 2028-09-30; Flex Consumption replaces it",
+                    svc.name
+                ),
                 here.0.clone(),
                 svc.tier_loc.or(here.1),
             ));
@@ -87,7 +93,10 @@ pub fn findings(arch: &Architecture, catalog: &Catalog, rbac: &Design, closed: &
             for target in svc.calls.iter().filter_map(|c| arch.service(c)).filter(|t| t.public) {
                 out.push(finding(
                     "CN010",
-                    format!("{} is private but calls {}, which stays public: that call leaves the closed network", svc.name, target.name),
+                    format!(
+                        "{} is private but calls {}, which stays public: that call leaves the closed network",
+                        svc.name, target.name
+                    ),
                     here.0.clone(),
                     here.1,
                 ));
@@ -117,7 +126,13 @@ pub fn findings(arch: &Architecture, catalog: &Catalog, rbac: &Design, closed: &
             let reasons: Vec<String> = d.rejected.iter().map(|r| format!("{}: {}", r.tier, r.reason)).collect();
             out.push(finding(
                 "CN007",
-                format!("no {} tier meets {} needs ({}); the closed design keeps {}", d.type_id, d.service, reasons.join("; "), d.from),
+                format!(
+                    "no {} tier meets {} needs ({}); the closed design keeps {}",
+                    d.type_id,
+                    d.service,
+                    reasons.join("; "),
+                    d.from
+                ),
                 svc.map(|s| s.path()),
                 svc.map(|s| s.loc),
             ));
@@ -145,4 +160,3 @@ pub fn findings(arch: &Architecture, catalog: &Catalog, rbac: &Design, closed: &
 fn def_global(catalog: &Catalog, type_id: &str) -> bool {
     catalog.service(type_id).is_some_and(|d| d.global)
 }
-

@@ -2,8 +2,8 @@
 
 use super::Design;
 use crate::architecture::{Architecture, Cicd, ConditionalAccess, OnPremises, OperatorAccess};
-use crate::catalog::definitions::CapabilityKind;
 use crate::catalog::Catalog;
+use crate::catalog::definitions::CapabilityKind;
 use crate::estimate::Resource;
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
@@ -31,7 +31,11 @@ fn resource(type_id: &str, tier: &str, region: &str, key: &str, count: Decimal) 
 
 /// The private endpoints of the closed design: (owner, sub-resource, DNS zone; `None` for the
 /// shared private links that AI Search manages itself).
-pub fn private_endpoints(arch: &Architecture, catalog: &Catalog, design: &Design) -> Vec<(String, String, Option<String>)> {
+pub fn private_endpoints(
+    arch: &Architecture,
+    catalog: &Catalog,
+    design: &Design,
+) -> Vec<(String, String, Option<String>)> {
     let mut out = Vec::new();
     for (svc, priced) in arch.services.iter().zip(&design.services) {
         if svc.public {
@@ -111,7 +115,9 @@ pub fn added(arch: &Architecture, catalog: &Catalog, design: &Design) -> Result<
             };
             out.push(Added {
                 name: format!("{what} gateway"),
-                reason: format!("closed_network.on_premises: on-premises users reach the private endpoints over {what}"),
+                reason: format!(
+                    "closed_network.on_premises: on-premises users reach the private endpoints over {what}"
+                ),
                 resource: resource(type_id, tier, region, "count", Decimal::ONE),
             });
             out.push(Added {

@@ -17,9 +17,9 @@ pub mod implied;
 pub mod registry;
 
 use crate::architecture::{Architecture, Service};
+use crate::catalog::Catalog;
 use crate::catalog::definitions::{CapabilityKind, ServiceDef, Tier};
 use crate::catalog::snapshot::Snapshot;
-use crate::catalog::Catalog;
 use crate::estimate::{self, Line, Resource, Source, Totals};
 use rust_decimal::Decimal;
 
@@ -126,11 +126,9 @@ pub fn needs(arch: &Architecture, svc: &Service, def: &ServiceDef) -> Needs {
 
 /// Why `tier` cannot serve `svc` in the closed design, or the evidence that it can.
 fn qualify(arch: &Architecture, svc: &Service, tier: &Tier, needs: &Needs) -> Result<Vec<Evidence>, String> {
-    if let Some(os) = &svc.os {
-        if !tier.supports_os(os) {
-            let why = if svc.runtime.as_deref() == Some("python") { " (Python needs Linux)" } else { "" };
-            return Err(format!("does not run {os}{why}"));
-        }
+    if let Some(os) = svc.os.as_ref().filter(|os| !tier.supports_os(os)) {
+        let why = if svc.runtime.as_deref() == Some("python") { " (Python needs Linux)" } else { "" };
+        return Err(format!("does not run {os}{why}"));
     }
     if arch.closed.production && tier.sla == Some(false) {
         return Err("no SLA, and closed_network.sla is production".to_string());
@@ -196,11 +194,25 @@ fn def<'a>(catalog: &'a Catalog, type_id: &str) -> Result<&'a ServiceDef, String
     catalog.service(type_id).ok_or_else(|| format!("the catalog has no service type {type_id}"))
 }
 
-fn priced(name: &str, def: &ServiceDef, snapshot: &Snapshot, res: &Resource, reason: Option<String>) -> Result<PricedService, String> {
+fn priced(
+    name: &str,
+    def: &ServiceDef,
+    snapshot: &Snapshot,
+    res: &Resource,
+    reason: Option<String>,
+) -> Result<PricedService, String> {
     let lines = estimate::price(def, snapshot, res).map_err(|e| format!("{name}: {e}"))?;
     let totals = Totals::of(&lines).map_err(|e| format!("{name}: {e}"))?;
     let count = reason.as_ref().and_then(|_| res.capacity.values().next().copied());
-    Ok(PricedService { name: name.to_string(), type_id: def.type_id.clone(), tier: res.tier.clone(), reason, count, lines, totals })
+    Ok(PricedService {
+        name: name.to_string(),
+        type_id: def.type_id.clone(),
+        tier: res.tier.clone(),
+        reason,
+        count,
+        lines,
+        totals,
+    })
 }
 
 /// The RBAC-only design: declared tiers, public endpoints, nothing added.
@@ -237,12 +249,22 @@ pub fn closed(arch: &Architecture, catalog: &Catalog, snapshot: &Snapshot) -> Re
     Ok(design)
 }
 
-fn choose(arch: &Architecture, svc: &Service, def: &ServiceDef, declared: &Tier, needs: &Needs, snapshot: &Snapshot) -> Result<Decision, String> {
+fn choose(
+    arch: &Architecture,
+    svc: &Service,
+    def: &ServiceDef,
+    declared: &Tier,
+    needs: &Needs,
+    snapshot: &Snapshot,
+) -> Result<Decision, String> {
     let mut rejected = Vec::new();
     let mut candidates: Vec<(&Tier, Decimal, Vec<Evidence>)> = Vec::new();
     for tier in &def.tiers {
         if tier.rank < declared.rank {
-            rejected.push(Rejected { tier: tier.id.clone(), reason: format!("ranks below the declared tier {} (bumps only move up)", declared.id) });
+            rejected.push(Rejected {
+                tier: tier.id.clone(),
+                reason: format!("ranks below the declared tier {} (bumps only move up)", declared.id),
+            });
             continue;
         }
         let evidence = match qualify(arch, svc, tier, needs) {
@@ -252,7 +274,8 @@ fn choose(arch: &Architecture, svc: &Service, def: &ServiceDef, declared: &Tier,
                 continue;
             }
         };
-        let lines = estimate::price(def, snapshot, &resource(arch, svc, &tier.id)).map_err(|e| format!("{}: {e}", svc.name))?;
+        let lines =
+            estimate::price(def, snapshot, &resource(arch, svc, &tier.id)).map_err(|e| format!("{}: {e}", svc.name))?;
         if let Some(Line { source: Source::NoPrice(why), component, .. }) = lines.iter().find(|l| l.monthly.is_none()) {
             rejected.push(Rejected { tier: tier.id.clone(), reason: format!("no price for {component}: {why}") });
             continue;
@@ -276,11 +299,10 @@ fn choose(arch: &Architecture, svc: &Service, def: &ServiceDef, declared: &Tier,
         None
     };
     // A declared tier that already meets the needs stays: the closed design changes only what it must.
-    if declared_fails.is_none() {
-        if let Some(i) = candidates.iter().position(|c| c.0.id == declared.id) {
-            let kept = candidates.remove(i);
-            candidates.insert(0, kept);
-        }
+    let kept = candidates.iter().position(|c| c.0.id == declared.id).filter(|_| declared_fails.is_none());
+    if let Some(i) = kept {
+        let kept = candidates.remove(i);
+        candidates.insert(0, kept);
     }
     let Some((chosen, chosen_cost, evidence)) = candidates.first().cloned() else {
         return Ok(Decision {
