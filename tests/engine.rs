@@ -1,0 +1,288 @@
+//! Rules engine and calculator on the embedded catalog, with hand-checked figures.
+//!
+//! Every expected number below was worked out by hand from the Retail Prices API items named in
+//! `pricing/2026-08/prices/` (and shared/reference/meters.md), not copied from the program's output.
+
+use closednet::catalog::Catalog;
+use closednet::estimate::{Resource, Totals, price};
+use closednet::rules::Decision;
+use closednet::{Estimate, Overrides, estimate};
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+use std::str::FromStr;
+
+fn d(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap()
+}
+
+fn catalog() -> Catalog {
+    Catalog::embedded().expect("the embedded catalog loads")
+}
+
+fn run<'c>(catalog: &'c Catalog, yaml: &str) -> Estimate<'c> {
+    match estimate("test.yaml", yaml, catalog, &Overrides::default()) {
+        Ok(e) => e,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+fn decision<'a>(est: &'a Estimate, service: &str) -> &'a Decision {
+    est.closed.decisions.iter().find(|d| d.service == service).unwrap_or_else(|| panic!("no decision for {service}"))
+}
+
+fn closed_tier(est: &Estimate, service: &str) -> String {
+    est.closed.services.iter().find(|s| s.name == service).unwrap().tier.clone()
+}
+
+fn monthly(catalog: &Catalog, type_id: &str, tier: &str, region: &str, capacity: &[(&str, &str)]) -> Decimal {
+    let res = Resource {
+        type_id: type_id.into(),
+        tier: tier.into(),
+        region: region.into(),
+        capacity: capacity.iter().map(|(k, v)| (k.to_string(), d(v))).collect(),
+        usage: BTreeMap::new(),
+        model: None,
+        os: Some("linux".into()),
+        zone: None,
+    };
+    let def = catalog.service(type_id).unwrap();
+    let lines = price(def, catalog.newest(), &res).unwrap();
+    Totals::of(&lines).unwrap().total()
+}
+
+#[test]
+fn apim_premium_in_japaneast_is_3_829_times_730() {
+    let c = catalog();
+    // 3.829 USD/h x 730 h = 2,795.17 USD
+    assert_eq!(monthly(&c, "api-management", "premium", "japaneast", &[("units", "1")]), d("2795.170"));
+    // two units double it
+    assert_eq!(monthly(&c, "api-management", "premium", "japaneast", &[("units", "2")]), d("5590.340"));
+    // mexicocentral has its own meter at 4.2119/h: 3,074.687
+    assert_eq!(monthly(&c, "api-management", "premium", "mexicocentral", &[("units", "1")]), d("3074.6870"));
+}
+
+#[test]
+fn private_endpoint_is_0_01_times_730() {
+    let c = catalog();
+    assert_eq!(monthly(&c, "private-endpoint", "standard", "japaneast", &[("count", "1")]), d("7.30"));
+    assert_eq!(monthly(&c, "private-endpoint", "standard", "westeurope", &[("count", "6")]), d("43.80"));
+}
+
+#[test]
+fn functions_ep1_is_one_vcpu_plus_3_5_gib() {
+    let c = catalog();
+    // japaneast: 730 x (0.196 + 3.5 x 0.014) = 730 x 0.245 = 178.85
+    assert_eq!(monthly(&c, "functions", "ep1", "japaneast", &[("instances", "1")]), d("178.85"));
+    // eastus2: 730 x (0.16 + 3.5 x 0.0114) = 730 x 0.1999 = 145.927
+    assert_eq!(monthly(&c, "functions", "ep1", "eastus2", &[("instances", "1")]), d("145.927"));
+}
+
+#[test]
+fn ai_search_units_are_replicas_times_partitions() {
+    let c = catalog();
+    // S1 japaneast 0.444/h x 730 x (2 replicas x 3 partitions) = 1,944.72
+    assert_eq!(monthly(&c, "ai-search", "s1", "japaneast", &[("replicas", "2"), ("partitions", "3")]), d("1944.720"));
+}
+
+const ARTICLE: &str = include_str!("../examples/article.yaml");
+
+#[test]
+fn article_bumps_pin_the_cheapest_private_tiers() {
+    let c = catalog();
+    let est = run(&c, ARTICLE);
+    // APIM private inbound + private backends: Standard v2 (699.997/month), not Premium (2,795.17).
+    assert_eq!(closed_tier(&est, "gateway"), "standard-v2");
+    let gw = decision(&est, "gateway");
+    assert_eq!(gw.from, "standard");
+    assert_eq!(gw.rule.as_deref(), Some("CN102"));
+    let premium = gw.rejected.iter().find(|r| r.tier == "premium").unwrap();
+    // 2,795.17 - 699.997 = 2,095.173
+    assert_eq!(premium.reason, "meets the needs but costs USD 2095.17/month more than standard-v2");
+    let standard = gw.rejected.iter().find(|r| r.tier == "standard").unwrap();
+    assert_eq!(standard.reason, "no vnet_integration or vnet_injection");
+    // A public Front Door with private origins: Premium.
+    assert_eq!(closed_tier(&est, "edge"), "premium");
+    assert_eq!(decision(&est, "edge").rule.as_deref(), Some("CN103"));
+    // Python on Consumption: Flex Consumption (8.50/month at this usage, against EP1 178.85).
+    assert_eq!(closed_tier(&est, "chat-api"), "flex-consumption");
+    let ep1 = decision(&est, "chat-api").rejected.iter().find(|r| r.tier == "ep1").unwrap();
+    assert_eq!(ep1.reason, "meets the needs but costs USD 170.35/month more than flex-consumption");
+    // AI Search Basic with a skillset indexer on private storage: S1.
+    assert_eq!(closed_tier(&est, "search"), "s1");
+    assert_eq!(decision(&est, "search").rule.as_deref(), Some("CN104"));
+    // OpenAI and storage keep their tiers; only a private endpoint is added.
+    assert!(!decision(&est, "gpt").changed());
+    assert!(!decision(&est, "docs").changed());
+}
+
+#[test]
+fn article_adds_what_a_closed_network_brings() {
+    let c = catalog();
+    let est = run(&c, ARTICLE);
+    let added: Vec<(String, String, Option<Decimal>)> =
+        est.closed.added.iter().map(|a| (a.type_id.clone(), a.tier.clone(), a.count)).collect();
+    let expect = |t: &str, tier: &str, n: &str| (t.to_string(), tier.to_string(), Some(d(n)));
+    assert_eq!(
+        added,
+        vec![
+            // gateway, chat-api, gpt, search, docs/blob, and the search -> docs shared private link
+            expect("private-endpoint", "standard", "6"),
+            // azure-api.net, azurewebsites.net, blob, openai, search
+            expect("private-dns-zone", "standard", "5"),
+            expect("vpn-gateway", "vpngw1az", "1"),
+            expect("public-ip", "standard", "1"),
+            expect("dns-resolver", "inbound-endpoint", "1"),
+            expect("virtual-machine", "d2s-v5-linux", "1"),
+            expect("devops-pipelines", "self-hosted", "1"),
+            expect("entra-id", "p1", "1000"),
+        ]
+    );
+}
+
+#[test]
+fn article_totals_in_usd() {
+    let c = catalog();
+    let est = run(&c, ARTICLE);
+    let rbac = est.rbac.totals().unwrap();
+    // RBAC fixed: Front Door Standard 35 + APIM Standard 686.711 + Search Basic 2 x 97.09 = 194.18
+    assert_eq!(rbac.fixed, d("915.891"));
+    // RBAC usage: Functions 0.20 (1M executions over the grant x 0.20/M) + gpt-4o 750 + 600 + storage 10
+    assert_eq!(rbac.usage, d("1360.20"));
+    let closed = est.closed.totals().unwrap();
+    // Front Door Premium 330 + Standard v2 699.997 + S1 648.24 + 6 PE 43.80 + 5 zones 2.50
+    // + VpnGw1AZ 153.30 + public IP 3.65 + resolver 180 + parallel job 0 (first free) + P1 6,000
+    assert_eq!(closed.fixed, d("8061.487"));
+    // Flex: (2M - 250k)/10 x 0.000004 = 0.70, (400k - 100k) x 0.000026 = 7.80; + 1,350 + 10
+    assert_eq!(closed.usage, d("1368.50"));
+    // The build-agent VM has no price in japaneast (the saved pages hold VMs for mexicocentral only).
+    assert_eq!(closed.unpriced, 1);
+    assert!(est.findings.iter().any(|f| f.rule == "CN008" && f.message.contains("build agents")));
+}
+
+const APIM: &str = "version: 1
+region: japaneast
+closed_network: { sla: SLA }
+services:
+  - name: api
+    type: api-management
+    tier: TIER
+    calls: [backend]
+  - name: backend
+    type: functions
+    tier: ep1
+";
+
+fn apim(sla: &str, tier: &str) -> String {
+    APIM.replace("SLA", sla).replace("TIER", tier)
+}
+
+#[test]
+fn developer_stays_without_an_sla_requirement_and_goes_with_production() {
+    let c = catalog();
+    // Developer is injected (private both ways) and meets the needs: a declared tier that does stays.
+    let est = run(&c, &apim("none", "developer"));
+    assert_eq!(closed_tier(&est, "api"), "developer");
+    let est = run(&c, &apim("production", "developer"));
+    assert_eq!(closed_tier(&est, "api"), "standard-v2");
+    let dev = decision(&est, "api").rejected.iter().find(|r| r.tier == "developer").unwrap();
+    assert_eq!(dev.reason, "no SLA, and closed_network.sla is production");
+    assert!(est.findings.iter().any(|f| f.rule == "CN006"));
+}
+
+#[test]
+fn bumps_only_move_up() {
+    let c = catalog();
+    let est = run(&c, &apim("none", "premium"));
+    assert_eq!(closed_tier(&est, "api"), "premium");
+    let std_v2 = decision(&est, "api").rejected.iter().find(|r| r.tier == "standard-v2").unwrap();
+    assert_eq!(std_v2.reason, "ranks below the declared tier premium (bumps only move up)");
+}
+
+#[test]
+fn a_tier_without_a_price_in_the_region_is_not_a_candidate() {
+    let c = catalog();
+    // mexicocentral has no v2 API Management meters: Premium is the cheapest private tier there.
+    let est = run(&c, &apim("none", "standard").replace("japaneast", "mexicocentral"));
+    assert_eq!(closed_tier(&est, "api"), "premium");
+    let v2 = decision(&est, "api").rejected.iter().find(|r| r.tier == "standard-v2").unwrap();
+    assert!(
+        v2.reason.starts_with(
+            "no price for Standard v2 unit: no API Management item in force on 2026-08-15 in mexicocentral"
+        ),
+        "{}",
+        v2.reason
+    );
+}
+
+#[test]
+fn windows_functions_cannot_use_flex_consumption() {
+    let c = catalog();
+    let yaml = "version: 1
+region: japaneast
+services:
+  - name: fn
+    type: functions
+    tier: consumption
+    runtime: dotnet
+    os: windows
+";
+    let est = run(&c, yaml);
+    assert_eq!(closed_tier(&est, "fn"), "ep1");
+    let flex = decision(&est, "fn").rejected.iter().find(|r| r.tier == "flex-consumption").unwrap();
+    assert_eq!(flex.reason, "does not run windows");
+}
+
+#[test]
+fn public_services_keep_their_tier_and_get_no_endpoint() {
+    let c = catalog();
+    let yaml = "version: 1
+region: eastus2
+services:
+  - name: fn
+    type: functions
+    tier: consumption
+    public: true
+";
+    let est = run(&c, yaml);
+    assert_eq!(closed_tier(&est, "fn"), "consumption");
+    assert!(est.closed.decisions.is_empty());
+    assert!(est.closed.added.is_empty());
+}
+
+#[test]
+fn a_service_with_no_private_tier_is_an_error_finding() {
+    let c = catalog();
+    // Front Door cannot be made private inbound ("only supports private link from AFD to origin").
+    let yaml = "version: 1
+region: eastus2
+services:
+  - name: edge
+    type: front-door
+    tier: standard
+";
+    let est = run(&c, yaml);
+    let d = decision(&est, "edge");
+    assert_eq!(d.to, None);
+    assert_eq!(closed_tier(&est, "edge"), "standard");
+    let f = est.findings.iter().find(|f| f.rule == "CN007").unwrap();
+    assert_eq!(f.severity.as_str(), "error");
+}
+
+#[test]
+fn storage_sub_resources_each_take_an_endpoint_and_a_zone() {
+    let c = catalog();
+    let yaml = "version: 1
+region: westeurope
+services:
+  - name: data
+    type: storage
+    subresources: [blob, dfs, file]
+";
+    let est = run(&c, yaml);
+    let pe = est.closed.added.iter().find(|a| a.type_id == "private-endpoint").unwrap();
+    assert_eq!(pe.count, Some(d("3")));
+    let zones = est.closed.added.iter().find(|a| a.type_id == "private-dns-zone").unwrap();
+    assert_eq!(zones.count, Some(d("3")));
+    // 3 x 7.30 + 3 x 0.50
+    assert_eq!(est.closed.totals().unwrap().fixed, d("23.40"));
+}
