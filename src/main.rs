@@ -60,7 +60,8 @@ fn run(cli: Cli) -> Result<String, Error> {
             let overrides = Overrides { currency, fx: parse_fx(&fx)? };
             let catalog = load_catalog(pricing.as_deref())?;
             let name = file.display().to_string();
-            let text = std::fs::read_to_string(&file).map_err(|e| Error::Message(format!("{name}: {e}")))?;
+            let text =
+                std::fs::read_to_string(&file).map_err(|e| Error::Message(format!("cannot read {name}: {e}")))?;
             let est = closednet::estimate(&name, &text, &catalog, &overrides)?;
             Ok(report::render(&est, format(f))?)
         }

@@ -1,19 +1,27 @@
 //! "Did you mean" suggestions for names the catalog or the file format does not know.
 
-/// Levenshtein edit distance between two strings, by characters, ignoring ASCII case.
+/// Edit distance between two strings, ignoring ASCII case: insertions, deletions, substitutions
+/// and swaps of two neighbouring characters (`teir` -> `tier`) each count one.
 fn distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.to_ascii_lowercase().chars().collect();
     let b: Vec<char> = b.to_ascii_lowercase().chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
     }
-    prev[b.len()]
+    for j in 0..=b.len() {
+        d[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[a.len()][b.len()]
 }
 
 /// The closest candidate within a third of the longer name's length, if any.
@@ -45,6 +53,7 @@ mod tests {
         assert_eq!(did_you_mean("premium-2", tiers), Some("premium-v2"));
         assert_eq!(did_you_mean("Standard", tiers), Some("standard"));
         assert_eq!(did_you_mean("gold", tiers), None);
+        assert_eq!(did_you_mean("teir", ["name", "tier", "type"]), Some("tier"));
         assert_eq!(help("gold", &tiers), "expected one of: premium, premium-v2, standard, standard-v2");
     }
 }

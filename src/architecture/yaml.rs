@@ -92,8 +92,17 @@ pub(crate) fn parse(file: &str, text: &str) -> Result<RawArchitecture, Box<Diagn
         if let Some(l) = e.location() {
             d = d.at(l.line(), l.column());
         }
-        if d.message.starts_with("unknown field") {
-            d = d.help("unknown keys are errors so that a typo never changes a price silently");
+        if let Some(rest) = d.message.strip_prefix("unknown field `") {
+            let (field, expected) = rest.split_once("`, expected one of ").unwrap_or((rest, ""));
+            let field = field.trim_end_matches('`');
+            let candidates: Vec<&str> = expected.split(", ").filter(|c| !c.is_empty()).collect();
+            let help = match crate::suggest::did_you_mean(field, candidates.iter().copied()) {
+                Some(c) => format!(
+                    "did you mean \"{c}\"? Unknown keys are errors so that a typo never changes a price silently"
+                ),
+                None => "unknown keys are errors so that a typo never changes a price silently".to_string(),
+            };
+            d = d.help(help);
         }
         Box::new(d)
     })
