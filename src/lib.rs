@@ -78,7 +78,7 @@ fn conversion(arch: &Architecture, snapshot: &Snapshot, overrides: &Overrides) -
         return Ok(Conversion {
             currency,
             rate: *rate,
-            source: format!("fx in {} (stated by the architect)", arch.file),
+            source: format!("stated by the architect in {}", arch.file),
             date: None,
         });
     }

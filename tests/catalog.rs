@@ -2,9 +2,9 @@
 //! a price or an explicit "no price" for each region it claims, every figure has a source, names
 //! are unique, dates make sense.
 
+use closednet::catalog::Catalog;
 use closednet::catalog::definitions::Charge;
 use closednet::catalog::units::Unit;
-use closednet::catalog::Catalog;
 use rust_decimal::Decimal;
 use std::collections::BTreeSet;
 
@@ -31,7 +31,13 @@ fn definitions_are_well_formed() {
                 assert!(tier.sla_doc.is_some(), "{}/{}: 'no SLA' needs a source", def.type_id, tier.id);
             }
             for cap in &tier.capabilities {
-                assert!(cap.doc.starts_with("https://learn.microsoft.com/"), "{}/{}: {}", def.type_id, tier.id, cap.doc);
+                assert!(
+                    cap.doc.starts_with("https://learn.microsoft.com/"),
+                    "{}/{}: {}",
+                    def.type_id,
+                    tier.id,
+                    cap.doc
+                );
                 assert!(is_date(&cap.as_of), "{}/{}: as_of {}", def.type_id, tier.id, cap.as_of);
                 assert!(cap.as_of <= newest, "{}/{}: capability dated after the newest snapshot", def.type_id, tier.id);
             }
@@ -41,26 +47,40 @@ fn definitions_are_well_formed() {
                 assert!(ids.insert(&comp.id), "{key} is defined twice");
                 assert!(comp.meter.is_some() != comp.documented, "{key}: exactly one of `meter` or `documented`");
                 if comp.meter.is_some() {
-                    assert!(def.retail_file.is_some() && def.service_name.is_some(), "{key}: metered, but no retail_file");
+                    assert!(
+                        def.retail_file.is_some() && def.service_name.is_some(),
+                        "{key}: metered, but no retail_file"
+                    );
                 }
                 let unit = Unit::parse(comp.unit()).unwrap_or_else(|| panic!("{key}: unit {:?}", comp.unit()));
                 match comp.charge {
                     Charge::Fixed => {
                         assert!(unit.period.is_some(), "{key}: a fixed charge needs a unit of time");
                         for p in &comp.per {
-                            assert!(def.capacity.contains(p), "{key}: per {p} is not a capacity key of {}", def.type_id);
+                            assert!(
+                                def.capacity.contains(p),
+                                "{key}: per {p} is not a capacity key of {}",
+                                def.type_id
+                            );
                         }
                     }
                     Charge::Usage => {
                         let u = comp.usage.as_deref().unwrap_or_else(|| panic!("{key}: a usage charge needs `usage`"));
-                        assert!(def.usage.iter().any(|k| k == u), "{key}: usage {u} is not declared by {}", def.type_id);
+                        assert!(
+                            def.usage.iter().any(|k| k == u),
+                            "{key}: usage {u} is not declared by {}",
+                            def.type_id
+                        );
                     }
                 }
                 if let Some(m) = &comp.model {
                     assert!(def.models.contains(m), "{key}: model {m} is not in models");
                 }
                 if comp.free_units.is_some() {
-                    assert!(comp.free_doc.as_deref().is_some_and(|d| d.starts_with("https://")), "{key}: free grant needs a source");
+                    assert!(
+                        comp.free_doc.as_deref().is_some_and(|d| d.starts_with("https://")),
+                        "{key}: free grant needs a source"
+                    );
                 }
             }
         }
@@ -134,7 +154,12 @@ fn every_price_has_a_source_and_sane_buckets() {
             }
         }
         for fx in &snap.meta.fx {
-            assert!(fx.rate > Decimal::ZERO && is_date(&fx.date) && !fx.source.is_empty(), "{}: fx {}", snap.meta.name, fx.currency);
+            assert!(
+                fx.rate > Decimal::ZERO && is_date(&fx.date) && !fx.source.is_empty(),
+                "{}: fx {}",
+                snap.meta.name,
+                fx.currency
+            );
         }
     }
 }

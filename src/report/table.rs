@@ -68,7 +68,7 @@ pub fn render(est: &Estimate) -> Result<String, String> {
             "-".into(),
             "-".into(),
             format!("{} x{}", a.service.tier, quantity_of(a)),
-            amount(a.fixed, cur, a.unpriced),
+            if a.unpriced == a.lines.len() { "no price".to_string() } else { amount(a.fixed, cur, a.unpriced) },
             format_amount(a.usage, cur),
         ]);
     }
