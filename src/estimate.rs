@@ -117,43 +117,32 @@ pub fn price(def: &ServiceDef, snapshot: &Snapshot, res: &Resource) -> Result<Ve
             }
         };
         let key = def.key(tier, comp);
-        let region = match comp.region.as_deref() {
-            None => res.region.clone(),
-            Some("zone") => match res.zone {
-                Some(z) => format!("Zone {z}"),
-                None => {
-                    lines.push(Line {
-                        component: comp.name.clone(),
-                        key,
-                        charge: comp.charge,
-                        quantity: base,
-                        unit: comp.unit().to_string(),
-                        unit_price: None,
-                        monthly: None,
-                        source: Source::NoPrice(
-                            "billed by the clients' edge zone; set `zone:` (1-8) on the service to price it".into(),
-                        ),
-                        note: None,
-                    });
-                    continue;
-                }
-            },
-            Some(r) => r.to_string(),
+        // A line that says why it has no price; `base` is in the architecture's own units.
+        let unpriced = |key: String, why: String| Line {
+            component: comp.name.clone(),
+            key,
+            charge: comp.charge,
+            quantity: base,
+            unit: comp.unit().to_string(),
+            unit_price: None,
+            monthly: None,
+            source: Source::NoPrice(why),
+            note: None,
+        };
+        let region = match (comp.region.as_deref(), res.zone) {
+            (None, _) => res.region.clone(),
+            (Some("zone"), Some(z)) => format!("Zone {z}"),
+            (Some("zone"), None) => {
+                let why = "billed by the clients' edge zone; set `zone:` (1-8) on the service to price it";
+                lines.push(unpriced(key, why.to_string()));
+                continue;
+            }
+            (Some(r), _) => r.to_string(),
         };
         let entry = match snapshot.price(&key, &region) {
             Ok(e) => e,
             Err(no) => {
-                lines.push(Line {
-                    component: comp.name.clone(),
-                    key,
-                    charge: comp.charge,
-                    quantity: base,
-                    unit: comp.unit().to_string(),
-                    unit_price: None,
-                    monthly: None,
-                    source: Source::NoPrice(no.0),
-                    note: None,
-                });
+                lines.push(unpriced(key, no.0));
                 continue;
             }
         };

@@ -286,3 +286,29 @@ services:
     // 3 x 7.30 + 3 x 0.50
     assert_eq!(est.closed.totals().unwrap().fixed, d("23.40"));
 }
+
+#[test]
+fn front_door_usage_needs_a_billing_zone() {
+    let c = catalog();
+    let yaml = "version: 1
+region: japaneast
+services:
+  - name: edge
+    type: front-door
+    tier: premium
+    public: true
+    ZONE
+    usage: { requests: 10M, data_out_gb: 100 }
+";
+    let est = run(&c, &yaml.replace("ZONE", "zone: 1"));
+    let t = est.rbac.totals().unwrap();
+    // Premium base fee 330; 10M requests = 1,000 x 10K at 0.015 = 15.00; 100 GB at 0.0825 = 8.25
+    assert_eq!(t.fixed, d("330"));
+    assert_eq!(t.usage, d("23.25"));
+    let est = run(&c, &yaml.replace("ZONE", "zone: 3"));
+    // Zone 3: 1,000 x 0.0259 = 25.90; 100 x 0.11 = 11.00
+    assert_eq!(est.rbac.totals().unwrap().usage, d("36.90"));
+    let est = run(&c, &yaml.replace("ZONE", "calls: []"));
+    let t = est.rbac.totals().unwrap();
+    assert_eq!((t.fixed, t.usage, t.unpriced), (d("330"), d("0"), 2));
+}

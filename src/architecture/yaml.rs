@@ -86,8 +86,13 @@ pub(crate) fn parse(file: &str, text: &str) -> Result<RawArchitecture, Box<Diagn
         };
         // `Spanned<T>` shows up as a `.value` segment; the user never wrote it.
         let path = path.replace(".value.", ".").replace(".value[", "[");
-        let path = path.trim_end_matches(".value").trim_start_matches('.').to_string();
+        let path = path.trim_end_matches(".?").trim_end_matches(".value").trim_start_matches('.').to_string();
         let path = if path == "." || path == "?" { String::new() } else { path };
+        // A hint addressed to programmers using the library, not to the file's author.
+        let message = match message.split_once(", set DuplicateKeyPolicy") {
+            Some((m, _)) => m.to_string(),
+            None => message,
+        };
         let mut d = Diagnostic::new(file, message).path(path);
         if let Some(l) = e.location() {
             d = d.at(l.line(), l.column());
