@@ -38,6 +38,9 @@ pub enum Command {
         /// Exchange rate, units per USD, e.g. --fx JPY=150 (overrides the file and the snapshot).
         #[arg(long, value_name = "CUR=RATE")]
         fx: Vec<String>,
+        /// Price with this pricing snapshot (e.g. 2023-12) instead of the file's `pricing:` or the newest.
+        #[arg(long, value_name = "NAME")]
+        snapshot: Option<String>,
     },
     /// List the pricing snapshots, service types, tiers with their capabilities, and regions.
     Catalog {

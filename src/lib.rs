@@ -42,6 +42,8 @@ pub struct Overrides {
     pub currency: Option<String>,
     /// `--fx JPY=150`: (currency, units per USD).
     pub fx: Vec<(String, Decimal)>,
+    /// `--snapshot NAME`: price with this snapshot instead of the file's `pricing:` pin.
+    pub snapshot: Option<String>,
 }
 
 /// Reads, validates and estimates an architecture file.
@@ -52,10 +54,16 @@ pub fn estimate<'c>(
     overrides: &Overrides,
 ) -> Result<Estimate<'c>, Error> {
     let architecture = architecture::load(file, text, catalog).map_err(Error::Input)?;
-    let snapshot = match &architecture.pricing {
+    let snapshot = match overrides.snapshot.as_ref().or(architecture.pricing.as_ref()) {
         Some(name) => catalog.snapshot(name)?,
         None => catalog.newest(),
     };
+    if !snapshot.meta.regions.contains(&architecture.region) {
+        return Err(Error::Message(format!(
+            "{file}: region {} is not in pricing snapshot {}",
+            architecture.region, snapshot.meta.name
+        )));
+    }
     let conversion = conversion(&architecture, snapshot, overrides)?;
     let rbac = rules::rbac(&architecture, catalog, snapshot).map_err(|e| Error::Message(format!("{file}: {e}")))?;
     let closed = rules::closed(&architecture, catalog, snapshot).map_err(|e| Error::Message(format!("{file}: {e}")))?;

@@ -56,8 +56,8 @@ fn parse_fx(args: &[String]) -> Result<Vec<(String, Decimal)>, Error> {
 
 fn run(cli: Cli) -> Result<String, Error> {
     match cli.command {
-        Command::Estimate { file, format: f, pricing, currency, fx } => {
-            let overrides = Overrides { currency, fx: parse_fx(&fx)? };
+        Command::Estimate { file, format: f, pricing, currency, fx, snapshot } => {
+            let overrides = Overrides { currency, fx: parse_fx(&fx)?, snapshot };
             let catalog = load_catalog(pricing.as_deref())?;
             let name = file.display().to_string();
             let text =

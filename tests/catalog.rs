@@ -30,7 +30,24 @@ fn definitions_are_well_formed() {
             if tier.sla == Some(false) {
                 assert!(tier.sla_doc.is_some(), "{}/{}: 'no SLA' needs a source", def.type_id, tier.id);
             }
+            for date in [&tier.since, &tier.until].into_iter().flatten() {
+                assert!(is_date(date), "{}/{}: {date}", def.type_id, tier.id);
+            }
+            if tier.since.is_some() {
+                assert!(
+                    tier.since_doc.as_deref().is_some_and(|d| d.starts_with("https://")),
+                    "{}/{}: since needs since_doc",
+                    def.type_id,
+                    tier.id
+                );
+            }
             for cap in &tier.capabilities {
+                for date in [&cap.since, &cap.until].into_iter().flatten() {
+                    assert!(is_date(date), "{}/{}: {date}", def.type_id, tier.id);
+                }
+                if let (Some(s), Some(u)) = (&cap.since, &cap.until) {
+                    assert!(s < u, "{}/{}: since after until", def.type_id, tier.id);
+                }
                 assert!(
                     cap.doc.starts_with("https://learn.microsoft.com/"),
                     "{}/{}: {}",

@@ -158,9 +158,11 @@ fn catalog_lists_types_tiers_and_regions() {
     assert_eq!(o.status.code(), Some(0));
     let out = stdout(&o);
     assert!(out.contains("- 2026-08 (as of 2026-08-15)"));
+    assert!(out.contains("- 2023-12 (as of 2023-12-01)"));
+    assert!(out.contains("fx: 1 USD = 146.41 JPY (Federal Reserve H.10, https://www.federalreserve.gov/releases/h10/20231218/, 2023-12-11)"), "{out}");
     assert!(out.contains("regions: australiaeast, brazilsouth"));
     assert!(out.contains("api-management - Azure API Management"));
-    assert!(out.contains("standard-v2        rank 3 SLA; private access: private_endpoint (2025-11-17), vnet_integration (2025-11-20)"), "{out}");
+    assert!(out.contains("standard-v2        rank 3 SLA; private access: private_endpoint from 2025-07-09 (2025-11-17), vnet_integration from 2024-03-01 (2025-11-20)"), "{out}");
     let o = closednet(&["catalog", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert!(v["services"].as_array().unwrap().len() >= 17);

@@ -312,3 +312,46 @@ services:
     let t = est.rbac.totals().unwrap();
     assert_eq!((t.fixed, t.usage, t.unpriced), (d("330"), d("0"), 2));
 }
+
+const ARTICLE_2023: &str = include_str!("../examples/article-2023.yaml");
+
+#[test]
+fn december_2023_reproduces_the_article() {
+    let c = catalog();
+    let est = run(&c, ARTICLE_2023);
+    assert_eq!(est.snapshot.meta.name, "2023-12");
+    // Standard v2 had no private endpoint then, Premium v2 did not exist, Developer has no SLA:
+    // API Management goes to Premium, 3.829 x 730 = 2,795.17 USD.
+    assert_eq!(closed_tier(&est, "gateway"), "premium");
+    let gw = decision(&est, "gateway");
+    let reason = |d: &Decision, tier: &str| d.rejected.iter().find(|r| r.tier == tier).unwrap().reason.clone();
+    assert_eq!(reason(gw, "standard-v2"), "no private endpoint or VNet injection");
+    assert_eq!(reason(gw, "premium-v2"), "not generally available until 2025-11-20");
+    // No Flex Consumption in 2023-12: Python Functions go to Elastic Premium EP1.
+    assert_eq!(closed_tier(&est, "chat-api"), "ep1");
+    assert_eq!(reason(decision(&est, "chat-api"), "flex-consumption"), "not generally available until 2024-11-07");
+    // A skillset indexer over shared private link needed S2 before 2024-04-03.
+    assert_eq!(closed_tier(&est, "search"), "s2");
+    assert_eq!(reason(decision(&est, "search"), "s1"), "no shared_private_link_skillset");
+    // Prices that started after 2023-12-01 are absent, with the reason.
+    let vpn = est.closed.added.iter().find(|a| a.type_id == "vpn-gateway").unwrap();
+    assert_eq!(vpn.lines[0].monthly, None);
+    assert!(est.findings.iter().any(|f| f.rule == "CN008" && f.message.contains("VpnGw1AZ gateway")));
+    let apim = est.closed.services.iter().find(|s| s.name == "gateway").unwrap();
+    assert_eq!(apim.totals.fixed, d("2795.170"));
+    // gpt-4 (8K) December 2023: 30M x 0.03/1K + 6M x 0.06/1K = 900 + 360
+    let gpt = est.closed.services.iter().find(|s| s.name == "gpt").unwrap();
+    assert_eq!(gpt.totals.usage, d("1260.00"));
+}
+
+#[test]
+fn the_same_file_on_the_2026_snapshot_uses_the_newer_tiers() {
+    let c = catalog();
+    let overrides =
+        Overrides { snapshot: Some("2026-08".into()), fx: vec![("JPY".into(), d("146.41"))], ..Default::default() };
+    let est = estimate("article-2023.yaml", ARTICLE_2023, &c, &overrides).unwrap();
+    assert_eq!(est.snapshot.meta.name, "2026-08");
+    assert_eq!(closed_tier(&est, "gateway"), "standard-v2");
+    assert_eq!(closed_tier(&est, "chat-api"), "flex-consumption");
+    assert_eq!(closed_tier(&est, "search"), "s1");
+}

@@ -46,6 +46,17 @@ pub struct Capability {
     pub doc: String,
     /// Date of that page (its `ms.date`), YYYY-MM-DD.
     pub as_of: String,
+    /// First day the capability is generally available (absent: as far back as any snapshot).
+    #[serde(default)]
+    pub since: Option<String>,
+    /// First day it no longer is (absent: still is).
+    #[serde(default)]
+    pub until: Option<String>,
+}
+
+/// Whether a `[since, until)` range covers `date` (all YYYY-MM-DD, so text order is date order).
+pub fn in_force(since: Option<&str>, until: Option<&str>, date: &str) -> bool {
+    since.is_none_or(|s| s <= date) && until.is_none_or(|u| date < u)
 }
 
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
@@ -136,11 +147,25 @@ pub struct Tier {
     pub os: Vec<String>,
     pub capabilities: Vec<Capability>,
     pub components: Vec<Component>,
+    /// First day the tier is generally available, where its meters predate that (or are absent).
+    #[serde(default)]
+    pub since: Option<String>,
+    #[serde(default)]
+    pub since_doc: Option<String>,
+    /// First day it can no longer be created.
+    #[serde(default)]
+    pub until: Option<String>,
 }
 
 impl Tier {
-    pub fn capability(&self, kind: CapabilityKind) -> Option<&Capability> {
-        self.capabilities.iter().find(|c| c.kind == kind)
+    /// The capability of `kind` in force on `date`.
+    pub fn capability(&self, kind: CapabilityKind, date: &str) -> Option<&Capability> {
+        self.capabilities.iter().find(|c| c.kind == kind && in_force(c.since.as_deref(), c.until.as_deref(), date))
+    }
+
+    /// Whether the tier can be deployed on `date`.
+    pub fn exists_at(&self, date: &str) -> bool {
+        in_force(self.since.as_deref(), self.until.as_deref(), date)
     }
 
     pub fn supports_os(&self, os: &str) -> bool {

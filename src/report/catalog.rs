@@ -26,8 +26,15 @@ pub fn table(catalog: &Catalog) -> String {
         let mut tiers: Vec<_> = def.tiers.iter().collect();
         tiers.sort_by_key(|t| t.rank);
         for t in tiers {
-            let caps: Vec<String> =
-                t.capabilities.iter().map(|c| format!("{} ({})", c.kind.as_str(), c.as_of)).collect();
+            let caps: Vec<String> = t
+                .capabilities
+                .iter()
+                .map(|c| {
+                    let from = c.since.as_ref().map(|s| format!(" from {s}")).unwrap_or_default();
+                    let until = c.until.as_ref().map(|u| format!(" until {u}")).unwrap_or_default();
+                    format!("{}{from}{until} ({})", c.kind.as_str(), c.as_of)
+                })
+                .collect();
             let sla = match t.sla {
                 Some(true) => "SLA",
                 Some(false) => "no SLA",
@@ -35,7 +42,8 @@ pub fn table(catalog: &Catalog) -> String {
             };
             let os = if t.os.is_empty() { String::new() } else { format!(", {}", t.os.join("/")) };
             let caps = if caps.is_empty() { "none".to_string() } else { caps.join(", ") };
-            writeln!(out, "  {:<18} rank {} {sla}{os}; private access: {caps}", t.id, t.rank).unwrap();
+            let since = t.since.as_ref().map(|s| format!(", GA {s}")).unwrap_or_default();
+            writeln!(out, "  {:<18} rank {} {sla}{os}{since}; private access: {caps}", t.id, t.rank).unwrap();
         }
     }
     out
@@ -62,7 +70,9 @@ pub fn json(catalog: &Catalog) -> Result<String, String> {
                 "rank": t.rank,
                 "sla": t.sla,
                 "os": t.os,
-                "capabilities": t.capabilities.iter().map(|c| json!({"kind": c.kind.as_str(), "doc": c.doc, "as_of": c.as_of})).collect::<Vec<_>>(),
+                "since": t.since,
+                "until": t.until,
+                "capabilities": t.capabilities.iter().map(|c| json!({"kind": c.kind.as_str(), "doc": c.doc, "as_of": c.as_of, "since": c.since, "until": c.until})).collect::<Vec<_>>(),
                 "components": t.components.iter().map(|c| c.id.clone()).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),

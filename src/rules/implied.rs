@@ -35,6 +35,7 @@ pub fn private_endpoints(
     arch: &Architecture,
     catalog: &Catalog,
     design: &Design,
+    date: &str,
 ) -> Vec<(String, String, Option<String>)> {
     let mut out = Vec::new();
     for (svc, priced) in arch.services.iter().zip(&design.services) {
@@ -44,7 +45,7 @@ pub fn private_endpoints(
         let Some(def) = catalog.service(&svc.type_id) else { continue };
         let Some(tier) = def.tier(&priced.tier) else { continue };
         // Injected tiers are private without an endpoint.
-        if tier.capability(CapabilityKind::PrivateEndpoint).is_none() {
+        if tier.capability(CapabilityKind::PrivateEndpoint, date).is_none() {
             continue;
         }
         if let Some(pe) = &def.private_endpoint {
@@ -78,11 +79,11 @@ pub fn private_endpoints(
     out
 }
 
-pub fn added(arch: &Architecture, catalog: &Catalog, design: &Design) -> Result<Vec<Added>, String> {
+pub fn added(arch: &Architecture, catalog: &Catalog, design: &Design, date: &str) -> Result<Vec<Added>, String> {
     let region = arch.region.as_str();
     let mut out = Vec::new();
 
-    let pes = private_endpoints(arch, catalog, design);
+    let pes = private_endpoints(arch, catalog, design, date);
     if !pes.is_empty() {
         let list: Vec<String> = pes
             .iter()

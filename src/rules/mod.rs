@@ -125,7 +125,20 @@ pub fn needs(arch: &Architecture, svc: &Service, def: &ServiceDef) -> Needs {
 }
 
 /// Why `tier` cannot serve `svc` in the closed design, or the evidence that it can.
-fn qualify(arch: &Architecture, svc: &Service, tier: &Tier, needs: &Needs) -> Result<Vec<Evidence>, String> {
+fn qualify(
+    arch: &Architecture,
+    svc: &Service,
+    tier: &Tier,
+    needs: &Needs,
+    date: &str,
+) -> Result<Vec<Evidence>, String> {
+    if !tier.exists_at(date) {
+        return Err(match (&tier.since, &tier.until) {
+            (Some(s), _) if date < s.as_str() => format!("not generally available until {s}"),
+            (_, Some(u)) => format!("retired for new deployments from {u}"),
+            _ => "not available at the snapshot date".to_string(),
+        });
+    }
     if let Some(os) = svc.os.as_ref().filter(|os| !tier.supports_os(os)) {
         let why = if svc.runtime.as_deref() == Some("python") { " (Python needs Linux)" } else { "" };
         return Err(format!("does not run {os}{why}"));
@@ -136,8 +149,8 @@ fn qualify(arch: &Architecture, svc: &Service, tier: &Tier, needs: &Needs) -> Re
     let mut evidence = Vec::new();
     if needs.inbound {
         let cap = tier
-            .capability(CapabilityKind::PrivateEndpoint)
-            .or_else(|| tier.capability(CapabilityKind::VnetInjection))
+            .capability(CapabilityKind::PrivateEndpoint, date)
+            .or_else(|| tier.capability(CapabilityKind::VnetInjection, date))
             .ok_or("no private endpoint or VNet injection")?;
         evidence.push(Evidence {
             need: "private inbound".into(),
@@ -148,7 +161,7 @@ fn qualify(arch: &Architecture, svc: &Service, tier: &Tier, needs: &Needs) -> Re
         });
     }
     if let Some((kinds, rule)) = &needs.outbound {
-        let cap = kinds.iter().find_map(|k| tier.capability(*k)).ok_or_else(|| {
+        let cap = kinds.iter().find_map(|k| tier.capability(*k, date)).ok_or_else(|| {
             let names: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
             if names.is_empty() {
                 "the service type has no private outbound access".to_string()
@@ -242,7 +255,7 @@ pub fn closed(arch: &Architecture, catalog: &Catalog, snapshot: &Snapshot) -> Re
         }
     }
     let mut design = Design { services, added: Vec::new(), decisions };
-    for add in implied::added(arch, catalog, &design)? {
+    for add in implied::added(arch, catalog, &design, &snapshot.meta.as_of)? {
         let def = def(catalog, &add.resource.type_id)?;
         design.added.push(priced(&add.name, def, snapshot, &add.resource, Some(add.reason))?);
     }
@@ -257,6 +270,7 @@ fn choose(
     needs: &Needs,
     snapshot: &Snapshot,
 ) -> Result<Decision, String> {
+    let date = snapshot.meta.as_of.as_str();
     let mut rejected = Vec::new();
     let mut candidates: Vec<(&Tier, Decimal, Vec<Evidence>)> = Vec::new();
     for tier in &def.tiers {
@@ -267,7 +281,7 @@ fn choose(
             });
             continue;
         }
-        let evidence = match qualify(arch, svc, tier, needs) {
+        let evidence = match qualify(arch, svc, tier, needs, date) {
             Ok(e) => e,
             Err(reason) => {
                 rejected.push(Rejected { tier: tier.id.clone(), reason });
@@ -285,11 +299,11 @@ fn choose(
     }
     // Cheapest first; on equal cost the lower rank, then catalog order (stable sort).
     candidates.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.rank.cmp(&b.0.rank)));
-    let declared_fails = qualify(arch, svc, declared, needs).err();
+    let declared_fails = qualify(arch, svc, declared, needs, date).err();
     let rule = if declared_fails.is_some() {
         let inbound_fails = needs.inbound
-            && declared.capability(CapabilityKind::PrivateEndpoint).is_none()
-            && declared.capability(CapabilityKind::VnetInjection).is_none();
+            && declared.capability(CapabilityKind::PrivateEndpoint, date).is_none()
+            && declared.capability(CapabilityKind::VnetInjection, date).is_none();
         match (&needs.outbound, inbound_fails) {
             (_, true) => Some("CN101".to_string()),
             (Some((_, r)), false) => Some(r.to_string()),
