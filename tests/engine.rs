@@ -355,3 +355,65 @@ fn the_same_file_on_the_2026_snapshot_uses_the_newer_tiers() {
     assert_eq!(closed_tier(&est, "chat-api"), "flex-consumption");
     assert_eq!(closed_tier(&est, "search"), "s1");
 }
+
+fn one_private_service(type_id: &str, tier: &str, extra: &str) -> String {
+    format!(
+        "version: 1
+region: japaneast
+closed_network: {{ sla: production }}
+services:
+  - name: svc
+    type: {type_id}
+    tier: {tier}
+{extra}"
+    )
+}
+
+#[test]
+fn tiers_chosen_for_the_other_service_types() {
+    let c = catalog();
+    let cases = [
+        // (type, declared tier, expected closed tier, monthly fixed USD of the closed tier)
+        // ACR Premium: 1.6666/day x 730/24 days = 50.6924...
+        ("container-registry", "basic", "premium", "50.69"),
+        // Service Bus Premium: 0.9275 x 730 = 677.075 (private endpoints are Premium only)
+        ("service-bus", "standard", "premium", "677.08"),
+        // Event Hubs Standard: 0.03 x 730 = 21.90 (Basic has no private endpoint)
+        ("event-hubs", "basic", "standard", "21.90"),
+        // Logic Apps WS1: 730 x (0.2136 + 3.5 x 0.0153) = 195.0195
+        ("logic-apps", "consumption", "ws1", "195.02"),
+        // Redis Basic has no SLA: Standard C1 at 0.138 x 730 = 100.74
+        ("redis", "basic-c1", "standard-c1", "100.74"),
+        // Key Vault keeps its tier; only an endpoint is added
+        ("key-vault", "standard", "standard", "0.00"),
+        // Cosmos DB provisioned, default 400 RU/s: 730 x 4 x 0.009 = 26.28
+        ("cosmos-db", "provisioned", "provisioned", "26.28"),
+    ];
+    for (type_id, from, to, fixed) in cases {
+        let est = run(&c, &one_private_service(type_id, from, ""));
+        assert_eq!(closed_tier(&est, "svc"), to, "{type_id}");
+        let svc = est.closed.services.iter().find(|s| s.name == "svc").unwrap();
+        assert_eq!(svc.totals.fixed.round_dp(2), d(fixed), "{type_id}");
+    }
+}
+
+#[test]
+fn network_appliances_need_nothing_more() {
+    let c = catalog();
+    // Firewall Standard: 1.25 x 730 = 912.50, in the customer's subnet: no bump, no endpoint.
+    let est = run(&c, &one_private_service("firewall", "standard", ""));
+    assert_eq!(closed_tier(&est, "svc"), "standard");
+    assert!(est.closed.decisions.is_empty());
+    assert!(est.closed.added.is_empty());
+    assert_eq!(est.closed.totals().unwrap().fixed, d("912.50"));
+}
+
+#[test]
+fn azure_monitor_private_link_needs_five_dns_zones() {
+    let c = catalog();
+    let est = run(&c, &one_private_service("log-analytics", "pay-as-you-go", "    usage: { ingestion_gb: 105 }\n"));
+    let zones = est.closed.added.iter().find(|a| a.type_id == "private-dns-zone").unwrap();
+    assert_eq!(zones.count, Some(d("5")));
+    // 105 GB: first 5 free, 100 x 3.34 = 334.00
+    assert_eq!(est.closed.services[0].totals.usage, d("334.00"));
+}

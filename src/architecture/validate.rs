@@ -257,9 +257,13 @@ fn service(
     };
 
     let mut capacity = BTreeMap::new();
-    for (key, value) in
-        [("units", &s.units), ("replicas", &s.replicas), ("partitions", &s.partitions), ("instances", &s.instances)]
-    {
+    for (key, value) in [
+        ("units", &s.units),
+        ("replicas", &s.replicas),
+        ("partitions", &s.partitions),
+        ("instances", &s.instances),
+        ("throughput", &s.throughput),
+    ] {
         match value {
             Some(v) if !def.capacity.iter().any(|k| k == key) => {
                 let msg = format!("{} has no `{key}`", def.type_id);
@@ -276,7 +280,7 @@ fn service(
                 }
             }
             None if def.capacity.iter().any(|k| k == key) => {
-                capacity.insert(key.to_string(), Decimal::ONE);
+                capacity.insert(key.to_string(), def.capacity_default(key));
             }
             None => {}
         }

@@ -55,6 +55,8 @@ pub(crate) struct RawService {
     pub replicas: Option<Spanned<Scalar>>,
     pub partitions: Option<Spanned<Scalar>>,
     pub instances: Option<Spanned<Scalar>>,
+    /// Provisioned throughput in RU/s (Cosmos DB).
+    pub throughput: Option<Spanned<Scalar>>,
     pub runtime: Option<Spanned<String>>,
     pub os: Option<Spanned<String>>,
     pub public: Option<bool>,

@@ -179,6 +179,9 @@ pub struct PrivateEndpointDef {
     /// The private-link sub-resource (group id), e.g. `Gateway`, `sites`, `searchService`.
     pub subresource: String,
     pub dns_zone: String,
+    /// More zones the same endpoint needs (Azure Monitor Private Link Scope needs five).
+    #[serde(default)]
+    pub extra_dns_zones: Vec<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -195,6 +198,9 @@ pub struct ServiceDef {
     pub service_name: Option<String>,
     #[serde(default)]
     pub capacity: Vec<String>,
+    /// Capacity when the file names none (default 1), e.g. 400 RU/s for Cosmos DB.
+    #[serde(default)]
+    pub capacity_defaults: BTreeMap<String, String>,
     #[serde(default)]
     pub usage: Vec<String>,
     #[serde(default)]
@@ -218,6 +224,10 @@ pub struct ServiceDef {
     /// Not deployed in a region (Front Door, Entra ID).
     #[serde(default)]
     pub global: bool,
+    /// Deployed into the customer's own subnet (firewall, gateways): inside the network by
+    /// construction, so the closed design needs nothing more of it. The value is the Learn page.
+    #[serde(default)]
+    pub in_network: Option<String>,
     pub tiers: Vec<Tier>,
 }
 
@@ -228,6 +238,11 @@ impl ServiceDef {
         self.tiers
             .iter()
             .find(|t| t.id.eq_ignore_ascii_case(name) || t.aliases.iter().any(|a| a.eq_ignore_ascii_case(name)))
+    }
+
+    /// Capacity of `key` when the file names none.
+    pub fn capacity_default(&self, key: &str) -> rust_decimal::Decimal {
+        self.capacity_defaults.get(key).and_then(|v| v.parse().ok()).unwrap_or(rust_decimal::Decimal::ONE)
     }
 
     /// Whether the service can be reached through a private endpoint at all.

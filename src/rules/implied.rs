@@ -29,14 +29,18 @@ fn resource(type_id: &str, tier: &str, region: &str, key: &str, count: Decimal) 
     }
 }
 
-/// The private endpoints of the closed design: (owner, sub-resource, DNS zone; `None` for the
-/// shared private links that AI Search manages itself).
-pub fn private_endpoints(
-    arch: &Architecture,
-    catalog: &Catalog,
-    design: &Design,
-    date: &str,
-) -> Vec<(String, String, Option<String>)> {
+/// A private endpoint of the closed design.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Endpoint {
+    pub owner: String,
+    pub subresource: String,
+    /// Private DNS zones it needs; empty for the shared private links AI Search manages itself.
+    pub zones: Vec<String>,
+}
+
+/// The private endpoints of the closed design, one per private service and sub-resource, plus
+/// AI Search's shared private links.
+pub fn private_endpoints(arch: &Architecture, catalog: &Catalog, design: &Design, date: &str) -> Vec<Endpoint> {
     let mut out = Vec::new();
     for (svc, priced) in arch.services.iter().zip(&design.services) {
         if svc.public {
@@ -49,11 +53,12 @@ pub fn private_endpoints(
             continue;
         }
         if let Some(pe) = &def.private_endpoint {
-            out.push((svc.name.clone(), pe.subresource.clone(), Some(pe.dns_zone.clone())));
+            let zones = std::iter::once(&pe.dns_zone).chain(&pe.extra_dns_zones).cloned().collect();
+            out.push(Endpoint { owner: svc.name.clone(), subresource: pe.subresource.clone(), zones });
         }
         for sub in &svc.subresources {
             if let Some(zone) = def.subresources.get(sub) {
-                out.push((svc.name.clone(), sub.clone(), Some(zone.clone())));
+                out.push(Endpoint { owner: svc.name.clone(), subresource: sub.clone(), zones: vec![zone.clone()] });
             }
         }
     }
@@ -73,7 +78,11 @@ pub fn private_endpoints(
                 .cloned()
                 .or_else(|| tdef.private_endpoint.as_ref().map(|p| p.subresource.clone()))
                 .unwrap_or_default();
-            out.push((format!("{} -> {}", svc.name, target.name), group, None));
+            out.push(Endpoint {
+                owner: format!("{} -> {}", svc.name, target.name),
+                subresource: group,
+                zones: Vec::new(),
+            });
         }
     }
     out
@@ -87,9 +96,9 @@ pub fn added(arch: &Architecture, catalog: &Catalog, design: &Design, date: &str
     if !pes.is_empty() {
         let list: Vec<String> = pes
             .iter()
-            .map(|(owner, sub, zone)| match zone {
-                Some(_) => format!("{owner} ({sub})"),
-                None => format!("{owner} ({sub}, shared private link)"),
+            .map(|e| match e.zones.is_empty() {
+                false => format!("{} ({})", e.owner, e.subresource),
+                true => format!("{} ({}, shared private link)", e.owner, e.subresource),
             })
             .collect();
         out.push(Added {
@@ -98,7 +107,7 @@ pub fn added(arch: &Architecture, catalog: &Catalog, design: &Design, date: &str
             resource: resource("private-endpoint", "standard", region, "count", Decimal::from(pes.len())),
         });
     }
-    let zones: BTreeSet<&str> = pes.iter().filter_map(|(_, _, z)| z.as_deref()).collect();
+    let zones: BTreeSet<&str> = pes.iter().flat_map(|e| &e.zones).map(String::as_str).collect();
     if !zones.is_empty() {
         out.push(Added {
             name: "private DNS zones".into(),

@@ -109,6 +109,9 @@ impl Needs {
 }
 
 pub fn needs(arch: &Architecture, svc: &Service, def: &ServiceDef) -> Needs {
+    if def.in_network.is_some() {
+        return Needs { inbound: false, outbound: None };
+    }
     let calls_private = svc.calls.iter().filter_map(|c| arch.service(c)).any(|t| !t.public);
     let outbound = if !calls_private {
         None
