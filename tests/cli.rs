@@ -177,3 +177,58 @@ fn pricing_dir_replaces_the_embedded_catalog() {
         "error: tests/fixtures/bad: no pricing catalog here (expected services/*.toml)",
     );
 }
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let o = closednet(args);
+    assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+    serde_json::from_str(&stdout(&o)).unwrap()
+}
+
+fn service<'a>(v: &'a serde_json::Value, design: &str, name: &str) -> &'a serde_json::Value {
+    v["designs"][design]["services"].as_array().unwrap().iter().find(|s| s["name"] == name).unwrap()
+}
+
+#[test]
+fn the_article_in_december_2023() {
+    let v = json(&["estimate", "examples/article-2023.yaml", "--format", "json"]);
+    assert_eq!(v["pricing"]["snapshot"], "2023-12");
+    assert_eq!(v["pricing"]["fx"]["rate"], "146.41");
+    assert_eq!(v["pricing"]["fx"]["date"], "2023-12-11");
+    // 2,795.17 USD x 146.41 = 409,240.84 -> 409,241 JPY: "over 400,000 JPY a month for APIM Premium alone"
+    let gw = service(&v, "closed", "gateway");
+    assert_eq!((gw["tier"].as_str(), gw["fixed_monthly"].as_str()), (Some("premium"), Some("409241")));
+    // RBAC: 5,124 + 100,541 + 29 + 184,477 + 28,430 + 1,464
+    assert_eq!(v["designs"]["rbac"]["total_monthly"], "320065");
+    assert_eq!(v["designs"]["closed"]["total_monthly"], "1934297");
+    assert_eq!(v["designs"]["closed"]["unpriced_lines"], 4);
+}
+
+#[test]
+fn snapshot_fx_table_converts_other_currencies() {
+    let v = json(&["estimate", "examples/article-2023.yaml", "--format", "json", "--currency", "EUR"]);
+    assert_eq!(v["pricing"]["currency"], "EUR");
+    // 2,795.17 x 0.930492 (1 / 1.0747, H.10) = 2,600.883 -> 2,600.88
+    assert_eq!(service(&v, "closed", "gateway")["fixed_monthly"], "2600.88");
+}
+
+#[test]
+fn snapshot_option_reprices_a_pinned_file() {
+    let v = json(&[
+        "estimate",
+        "examples/article-2023.yaml",
+        "--format",
+        "json",
+        "--snapshot",
+        "2026-08",
+        "--fx",
+        "JPY=146.41",
+    ]);
+    assert_eq!(v["pricing"]["snapshot"], "2026-08");
+    // 699.997 x 146.41 = 102,486.56 -> 102,487
+    let gw = service(&v, "closed", "gateway");
+    assert_eq!((gw["tier"].as_str(), gw["fixed_monthly"].as_str()), (Some("standard-v2"), Some("102487")));
+    fails(
+        &["estimate", "examples/article-2023.yaml", "--snapshot", "2025-01"],
+        "error: no pricing snapshot \"2025-01\"; expected one of: 2023-12, 2026-08",
+    );
+}

@@ -18,7 +18,6 @@ pub mod import;
 pub mod snapshot;
 pub mod units;
 
-use crate::suggest;
 use definitions::ServiceDef;
 use snapshot::{PriceFile, Snapshot, SnapshotMeta};
 use std::collections::BTreeMap;
@@ -99,7 +98,8 @@ impl Catalog {
     pub fn snapshot(&self, name: &str) -> Result<&Snapshot, String> {
         self.snapshots.get(name).ok_or_else(|| {
             let names: Vec<&str> = self.snapshots.keys().map(String::as_str).collect();
-            format!("no pricing snapshot \"{name}\"; {}", suggest::help(name, &names))
+            // Snapshot names are dates: a near miss is another month, not a typo, so list them all.
+            format!("no pricing snapshot \"{name}\"; expected one of: {}", names.join(", "))
         })
     }
 
