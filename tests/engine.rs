@@ -388,6 +388,8 @@ fn tiers_chosen_for_the_other_service_types() {
         ("key-vault", "standard", "standard", "0.00"),
         // Cosmos DB provisioned, default 400 RU/s: 730 x 4 x 0.009 = 26.28
         ("cosmos-db", "provisioned", "provisioned", "26.28"),
+        // SQL Database GP Gen5 2 vCore compute: 0.34401 x 730 = 251.1273
+        ("sql-database", "gp-gen5-2", "gp-gen5-2", "251.13"),
     ];
     for (type_id, from, to, fixed) in cases {
         let est = run(&c, &one_private_service(type_id, from, ""));
