@@ -49,6 +49,24 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "table")]
         format: OutputFormat,
     },
+    /// List every rule the engine can cite (tier bumps CN1xx, findings CN0xx).
+    Rules {
+        #[arg(long, value_enum, default_value = "table")]
+        format: OutputFormat,
+    },
+    /// Print a rule's documentation (by id or slug), or a service type's tiers priced in a region.
+    Explain {
+        /// A rule id (CN001), a rule slug (no-price) or a service type (api-management).
+        name: String,
+        /// Region for a service type's prices.
+        #[arg(long, default_value = "eastus2")]
+        region: String,
+        /// Pricing snapshot (default: the newest).
+        #[arg(long, value_name = "NAME")]
+        snapshot: Option<String>,
+        #[arg(long, value_name = "DIR")]
+        pricing: Option<PathBuf>,
+    },
     /// Build or refresh a pricing snapshot.
     Pricing {
         #[command(subcommand)]

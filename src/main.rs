@@ -72,6 +72,24 @@ fn run(cli: Cli) -> Result<String, Error> {
                 OutputFormat::Json => closednet::report::catalog::json(&catalog)?,
             })
         }
+        Command::Rules { format: f } => Ok(match f {
+            OutputFormat::Table => closednet::report::explain::rules_table(),
+            OutputFormat::Json => closednet::report::explain::rules_json()?,
+        }),
+        Command::Explain { name, region, snapshot, pricing } => {
+            let catalog = load_catalog(pricing.as_deref())?;
+            let snap = match &snapshot {
+                Some(s) => catalog.snapshot(s)?,
+                None => catalog.newest(),
+            };
+            if !snap.meta.regions.contains(&region) {
+                return Err(Error::Message(format!(
+                    "region \"{region}\" is not in pricing snapshot {}",
+                    snap.meta.name
+                )));
+            }
+            Ok(closednet::report::explain::explain(&name, &catalog, snap, &region)?)
+        }
         Command::Pricing { command: PricingCommand::Import { input, out, as_of, pricing } } => {
             let catalog = load_catalog(pricing.as_deref())?;
             let as_of = match as_of {

@@ -75,6 +75,7 @@ pub struct Service {
     pub calls: Vec<String>,
     pub subresources: Vec<String>,
     pub skillset: bool,
+    pub custom_skill_timeout: Option<Decimal>,
     pub zone: Option<u8>,
     pub usage: BTreeMap<String, Decimal>,
     pub model: Option<String>,

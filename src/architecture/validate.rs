@@ -308,6 +308,16 @@ fn service(
             Some("skillset applies to ai-search".into());
     }
 
+    let custom_skill_timeout = match &s.custom_skill_timeout {
+        None => None,
+        Some(t) if def.outbound_with_skillset.is_none() => {
+            c.error(loc(t), p("custom_skill_timeout"), format!("{} has no custom skills", def.type_id)).help =
+                Some("custom_skill_timeout applies to ai-search".into());
+            None
+        }
+        Some(t) => c.count(t, &p("custom_skill_timeout"), 1),
+    };
+
     let zone_priced = def.tiers.iter().flat_map(|t| &t.components).any(|k| k.region.as_deref() == Some("zone"));
     let zone = match &s.zone {
         None => None,
@@ -339,6 +349,7 @@ fn service(
         calls,
         subresources,
         skillset,
+        custom_skill_timeout,
         zone,
         usage,
         model,

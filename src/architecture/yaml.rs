@@ -63,6 +63,8 @@ pub(crate) struct RawService {
     pub calls: Option<Vec<Spanned<String>>>,
     pub subresources: Option<Vec<Spanned<String>>>,
     pub skillset: Option<bool>,
+    /// Timeout of the skillset's custom Web API skills, seconds (AI Search allows at most 230).
+    pub custom_skill_timeout: Option<Spanned<Scalar>>,
     /// Front Door billing zone (1-8) of the clients' edge locations.
     pub zone: Option<Spanned<Scalar>>,
     pub usage: Option<BTreeMap<String, Spanned<Scalar>>>,

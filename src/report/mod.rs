@@ -5,6 +5,7 @@
 //! the rounded lines, so a printed report adds up.
 
 pub mod catalog;
+pub mod explain;
 pub mod json;
 pub mod table;
 

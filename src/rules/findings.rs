@@ -50,13 +50,29 @@ pub fn findings(arch: &Architecture, catalog: &Catalog, rbac: &Design, closed: &
                 ));
             }
         }
-        if svc.skillset {
+        if let Some(t) = svc.custom_skill_timeout.filter(|t| *t > rust_decimal::Decimal::from(230)) {
             out.push(finding(
                 "CN002",
-                format!("{} runs a skillset: a custom Web API skill must answer within 230 s (PT230S), or the indexer run fails", svc.name),
+                format!(
+                    "{} sets custom_skill_timeout {t} s: custom Web API skills time out at 230 s at most (PT230S)",
+                    svc.name
+                ),
                 here.0.clone(),
                 here.1,
             ));
+        }
+        if svc.skillset {
+            for host in svc.calls.iter().filter_map(|c| arch.service(c)).filter(|h| h.type_id == "functions") {
+                out.push(finding(
+                    "CN002",
+                    format!(
+                        "{} may host a custom skill of {}: an HTTP-triggered function answers within 230 s at most, or the indexer run fails",
+                        host.name, svc.name
+                    ),
+                    Some(host.path()),
+                    Some(host.loc),
+                ));
+            }
         }
         if svc.runtime.as_deref() == Some("python") {
             out.push(finding(

@@ -25,6 +25,8 @@ pub struct Rule {
     pub severity: Severity,
     pub summary: &'static str,
     pub doc: &'static str,
+    /// The rule's documentation (Markdown), printed by `closednet explain`.
+    pub docs: &'static str,
 }
 
 pub const RULES: &[Rule] = &[
@@ -34,13 +36,15 @@ pub const RULES: &[Rule] = &[
         severity: Severity::Warning,
         summary: "Storage IP network rules cannot restrict callers in the same Azure region: they use private addresses",
         doc: "https://learn.microsoft.com/azure/storage/common/storage-network-security-limitations#restrictions-for-ip-network-rules",
+        docs: include_str!("docs/CN001.md"),
     },
     Rule {
         id: "CN002",
         slug: "search-custom-skill-timeout",
-        severity: Severity::Note,
+        severity: Severity::Warning,
         summary: "AI Search custom Web API skills time out after at most 230 seconds",
         doc: "https://learn.microsoft.com/azure/search/cognitive-search-custom-skill-web-api",
+        docs: include_str!("docs/CN002.md"),
     },
     Rule {
         id: "CN003",
@@ -48,6 +52,7 @@ pub const RULES: &[Rule] = &[
         severity: Severity::Note,
         summary: "Python runs only on Linux plans",
         doc: "https://learn.microsoft.com/azure/azure-functions/functions-scale",
+        docs: include_str!("docs/CN003.md"),
     },
     Rule {
         id: "CN004",
@@ -55,6 +60,7 @@ pub const RULES: &[Rule] = &[
         severity: Severity::Note,
         summary: "Microsoft-hosted build agents cannot reach private endpoints, and Azure DevOps is not a trusted Microsoft service",
         doc: "https://learn.microsoft.com/azure/devops/pipelines/agents/hosted",
+        docs: include_str!("docs/CN004.md"),
     },
     Rule {
         id: "CN005",
@@ -62,6 +68,7 @@ pub const RULES: &[Rule] = &[
         severity: Severity::Note,
         summary: "Entra ID P1/P2 licences are bought through Microsoft licensing, not the Azure portal",
         doc: "https://learn.microsoft.com/entra/fundamentals/get-started-premium",
+        docs: include_str!("docs/CN005.md"),
     },
     Rule {
         id: "CN006",
@@ -69,6 +76,7 @@ pub const RULES: &[Rule] = &[
         severity: Severity::Warning,
         summary: "A production design declares a tier without an SLA",
         doc: "https://learn.microsoft.com/azure/api-management/api-management-features",
+        docs: include_str!("docs/CN006.md"),
     },
     Rule {
         id: "CN007",
@@ -76,6 +84,7 @@ pub const RULES: &[Rule] = &[
         severity: Severity::Error,
         summary: "No tier of the service meets the closed network's needs",
         doc: "https://learn.microsoft.com/azure/private-link/private-endpoint-overview",
+        docs: include_str!("docs/CN007.md"),
     },
     Rule {
         id: "CN008",
@@ -83,6 +92,7 @@ pub const RULES: &[Rule] = &[
         severity: Severity::Warning,
         summary: "A line has no price in the snapshot; totals leave it out",
         doc: "https://learn.microsoft.com/rest/api/cost-management/retail-prices/azure-retail-prices",
+        docs: include_str!("docs/CN008.md"),
     },
     Rule {
         id: "CN009",
@@ -90,6 +100,7 @@ pub const RULES: &[Rule] = &[
         severity: Severity::Warning,
         summary: "The declared plan is retiring",
         doc: "https://learn.microsoft.com/azure/azure-functions/functions-scale",
+        docs: include_str!("docs/CN009.md"),
     },
     Rule {
         id: "CN010",
@@ -97,6 +108,7 @@ pub const RULES: &[Rule] = &[
         severity: Severity::Warning,
         summary: "A service inside the closed network calls a public service",
         doc: "https://learn.microsoft.com/azure/private-link/private-link-overview",
+        docs: include_str!("docs/CN010.md"),
     },
     Rule {
         id: "CN101",
@@ -104,6 +116,7 @@ pub const RULES: &[Rule] = &[
         severity: Severity::Note,
         summary: "A service that is not public needs inbound private access: a private endpoint or VNet injection",
         doc: "https://learn.microsoft.com/azure/private-link/private-endpoint-overview",
+        docs: include_str!("docs/CN101.md"),
     },
     Rule {
         id: "CN102",
@@ -111,6 +124,7 @@ pub const RULES: &[Rule] = &[
         severity: Severity::Note,
         summary: "A service that calls a private service needs outbound private access: VNet integration or injection",
         doc: "https://learn.microsoft.com/azure/app-service/overview-vnet-integration",
+        docs: include_str!("docs/CN102.md"),
     },
     Rule {
         id: "CN103",
@@ -118,6 +132,7 @@ pub const RULES: &[Rule] = &[
         severity: Severity::Note,
         summary: "A public edge that forwards to private origins needs Private Link origins",
         doc: "https://learn.microsoft.com/azure/frontdoor/private-link",
+        docs: include_str!("docs/CN103.md"),
     },
     Rule {
         id: "CN104",
@@ -125,6 +140,7 @@ pub const RULES: &[Rule] = &[
         severity: Severity::Note,
         summary: "An AI Search indexer with a skillset reaching private data needs a shared private link tier",
         doc: "https://learn.microsoft.com/azure/search/search-indexer-howto-access-private",
+        docs: include_str!("docs/CN104.md"),
     },
     Rule {
         id: "CN105",
@@ -132,11 +148,17 @@ pub const RULES: &[Rule] = &[
         severity: Severity::Note,
         summary: "An AI Search indexer reaching private data needs shared private links",
         doc: "https://learn.microsoft.com/azure/search/search-indexer-howto-access-private",
+        docs: include_str!("docs/CN105.md"),
     },
 ];
 
 pub fn rule(id: &str) -> &'static Rule {
     RULES.iter().find(|r| r.id == id).unwrap_or_else(|| panic!("rule {id} is not registered"))
+}
+
+/// A rule by id (any case) or slug.
+pub fn lookup(name: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.id.eq_ignore_ascii_case(name) || r.slug == name)
 }
 
 #[cfg(test)]

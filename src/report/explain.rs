@@ -1,0 +1,104 @@
+//! `closednet rules` and `closednet explain`: the rule registry, a rule's docs, a service type's tiers.
+
+use crate::catalog::Catalog;
+use crate::catalog::snapshot::Snapshot;
+use crate::estimate::{Resource, Totals, price};
+use crate::money::{Currency, format_amount};
+use crate::rules::registry::{RULES, lookup};
+use crate::suggest;
+use comfy_table::{ContentArrangement, Table, presets};
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+pub fn rules_table() -> String {
+    let mut t = Table::new();
+    t.load_style(presets::ASCII_BORDERS_ONLY_CONDENSED).set_content_arrangement(ContentArrangement::Disabled);
+    t.set_header(vec!["Id", "Slug", "Severity", "Summary"]);
+    for r in RULES {
+        t.add_row(vec![r.id, r.slug, r.severity.as_str(), r.summary]);
+    }
+    format!("{t}\n`closednet explain ID` prints a rule's documentation.\n")
+}
+
+pub fn rules_json() -> Result<String, String> {
+    let v = json!({
+        "schema_version": 1,
+        "rules": RULES.iter().map(|r| json!({
+            "id": r.id, "slug": r.slug, "severity": r.severity.as_str(), "summary": r.summary, "doc": r.doc,
+        })).collect::<Vec<_>>(),
+    });
+    serde_json::to_string_pretty(&v).map(|s| s + "\n").map_err(|e| e.to_string())
+}
+
+/// A rule's docs, or a service type's tier table priced in `region`; an error names the candidates.
+pub fn explain(name: &str, catalog: &Catalog, snapshot: &Snapshot, region: &str) -> Result<String, String> {
+    if let Some(r) = lookup(name) {
+        return Ok(r.docs.to_string());
+    }
+    let Some(def) = catalog.service(name) else {
+        let mut names: Vec<&str> = RULES.iter().flat_map(|r| [r.id, r.slug]).collect();
+        names.extend(catalog.services.keys().map(String::as_str));
+        return Err(format!("no rule or service type \"{name}\"; {}", suggest::help(name, &names)));
+    };
+    let mut out = String::new();
+    writeln!(
+        out,
+        "{} ({}): tiers in {region}, pricing snapshot {} (as of {})",
+        def.name, def.type_id, snapshot.meta.name, snapshot.meta.as_of
+    )
+    .unwrap();
+    let mut t = Table::new();
+    t.load_style(presets::ASCII_BORDERS_ONLY_CONDENSED).set_content_arrangement(ContentArrangement::Disabled);
+    t.set_header(vec!["Tier", "Rank", "SLA", "OS", "Private access (doc date)", "Fixed USD/month"]);
+    let usd = Currency::usd();
+    let mut tiers: Vec<_> = def.tiers.iter().collect();
+    tiers.sort_by_key(|t| t.rank);
+    for tier in tiers {
+        let caps: Vec<String> = tier
+            .capabilities
+            .iter()
+            .map(|c| {
+                let from = c.since.as_ref().map(|s| format!(" from {s}")).unwrap_or_default();
+                let until = c.until.as_ref().map(|u| format!(" until {u}")).unwrap_or_default();
+                format!("{}{from}{until} ({})", c.kind.as_str(), c.as_of)
+            })
+            .collect();
+        let capacity: BTreeMap<String, _> = def.capacity.iter().map(|k| (k.clone(), def.capacity_default(k))).collect();
+        let res = Resource {
+            type_id: def.type_id.clone(),
+            tier: tier.id.clone(),
+            region: region.to_string(),
+            capacity,
+            usage: BTreeMap::new(),
+            model: None,
+            os: tier.os.first().cloned(),
+            zone: None,
+        };
+        let lines = price(def, snapshot, &res)?;
+        let fixed = if lines.is_empty() {
+            "usage only".to_string()
+        } else {
+            let totals = Totals::of(&lines)?;
+            if totals.unpriced > 0 { "no price".to_string() } else { format_amount(totals.fixed, &usd) }
+        };
+        let sla = match tier.sla {
+            Some(true) => "yes",
+            Some(false) => "no",
+            None => "unknown",
+        };
+        let since = tier.since.as_ref().map(|s| format!(" (GA {s})")).unwrap_or_default();
+        t.add_row(vec![
+            format!("{}{since}", tier.id),
+            tier.rank.to_string(),
+            sla.to_string(),
+            if tier.os.is_empty() { "any".to_string() } else { tier.os.join("/") },
+            if caps.is_empty() { "none".to_string() } else { caps.join(", ") },
+            fixed,
+        ]);
+    }
+    writeln!(out, "{t}").unwrap();
+    writeln!(out, "Fixed cost at capacity 1 (or the type's default) for 730 hours; usage meters are not included.")
+        .unwrap();
+    Ok(out)
+}

@@ -1,0 +1,43 @@
+//! Keeps the rule registry honest: every rule has complete docs, and every doc's example really
+//! triggers its rule (a finding for CN0xx, a tier decision for CN1xx).
+
+use closednet::catalog::Catalog;
+use closednet::rules::registry::RULES;
+use closednet::{Overrides, estimate};
+
+const SECTIONS: [&str; 5] = ["## What it checks", "## Why it matters", "## Example", "## How to fix", "## Learn more"];
+
+fn example(docs: &str) -> &str {
+    let start = docs.find("```yaml\n").expect("an example") + "```yaml\n".len();
+    let len = docs[start..].find("```").expect("a closed example");
+    &docs[start..start + len]
+}
+
+#[test]
+fn every_rule_has_complete_docs() {
+    for r in RULES {
+        let first = r.docs.lines().next().unwrap();
+        assert_eq!(first, format!("# {} {}", r.id, r.slug), "{}: title line", r.id);
+        let mut last = 0;
+        for s in SECTIONS {
+            let at = r.docs.find(s).unwrap_or_else(|| panic!("{}: no section {s}", r.id));
+            assert!(at > last, "{}: {s} out of order", r.id);
+            last = at;
+        }
+        let learn = &r.docs[r.docs.find("## Learn more").unwrap()..];
+        assert!(learn.contains("https://learn.microsoft.com/"), "{}: Learn more needs a Microsoft Learn link", r.id);
+    }
+}
+
+#[test]
+fn every_doc_example_triggers_its_rule() {
+    let catalog = Catalog::embedded().unwrap();
+    for r in RULES {
+        let yaml = example(r.docs);
+        let est = estimate(&format!("{}.md", r.id), yaml, &catalog, &Overrides::default())
+            .unwrap_or_else(|e| panic!("{}: example does not estimate: {e}", r.id));
+        let fired = est.findings.iter().any(|f| f.rule == r.id)
+            || est.closed.decisions.iter().any(|d| d.rule.as_deref() == Some(r.id) && d.changed());
+        assert!(fired, "{}: its example does not trigger it", r.id);
+    }
+}
