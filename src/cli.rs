@@ -1,6 +1,6 @@
 //! Command-line arguments (clap derive types). `main.rs` maps them onto the library.
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
@@ -8,7 +8,8 @@ use std::path::PathBuf;
     name = "closednet",
     version,
     about = "Prices an Azure architecture as an RBAC-only design and as a closed-network design, side by side",
-    after_help = "Exit codes: 0 success; 2 the tool could not run (bad arguments, unreadable or invalid input)."
+    after_help = "Exit codes: 0 success; 1 `check` found a policy failure; 2 the tool could not run \
+                  (bad arguments, unreadable or invalid input)."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -21,6 +22,40 @@ pub enum OutputFormat {
     Json,
 }
 
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum CheckFormat {
+    Text,
+    Json,
+    Sarif,
+    Github,
+    Azure,
+    Markdown,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum DiffFormat {
+    Table,
+    Json,
+    Markdown,
+}
+
+/// How to price: which catalog and snapshot, in which currency.
+#[derive(Args, Debug, Clone, Default)]
+pub struct PricingArgs {
+    /// Use the catalog in DIR instead of the embedded one (same layout as pricing/).
+    #[arg(long, value_name = "DIR")]
+    pub pricing: Option<PathBuf>,
+    /// Report currency (ISO 4217), overriding the file's `currency`.
+    #[arg(long)]
+    pub currency: Option<String>,
+    /// Exchange rate, units per USD, e.g. --fx JPY=150 (overrides the file and the snapshot).
+    #[arg(long, value_name = "CUR=RATE")]
+    pub fx: Vec<String>,
+    /// Price with this pricing snapshot (e.g. 2023-12) instead of the file's `pricing:` or the newest.
+    #[arg(long, value_name = "NAME")]
+    pub snapshot: Option<String>,
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Estimate both designs of an architecture file, side by side.
@@ -29,25 +64,49 @@ pub enum Command {
         file: PathBuf,
         #[arg(long, value_enum, default_value = "table")]
         format: OutputFormat,
-        /// Use the catalog in DIR instead of the embedded one (same layout as pricing/).
-        #[arg(long, value_name = "DIR")]
-        pricing: Option<PathBuf>,
-        /// Report currency (ISO 4217), overriding the file's `currency`.
-        #[arg(long)]
-        currency: Option<String>,
-        /// Exchange rate, units per USD, e.g. --fx JPY=150 (overrides the file and the snapshot).
-        #[arg(long, value_name = "CUR=RATE")]
-        fx: Vec<String>,
-        /// Price with this pricing snapshot (e.g. 2023-12) instead of the file's `pricing:` or the newest.
-        #[arg(long, value_name = "NAME")]
-        snapshot: Option<String>,
+        #[command(flatten)]
+        pricing: PricingArgs,
     },
-    /// List the pricing snapshots, service types, tiers with their capabilities, and regions.
-    Catalog {
-        #[arg(long, value_name = "DIR")]
-        pricing: Option<PathBuf>,
+    /// CI gate: validate, estimate, and fail (exit 1) on budgets or findings; policy may also live
+    /// in the file's `policy:` section, and the command line wins.
+    Check {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value = "text")]
+        format: CheckFormat,
+        /// Fail when the closed design's monthly total exceeds AMOUNT (report currency; 1.5M works).
+        #[arg(long, value_name = "AMOUNT")]
+        max_monthly: Option<String>,
+        /// Fail when the closed design's fixed monthly cost exceeds AMOUNT.
+        #[arg(long, value_name = "AMOUNT")]
+        max_fixed: Option<String>,
+        /// Fail when the closed design costs more than the baseline by AMOUNT or PERCENT% (e.g. 25%).
+        #[arg(long, value_name = "AMOUNT|PERCENT%")]
+        max_increase: Option<String>,
+        /// Baseline for --max-increase: another architecture file (its closed design); default: the
+        /// RBAC-only design of FILE.
+        #[arg(long, value_name = "OLD.yaml")]
+        baseline: Option<PathBuf>,
+        /// A severity (note, warning, error: fail on findings this severe or worse; default error) or
+        /// a rule id/slug whose findings always fail. Repeatable.
+        #[arg(long, value_name = "SEVERITY|RULE")]
+        deny: Vec<String>,
+        /// Report this rule's findings as warnings. Repeatable.
+        #[arg(long, value_name = "RULE")]
+        warn: Vec<String>,
+        /// Ignore this rule's findings. Repeatable.
+        #[arg(long, value_name = "RULE")]
+        allow: Vec<String>,
+        #[command(flatten)]
+        pricing: PricingArgs,
+    },
+    /// What changed between two architecture files, in tiers and cost, for both designs.
+    Diff {
+        old: PathBuf,
+        new: PathBuf,
         #[arg(long, value_enum, default_value = "table")]
-        format: OutputFormat,
+        format: DiffFormat,
+        #[command(flatten)]
+        pricing: PricingArgs,
     },
     /// List every rule the engine can cite (tier bumps CN1xx, findings CN0xx).
     Rules {
@@ -67,6 +126,15 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         pricing: Option<PathBuf>,
     },
+    /// List the pricing snapshots, service types, tiers with their capabilities, and regions.
+    Catalog {
+        #[arg(long, value_name = "DIR")]
+        pricing: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: OutputFormat,
+    },
+    /// Print the JSON Schema of the architecture file (for editors: yaml-language-server).
+    Schema,
     /// Build or refresh a pricing snapshot.
     Pricing {
         #[command(subcommand)]

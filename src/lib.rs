@@ -9,6 +9,7 @@
 
 pub mod architecture;
 pub mod catalog;
+pub mod check;
 pub mod cli;
 pub mod error;
 pub mod estimate;

@@ -1,12 +1,14 @@
-//! The `closednet` binary: parse arguments, call the library, map errors to exit codes
-//! (0 success, 2 the tool could not run).
+//! The `closednet` binary: parse arguments, call the library, map results to exit codes
+//! (0 success, 1 `check` failed, 2 the tool could not run).
 
 use clap::Parser;
+use closednet::architecture::{Policy, RuleAction, parse_limit, quantity::parse_quantity};
 use closednet::catalog::Catalog;
-use closednet::cli::{Cli, Command, OutputFormat, PricingCommand};
+use closednet::cli::{CheckFormat, Cli, Command, DiffFormat, OutputFormat, PricingArgs, PricingCommand};
 use closednet::error::Error;
 use closednet::report::{self, Format};
-use closednet::{Overrides, catalog};
+use closednet::rules::registry::{self, Severity};
+use closednet::{Estimate, Overrides, catalog};
 use rust_decimal::Decimal;
 use std::path::Path;
 use std::process::ExitCode;
@@ -14,9 +16,9 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
-        Ok(out) => {
+        Ok((out, code)) => {
             print!("{out}");
-            ExitCode::SUCCESS
+            ExitCode::from(code)
         }
         Err(e) => {
             eprintln!("{e}");
@@ -30,13 +32,6 @@ fn load_catalog(dir: Option<&Path>) -> Result<Catalog, Error> {
         Some(d) => Catalog::from_dir(d)?,
         None => Catalog::embedded()?,
     })
-}
-
-fn format(f: OutputFormat) -> Format {
-    match f {
-        OutputFormat::Table => Format::Table,
-        OutputFormat::Json => Format::Json,
-    }
 }
 
 fn parse_fx(args: &[String]) -> Result<Vec<(String, Decimal)>, Error> {
@@ -54,27 +49,106 @@ fn parse_fx(args: &[String]) -> Result<Vec<(String, Decimal)>, Error> {
         .collect()
 }
 
-fn run(cli: Cli) -> Result<String, Error> {
-    match cli.command {
-        Command::Estimate { file, format: f, pricing, currency, fx, snapshot } => {
-            let overrides = Overrides { currency, fx: parse_fx(&fx)?, snapshot };
-            let catalog = load_catalog(pricing.as_deref())?;
-            let name = file.display().to_string();
-            let text =
-                std::fs::read_to_string(&file).map_err(|e| Error::Message(format!("cannot read {name}: {e}")))?;
-            let est = closednet::estimate(&name, &text, &catalog, &overrides)?;
-            Ok(report::render(&est, format(f))?)
+fn overrides(p: &PricingArgs) -> Result<Overrides, Error> {
+    Ok(Overrides { currency: p.currency.clone(), fx: parse_fx(&p.fx)?, snapshot: p.snapshot.clone() })
+}
+
+fn estimate_file<'c>(file: &Path, catalog: &'c Catalog, o: &Overrides) -> Result<Estimate<'c>, Error> {
+    let name = file.display().to_string();
+    let text = std::fs::read_to_string(file).map_err(|e| Error::Message(format!("cannot read {name}: {e}")))?;
+    closednet::estimate(&name, &text, catalog, o)
+}
+
+fn rule_id(flag: &str, name: &str) -> Result<String, Error> {
+    registry::lookup(name)
+        .map(|r| r.id.to_string())
+        .ok_or_else(|| Error::Message(format!("--{flag} {name}: no such rule (see `closednet rules`)")))
+}
+
+/// The policy given on the command line.
+fn cli_policy(
+    max_monthly: Option<String>,
+    max_fixed: Option<String>,
+    max_increase: Option<String>,
+    deny: &[String],
+    warn: &[String],
+    allow: &[String],
+) -> Result<Policy, Error> {
+    let amount = |flag: &str, v: Option<String>| -> Result<Option<Decimal>, Error> {
+        v.map(|v| parse_quantity(&v).map_err(|e| Error::Message(format!("--{flag} {v}: {e}")))).transpose()
+    };
+    let mut p = Policy {
+        max_monthly: amount("max-monthly", max_monthly)?,
+        max_fixed: amount("max-fixed", max_fixed)?,
+        max_increase: max_increase
+            .map(|v| parse_limit(&v).map_err(|e| Error::Message(format!("--max-increase {v}: {e}"))))
+            .transpose()?,
+        ..Policy::default()
+    };
+    for d in deny {
+        match d.to_ascii_lowercase().as_str() {
+            "note" => p.deny = Some(Severity::Note),
+            "warning" => p.deny = Some(Severity::Warning),
+            "error" => p.deny = Some(Severity::Error),
+            _ => {
+                p.rules.insert(rule_id("deny", d)?, RuleAction::Deny);
+            }
         }
-        Command::Catalog { pricing, format: f } => {
-            let catalog = load_catalog(pricing.as_deref())?;
-            Ok(match f {
-                OutputFormat::Table => closednet::report::catalog::table(&catalog),
-                OutputFormat::Json => closednet::report::catalog::json(&catalog)?,
+    }
+    for w in warn {
+        p.rules.insert(rule_id("warn", w)?, RuleAction::Warn);
+    }
+    for a in allow {
+        p.rules.insert(rule_id("allow", a)?, RuleAction::Allow);
+    }
+    Ok(p)
+}
+
+fn run(cli: Cli) -> Result<(String, u8), Error> {
+    let ok = |s: String| Ok((s, 0));
+    match cli.command {
+        Command::Estimate { file, format, pricing } => {
+            let catalog = load_catalog(pricing.pricing.as_deref())?;
+            let est = estimate_file(&file, &catalog, &overrides(&pricing)?)?;
+            let f = match format {
+                OutputFormat::Table => Format::Table,
+                OutputFormat::Json => Format::Json,
+            };
+            ok(report::render(&est, f)?)
+        }
+        Command::Check { file, format, max_monthly, max_fixed, max_increase, baseline, deny, warn, allow, pricing } => {
+            let cli = cli_policy(max_monthly, max_fixed, max_increase, &deny, &warn, &allow)?;
+            let catalog = load_catalog(pricing.pricing.as_deref())?;
+            let o = overrides(&pricing)?;
+            let est = estimate_file(&file, &catalog, &o)?;
+            let base = baseline.map(|b| estimate_file(&b, &catalog, &o)).transpose()?;
+            let policy = closednet::check::merge(&est.architecture.policy, &cli);
+            let result = closednet::check::check(&est, base.as_ref(), &policy)?;
+            let text = match format {
+                CheckFormat::Text => report::check::text(&result),
+                CheckFormat::Json => report::check::json(&result)?,
+                CheckFormat::Sarif => report::check::sarif(&result)?,
+                CheckFormat::Github => report::check::github(&result),
+                CheckFormat::Azure => report::check::azure(&result),
+                CheckFormat::Markdown => report::check::markdown(&result),
+            };
+            Ok((text, if result.passed() { 0 } else { 1 }))
+        }
+        Command::Diff { old, new, format, pricing } => {
+            let catalog = load_catalog(pricing.pricing.as_deref())?;
+            let o = overrides(&pricing)?;
+            let old = estimate_file(&old, &catalog, &o)?;
+            let new = estimate_file(&new, &catalog, &o)?;
+            let diff = report::diff::Diff::new(&old, &new)?;
+            ok(match format {
+                DiffFormat::Table => report::diff::table(&diff),
+                DiffFormat::Json => report::diff::json(&diff)?,
+                DiffFormat::Markdown => report::diff::markdown(&diff),
             })
         }
-        Command::Rules { format: f } => Ok(match f {
-            OutputFormat::Table => closednet::report::explain::rules_table(),
-            OutputFormat::Json => closednet::report::explain::rules_json()?,
+        Command::Rules { format } => ok(match format {
+            OutputFormat::Table => report::explain::rules_table(),
+            OutputFormat::Json => report::explain::rules_json()?,
         }),
         Command::Explain { name, region, snapshot, pricing } => {
             let catalog = load_catalog(pricing.as_deref())?;
@@ -88,8 +162,16 @@ fn run(cli: Cli) -> Result<String, Error> {
                     snap.meta.name
                 )));
             }
-            Ok(closednet::report::explain::explain(&name, &catalog, snap, &region)?)
+            ok(report::explain::explain(&name, &catalog, snap, &region)?)
         }
+        Command::Catalog { pricing, format } => {
+            let catalog = load_catalog(pricing.as_deref())?;
+            ok(match format {
+                OutputFormat::Table => report::catalog::table(&catalog),
+                OutputFormat::Json => report::catalog::json(&catalog)?,
+            })
+        }
+        Command::Schema => ok(closednet::architecture::schema::json()?),
         Command::Pricing { command: PricingCommand::Import { input, out, as_of, pricing } } => {
             let catalog = load_catalog(pricing.as_deref())?;
             let as_of = match as_of {
@@ -124,7 +206,7 @@ fn run(cli: Cli) -> Result<String, Error> {
                 msg.push_str(&format!("wrote {}\n", w.display()));
             }
             eprint!("{msg}");
-            Ok(String::new())
+            ok(String::new())
         }
     }
 }

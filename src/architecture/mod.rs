@@ -5,6 +5,7 @@
 //! and, for unknown names, a suggestion. All problems are reported at once.
 
 pub mod quantity;
+pub mod schema;
 mod validate;
 mod yaml;
 
@@ -89,6 +90,40 @@ impl Service {
     }
 }
 
+/// A budget limit in the report currency: an amount, or (for an increase) a percentage.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Limit {
+    Amount(Decimal),
+    Percent(Decimal),
+}
+
+/// What a rule's findings count as in `closednet check`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RuleAction {
+    Allow,
+    Warn,
+    Deny,
+}
+
+/// `policy:` in the file: budgets and finding severities that `closednet check` enforces.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Policy {
+    pub max_monthly: Option<Decimal>,
+    pub max_fixed: Option<Decimal>,
+    pub max_increase: Option<Limit>,
+    pub deny: Option<crate::rules::registry::Severity>,
+    /// Rule id -> action.
+    pub rules: BTreeMap<String, RuleAction>,
+}
+
+/// Parses `25%` as a percentage, anything else as an amount (`200k`).
+pub fn parse_limit(text: &str) -> Result<Limit, String> {
+    match text.trim().strip_suffix('%') {
+        Some(p) => quantity::parse_quantity(p).map(Limit::Percent),
+        None => quantity::parse_quantity(text).map(Limit::Amount),
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Architecture {
     /// The file as the user named it, for messages.
@@ -103,6 +138,7 @@ pub struct Architecture {
     pub fx: BTreeMap<String, Decimal>,
     pub closed: ClosedNetwork,
     pub services: Vec<Service>,
+    pub policy: Policy,
 }
 
 impl Architecture {

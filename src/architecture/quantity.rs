@@ -89,6 +89,22 @@ impl Scalar {
     }
 }
 
+impl schemars::JsonSchema for Scalar {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Scalar".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A number, a quantity with a K, M or B suffix (400k, 2M, 1.5B), or a word (a model name).",
+            "anyOf": [
+                { "type": "number", "minimum": 0 },
+                { "type": "string" }
+            ]
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,10 +1,11 @@
 //! Checks a parsed architecture file against the format's rules and the catalog.
 
 use super::quantity::Scalar;
-use super::yaml::{Loc, RawArchitecture, RawClosedNetwork, RawService, loc};
+use super::yaml::{Loc, RawArchitecture, RawClosedNetwork, RawPolicy, RawService, loc};
 use super::*;
 use crate::catalog::definitions::ServiceDef;
 use crate::money::Currency;
+use crate::rules::registry::{self, Severity};
 use crate::suggest;
 use serde_saphyr::Spanned;
 use std::collections::BTreeSet;
@@ -151,6 +152,8 @@ pub(super) fn validate(file: &str, raw: RawArchitecture, catalog: &Catalog) -> R
         c.diags.push(Diagnostic::new(file, "the file declares no services").path("services"));
     }
 
+    let policy = policy(&mut c, raw.policy.as_ref());
+
     if !c.diags.is_empty() {
         return Err(c.diags);
     }
@@ -164,7 +167,48 @@ pub(super) fn validate(file: &str, raw: RawArchitecture, catalog: &Catalog) -> R
         fx,
         closed,
         services,
+        policy,
     })
+}
+
+fn policy(c: &mut Checker, raw: Option<&Spanned<RawPolicy>>) -> Policy {
+    let Some(raw) = raw.map(|r| &r.value) else { return Policy::default() };
+    let mut out = Policy {
+        max_monthly: raw.max_monthly.as_ref().and_then(|v| c.quantity(v, "policy.max_monthly")),
+        max_fixed: raw.max_fixed.as_ref().and_then(|v| c.quantity(v, "policy.max_fixed")),
+        ..Policy::default()
+    };
+    if let Some(v) = &raw.max_increase {
+        match super::parse_limit(&v.value.text()) {
+            Ok(l) => out.max_increase = Some(l),
+            Err(e) => {
+                c.error(loc(v), "policy.max_increase", e).help = Some("an amount (200k) or a percentage (25%)".into());
+            }
+        }
+    }
+    out.deny =
+        raw.deny.as_ref().and_then(|d| c.choice(d, "policy.deny", &["note", "warning", "error"])).map(|s| match s {
+            "note" => Severity::Note,
+            "warning" => Severity::Warning,
+            _ => Severity::Error,
+        });
+    for (name, action) in raw.rules.iter().flatten() {
+        let path = format!("policy.rules.{name}");
+        let Some(rule) = registry::lookup(name) else {
+            let names: Vec<&str> = registry::RULES.iter().flat_map(|r| [r.id, r.slug]).collect();
+            c.error(loc(action), &path, format!("no rule \"{name}\"")).help = Some(suggest::help(name, &names));
+            continue;
+        };
+        if let Some(a) = c.choice(action, &path, &["allow", "warn", "deny"]) {
+            let a = match a {
+                "allow" => RuleAction::Allow,
+                "warn" => RuleAction::Warn,
+                _ => RuleAction::Deny,
+            };
+            out.rules.insert(rule.id.to_string(), a);
+        }
+    }
+    out
 }
 
 fn closed_network(c: &mut Checker, raw: Option<&Spanned<RawClosedNetwork>>) -> ClosedNetwork {

@@ -3,6 +3,7 @@
 
 use super::quantity::Scalar;
 use crate::error::Diagnostic;
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 use std::collections::BTreeMap;
@@ -18,55 +19,109 @@ pub(crate) fn loc<T>(s: &Spanned<T>) -> Loc {
     Loc { line: s.referenced.line(), column: s.referenced.column() }
 }
 
-#[derive(Deserialize, Debug)]
+#[derive(Deserialize, Debug, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    title = "closednet architecture file",
+    description = "Schema version 1: services, tiers, usage and what closed must mean. See the README."
+)]
 pub(crate) struct RawArchitecture {
+    #[schemars(with = "Scalar")]
     pub version: Spanned<Scalar>,
     pub name: Option<String>,
+    #[schemars(with = "Option<String>")]
     pub region: Option<Spanned<String>>,
+    #[schemars(with = "Option<String>")]
     pub currency: Option<Spanned<String>>,
+    #[schemars(with = "Option<Scalar>")]
     pub pricing: Option<Spanned<Scalar>>,
+    #[schemars(with = "Option<Scalar>")]
     pub users: Option<Spanned<Scalar>>,
     /// Exchange rates the architect states (units per 1 USD), e.g. `{ JPY: 150 }`.
+    #[schemars(with = "Option<BTreeMap<String, Scalar>>")]
     pub fx: Option<BTreeMap<String, Spanned<Scalar>>>,
+    #[schemars(with = "Option<RawClosedNetwork>")]
     pub closed_network: Option<Spanned<RawClosedNetwork>>,
+    #[schemars(with = "Vec<RawService>")]
     pub services: Vec<Spanned<RawService>>,
+    /// What `closednet check` enforces; the command line wins over it.
+    #[schemars(with = "Option<RawPolicy>")]
+    pub policy: Option<Spanned<RawPolicy>>,
 }
 
-#[derive(Deserialize, Debug, Default)]
+#[derive(Deserialize, Debug, Default, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawPolicy {
+    #[schemars(with = "Option<Scalar>")]
+    pub max_monthly: Option<Spanned<Scalar>>,
+    #[schemars(with = "Option<Scalar>")]
+    pub max_fixed: Option<Spanned<Scalar>>,
+    /// An amount (`200k`) or a percentage (`25%`) over the baseline.
+    #[schemars(with = "Option<Scalar>")]
+    pub max_increase: Option<Spanned<Scalar>>,
+    /// Fail on findings of this severity or worse: note | warning | error.
+    #[schemars(with = "Option<String>", extend("enum" = ["note", "warning", "error"]))]
+    pub deny: Option<Spanned<String>>,
+    /// Per-rule action by id or slug: allow | warn | deny.
+    #[schemars(with = "Option<BTreeMap<String, String>>")]
+    pub rules: Option<BTreeMap<String, Spanned<String>>>,
+}
+
+#[derive(Deserialize, Debug, Default, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawClosedNetwork {
+    #[schemars(with = "Option<String>", extend("enum" = ["none", "ip", "risk"]))]
     pub conditional_access: Option<Spanned<String>>,
+    #[schemars(with = "Option<String>", extend("enum" = ["none", "vpn", "expressroute"]))]
     pub on_premises: Option<Spanned<String>>,
+    #[schemars(with = "Option<String>", extend("enum" = ["none", "azure-devops", "github"]))]
     pub cicd: Option<Spanned<String>>,
+    #[schemars(with = "Option<String>", extend("enum" = ["none", "bastion", "jumpbox"]))]
     pub operator_access: Option<Spanned<String>>,
+    #[schemars(with = "Option<String>", extend("enum" = ["none", "production"]))]
     pub sla: Option<Spanned<String>>,
+    #[schemars(with = "Option<Scalar>")]
     pub build_agents: Option<Spanned<Scalar>>,
 }
 
-#[derive(Deserialize, Debug)]
+#[derive(Deserialize, Debug, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawService {
+    #[schemars(with = "String")]
     pub name: Spanned<String>,
     #[serde(rename = "type")]
+    #[schemars(with = "String")]
     pub type_id: Spanned<String>,
+    #[schemars(with = "Option<String>")]
     pub tier: Option<Spanned<String>>,
+    #[schemars(with = "Option<Scalar>")]
     pub units: Option<Spanned<Scalar>>,
+    #[schemars(with = "Option<Scalar>")]
     pub replicas: Option<Spanned<Scalar>>,
+    #[schemars(with = "Option<Scalar>")]
     pub partitions: Option<Spanned<Scalar>>,
+    #[schemars(with = "Option<Scalar>")]
     pub instances: Option<Spanned<Scalar>>,
     /// Provisioned throughput in RU/s (Cosmos DB).
+    #[schemars(with = "Option<Scalar>")]
     pub throughput: Option<Spanned<Scalar>>,
+    #[schemars(with = "Option<String>")]
     pub runtime: Option<Spanned<String>>,
+    #[schemars(with = "Option<String>")]
     pub os: Option<Spanned<String>>,
     pub public: Option<bool>,
+    #[schemars(with = "Option<Vec<String>>")]
     pub calls: Option<Vec<Spanned<String>>>,
+    #[schemars(with = "Option<Vec<String>>")]
     pub subresources: Option<Vec<Spanned<String>>>,
     pub skillset: Option<bool>,
     /// Timeout of the skillset's custom Web API skills, seconds (AI Search allows at most 230).
+    #[schemars(with = "Option<Scalar>")]
     pub custom_skill_timeout: Option<Spanned<Scalar>>,
     /// Front Door billing zone (1-8) of the clients' edge locations.
+    #[schemars(with = "Option<Scalar>")]
     pub zone: Option<Spanned<Scalar>>,
+    #[schemars(with = "Option<BTreeMap<String, Scalar>>")]
     pub usage: Option<BTreeMap<String, Spanned<Scalar>>>,
 }
 

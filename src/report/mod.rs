@@ -5,6 +5,8 @@
 //! the rounded lines, so a printed report adds up.
 
 pub mod catalog;
+pub mod check;
+pub mod diff;
 pub mod explain;
 pub mod json;
 pub mod table;

@@ -1,0 +1,184 @@
+//! `closednet check`: the CI gate. Applies a policy (budgets and finding severities) to an estimate
+//! and lists every failure with what failed, by how much, and where.
+//!
+//! Budgets are in the report currency and apply to the closed-network design (what gets built),
+//! using the same rounded figures the report prints. `max_increase` compares it with a baseline:
+//! the closed design of `--baseline OLD.yaml`, or else the RBAC-only design of the same file.
+
+use crate::Estimate;
+use crate::architecture::{Limit, Policy, RuleAction};
+use crate::report::present;
+use crate::rules::findings::Finding;
+use crate::rules::registry::Severity;
+use rust_decimal::Decimal;
+
+/// A finding with the severity the policy gives it.
+#[derive(Clone, Debug)]
+pub struct Judged<'a> {
+    pub finding: &'a Finding,
+    pub severity: Severity,
+    /// Whether it fails the check.
+    pub fails: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct BudgetFailure {
+    /// `max-monthly`, `max-fixed` or `max-increase`.
+    pub budget: &'static str,
+    pub limit: Decimal,
+    pub actual: Decimal,
+    /// For a percentage limit, the limit in percent (the `limit` field is then the amount).
+    pub percent: Option<Decimal>,
+    pub detail: String,
+}
+
+impl BudgetFailure {
+    pub fn over(&self) -> Decimal {
+        self.actual - self.limit
+    }
+}
+
+pub struct CheckResult<'a> {
+    pub estimate: &'a Estimate<'a>,
+    pub findings: Vec<Judged<'a>>,
+    pub budgets: Vec<BudgetFailure>,
+    /// Closed design totals in the report currency (rounded as printed).
+    pub closed_total: Decimal,
+    pub closed_fixed: Decimal,
+    pub complete: bool,
+    pub baseline_total: Decimal,
+    pub baseline_label: String,
+}
+
+impl CheckResult<'_> {
+    pub fn passed(&self) -> bool {
+        self.budgets.is_empty() && !self.findings.iter().any(|f| f.fails)
+    }
+
+    pub fn failures(&self) -> usize {
+        self.budgets.len() + self.findings.iter().filter(|f| f.fails).count()
+    }
+}
+
+/// Merges the command line's policy over the file's: a setting given on the command line wins.
+pub fn merge(file: &Policy, cli: &Policy) -> Policy {
+    let mut rules = file.rules.clone();
+    rules.extend(cli.rules.iter().map(|(k, v)| (k.clone(), *v)));
+    Policy {
+        max_monthly: cli.max_monthly.or(file.max_monthly),
+        max_fixed: cli.max_fixed.or(file.max_fixed),
+        max_increase: cli.max_increase.or(file.max_increase),
+        deny: cli.deny.or(file.deny),
+        rules,
+    }
+}
+
+/// Applies `policy` to `est`; `baseline` is the estimate of `--baseline OLD.yaml`, if given.
+pub fn check<'a>(
+    est: &'a Estimate<'a>,
+    baseline: Option<&Estimate>,
+    policy: &Policy,
+) -> Result<CheckResult<'a>, String> {
+    let closed = present(&est.closed, &est.conversion)?;
+    let (baseline_total, baseline_label) = match baseline {
+        Some(b) => {
+            if b.conversion.currency != est.conversion.currency || b.conversion.rate != est.conversion.rate {
+                return Err(format!(
+                    "the baseline {} is priced in {} at {}, the file in {} at {}: compare like with like (use --fx)",
+                    b.architecture.file,
+                    b.conversion.currency,
+                    b.conversion.rate,
+                    est.conversion.currency,
+                    est.conversion.rate
+                ));
+            }
+            (present(&b.closed, &b.conversion)?.total(), format!("the closed design of {}", b.architecture.file))
+        }
+        None => (present(&est.rbac, &est.conversion)?.total(), "the RBAC-only design".to_string()),
+    };
+    let cur = &est.conversion.currency;
+    let money = |d: Decimal| crate::money::format_money(d, cur);
+    let mut budgets = Vec::new();
+    let total = closed.total();
+    if let Some(limit) = policy.max_monthly.filter(|l| total > *l) {
+        budgets.push(BudgetFailure {
+            budget: "max-monthly",
+            limit,
+            actual: total,
+            percent: None,
+            detail: format!(
+                "the closed design costs {}/month, {} over the limit of {}",
+                money(total),
+                money(total - limit),
+                money(limit)
+            ),
+        });
+    }
+    if let Some(limit) = policy.max_fixed.filter(|l| closed.fixed > *l) {
+        budgets.push(BudgetFailure {
+            budget: "max-fixed",
+            limit,
+            actual: closed.fixed,
+            percent: None,
+            detail: format!(
+                "the closed design's fixed cost is {}/month, {} over the limit of {}",
+                money(closed.fixed),
+                money(closed.fixed - limit),
+                money(limit)
+            ),
+        });
+    }
+    if let Some(limit) = policy.max_increase {
+        let increase = total - baseline_total;
+        let (allowed, percent) = match limit {
+            Limit::Amount(a) => (a, None),
+            Limit::Percent(p) => (baseline_total * p / Decimal::from(100), Some(p)),
+        };
+        if increase > allowed {
+            let pct = if baseline_total.is_zero() {
+                String::new()
+            } else {
+                format!(" (+{}%)", (increase * Decimal::from(100) / baseline_total).round_dp(1))
+            };
+            let limit_text = match percent {
+                Some(p) => format!("{p}% ({})", money(crate::money::round(allowed, cur))),
+                None => money(allowed),
+            };
+            budgets.push(BudgetFailure {
+                budget: "max-increase",
+                limit: crate::money::round(allowed, cur),
+                actual: increase,
+                percent,
+                detail: format!(
+                    "the closed design costs {}/month more than {baseline_label}{pct}, over the allowed increase of {limit_text}",
+                    money(increase)
+                ),
+            });
+        }
+    }
+    let deny = policy.deny.unwrap_or(Severity::Error);
+    let findings = est
+        .findings
+        .iter()
+        .filter_map(|f| {
+            let severity = match policy.rules.get(f.rule) {
+                Some(RuleAction::Allow) => return None,
+                Some(RuleAction::Warn) => Severity::Warning,
+                Some(RuleAction::Deny) => Severity::Error,
+                None => f.severity,
+            };
+            let fails = severity >= deny || policy.rules.get(f.rule) == Some(&RuleAction::Deny);
+            Some(Judged { finding: f, severity, fails })
+        })
+        .collect();
+    Ok(CheckResult {
+        estimate: est,
+        findings,
+        budgets,
+        closed_total: total,
+        closed_fixed: closed.fixed,
+        complete: closed.unpriced == 0,
+        baseline_total,
+        baseline_label,
+    })
+}

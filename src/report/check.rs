@@ -1,0 +1,336 @@
+//! Output of `closednet check`: text for people, and the formats CI systems read (JSON, SARIF 2.1.0,
+//! GitHub workflow commands, Azure Pipelines logging commands, a Markdown PR comment).
+
+use crate::check::{BudgetFailure, CheckResult, Judged};
+use crate::money::format_money;
+use crate::rules::registry::{RULES, Severity};
+use serde_json::{Value, json};
+use std::fmt::Write as _;
+
+fn location(r: &CheckResult, j: &Judged) -> String {
+    match j.finding.loc {
+        Some(l) if l.line > 0 => format!("{}:{}:{}", r.estimate.architecture.file, l.line, l.column),
+        _ => r.estimate.architecture.file.clone(),
+    }
+}
+
+fn headline(r: &CheckResult) -> String {
+    let cur = &r.estimate.conversion.currency;
+    let delta = r.closed_total - r.baseline_total;
+    let incomplete = if r.complete { "" } else { " (incomplete: some lines have no price)" };
+    format!(
+        "closed design {}/month{incomplete}, {}{} vs {}",
+        format_money(r.closed_total, cur),
+        if delta >= rust_decimal::Decimal::ZERO { "+" } else { "" },
+        format_money(delta, cur),
+        r.baseline_label
+    )
+}
+
+/// One line per failure, then the findings that do not fail, then the verdict.
+pub fn text(r: &CheckResult) -> String {
+    let mut out = String::new();
+    let file = &r.estimate.architecture.file;
+    for b in &r.budgets {
+        writeln!(out, "FAIL budget {}: {} ({file})", b.budget, b.detail).unwrap();
+    }
+    for j in r.findings.iter().filter(|j| j.fails) {
+        writeln!(
+            out,
+            "FAIL {} {} [{}] {}: {}",
+            j.finding.rule,
+            j.severity.as_str(),
+            j.finding.slug,
+            location(r, j),
+            j.finding.message
+        )
+        .unwrap();
+    }
+    for j in r.findings.iter().filter(|j| !j.fails) {
+        writeln!(
+            out,
+            "{} {} [{}] {}: {}",
+            j.severity.as_str(),
+            j.finding.rule,
+            j.finding.slug,
+            location(r, j),
+            j.finding.message
+        )
+        .unwrap();
+    }
+    if r.passed() {
+        writeln!(out, "check passed: {}", headline(r)).unwrap();
+    } else {
+        writeln!(out, "check failed: {} failure(s); {}", r.failures(), headline(r)).unwrap();
+    }
+    out
+}
+
+fn finding_json(r: &CheckResult, j: &Judged) -> Value {
+    json!({
+        "rule": j.finding.rule,
+        "slug": j.finding.slug,
+        "severity": j.severity.as_str(),
+        "fails": j.fails,
+        "message": j.finding.message,
+        "file": r.estimate.architecture.file,
+        "path": j.finding.path,
+        "line": j.finding.loc.map(|l| l.line),
+        "column": j.finding.loc.map(|l| l.column),
+        "doc": j.finding.doc,
+    })
+}
+
+fn budget_json(b: &BudgetFailure) -> Value {
+    json!({
+        "budget": b.budget,
+        "limit": b.limit.to_string(),
+        "actual": b.actual.to_string(),
+        "over": b.over().to_string(),
+        "percent": b.percent.map(|p| p.to_string()),
+        "message": b.detail,
+    })
+}
+
+pub fn json(r: &CheckResult) -> Result<String, String> {
+    let v = json!({
+        "schema_version": 1,
+        "file": r.estimate.architecture.file,
+        "passed": r.passed(),
+        "failures": r.failures(),
+        "currency": r.estimate.conversion.currency.code(),
+        "closed_monthly": r.closed_total.to_string(),
+        "closed_fixed_monthly": r.closed_fixed.to_string(),
+        "complete": r.complete,
+        "baseline": { "label": r.baseline_label, "monthly": r.baseline_total.to_string() },
+        "budgets": r.budgets.iter().map(budget_json).collect::<Vec<_>>(),
+        "findings": r.findings.iter().map(|j| finding_json(r, j)).collect::<Vec<_>>(),
+    });
+    serde_json::to_string_pretty(&v).map(|s| s + "\n").map_err(|e| e.to_string())
+}
+
+/// GitHub workflow commands escape `%`, CR and LF in data, and also `:` and `,` in properties.
+fn gh_data(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+fn gh_prop(s: &str) -> String {
+    gh_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+pub fn github(r: &CheckResult) -> String {
+    let mut out = String::new();
+    let file = gh_prop(&r.estimate.architecture.file);
+    for b in &r.budgets {
+        writeln!(
+            out,
+            "::error file={file},title={}::{}",
+            gh_prop(&format!("closednet budget {}", b.budget)),
+            gh_data(&b.detail)
+        )
+        .unwrap();
+    }
+    for j in &r.findings {
+        let level = match (j.fails, j.severity) {
+            (true, _) | (_, Severity::Error) => "error",
+            (false, Severity::Warning) => "warning",
+            (false, Severity::Note) => "notice",
+        };
+        let pos = match j.finding.loc {
+            Some(l) if l.line > 0 => format!(",line={},col={}", l.line, l.column),
+            _ => String::new(),
+        };
+        let title = gh_prop(&format!("{} {}", j.finding.rule, j.finding.slug));
+        writeln!(out, "::{level} file={file}{pos},title={title}::{}", gh_data(&j.finding.message)).unwrap();
+    }
+    writeln!(out, "{}", if r.passed() { "closednet check passed" } else { "closednet check failed" }).unwrap();
+    out
+}
+
+/// Azure Pipelines logging commands escape `%`, CR, LF, `;` and `]` in properties and messages.
+fn vso(s: &str) -> String {
+    s.replace('%', "%AZP25").replace('\r', "%0D").replace('\n', "%0A").replace(';', "%3B").replace(']', "%5D")
+}
+
+pub fn azure(r: &CheckResult) -> String {
+    let mut out = String::new();
+    let file = vso(&r.estimate.architecture.file);
+    for b in &r.budgets {
+        writeln!(out, "##vso[task.logissue type=error;sourcepath={file};code=budget-{}]{}", b.budget, vso(&b.detail))
+            .unwrap();
+    }
+    for j in &r.findings {
+        // Azure Pipelines has error and warning issues only; notes are printed as plain lines.
+        let kind = match (j.fails, j.severity) {
+            (true, _) | (_, Severity::Error) => "error",
+            (false, Severity::Warning) => "warning",
+            (false, Severity::Note) => {
+                writeln!(out, "note {} {}: {}", j.finding.rule, location(r, j), j.finding.message).unwrap();
+                continue;
+            }
+        };
+        let pos = match j.finding.loc {
+            Some(l) if l.line > 0 => format!(";linenumber={};columnnumber={}", l.line, l.column),
+            _ => String::new(),
+        };
+        writeln!(
+            out,
+            "##vso[task.logissue type={kind};sourcepath={file}{pos};code={}]{}",
+            j.finding.rule,
+            vso(&j.finding.message)
+        )
+        .unwrap();
+    }
+    if r.passed() {
+        writeln!(out, "closednet check passed: {}", headline(r)).unwrap();
+    } else {
+        writeln!(out, "##vso[task.complete result=Failed;]closednet check failed: {} failure(s)", r.failures())
+            .unwrap();
+    }
+    out
+}
+
+/// A stable fingerprint for code scanning: FNV-1a over the rule and where it points (not the
+/// message, whose figures change with prices).
+fn fingerprint(parts: &[&str]) -> String {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for p in parts {
+        for b in p.bytes().chain(std::iter::once(0)) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x100000001b3);
+        }
+    }
+    format!("{h:016x}")
+}
+
+fn sarif_level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Note => "note",
+    }
+}
+
+const BUDGETS: [(&str, &str); 3] = [
+    ("max-monthly", "The closed design's monthly total exceeds the budget"),
+    ("max-fixed", "The closed design's fixed monthly cost exceeds the budget"),
+    ("max-increase", "The closed design costs more than the baseline by more than allowed"),
+];
+
+pub fn sarif(r: &CheckResult) -> Result<String, String> {
+    let file = &r.estimate.architecture.file;
+    let mut rules: Vec<Value> = RULES
+        .iter()
+        .map(|rule| {
+            json!({
+                "id": rule.id,
+                "name": rule.slug,
+                "shortDescription": { "text": rule.summary },
+                "fullDescription": { "text": rule.summary },
+                "helpUri": rule.doc,
+                "help": { "text": rule.docs, "markdown": rule.docs },
+                "defaultConfiguration": { "level": sarif_level(rule.severity) },
+            })
+        })
+        .collect();
+    for (name, text) in BUDGETS {
+        rules.push(json!({
+            "id": format!("budget/{name}"),
+            "name": name,
+            "shortDescription": { "text": text },
+            "defaultConfiguration": { "level": "error" },
+        }));
+    }
+    let index = |id: &str| rules.iter().position(|r| r["id"] == id).unwrap_or(0);
+    let mut results = Vec::new();
+    for b in &r.budgets {
+        let id = format!("budget/{}", b.budget);
+        results.push(json!({
+            "ruleId": id,
+            "ruleIndex": index(&id),
+            "level": "error",
+            "message": { "text": b.detail },
+            "locations": [{ "physicalLocation": { "artifactLocation": { "uri": file } } }],
+            "partialFingerprints": { "closednet/v1": fingerprint(&[&id, file]) },
+        }));
+    }
+    for j in &r.findings {
+        let mut physical = json!({ "artifactLocation": { "uri": file } });
+        if let Some(l) = j.finding.loc.filter(|l| l.line > 0) {
+            physical["region"] = json!({ "startLine": l.line, "startColumn": l.column.max(1) });
+        }
+        let path = j.finding.path.as_deref().unwrap_or("");
+        results.push(json!({
+            "ruleId": j.finding.rule,
+            "ruleIndex": index(j.finding.rule),
+            "level": if j.fails { "error" } else { sarif_level(j.severity) },
+            "message": { "text": j.finding.message },
+            "locations": [{ "physicalLocation": physical }],
+            "partialFingerprints": { "closednet/v1": fingerprint(&[j.finding.rule, file, path]) },
+        }));
+    }
+    let v = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "closednet",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://learn.microsoft.com/azure/private-link/private-endpoint-overview",
+                "rules": rules,
+            }},
+            "results": results,
+        }],
+    });
+    serde_json::to_string_pretty(&v).map(|s| s + "\n").map_err(|e| e.to_string())
+}
+
+/// A pull-request comment: the verdict and headline, failures in a table, everything in details.
+pub fn markdown(r: &CheckResult) -> String {
+    let mut out = String::new();
+    let verdict = if r.passed() { "passed" } else { "failed" };
+    writeln!(out, "### closednet check {verdict}: `{}`\n", r.estimate.architecture.file).unwrap();
+    writeln!(out, "{}.\n", headline(r)).unwrap();
+    if !r.passed() {
+        writeln!(out, "| Failure | Where | What |\n|---|---|---|").unwrap();
+        for b in &r.budgets {
+            writeln!(
+                out,
+                "| budget `{}` | `{}` | {} |",
+                b.budget,
+                r.estimate.architecture.file,
+                b.detail.replace('|', "\\|")
+            )
+            .unwrap();
+        }
+        for j in r.findings.iter().filter(|j| j.fails) {
+            writeln!(
+                out,
+                "| `{}` {} | `{}` | {} |",
+                j.finding.rule,
+                j.finding.slug,
+                location(r, j),
+                j.finding.message.replace('|', "\\|")
+            )
+            .unwrap();
+        }
+        writeln!(out).unwrap();
+    }
+    let rest: Vec<&Judged> = r.findings.iter().filter(|j| !j.fails).collect();
+    if !rest.is_empty() {
+        writeln!(out, "<details><summary>{} more finding(s)</summary>\n", rest.len()).unwrap();
+        for j in rest {
+            writeln!(
+                out,
+                "- **{}** `{}` {}: {}",
+                j.severity.as_str(),
+                j.finding.rule,
+                location(r, j),
+                j.finding.message
+            )
+            .unwrap();
+        }
+        writeln!(out, "\n</details>").unwrap();
+    }
+    out
+}
