@@ -68,7 +68,7 @@ fn severities_and_per_rule_actions() {
     // --deny RULE makes a note fail.
     let (c, text) = code(&["check", "examples/article.yaml", "--deny", "python-needs-linux"]);
     assert_eq!(c, 1);
-    assert!(text.starts_with("FAIL CN003 error [python-needs-linux] examples/article.yaml:29:5: "), "{text}");
+    assert!(text.starts_with("FAIL CN003 error [python-needs-linux] examples/article.yaml:30:5: "), "{text}");
     // An error-level finding fails by default.
     let (c, text) = code(&["check", "tests/fixtures/private-edge.yaml"]);
     assert_eq!(c, 1);

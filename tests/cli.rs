@@ -81,7 +81,7 @@ fn article_json_has_the_documented_shape() {
     assert_eq!(svc["fixed_monthly"], "103007");
     assert_eq!(svc["lines"][0]["meter_id"], "2e99cfc3-341a-4699-8f9a-38498d008def");
     assert_eq!(svc["lines"][0]["effective"], "2017-12-01");
-    assert!(v["findings"].as_array().unwrap().iter().any(|f| f["rule"] == "CN001" && f["line"] == 45));
+    assert!(v["findings"].as_array().unwrap().iter().any(|f| f["rule"] == "CN001" && f["line"] == 46));
 }
 
 #[test]
