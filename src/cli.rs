@@ -54,6 +54,13 @@ pub struct PricingArgs {
     /// Price with this pricing snapshot (e.g. 2023-12) instead of the file's `pricing:` or the newest.
     #[arg(long, value_name = "NAME")]
     pub snapshot: Option<String>,
+    /// Negotiated discount in percent: on everything (15), or on a type or service (openai=25).
+    /// Repeatable; applied locally, after the file's `discounts:`.
+    #[arg(long, value_name = "[TARGET=]PERCENT")]
+    pub discount: Vec<String>,
+    /// Show totals over N months as well (planning).
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1200))]
+    pub months: u32,
 }
 
 #[derive(Subcommand, Debug)]

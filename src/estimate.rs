@@ -47,11 +47,24 @@ pub struct Line {
     pub unit: String,
     /// Price of the bucket the last unit falls in (the marginal price).
     pub unit_price: Option<Decimal>,
-    /// Unrounded USD for the month; `None` when there is no price.
+    /// Unrounded USD for the month at list price; `None` when there is no price.
     pub monthly: Option<Decimal>,
     pub source: Source,
     /// Free grant or tier notes.
     pub note: Option<String>,
+    /// Negotiated discount in percent from the architecture file or `--discount` (0 to 100).
+    pub discount: Option<Decimal>,
+}
+
+impl Line {
+    /// Unrounded USD for the month after the discount.
+    pub fn net(&self) -> Option<Decimal> {
+        let m = self.monthly?;
+        Some(match self.discount {
+            Some(p) => m * (Decimal::ONE_HUNDRED - p) / Decimal::ONE_HUNDRED,
+            None => m,
+        })
+    }
 }
 
 /// Sums of a set of lines, unrounded USD.
@@ -67,7 +80,7 @@ impl Totals {
     pub fn of<'a>(lines: impl IntoIterator<Item = &'a Line>) -> Result<Totals, String> {
         let mut t = Totals::default();
         for line in lines {
-            match (line.monthly, line.charge) {
+            match (line.net(), line.charge) {
                 (Some(m), Charge::Fixed) => t.fixed = t.fixed.checked_add(m).ok_or("monthly total overflows")?,
                 (Some(m), Charge::Usage) => t.usage = t.usage.checked_add(m).ok_or("monthly total overflows")?,
                 (None, _) => t.unpriced += 1,
@@ -128,6 +141,7 @@ pub fn price(def: &ServiceDef, snapshot: &Snapshot, res: &Resource) -> Result<Ve
             monthly: None,
             source: Source::NoPrice(why),
             note: None,
+            discount: None,
         };
         let region = match (comp.region.as_deref(), res.zone) {
             (None, _) => res.region.clone(),
@@ -193,6 +207,7 @@ pub fn price(def: &ServiceDef, snapshot: &Snapshot, res: &Resource) -> Result<Ve
             monthly: Some(monthly),
             source,
             note: (!notes.is_empty()).then(|| notes.join("; ")),
+            discount: None,
         });
     }
     Ok(lines)

@@ -11,6 +11,7 @@ pub mod architecture;
 pub mod catalog;
 pub mod check;
 pub mod cli;
+pub mod discount;
 pub mod error;
 pub mod estimate;
 pub mod money;
@@ -35,6 +36,10 @@ pub struct Estimate<'c> {
     pub rbac: Design,
     pub closed: Design,
     pub findings: Vec<Finding>,
+    /// Discounts applied (the file's, then the command line's).
+    pub discounts: Vec<discount::Discount>,
+    /// Planning horizon for totals (`--months`, default 1).
+    pub months: u32,
 }
 
 /// Options from the command line that override the file.
@@ -45,6 +50,10 @@ pub struct Overrides {
     pub fx: Vec<(String, Decimal)>,
     /// `--snapshot NAME`: price with this snapshot instead of the file's `pricing:` pin.
     pub snapshot: Option<String>,
+    /// `--discount [TARGET=]PERCENT`: target is a service name or a type; none means all.
+    pub discounts: Vec<(Option<String>, Decimal)>,
+    /// `--months N`: scale totals for planning (0 means the default, 1).
+    pub months: u32,
 }
 
 /// Reads, validates and estimates an architecture file.
@@ -66,10 +75,35 @@ pub fn estimate<'c>(
         )));
     }
     let conversion = conversion(&architecture, snapshot, overrides)?;
-    let rbac = rules::rbac(&architecture, catalog, snapshot).map_err(|e| Error::Message(format!("{file}: {e}")))?;
-    let closed = rules::closed(&architecture, catalog, snapshot).map_err(|e| Error::Message(format!("{file}: {e}")))?;
+    let mut rbac = rules::rbac(&architecture, catalog, snapshot).map_err(|e| Error::Message(format!("{file}: {e}")))?;
+    let mut closed =
+        rules::closed(&architecture, catalog, snapshot).map_err(|e| Error::Message(format!("{file}: {e}")))?;
     let findings = rules::findings::findings(&architecture, catalog, &rbac, &closed);
-    Ok(Estimate { architecture, snapshot, conversion, rbac, closed, findings })
+    let discounts = discounts(&architecture, catalog, overrides)?;
+    discount::apply(&mut rbac, &discounts)?;
+    discount::apply(&mut closed, &discounts)?;
+    let months = overrides.months.max(1);
+    Ok(Estimate { architecture, snapshot, conversion, rbac, closed, findings, discounts, months })
+}
+
+/// The file's discounts, then the command line's (a target names a service, else a type).
+fn discounts(arch: &Architecture, catalog: &Catalog, overrides: &Overrides) -> Result<Vec<discount::Discount>, Error> {
+    let mut out = arch.discounts.clone();
+    for (target, percent) in &overrides.discounts {
+        let target = match target {
+            None => discount::Target::All,
+            Some(t) if arch.service(t).is_some() => discount::Target::Service(t.clone()),
+            Some(t) if catalog.service(t).is_some() => discount::Target::Type(t.clone()),
+            Some(t) => {
+                return Err(Error::Message(format!(
+                    "--discount {t}={percent}: \"{t}\" is neither a service of {} nor a service type",
+                    arch.file
+                )));
+            }
+        };
+        out.push(discount::Discount { target, percent: *percent, origin: "--discount on the command line".into() });
+    }
+    Ok(out)
 }
 
 /// The report currency and its rate: `--fx`, then the file's `fx:`, then the snapshot's table.

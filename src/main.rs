@@ -50,7 +50,14 @@ fn parse_fx(args: &[String]) -> Result<Vec<(String, Decimal)>, Error> {
 }
 
 fn overrides(p: &PricingArgs) -> Result<Overrides, Error> {
-    Ok(Overrides { currency: p.currency.clone(), fx: parse_fx(&p.fx)?, snapshot: p.snapshot.clone() })
+    let discounts = p.discount.iter().map(|d| closednet::discount::parse_arg(d)).collect::<Result<Vec<_>, _>>()?;
+    Ok(Overrides {
+        currency: p.currency.clone(),
+        fx: parse_fx(&p.fx)?,
+        snapshot: p.snapshot.clone(),
+        discounts,
+        months: p.months,
+    })
 }
 
 fn estimate_file<'c>(file: &Path, catalog: &'c Catalog, o: &Overrides) -> Result<Estimate<'c>, Error> {

@@ -139,6 +139,7 @@ pub struct Architecture {
     pub closed: ClosedNetwork,
     pub services: Vec<Service>,
     pub policy: Policy,
+    pub discounts: Vec<crate::discount::Discount>,
 }
 
 impl Architecture {

@@ -1,9 +1,10 @@
 //! Checks a parsed architecture file against the format's rules and the catalog.
 
 use super::quantity::Scalar;
-use super::yaml::{Loc, RawArchitecture, RawClosedNetwork, RawPolicy, RawService, loc};
+use super::yaml::{Loc, RawArchitecture, RawClosedNetwork, RawDiscount, RawPolicy, RawService, loc};
 use super::*;
 use crate::catalog::definitions::ServiceDef;
+use crate::discount::{Discount, Target};
 use crate::money::Currency;
 use crate::rules::registry::{self, Severity};
 use crate::suggest;
@@ -153,6 +154,7 @@ pub(super) fn validate(file: &str, raw: RawArchitecture, catalog: &Catalog) -> R
     }
 
     let policy = policy(&mut c, raw.policy.as_ref());
+    let discounts = discounts(&mut c, raw.discounts.as_deref().unwrap_or(&[]), catalog, &names, file);
 
     if !c.diags.is_empty() {
         return Err(c.diags);
@@ -168,7 +170,57 @@ pub(super) fn validate(file: &str, raw: RawArchitecture, catalog: &Catalog) -> R
         closed,
         services,
         policy,
+        discounts,
     })
+}
+
+fn discounts(
+    c: &mut Checker,
+    raw: &[Spanned<RawDiscount>],
+    catalog: &Catalog,
+    names: &[String],
+    file: &str,
+) -> Vec<Discount> {
+    let mut out = Vec::new();
+    for (i, d) in raw.iter().enumerate() {
+        let p = |k: &str| format!("discounts[{i}].{k}");
+        let Some(percent) = c.quantity(&d.value.percent, &p("percent")) else { continue };
+        if let Err(e) = crate::discount::check_percent(percent) {
+            c.error(loc(&d.value.percent), p("percent"), e);
+            continue;
+        }
+        let target = match (&d.value.type_id, &d.value.service) {
+            (Some(_), Some(s)) => {
+                c.error(loc(s), p("service"), "a discount applies to a `type` or a `service`, not both");
+                continue;
+            }
+            (Some(t), None) => {
+                if catalog.service(t.value.trim()).is_none() {
+                    let types: Vec<&str> = catalog.services.keys().map(String::as_str).collect();
+                    c.error(loc(t), p("type"), format!("unknown service type \"{}\"", t.value.trim())).help =
+                        Some(suggest::help(t.value.trim(), &types));
+                    continue;
+                }
+                Target::Type(t.value.trim().to_string())
+            }
+            (None, Some(s)) => {
+                if !names.iter().any(|n| n == s.value.trim()) {
+                    let candidates: Vec<&str> = names.iter().map(String::as_str).collect();
+                    c.error(loc(s), p("service"), format!("no service named \"{}\"", s.value.trim())).help =
+                        Some(suggest::help(s.value.trim(), &candidates));
+                    continue;
+                }
+                Target::Service(s.value.trim().to_string())
+            }
+            (None, None) => Target::All,
+        };
+        let origin = match &d.value.source {
+            Some(src) => format!("{src}, from {file}"),
+            None => format!("from {file}"),
+        };
+        out.push(Discount { target, percent, origin });
+    }
+    out
 }
 
 fn policy(c: &mut Checker, raw: Option<&Spanned<RawPolicy>>) -> Policy {

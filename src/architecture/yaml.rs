@@ -44,9 +44,27 @@ pub(crate) struct RawArchitecture {
     pub closed_network: Option<Spanned<RawClosedNetwork>>,
     #[schemars(with = "Vec<RawService>")]
     pub services: Vec<Spanned<RawService>>,
+    /// Negotiated discounts, applied locally.
+    #[schemars(with = "Option<Vec<RawDiscount>>")]
+    pub discounts: Option<Vec<Spanned<RawDiscount>>>,
     /// What `closednet check` enforces; the command line wins over it.
     #[schemars(with = "Option<RawPolicy>")]
     pub policy: Option<Spanned<RawPolicy>>,
+}
+
+/// A negotiated discount: `percent`, on every service, one `type`, or one `service`.
+#[derive(Deserialize, Debug, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawDiscount {
+    #[schemars(with = "Scalar")]
+    pub percent: Spanned<Scalar>,
+    #[serde(rename = "type")]
+    #[schemars(with = "Option<String>")]
+    pub type_id: Option<Spanned<String>>,
+    #[schemars(with = "Option<String>")]
+    pub service: Option<Spanned<String>>,
+    /// Where the figure comes from (agreement name), shown in reports.
+    pub source: Option<String>,
 }
 
 #[derive(Deserialize, Debug, Default, JsonSchema)]

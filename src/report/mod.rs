@@ -33,8 +33,10 @@ pub fn render(est: &Estimate, format: Format) -> Result<String, String> {
 
 pub struct PresentedLine<'a> {
     pub line: &'a Line,
-    /// Converted and rounded; `None` when there is no price.
+    /// Net of discount, converted and rounded; `None` when there is no price.
     pub monthly: Option<Decimal>,
+    /// List price, converted and rounded.
+    pub list: Option<Decimal>,
     pub unit_price: Option<Decimal>,
 }
 
@@ -52,6 +54,8 @@ pub struct PresentedDesign<'a> {
     pub fixed: Decimal,
     pub usage: Decimal,
     pub unpriced: usize,
+    /// Sum of the lines at list price (before discounts).
+    pub list: Decimal,
 }
 
 impl PresentedDesign<'_> {
@@ -70,14 +74,15 @@ fn present_service<'a>(s: &'a PricedService, conv: &Conversion) -> Result<Presen
     let mut out =
         PresentedService { service: s, lines: Vec::new(), fixed: Decimal::ZERO, usage: Decimal::ZERO, unpriced: 0 };
     for line in &s.lines {
-        let monthly = line.monthly.map(|m| conv.present(m)).transpose()?;
+        let monthly = line.net().map(|m| conv.present(m)).transpose()?;
+        let list = line.monthly.map(|m| conv.present(m)).transpose()?;
         let unit_price = line.unit_price.map(|p| p.checked_mul(conv.rate).ok_or("unit price overflows")).transpose()?;
         match (monthly, line.charge) {
             (Some(m), Charge::Fixed) => out.fixed += m,
             (Some(m), Charge::Usage) => out.usage += m,
             (None, _) => out.unpriced += 1,
         }
-        out.lines.push(PresentedLine { line, monthly, unit_price });
+        out.lines.push(PresentedLine { line, monthly, list, unit_price });
     }
     Ok(out)
 }
@@ -85,11 +90,19 @@ fn present_service<'a>(s: &'a PricedService, conv: &Conversion) -> Result<Presen
 pub fn present<'a>(design: &'a Design, conv: &Conversion) -> Result<PresentedDesign<'a>, String> {
     let services = design.services.iter().map(|s| present_service(s, conv)).collect::<Result<Vec<_>, _>>()?;
     let added = design.added.iter().map(|s| present_service(s, conv)).collect::<Result<Vec<_>, _>>()?;
-    let mut d = PresentedDesign { services, added, fixed: Decimal::ZERO, usage: Decimal::ZERO, unpriced: 0 };
+    let mut d = PresentedDesign {
+        services,
+        added,
+        fixed: Decimal::ZERO,
+        usage: Decimal::ZERO,
+        unpriced: 0,
+        list: Decimal::ZERO,
+    };
     for s in d.services.iter().chain(&d.added) {
         d.fixed += s.fixed;
         d.usage += s.usage;
         d.unpriced += s.unpriced;
+        d.list += s.lines.iter().filter_map(|l| l.list).sum::<Decimal>();
     }
     Ok(d)
 }

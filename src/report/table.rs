@@ -95,6 +95,28 @@ pub fn render(est: &Estimate) -> Result<String, String> {
         format!(" ({:+}%)", (delta * Decimal::from(100) / rbac.total()).round_dp(1))
     };
     writeln!(out, "Closed network: {cur} {} per month more than RBAC-only{pct}.", format_amount(delta, cur)).unwrap();
+    if est.months > 1 {
+        let m = Decimal::from(est.months);
+        writeln!(
+            out,
+            "Over {} months: RBAC-only {cur} {}, closed network {cur} {}.",
+            est.months,
+            format_amount(rbac.total() * m, cur),
+            format_amount(closed.total() * m, cur)
+        )
+        .unwrap();
+    }
+    if !est.discounts.is_empty() {
+        let list: Vec<String> = est.discounts.iter().map(|d| d.describe()).collect();
+        writeln!(out, "Net of discounts: {}.", list.join("; ")).unwrap();
+        writeln!(
+            out,
+            "At list price: RBAC-only {cur} {}, closed network {cur} {}.",
+            format_amount(rbac.list, cur),
+            format_amount(closed.list, cur)
+        )
+        .unwrap();
+    }
     if rbac.unpriced + closed.unpriced > 0 {
         writeln!(
             out,
