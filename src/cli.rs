@@ -23,6 +23,19 @@ pub enum OutputFormat {
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum EstimateFormat {
+    Table,
+    Json,
+    Csv,
+    /// A sign-off worksheet.
+    Markdown,
+    /// A self-contained page with charts (use --output).
+    Html,
+    /// An Excel workbook with live formulas (needs --output).
+    Xlsx,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum CheckFormat {
     Text,
     Json,
@@ -70,7 +83,13 @@ pub enum Command {
         /// The architecture file (YAML, schema version 1).
         file: PathBuf,
         #[arg(long, value_enum, default_value = "table")]
-        format: OutputFormat,
+        format: EstimateFormat,
+        /// Write the report to FILE instead of standard output (required for xlsx).
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// With --format csv: start with the UTF-8 byte-order mark Excel needs for non-ASCII text.
+        #[arg(long)]
+        excel: bool,
         #[command(flatten)]
         pricing: PricingArgs,
     },

@@ -54,6 +54,10 @@ pub struct Line {
     pub note: Option<String>,
     /// Negotiated discount in percent from the architecture file or `--discount` (0 to 100).
     pub discount: Option<Decimal>,
+    /// The meter's buckets (empty without a price) and the documented free units subtracted first,
+    /// so that a spreadsheet can recompute the line from its quantity.
+    pub buckets: Vec<Bucket>,
+    pub free_units: Decimal,
 }
 
 impl Line {
@@ -142,6 +146,8 @@ pub fn price(def: &ServiceDef, snapshot: &Snapshot, res: &Resource) -> Result<Ve
             source: Source::NoPrice(why),
             note: None,
             discount: None,
+            buckets: Vec::new(),
+            free_units: Decimal::ZERO,
         };
         let region = match (comp.region.as_deref(), res.zone) {
             (None, _) => res.region.clone(),
@@ -208,6 +214,8 @@ pub fn price(def: &ServiceDef, snapshot: &Snapshot, res: &Resource) -> Result<Ve
             source,
             note: (!notes.is_empty()).then(|| notes.join("; ")),
             discount: None,
+            buckets: entry.buckets.clone(),
+            free_units: free,
         });
     }
     Ok(lines)

@@ -4,9 +4,11 @@
 use clap::Parser;
 use closednet::architecture::{Policy, RuleAction, parse_limit, quantity::parse_quantity};
 use closednet::catalog::Catalog;
-use closednet::cli::{CheckFormat, Cli, Command, DiffFormat, OutputFormat, PricingArgs, PricingCommand};
+use closednet::cli::{
+    CheckFormat, Cli, Command, DiffFormat, EstimateFormat, OutputFormat, PricingArgs, PricingCommand,
+};
 use closednet::error::Error;
-use closednet::report::{self, Format};
+use closednet::report::{self, Format, Rendered};
 use closednet::rules::registry::{self, Severity};
 use closednet::{Estimate, Overrides, catalog};
 use rust_decimal::Decimal;
@@ -114,14 +116,37 @@ fn cli_policy(
 fn run(cli: Cli) -> Result<(String, u8), Error> {
     let ok = |s: String| Ok((s, 0));
     match cli.command {
-        Command::Estimate { file, format, pricing } => {
+        Command::Estimate { file, format, output, excel, pricing } => {
+            let f = match format {
+                EstimateFormat::Table => Format::Table,
+                EstimateFormat::Json => Format::Json,
+                EstimateFormat::Csv => Format::Csv { excel },
+                EstimateFormat::Markdown => Format::Markdown,
+                EstimateFormat::Html => Format::Html,
+                EstimateFormat::Xlsx => Format::Xlsx,
+            };
+            if f == Format::Xlsx && output.is_none() {
+                return Err(Error::Message("--format xlsx writes a workbook: add --output FILE.xlsx".into()));
+            }
             let catalog = load_catalog(pricing.pricing.as_deref())?;
             let est = estimate_file(&file, &catalog, &overrides(&pricing)?)?;
-            let f = match format {
-                OutputFormat::Table => Format::Table,
-                OutputFormat::Json => Format::Json,
-            };
-            ok(report::render(&est, f)?)
+            let rendered = report::render(&est, f)?;
+            match output {
+                None => match rendered {
+                    Rendered::Text(t) => ok(t),
+                    Rendered::Bytes(_) => unreachable!("xlsx without --output is rejected above"),
+                },
+                Some(path) => {
+                    let bytes = match rendered {
+                        Rendered::Text(t) => t.into_bytes(),
+                        Rendered::Bytes(b) => b,
+                    };
+                    std::fs::write(&path, bytes)
+                        .map_err(|e| Error::Message(format!("cannot write {}: {e}", path.display())))?;
+                    eprintln!("wrote {}", path.display());
+                    ok(String::new())
+                }
+            }
         }
         Command::Check { file, format, max_monthly, max_fixed, max_increase, baseline, deny, warn, allow, pricing } => {
             let cli = cli_policy(max_monthly, max_fixed, max_increase, &deny, &warn, &allow)?;

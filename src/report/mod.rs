@@ -6,10 +6,14 @@
 
 pub mod catalog;
 pub mod check;
+pub mod csv;
 pub mod diff;
 pub mod explain;
+pub mod html;
 pub mod json;
 pub mod table;
+pub mod worksheet;
+pub mod xlsx;
 
 use crate::Estimate;
 use crate::catalog::definitions::Charge;
@@ -22,13 +26,30 @@ use rust_decimal::Decimal;
 pub enum Format {
     Table,
     Json,
+    /// `excel`: prepend the UTF-8 byte-order mark.
+    Csv {
+        excel: bool,
+    },
+    Markdown,
+    Html,
+    Xlsx,
 }
 
-pub fn render(est: &Estimate, format: Format) -> Result<String, String> {
-    match format {
-        Format::Table => table::render(est),
-        Format::Json => json::render(est),
-    }
+/// A rendered report: text for the terminal or a file, or bytes (xlsx) for a file only.
+pub enum Rendered {
+    Text(String),
+    Bytes(Vec<u8>),
+}
+
+pub fn render(est: &Estimate, format: Format) -> Result<Rendered, String> {
+    Ok(match format {
+        Format::Table => Rendered::Text(table::render(est)?),
+        Format::Json => Rendered::Text(json::render(est)?),
+        Format::Csv { excel } => Rendered::Text(csv::render(est, excel)?),
+        Format::Markdown => Rendered::Text(worksheet::render(est)?),
+        Format::Html => Rendered::Text(html::render(est)?),
+        Format::Xlsx => Rendered::Bytes(xlsx::render(est)?),
+    })
 }
 
 pub struct PresentedLine<'a> {

@@ -1,0 +1,295 @@
+//! `--format html`: one self-contained page (no network, no scripts, no external fonts): the
+//! summary, a stacked bar chart of fixed and usage cost per design and a per-service breakdown as
+//! inline SVG, the line items, the decisions and findings, and the sources. It prints cleanly.
+
+use super::{PresentedDesign, present, source_text};
+use crate::Estimate;
+use crate::catalog::definitions::Charge;
+use crate::money::{Currency, format_amount};
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use std::fmt::Write as _;
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+const STYLE: &str = "
+body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; margin: 2rem auto; max-width: 70rem; color: #1b1b1b; padding: 0 1rem; }
+h1 { font-size: 1.5rem; margin-bottom: .25rem; } h2 { font-size: 1.15rem; margin-top: 2rem; border-bottom: 1px solid #ccc; }
+.meta { color: #555; margin-top: 0; }
+table { border-collapse: collapse; width: 100%; font-size: .85rem; margin: .5rem 0; }
+th, td { border-bottom: 1px solid #e3e3e3; padding: .25rem .5rem; text-align: left; vertical-align: top; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+tr.total td { font-weight: 600; border-top: 2px solid #999; }
+.warn { color: #8a4b00; } .error { color: #a00; } .note { color: #2a5d8a; }
+.charts { display: flex; flex-wrap: wrap; gap: 2rem; }
+svg text { font-family: inherit; font-size: 12px; }
+@media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } table, svg { break-inside: avoid; } }
+";
+
+fn f(d: Decimal) -> f64 {
+    d.to_f64().unwrap_or(0.0)
+}
+
+/// Two stacked bars: fixed (dark) and usage (light) for each design.
+fn stacked_chart(rbac: &PresentedDesign, closed: &PresentedDesign, cur: &Currency) -> String {
+    let (w, h, base, top) = (360.0, 300.0, 260.0, 30.0);
+    let max = f(rbac.total().max(closed.total())).max(1.0);
+    let scale = |v: f64| v / max * (base - top);
+    let mut s = format!(
+        "<svg id=\"chart-designs\" role=\"img\" aria-label=\"Monthly cost per design, fixed and usage\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" xmlns=\"http://www.w3.org/2000/svg\">"
+    );
+    write!(s, "<line x1=\"40\" y1=\"{base}\" x2=\"340\" y2=\"{base}\" stroke=\"#666\"/>").unwrap();
+    for (i, (label, d)) in [("RBAC-only", rbac), ("Closed network", closed)].iter().enumerate() {
+        let x = 70.0 + i as f64 * 150.0;
+        let hf = scale(f(d.fixed));
+        let hu = scale(f(d.usage));
+        write!(
+            s,
+            "<rect class=\"fixed\" x=\"{x}\" y=\"{:.1}\" width=\"80\" height=\"{hf:.1}\" fill=\"#1f4e79\"><title>fixed {}</title></rect>",
+            base - hf,
+            format_amount(d.fixed, cur)
+        )
+        .unwrap();
+        write!(
+            s,
+            "<rect class=\"usage\" x=\"{x}\" y=\"{:.1}\" width=\"80\" height=\"{hu:.1}\" fill=\"#9dc3e6\"><title>usage {}</title></rect>",
+            base - hf - hu,
+            format_amount(d.usage, cur)
+        )
+        .unwrap();
+        write!(
+            s,
+            "<text x=\"{}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+            x + 40.0,
+            base - hf - hu - 6.0,
+            esc(&format_amount(d.total(), cur))
+        )
+        .unwrap();
+        write!(s, "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{label}</text>", x + 40.0, base + 18.0).unwrap();
+    }
+    write!(
+        s,
+        "<rect x=\"40\" y=\"4\" width=\"12\" height=\"12\" fill=\"#1f4e79\"/><text x=\"56\" y=\"14\">fixed</text>"
+    )
+    .unwrap();
+    write!(s, "<rect x=\"110\" y=\"4\" width=\"12\" height=\"12\" fill=\"#9dc3e6\"/><text x=\"126\" y=\"14\">usage ({cur}/month)</text>").unwrap();
+    s.push_str("</svg>");
+    s
+}
+
+/// One pair of bars per service: RBAC-only and closed network monthly totals.
+fn breakdown_chart(rbac: &PresentedDesign, closed: &PresentedDesign, cur: &Currency) -> String {
+    let mut rows: Vec<(String, Decimal, Decimal)> = closed
+        .services
+        .iter()
+        .map(|c| {
+            let r = rbac
+                .services
+                .iter()
+                .find(|r| r.service.name == c.service.name)
+                .map(|r| r.fixed + r.usage)
+                .unwrap_or_default();
+            (c.service.name.clone(), r, c.fixed + c.usage)
+        })
+        .collect();
+    rows.extend(closed.added.iter().map(|a| (format!("+ {}", a.service.name), Decimal::ZERO, a.fixed + a.usage)));
+    let max = rows.iter().map(|r| f(r.1.max(r.2))).fold(1.0_f64, f64::max);
+    let row_h = 30.0;
+    let h = 30.0 + rows.len() as f64 * row_h;
+    let mut s = format!(
+        "<svg id=\"chart-services\" role=\"img\" aria-label=\"Monthly cost per service\" width=\"640\" height=\"{h}\" viewBox=\"0 0 640 {h}\" xmlns=\"http://www.w3.org/2000/svg\">"
+    );
+    write!(
+        s,
+        "<rect x=\"200\" y=\"4\" width=\"12\" height=\"10\" fill=\"#bbb\"/><text x=\"216\" y=\"13\">RBAC-only</text>"
+    )
+    .unwrap();
+    write!(s, "<rect x=\"300\" y=\"4\" width=\"12\" height=\"10\" fill=\"#1f4e79\"/><text x=\"316\" y=\"13\">closed network ({cur}/month)</text>").unwrap();
+    for (i, (name, r, c)) in rows.iter().enumerate() {
+        let y = 24.0 + i as f64 * row_h;
+        let wr = f(*r) / max * 330.0;
+        let wc = f(*c) / max * 330.0;
+        write!(s, "<text x=\"190\" y=\"{:.1}\" text-anchor=\"end\">{}</text>", y + 15.0, esc(name)).unwrap();
+        write!(s, "<rect x=\"200\" y=\"{y:.1}\" width=\"{wr:.1}\" height=\"10\" fill=\"#bbb\"/>").unwrap();
+        write!(s, "<rect x=\"200\" y=\"{:.1}\" width=\"{wc:.1}\" height=\"10\" fill=\"#1f4e79\"/>", y + 11.0).unwrap();
+        write!(
+            s,
+            "<text x=\"{:.1}\" y=\"{:.1}\">{}</text>",
+            206.0 + wr.max(wc),
+            y + 19.0,
+            esc(&format_amount(*c, cur))
+        )
+        .unwrap();
+    }
+    s.push_str("</svg>");
+    s
+}
+
+fn lines_table(out: &mut String, d: &PresentedDesign, cur: &Currency) {
+    out.push_str("<table><thead><tr><th>Service</th><th>Tier</th><th>Component</th><th>Charge</th><th class=\"n\">Quantity</th><th>Unit</th><th class=\"n\">List</th><th class=\"n\">Discount</th>");
+    write!(out, "<th class=\"n\">Monthly ({cur})</th></tr></thead><tbody>").unwrap();
+    for s in d.services.iter().chain(&d.added) {
+        for l in &s.lines {
+            let name =
+                if s.service.reason.is_some() { format!("+ {}", s.service.name) } else { s.service.name.clone() };
+            write!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+                esc(&name),
+                esc(&s.service.tier),
+                esc(&l.line.component),
+                if l.line.charge == Charge::Fixed { "fixed" } else { "usage" },
+                l.line.quantity.round_dp(4).normalize(),
+                esc(&l.line.unit),
+                l.list.map(|m| format_amount(m, cur)).unwrap_or_else(|| "no price".into()),
+                l.line.discount.map(|p| format!("{}%", p.normalize())).unwrap_or_default(),
+                l.monthly.map(|m| format_amount(m, cur)).unwrap_or_else(|| "<span class=\"warn\">no price</span>".into()),
+            )
+            .unwrap();
+        }
+    }
+    write!(
+        out,
+        "<tr class=\"total\"><td colspan=\"8\">Total / month</td><td class=\"n\">{}</td></tr></tbody></table>",
+        format_amount(d.total(), cur)
+    )
+    .unwrap();
+}
+
+pub fn render(est: &Estimate) -> Result<String, String> {
+    let cur = &est.conversion.currency;
+    let rbac = present(&est.rbac, &est.conversion)?;
+    let closed = present(&est.closed, &est.conversion)?;
+    let meta = &est.snapshot.meta;
+    let arch = &est.architecture;
+    let mut out = String::new();
+    write!(out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>closednet: {}</title><style>{STYLE}</style></head><body>", esc(&arch.name))
+        .unwrap();
+    write!(out, "<h1>{}</h1>", esc(&arch.name)).unwrap();
+    let rate = if cur.is_usd() {
+        "USD".to_string()
+    } else {
+        format!("{cur} at {} per USD ({})", est.conversion.rate.normalize(), esc(&est.conversion.source))
+    };
+    write!(
+        out,
+        "<p class=\"meta\">{} &middot; region {} &middot; pricing snapshot {} (prices as of {}) &middot; {rate}</p>",
+        esc(&arch.file),
+        esc(&arch.region),
+        esc(&meta.name),
+        esc(&meta.as_of)
+    )
+    .unwrap();
+
+    out.push_str("<h2>Summary</h2><table><thead><tr><th></th><th class=\"n\">RBAC-only</th><th class=\"n\">Closed network</th><th class=\"n\">Difference</th></tr></thead><tbody>");
+    for (label, a, b) in [
+        ("Fixed / month", rbac.fixed, closed.fixed),
+        ("Usage / month", rbac.usage, closed.usage),
+        ("Total / month", rbac.total(), closed.total()),
+        ("12 months", rbac.total() * Decimal::from(12), closed.total() * Decimal::from(12)),
+        ("36 months", rbac.total() * Decimal::from(36), closed.total() * Decimal::from(36)),
+    ] {
+        write!(
+            out,
+            "<tr><td>{label}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            format_amount(a, cur),
+            format_amount(b, cur),
+            format_amount(b - a, cur)
+        )
+        .unwrap();
+    }
+    let share = |d: &PresentedDesign| d.fixed_share().map(|s| format!("{s}%")).unwrap_or_else(|| "-".into());
+    write!(
+        out,
+        "<tr><td>Fixed share</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td></td></tr></tbody></table>",
+        share(&rbac),
+        share(&closed)
+    )
+    .unwrap();
+    let unpriced = rbac.unpriced + closed.unpriced;
+    if unpriced > 0 {
+        write!(out, "<p class=\"warn\">{unpriced} line(s) have no price and are left out of the totals: the totals are incomplete.</p>").unwrap();
+    }
+    for d in &est.discounts {
+        write!(out, "<p>Discount: {} (from the user's own input, applied locally).</p>", esc(&d.describe())).unwrap();
+    }
+
+    write!(
+        out,
+        "<h2>Charts</h2><div class=\"charts\">{}{}</div>",
+        stacked_chart(&rbac, &closed, cur),
+        breakdown_chart(&rbac, &closed, cur)
+    )
+    .unwrap();
+
+    out.push_str("<h2>Why the closed design changes tiers</h2><ul>");
+    for d in est.closed.decisions.iter().filter(|d| d.changed() || d.to.is_none()) {
+        let to = d.to.as_deref().unwrap_or("(no qualifying tier)");
+        write!(
+            out,
+            "<li><strong>{}</strong> ({}): {} &rarr; {} [{}]: needs {}<ul>",
+            esc(&d.service),
+            esc(&d.type_id),
+            esc(&d.from),
+            esc(to),
+            esc(d.rule.as_deref().unwrap_or("-")),
+            esc(&d.needs.join("; "))
+        )
+        .unwrap();
+        for e in &d.evidence {
+            write!(
+                out,
+                "<li>{}: {} (<a href=\"{}\">{}</a>, as of {})</li>",
+                esc(&e.need),
+                esc(&e.capability),
+                esc(&e.doc),
+                esc(&e.doc),
+                esc(&e.as_of)
+            )
+            .unwrap();
+        }
+        out.push_str("</ul></li>");
+    }
+    out.push_str("</ul>");
+
+    out.push_str("<h2>Closed-network design</h2>");
+    lines_table(&mut out, &closed, cur);
+    out.push_str("<h2>RBAC-only design</h2>");
+    lines_table(&mut out, &rbac, cur);
+
+    out.push_str("<h2>Findings</h2><ul>");
+    for fi in &est.findings {
+        let class = match fi.severity.as_str() {
+            "error" => "error",
+            "warning" => "warn",
+            _ => "note",
+        };
+        write!(
+            out,
+            "<li class=\"{class}\">{} <a href=\"{}\">{}</a> {}: {}</li>",
+            fi.severity.as_str(),
+            esc(fi.doc),
+            fi.rule,
+            fi.slug,
+            esc(&fi.message)
+        )
+        .unwrap();
+    }
+    out.push_str("</ul><h2>Sources</h2><ul>");
+    for s in closed.services.iter().chain(&closed.added) {
+        for l in &s.lines {
+            write!(
+                out,
+                "<li>{} / {}: {}</li>",
+                esc(&s.service.name),
+                esc(&l.line.component),
+                esc(&source_text(&l.line.source))
+            )
+            .unwrap();
+        }
+    }
+    out.push_str("</ul></body></html>\n");
+    Ok(out)
+}

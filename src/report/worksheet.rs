@@ -1,0 +1,153 @@
+//! `--format markdown`: a sign-off worksheet that reads well printed or pasted into a wiki.
+//! It carries no generation date (reports are reproducible); the sign-off block has blank dates.
+
+use super::{PresentedDesign, present, source_text};
+use crate::Estimate;
+use crate::catalog::definitions::Charge;
+use crate::money::{Currency, format_amount};
+use rust_decimal::Decimal;
+use std::fmt::Write as _;
+
+fn esc(s: &str) -> String {
+    s.replace('|', "\\|")
+}
+
+fn lines(out: &mut String, title: &str, d: &PresentedDesign, cur: &Currency) {
+    writeln!(out, "## {title}\n").unwrap();
+    writeln!(out, "| Service | Tier | Component | Charge | Quantity | Unit | List | Discount | Monthly ({cur}) |")
+        .unwrap();
+    writeln!(out, "|---|---|---|---|--:|---|--:|--:|--:|").unwrap();
+    for s in d.services.iter().chain(&d.added) {
+        for l in &s.lines {
+            let name =
+                if s.service.reason.is_some() { format!("+ {}", s.service.name) } else { s.service.name.clone() };
+            writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                esc(&name),
+                s.service.tier,
+                esc(&l.line.component),
+                if l.line.charge == Charge::Fixed { "fixed" } else { "usage" },
+                l.line.quantity.round_dp(4).normalize(),
+                l.line.unit,
+                l.list.map(|m| format_amount(m, cur)).unwrap_or_else(|| "no price".into()),
+                l.line.discount.map(|p| format!("{}%", p.normalize())).unwrap_or_default(),
+                l.monthly.map(|m| format_amount(m, cur)).unwrap_or_else(|| "no price".into()),
+            )
+            .unwrap();
+        }
+    }
+    writeln!(
+        out,
+        "| **Total** | | | | | | {} | | **{}** |\n",
+        format_amount(d.list, cur),
+        format_amount(d.total(), cur)
+    )
+    .unwrap();
+}
+
+pub fn render(est: &Estimate) -> Result<String, String> {
+    let cur = &est.conversion.currency;
+    let rbac = present(&est.rbac, &est.conversion)?;
+    let closed = present(&est.closed, &est.conversion)?;
+    let meta = &est.snapshot.meta;
+    let arch = &est.architecture;
+    let mut out = String::new();
+    writeln!(out, "# Cost sign-off: {}\n", esc(&arch.name)).unwrap();
+    writeln!(
+        out,
+        "Architecture file `{}`, region {}. Prices as of {} (pricing snapshot {}).\n",
+        arch.file, arch.region, meta.as_of, meta.name
+    )
+    .unwrap();
+    writeln!(out, "## Assumptions and sources\n").unwrap();
+    writeln!(out, "- Prices: {} (USD list prices, pay-as-you-go).", meta.source).unwrap();
+    let rate = if cur.is_usd() {
+        "Currency: USD.".to_string()
+    } else {
+        let date = est.conversion.date.as_ref().map(|d| format!(", {d}")).unwrap_or_default();
+        format!("Currency: {cur} at {} per USD ({}{date}).", est.conversion.rate.normalize(), est.conversion.source)
+    };
+    writeln!(out, "- {rate}").unwrap();
+    writeln!(
+        out,
+        "- A month is {} hours; free grants are subtracted; tiered meters are split into their buckets.",
+        meta.hours_per_month.normalize()
+    )
+    .unwrap();
+    writeln!(
+        out,
+        "- Each line is rounded half away from zero to the currency's minor unit; totals are sums of rounded lines."
+    )
+    .unwrap();
+    for d in &est.discounts {
+        writeln!(out, "- Discount: {} (from the user's own file or command line, applied locally).", d.describe())
+            .unwrap();
+    }
+    let unpriced = rbac.unpriced + closed.unpriced;
+    if unpriced > 0 {
+        writeln!(out, "- **{unpriced} line(s) have no price** and are left out of the totals (see the findings).")
+            .unwrap();
+    }
+    writeln!(out).unwrap();
+
+    writeln!(out, "## Totals\n").unwrap();
+    writeln!(out, "| {cur} | RBAC-only | Closed network | Difference |\n|---|--:|--:|--:|").unwrap();
+    for (label, a, b) in [
+        ("Fixed / month", rbac.fixed, closed.fixed),
+        ("Usage / month", rbac.usage, closed.usage),
+        ("Total / month", rbac.total(), closed.total()),
+        ("12 months", rbac.total() * Decimal::from(12), closed.total() * Decimal::from(12)),
+        ("36 months", rbac.total() * Decimal::from(36), closed.total() * Decimal::from(36)),
+    ] {
+        writeln!(
+            out,
+            "| {label} | {} | {} | {} |",
+            format_amount(a, cur),
+            format_amount(b, cur),
+            format_amount(b - a, cur)
+        )
+        .unwrap();
+    }
+    let share = |d: &PresentedDesign| d.fixed_share().map(|s| format!("{s}%")).unwrap_or_else(|| "-".into());
+    writeln!(out, "| Fixed share | {} | {} | |\n", share(&rbac), share(&closed)).unwrap();
+
+    lines(&mut out, "RBAC-only design", &rbac, cur);
+    lines(&mut out, "Closed-network design", &closed, cur);
+
+    writeln!(out, "## Decisions\n").unwrap();
+    for d in est.closed.decisions.iter().filter(|d| d.changed() || d.to.is_none()) {
+        let to = d.to.as_deref().unwrap_or("(no qualifying tier)");
+        writeln!(
+            out,
+            "- **{}** ({}): {} -> {} [{}]: needs {}.",
+            d.service,
+            d.type_id,
+            d.from,
+            to,
+            d.rule.as_deref().unwrap_or("-"),
+            d.needs.join("; ")
+        )
+        .unwrap();
+        for e in &d.evidence {
+            writeln!(out, "  - {}: {} ({}, as of {})", e.need, e.capability, e.doc, e.as_of).unwrap();
+        }
+    }
+    writeln!(out, "\n## Findings\n").unwrap();
+    for f in &est.findings {
+        let at = f.loc.filter(|l| l.line > 0).map(|l| format!(" (line {})", l.line)).unwrap_or_default();
+        writeln!(out, "- {} `{}` {}{at}: {}", f.severity.as_str(), f.rule, f.slug, esc(&f.message)).unwrap();
+    }
+    writeln!(out, "\n## Price sources (closed design)\n").unwrap();
+    for s in closed.services.iter().chain(&closed.added) {
+        for l in &s.lines {
+            writeln!(out, "- {} / {}: {}", s.service.name, l.line.component, source_text(&l.line.source)).unwrap();
+        }
+    }
+    writeln!(out, "\n## Sign-off\n").unwrap();
+    writeln!(out, "| Role | Name | Signature | Date |\n|---|---|---|---|").unwrap();
+    for role in ["Prepared by", "Reviewed by", "Approved by"] {
+        writeln!(out, "| {role} | | | |").unwrap();
+    }
+    Ok(out)
+}
