@@ -14,7 +14,7 @@ pub use yaml::Loc;
 use crate::catalog::Catalog;
 use crate::error::Diagnostic;
 use rust_decimal::Decimal;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ConditionalAccess {
@@ -140,16 +140,43 @@ pub struct Architecture {
     pub services: Vec<Service>,
     pub policy: Policy,
     pub discounts: Vec<crate::discount::Discount>,
+    /// Service name -> index in `services`, so lookups stay constant-time for large files.
+    pub index: HashMap<String, usize>,
 }
 
 impl Architecture {
+    /// Builds the name index (the first service of a name wins; names are unique once validated).
+    pub(crate) fn indexed(mut self) -> Self {
+        self.index = HashMap::new();
+        for (i, s) in self.services.iter().enumerate() {
+            self.index.entry(s.name.clone()).or_insert(i);
+        }
+        self
+    }
+
     pub fn service(&self, name: &str) -> Option<&Service> {
-        self.services.iter().find(|s| s.name == name)
+        self.index.get(name).map(|&i| &self.services[i])
     }
 }
 
+/// Largest architecture file closednet reads: a typo-sized limit for a YAML document, far above
+/// any real design (10,000 services take about 1 MiB).
+pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
+
 /// Reads and validates an architecture file.
 pub fn load(file: &str, text: &str, catalog: &Catalog) -> Result<Architecture, Vec<Diagnostic>> {
+    if text.len() > MAX_FILE_BYTES {
+        return Err(vec![
+            Diagnostic::new(
+                file,
+                format!(
+                    "the file is {} bytes; closednet reads architecture files up to {MAX_FILE_BYTES} bytes (16 MiB)",
+                    text.len()
+                ),
+            )
+            .help("split the design into several files"),
+        ]);
+    }
     let raw = yaml::parse(file, text).map_err(|d| vec![*d])?;
     validate::validate(file, raw, catalog)
 }

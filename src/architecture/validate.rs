@@ -133,7 +133,8 @@ pub(super) fn validate(file: &str, raw: RawArchitecture, catalog: &Catalog) -> R
         .help = Some("add `users: N` (the people who sign in)".into());
     }
 
-    let names: Vec<String> = raw.services.iter().map(|s| s.value.name.value.clone()).collect();
+    let names: Vec<String> = raw.services.iter().map(|s| s.value.name.value.trim().to_string()).collect();
+    let name_set: std::collections::HashSet<&str> = names.iter().map(String::as_str).collect();
     let mut seen = BTreeSet::new();
     let mut services = Vec::new();
     for (index, s) in raw.services.iter().enumerate() {
@@ -145,7 +146,7 @@ pub(super) fn validate(file: &str, raw: RawArchitecture, catalog: &Catalog) -> R
             )
             .help = Some("each service needs its own name".into());
         }
-        if let Some(svc) = service(&mut c, index, &s.value, loc(s), catalog, &names) {
+        if let Some(svc) = service(&mut c, index, &s.value, loc(s), catalog, &names, &name_set) {
             services.push(svc);
         }
     }
@@ -171,7 +172,9 @@ pub(super) fn validate(file: &str, raw: RawArchitecture, catalog: &Catalog) -> R
         services,
         policy,
         discounts,
-    })
+        index: std::collections::HashMap::new(),
+    }
+    .indexed())
 }
 
 fn discounts(
@@ -307,6 +310,7 @@ fn service(
     at: Loc,
     catalog: &Catalog,
     names: &[String],
+    name_set: &std::collections::HashSet<&str>,
 ) -> Option<Service> {
     let p = |key: &str| format!("services[{index}].{key}");
     let name = s.name.value.trim().to_string();
@@ -387,7 +391,7 @@ fn service(
         let t = target.value.trim();
         if t == name {
             c.error(loc(target), p(&format!("calls[{i}]")), format!("\"{t}\" calls itself"));
-        } else if !names.iter().any(|n| n == t) {
+        } else if !name_set.contains(t) {
             let candidates: Vec<&str> = names.iter().map(String::as_str).collect();
             c.error(loc(target), p(&format!("calls[{i}]")), format!("no service named \"{t}\"")).help =
                 Some(suggest::help(t, &candidates));

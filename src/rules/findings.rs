@@ -26,17 +26,19 @@ fn finding(id: &str, message: String, path: Option<String>, loc: Option<Loc>) ->
 /// Every finding for an architecture and its two priced designs, ordered by rule id, then place.
 pub fn findings(arch: &Architecture, catalog: &Catalog, rbac: &Design, closed: &Design) -> Vec<Finding> {
     let mut out = Vec::new();
+    // Who calls whom, computed once: a large file must not make this quadratic.
+    let mut callers: std::collections::HashMap<&str, Vec<&str>> = std::collections::HashMap::new();
+    for s in arch.services.iter().filter(|s| !def_global(catalog, &s.type_id)) {
+        for c in &s.calls {
+            callers.entry(c.as_str()).or_default().push(s.name.as_str());
+        }
+    }
     for svc in &arch.services {
         let Some(def) = catalog.service(&svc.type_id) else { continue };
         let here = (Some(svc.path()), Some(svc.loc));
         // Storage called by a service in the same region (every service shares the file's region).
         if svc.type_id == "storage" {
-            let callers: Vec<&str> = arch
-                .services
-                .iter()
-                .filter(|s| s.calls.contains(&svc.name) && !def_global(catalog, &s.type_id))
-                .map(|s| s.name.as_str())
-                .collect();
+            let callers = callers.get(svc.name.as_str()).cloned().unwrap_or_default();
             if !callers.is_empty() {
                 out.push(finding(
                     "CN001",
