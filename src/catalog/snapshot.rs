@@ -88,6 +88,23 @@ pub struct Snapshot {
     missing: HashMap<(String, String), String>,
 }
 
+/// A price must be usable as it stands: buckets from 0 upwards, no negative prices.
+fn check_buckets(snapshot: &str, e: &PriceEntry) -> Result<(), String> {
+    let at = format!("snapshot {snapshot}: {} in {}", e.key, e.region);
+    if e.buckets.first().is_none_or(|b| !b.from.is_zero()) {
+        return Err(format!("{at}: the first bucket must start at 0"));
+    }
+    for w in e.buckets.windows(2) {
+        if w[0].from >= w[1].from {
+            return Err(format!("{at}: buckets must start at increasing quantities"));
+        }
+    }
+    if let Some(b) = e.buckets.iter().find(|b| b.price.is_sign_negative() && !b.price.is_zero()) {
+        return Err(format!("{at}: negative price {}", b.price));
+    }
+    Ok(())
+}
+
 /// Why a component has no price.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NoPrice(pub String);
@@ -98,6 +115,7 @@ impl Snapshot {
         let mut missing = HashMap::new();
         for file in files {
             for entry in file.price {
+                check_buckets(&meta.name, &entry)?;
                 let k = (entry.key.clone(), entry.region.clone());
                 if prices.insert(k, entry.clone()).is_some() {
                     return Err(format!("snapshot {}: two prices for {} in {}", meta.name, entry.key, entry.region));
