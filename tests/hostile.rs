@@ -35,7 +35,7 @@ fn alias_bomb() {
     let mut text = String::from("version: 1\nregion: eastus2\nservices: &s0\n  - name: s\n    type: storage\n");
     for i in 1..12 {
         let prev = format!("*s{}", i - 1);
-        text.push_str(&format!("x{i}: &s{i} [{}]\n", vec![prev.as_str(); 9].join(", ")));
+        text.push_str(&format!("x{i}: &s{i} [{}]\n", [prev.as_str(); 9].join(", ")));
     }
     rejected("bomb.yaml", &text, "error:");
 }
