@@ -71,6 +71,9 @@ pub struct PricingArgs {
     /// Repeatable; applied locally, after the file's `discounts:`.
     #[arg(long, value_name = "[TARGET=]PERCENT")]
     pub discount: Vec<String>,
+    /// Add a note (CN011) when the prices are older than this many months.
+    #[arg(long, value_name = "MONTHS", default_value_t = 6)]
+    pub max_price_age: u32,
     /// Show totals over N months as well (planning).
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1200))]
     pub months: u32,
@@ -156,6 +159,9 @@ pub enum Command {
     Catalog {
         #[arg(long, value_name = "DIR")]
         pricing: Option<PathBuf>,
+        /// Recompute every snapshot's SHA-256 and compare with checksums.toml (exit 1 on mismatch).
+        #[arg(long)]
+        verify: bool,
         #[arg(long, value_enum, default_value = "table")]
         format: OutputFormat,
     },
@@ -184,5 +190,11 @@ pub enum PricingCommand {
         /// Service definitions to import for (default: the embedded catalog's).
         #[arg(long, value_name = "DIR")]
         pricing: Option<PathBuf>,
+    },
+    /// Record every snapshot's SHA-256 in DIR/checksums.toml (after an import).
+    Checksums {
+        /// The catalog directory (pricing/).
+        #[arg(default_value = "pricing")]
+        dir: PathBuf,
     },
 }

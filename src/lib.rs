@@ -54,6 +54,39 @@ pub struct Overrides {
     pub discounts: Vec<(Option<String>, Decimal)>,
     /// `--months N`: scale totals for planning (0 means the default, 1).
     pub months: u32,
+    /// Today's date (YYYY-MM-DD) for the price-age note; default: the CLOSEDNET_TODAY environment
+    /// variable, else the system clock.
+    pub today: Option<String>,
+    /// Prices older than this many months get a CN011 note (0 means the default, 6).
+    pub max_price_age: u32,
+}
+
+/// Today's date, UTC, as YYYY-MM-DD (civil-from-days, proleptic Gregorian).
+pub fn today() -> String {
+    if let Ok(t) = std::env::var("CLOSEDNET_TODAY") {
+        return t;
+    }
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let z = (secs / 86_400) as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Whole months from `from` to `to` (both YYYY-MM-DD); `None` if either is not a date.
+pub fn months_between(from: &str, to: &str) -> Option<i64> {
+    let p = |s: &str| -> Option<(i64, i64, i64)> {
+        Some((s.get(0..4)?.parse().ok()?, s.get(5..7)?.parse().ok()?, s.get(8..10)?.parse().ok()?))
+    };
+    let (y1, m1, d1) = p(from)?;
+    let (y2, m2, d2) = p(to)?;
+    Some((y2 - y1) * 12 + (m2 - m1) - i64::from(d2 < d1))
 }
 
 /// Reads, validates and estimates an architecture file.
@@ -78,7 +111,12 @@ pub fn estimate<'c>(
     let mut rbac = rules::rbac(&architecture, catalog, snapshot).map_err(|e| Error::Message(format!("{file}: {e}")))?;
     let mut closed =
         rules::closed(&architecture, catalog, snapshot).map_err(|e| Error::Message(format!("{file}: {e}")))?;
-    let findings = rules::findings::findings(&architecture, catalog, &rbac, &closed);
+    let mut findings = rules::findings::findings(&architecture, catalog, &rbac, &closed);
+    let today = overrides.today.clone().unwrap_or_else(today);
+    let limit = if overrides.max_price_age == 0 { 6 } else { overrides.max_price_age };
+    if let Some(age) = months_between(&snapshot.meta.as_of, &today).filter(|a| *a > i64::from(limit)) {
+        findings.push(rules::findings::stale(snapshot, &today, age, limit));
+    }
     let discounts = discounts(&architecture, catalog, overrides)?;
     discount::apply(&mut rbac, &discounts)?;
     discount::apply(&mut closed, &discounts)?;

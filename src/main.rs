@@ -59,6 +59,8 @@ fn overrides(p: &PricingArgs) -> Result<Overrides, Error> {
         snapshot: p.snapshot.clone(),
         discounts,
         months: p.months,
+        today: None,
+        max_price_age: p.max_price_age,
     })
 }
 
@@ -196,14 +198,26 @@ fn run(cli: Cli) -> Result<(String, u8), Error> {
             }
             ok(report::explain::explain(&name, &catalog, snap, &region)?)
         }
-        Command::Catalog { pricing, format } => {
+        Command::Catalog { pricing, verify, format } => {
             let catalog = load_catalog(pricing.as_deref())?;
+            if verify {
+                let (lines, all_ok) = catalog.verify();
+                return Ok((lines.join("\n") + "\n", if all_ok { 0 } else { 1 }));
+            }
             ok(match format {
                 OutputFormat::Table => report::catalog::table(&catalog),
                 OutputFormat::Json => report::catalog::json(&catalog)?,
             })
         }
         Command::Schema => ok(closednet::architecture::schema::json()?),
+        Command::Pricing { command: PricingCommand::Checksums { dir } } => {
+            let catalog = Catalog::from_dir(&dir)?;
+            let path = dir.join(catalog::CHECKSUMS);
+            std::fs::write(&path, catalog::checksums_file(&catalog))
+                .map_err(|e| Error::Message(format!("cannot write {}: {e}", path.display())))?;
+            eprintln!("wrote {}", path.display());
+            ok(String::new())
+        }
         Command::Pricing { command: PricingCommand::Import { input, out, as_of, pricing } } => {
             let catalog = load_catalog(pricing.as_deref())?;
             let as_of = match as_of {

@@ -28,6 +28,7 @@ fn html_report_renders_in_headless_chromium() {
     let html = dir.join("report.html");
     let png = dir.join("report.png");
     let o = Command::new(env!("CARGO_BIN_EXE_closednet"))
+        .env("CLOSEDNET_TODAY", "2026-11-30")
         .args(["estimate", "examples/article.yaml", "--format", "html", "--output"])
         .arg(&html)
         .output()

@@ -4,7 +4,7 @@
 use std::process::{Command, Output};
 
 fn closednet(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_closednet")).args(args).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_closednet")).env("CLOSEDNET_TODAY", "2026-11-30").args(args).output().unwrap()
 }
 
 fn out(o: &Output) -> String {

@@ -3,7 +3,12 @@
 use std::process::{Command, Output};
 
 fn closednet(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_closednet")).args(args).env("NO_COLOR", "1").output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_closednet"))
+        .env("CLOSEDNET_TODAY", "2026-11-30")
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
 }
 
 fn stdout(o: &Output) -> String {

@@ -6,7 +6,7 @@ use std::io::Cursor;
 use std::process::Command;
 
 fn closednet(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_closednet")).args(args).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_closednet")).env("CLOSEDNET_TODAY", "2026-11-30").args(args).output().unwrap()
 }
 
 fn stdout(args: &[&str]) -> String {

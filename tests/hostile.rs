@@ -13,7 +13,13 @@ fn estimate(name: &str, text: &str, extra: &[&str]) -> (Output, Duration) {
     let path = scratch(name);
     std::fs::write(&path, text).unwrap();
     let start = Instant::now();
-    let o = Command::new(env!("CARGO_BIN_EXE_closednet")).arg("estimate").arg(&path).args(extra).output().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_closednet"))
+        .env("CLOSEDNET_TODAY", "2026-11-30")
+        .arg("estimate")
+        .arg(&path)
+        .args(extra)
+        .output()
+        .unwrap();
     (o, start.elapsed())
 }
 
@@ -96,6 +102,7 @@ fn a_catalog_with_bad_prices() {
     ] {
         std::fs::write(&doc, original.replacen("price = \"0.01\"", &format!("price = {bad}"), 1)).unwrap();
         let o = Command::new(env!("CARGO_BIN_EXE_closednet"))
+            .env("CLOSEDNET_TODAY", "2026-11-30")
             .args(["estimate", "examples/small.yaml", "--pricing", d])
             .output()
             .unwrap();

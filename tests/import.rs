@@ -21,6 +21,7 @@ fn scratch(name: &str) -> PathBuf {
 
 fn import(input: &Path, out: &Path, as_of: &str) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_closednet"))
+        .env("CLOSEDNET_TODAY", "2026-11-30")
         .args(["pricing", "import"])
         .arg(input)
         .arg("--out")

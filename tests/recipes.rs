@@ -28,7 +28,11 @@ fn recipe_commands_run_as_documented() {
         for args in cmds {
             let args: Vec<String> =
                 args.into_iter().map(|a| if a == "base.yaml" { base.display().to_string() } else { a }).collect();
-            let o = Command::new(env!("CARGO_BIN_EXE_closednet")).args(&args).output().unwrap();
+            let o = Command::new(env!("CARGO_BIN_EXE_closednet"))
+                .env("CLOSEDNET_TODAY", "2026-11-30")
+                .args(&args)
+                .output()
+                .unwrap();
             let stdout = String::from_utf8_lossy(&o.stdout);
             assert_eq!(
                 o.status.code(),

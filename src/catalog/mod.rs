@@ -28,6 +28,8 @@ pub struct Catalog {
     pub snapshots: BTreeMap<String, Snapshot>,
     /// Where the catalog came from: `embedded` or a directory.
     pub origin: String,
+    /// The text of `checksums.toml`, if the catalog has one.
+    pub checksums: Option<String>,
 }
 
 impl Catalog {
@@ -47,29 +49,32 @@ impl Catalog {
     }
 
     fn from_files(files: impl IntoIterator<Item = (String, String)>, origin: &str) -> Result<Catalog, String> {
+        let (checksums, files): (Vec<(String, String)>, Vec<(String, String)>) =
+            files.into_iter().partition(|(p, _)| p == CHECKSUMS);
+        let checksums = checksums.into_iter().next().map(|(_, t)| t);
         let mut services = BTreeMap::new();
         let mut metas: BTreeMap<String, SnapshotMeta> = BTreeMap::new();
         let mut price_files: BTreeMap<String, Vec<PriceFile>> = BTreeMap::new();
-        for (path, text) in files {
+        for (path, text) in &files {
             let parts: Vec<&str> = path.split('/').collect();
             let where_ = format!("{origin}: {path}");
             match parts.as_slice() {
                 ["services", _] => {
-                    let def: ServiceDef = toml::from_str(&text).map_err(|e| format!("{where_}: {e}"))?;
+                    let def: ServiceDef = toml::from_str(text).map_err(|e| format!("{where_}: {e}"))?;
                     if services.contains_key(&def.type_id) {
                         return Err(format!("{where_}: service type {} is defined twice", def.type_id));
                     }
                     services.insert(def.type_id.clone(), def);
                 }
                 [snap, "snapshot.toml"] => {
-                    let meta: SnapshotMeta = toml::from_str(&text).map_err(|e| format!("{where_}: {e}"))?;
+                    let meta: SnapshotMeta = toml::from_str(text).map_err(|e| format!("{where_}: {e}"))?;
                     if meta.name != *snap {
                         return Err(format!("{where_}: name {:?} differs from its folder {snap:?}", meta.name));
                     }
                     metas.insert(snap.to_string(), meta);
                 }
                 [snap, "documented.toml"] | [snap, "prices", _] => {
-                    let file: PriceFile = toml::from_str(&text).map_err(|e| format!("{where_}: {e}"))?;
+                    let file: PriceFile = toml::from_str(text).map_err(|e| format!("{where_}: {e}"))?;
                     price_files.entry(snap.to_string()).or_default().push(file);
                 }
                 _ => return Err(format!("{where_}: not a catalog file (see the catalog module docs)")),
@@ -77,8 +82,10 @@ impl Catalog {
         }
         let mut snapshots = BTreeMap::new();
         for (name, meta) in metas {
-            let files = price_files.remove(&name).unwrap_or_default();
-            snapshots.insert(name.clone(), Snapshot::new(meta, files)?);
+            let prices = price_files.remove(&name).unwrap_or_default();
+            let mut snapshot = Snapshot::new(meta, prices)?;
+            snapshot.sha256 = digest(&files, &name);
+            snapshots.insert(name.clone(), snapshot);
         }
         if let Some(orphan) = price_files.keys().next() {
             return Err(format!("{origin}: {orphan}/ has prices but no snapshot.toml"));
@@ -86,7 +93,7 @@ impl Catalog {
         if snapshots.is_empty() {
             return Err(format!("{origin}: the catalog has no snapshot"));
         }
-        Ok(Catalog { services, snapshots, origin: origin.to_string() })
+        Ok(Catalog { services, snapshots, origin: origin.to_string(), checksums })
     }
 
     /// The newest snapshot (snapshot names sort by date).
@@ -110,6 +117,74 @@ impl Catalog {
     /// Service types an architecture file may declare.
     pub fn declarable_types(&self) -> Vec<&str> {
         self.services.values().filter(|s| !s.implied_only).map(|s| s.type_id.as_str()).collect()
+    }
+}
+
+/// File of recorded snapshot digests (`closednet catalog --verify` compares with it); not hashed.
+pub const CHECKSUMS: &str = "checksums.toml";
+
+/// SHA-256 over the service definitions and the snapshot's own files: each as its path, a NUL, its
+/// text with CRLF turned into LF, and a NUL, in path order.
+pub fn digest(files: &[(String, String)], snapshot: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let prefix = format!("{snapshot}/");
+    let mut chosen: Vec<&(String, String)> =
+        files.iter().filter(|(p, _)| p.starts_with("services/") || p.starts_with(&prefix)).collect();
+    chosen.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut h = Sha256::new();
+    for (path, text) in chosen {
+        h.update(path.as_bytes());
+        h.update([0]);
+        h.update(text.replace("\r\n", "\n").as_bytes());
+        h.update([0]);
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The text of a `checksums.toml` recording every snapshot's digest.
+pub fn checksums_file(catalog: &Catalog) -> String {
+    let mut out = String::from(
+        "# SHA-256 of each pricing snapshot's canonical content (see catalog::digest). Written by\n\
+         # `closednet pricing checksums`; `closednet catalog --verify` recomputes and compares.\n[snapshots]\n",
+    );
+    for (name, s) in &catalog.snapshots {
+        out.push_str(&format!("\"{name}\" = \"{}\"\n", s.sha256));
+    }
+    out
+}
+
+/// Recorded digests, `[snapshots]` name = "hex".
+#[derive(serde::Deserialize)]
+struct Checksums {
+    snapshots: BTreeMap<String, String>,
+}
+
+impl Catalog {
+    /// Compares every snapshot's digest with `checksums.toml` in `files`; the lines of the report
+    /// and whether all matched.
+    pub fn verify(&self) -> (Vec<String>, bool) {
+        let recorded: BTreeMap<String, String> = self
+            .checksums
+            .as_deref()
+            .and_then(|t| toml::from_str::<Checksums>(t).ok())
+            .map(|c| c.snapshots)
+            .unwrap_or_default();
+        let mut ok = true;
+        let mut lines = Vec::new();
+        for (name, s) in &self.snapshots {
+            match recorded.get(name) {
+                Some(r) if *r == s.sha256 => lines.push(format!("ok       {name} sha256 {}", s.sha256)),
+                Some(r) => {
+                    ok = false;
+                    lines.push(format!("MISMATCH {name} sha256 {} (recorded {r})", s.sha256));
+                }
+                None => {
+                    ok = false;
+                    lines.push(format!("MISSING  {name} sha256 {} (not recorded in {CHECKSUMS})", s.sha256));
+                }
+            }
+        }
+        (lines, ok)
     }
 }
 

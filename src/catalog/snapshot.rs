@@ -84,6 +84,9 @@ pub struct PriceFile {
 #[derive(Clone, Debug)]
 pub struct Snapshot {
     pub meta: SnapshotMeta,
+    /// SHA-256 (hex) over the canonical catalog content this snapshot prices with: every service
+    /// definition and every file of the snapshot, by path, with line endings normalized.
+    pub sha256: String,
     prices: HashMap<(String, String), PriceEntry>,
     missing: HashMap<(String, String), String>,
 }
@@ -125,7 +128,7 @@ impl Snapshot {
                 missing.insert((m.key, m.region), m.reason);
             }
         }
-        Ok(Snapshot { meta, prices, missing })
+        Ok(Snapshot { meta, sha256: String::new(), prices, missing })
     }
 
     /// The price of `key` in `region`, or the reason there is none.

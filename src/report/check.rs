@@ -96,6 +96,8 @@ pub fn json(r: &CheckResult) -> Result<String, String> {
     let v = json!({
         "schema_version": 1,
         "file": r.estimate.architecture.file,
+        "snapshot": r.estimate.snapshot.meta.name,
+        "snapshot_sha256": r.estimate.snapshot.sha256,
         "passed": r.passed(),
         "failures": r.failures(),
         "currency": r.estimate.conversion.currency.code(),

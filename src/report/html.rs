@@ -175,11 +175,12 @@ pub fn render(est: &Estimate) -> Result<String, String> {
     };
     write!(
         out,
-        "<p class=\"meta\">{} &middot; region {} &middot; pricing snapshot {} (prices as of {}) &middot; {rate}</p>",
+        "<p class=\"meta\">{} &middot; region {} &middot; pricing snapshot {} (prices as of {}, sha256 {}) &middot; {rate}</p>",
         esc(&arch.file),
         esc(&arch.region),
         esc(&meta.name),
-        esc(&meta.as_of)
+        esc(&meta.as_of),
+        esc(&est.snapshot.sha256)
     )
     .unwrap();
 

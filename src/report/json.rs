@@ -107,6 +107,7 @@ pub fn render(est: &Estimate) -> Result<String, String> {
         "architecture": { "file": est.architecture.file, "name": est.architecture.name, "region": est.architecture.region },
         "pricing": {
             "snapshot": meta.name,
+            "sha256": est.snapshot.sha256,
             "as_of": meta.as_of,
             "source": meta.source,
             "source_currency": meta.currency,

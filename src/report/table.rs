@@ -40,7 +40,13 @@ pub fn render(est: &Estimate) -> Result<String, String> {
         format!("{cur} at {} per USD ({}{date})", est.conversion.rate.normalize(), est.conversion.source)
     };
     writeln!(out, "Region {} | pricing snapshot {} (as of {}) | {rate}", arch.region, meta.name, meta.as_of).unwrap();
-    writeln!(out, "Monthly cost in {cur}; a month is {} hours.\n", meta.hours_per_month.normalize()).unwrap();
+    writeln!(
+        out,
+        "Monthly cost in {cur}; a month is {} hours. Snapshot sha256 {}.\n",
+        meta.hours_per_month.normalize(),
+        est.snapshot.sha256
+    )
+    .unwrap();
 
     let mut t = table(&["Service", "Type", "RBAC-only tier", "Fixed", "Usage", "Closed tier", "Fixed", "Usage"], 3);
     for (r, c) in rbac.services.iter().zip(&closed.services) {

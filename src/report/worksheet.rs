@@ -62,6 +62,12 @@ pub fn render(est: &Estimate) -> Result<String, String> {
     .unwrap();
     writeln!(out, "## Assumptions and sources\n").unwrap();
     writeln!(out, "- Prices: {} (USD list prices, pay-as-you-go).", meta.source).unwrap();
+    writeln!(
+        out,
+        "- Pricing snapshot {} sha256 `{}` (`closednet catalog --verify` recomputes it).",
+        meta.name, est.snapshot.sha256
+    )
+    .unwrap();
     let rate = if cur.is_usd() {
         "Currency: USD.".to_string()
     } else {

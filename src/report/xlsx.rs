@@ -14,7 +14,9 @@ use crate::estimate::Source;
 use crate::money::minor_units;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
-use rust_xlsxwriter::{Chart, ChartType, Format, FormatBorder, Formula, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{
+    Chart, ChartType, DocProperties, ExcelDateTime, Format, FormatBorder, Formula, Workbook, Worksheet, XlsxError,
+};
 
 const SUMMARY: &str = "Summary";
 const RBAC: &str = "RBAC-only";
@@ -226,6 +228,9 @@ pub fn render(est: &Estimate) -> Result<Vec<u8>, String> {
     let closed = present(&est.closed, &est.conversion)?;
     let fm = formats(minor_units(&est.conversion.currency));
     let mut wb = Workbook::new();
+    // A fixed creation date (the prices' as-of date) keeps the file byte-identical for the same inputs.
+    let created = ExcelDateTime::parse_from_str(&est.snapshot.meta.as_of).map_err(e)?;
+    wb.set_properties(&DocProperties::new().set_creation_datetime(&created).set_title(&est.architecture.name));
     summary(wb.add_worksheet().set_name(SUMMARY).map_err(e)?, &rbac, &closed, &fm)?;
     lines_sheet(wb.add_worksheet().set_name(RBAC).map_err(e)?, &rbac, est, &fm)?;
     lines_sheet(wb.add_worksheet().set_name(CLOSED).map_err(e)?, &closed, est, &fm)?;
@@ -279,7 +284,7 @@ pub fn render(est: &Estimate) -> Result<Vec<u8>, String> {
     let ws = wb.add_worksheet().set_name(ASSUMPTIONS).map_err(e)?;
     let rows: [(&str, String); 10] = [
         ("Architecture file", est.architecture.file.clone()),
-        ("Pricing snapshot", meta.name.clone()),
+        ("Pricing snapshot", format!("{} (sha256 {})", meta.name, est.snapshot.sha256)),
         ("Prices as of", meta.as_of.clone()),
         ("Price source", meta.source.clone()),
         ("Region", est.architecture.region.clone()),

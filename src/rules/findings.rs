@@ -175,6 +175,19 @@ pub fn findings(arch: &Architecture, catalog: &Catalog, rbac: &Design, closed: &
     out
 }
 
+/// CN011: the snapshot's prices are older than the limit.
+pub fn stale(snapshot: &crate::catalog::snapshot::Snapshot, today: &str, age: i64, limit: u32) -> Finding {
+    finding(
+        "CN011",
+        format!(
+            "prices are {age} months old (snapshot {}, as of {}; today {today}; limit {limit} months): refresh them with `closednet pricing import`",
+            snapshot.meta.name, snapshot.meta.as_of
+        ),
+        Some("pricing".into()),
+        None,
+    )
+}
+
 fn def_global(catalog: &Catalog, type_id: &str) -> bool {
     catalog.service(type_id).is_some_and(|d| d.global)
 }

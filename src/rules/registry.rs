@@ -111,6 +111,14 @@ pub const RULES: &[Rule] = &[
         docs: include_str!("docs/CN010.md"),
     },
     Rule {
+        id: "CN011",
+        slug: "stale-prices",
+        severity: Severity::Note,
+        summary: "The pricing snapshot is older than the price-age limit (default 6 months)",
+        doc: "https://learn.microsoft.com/rest/api/cost-management/retail-prices/azure-retail-prices",
+        docs: include_str!("docs/CN011.md"),
+    },
+    Rule {
         id: "CN101",
         slug: "private-inbound",
         severity: Severity::Note,
