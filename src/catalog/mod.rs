@@ -49,8 +49,8 @@ impl Catalog {
     }
 
     fn from_files(files: impl IntoIterator<Item = (String, String)>, origin: &str) -> Result<Catalog, String> {
-        let (checksums, files): (Vec<(String, String)>, Vec<(String, String)>) =
-            files.into_iter().partition(|(p, _)| p == CHECKSUMS);
+        type Files = Vec<(String, String)>;
+        let (checksums, files): (Files, Files) = files.into_iter().partition(|(p, _)| p == CHECKSUMS);
         let checksums = checksums.into_iter().next().map(|(_, t)| t);
         let mut services = BTreeMap::new();
         let mut metas: BTreeMap<String, SnapshotMeta> = BTreeMap::new();
