@@ -48,7 +48,8 @@ impl Catalog {
         Catalog::from_files(files, &dir.display().to_string())
     }
 
-    fn from_files(files: impl IntoIterator<Item = (String, String)>, origin: &str) -> Result<Catalog, String> {
+    /// A catalog from (path, text) pairs laid out as in `pricing/` (what the other constructors use).
+    pub fn from_files(files: impl IntoIterator<Item = (String, String)>, origin: &str) -> Result<Catalog, String> {
         type Files = Vec<(String, String)>;
         let (checksums, files): (Files, Files) = files.into_iter().partition(|(p, _)| p == CHECKSUMS);
         let checksums = checksums.into_iter().next().map(|(_, t)| t);
