@@ -159,6 +159,10 @@ impl Architecture {
     }
 }
 
+/// Most services one file may declare: memory and time stay bounded (about 0.5 GB and 2 s for the
+/// JSON report at this size on the reference machine).
+pub const MAX_SERVICES: usize = 20_000;
+
 /// Largest architecture file closednet reads: a typo-sized limit for a YAML document, far above
 /// any real design (10,000 services take about 1 MiB).
 pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;

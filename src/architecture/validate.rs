@@ -133,6 +133,19 @@ pub(super) fn validate(file: &str, raw: RawArchitecture, catalog: &Catalog) -> R
         .help = Some("add `users: N` (the people who sign in)".into());
     }
 
+    if raw.services.len() > MAX_SERVICES {
+        return Err(vec![
+            Diagnostic::new(
+                file,
+                format!(
+                    "the file declares {} services; closednet estimates at most {MAX_SERVICES}",
+                    raw.services.len()
+                ),
+            )
+            .path("services")
+            .help("split the design into several files"),
+        ]);
+    }
     let names: Vec<String> = raw.services.iter().map(|s| s.value.name.value.trim().to_string()).collect();
     let name_set: std::collections::HashSet<&str> = names.iter().map(String::as_str).collect();
     let mut seen = BTreeSet::new();

@@ -147,11 +147,11 @@ pub(crate) struct RawService {
 pub(crate) fn parse(file: &str, text: &str) -> Result<RawArchitecture, Box<Diagnostic>> {
     let mut options = serde_saphyr::Options::default();
     options.with_snippet = false;
-    // Room for 100,000 services (about 10 nodes each) while alias bombs and deep nesting still stop
+    // Room for 20,000 services (up to 25 nodes each) while alias bombs and deep nesting still stop
     // early: the library's defaults for aliases (50,000), anchors and depth (64) stay.
     let mut budget = serde_saphyr::Budget::default();
-    budget.max_nodes = 4_000_000;
-    budget.max_events = 8_000_000;
+    budget.max_nodes = 500_000;
+    budget.max_events = 1_500_000;
     options.budget = Some(budget);
     let mut path = String::new();
     let result = serde_saphyr::with_deserializer_from_str_with_options(text, options, |de| {
@@ -173,7 +173,7 @@ pub(crate) fn parse(file: &str, text: &str) -> Result<RawArchitecture, Box<Diagn
         let path = if path == "." || path == "?" { String::new() } else { path };
         let message = match message.strip_prefix("budget breached: ") {
             Some(what) => format!(
-                "the file exceeds closednet's YAML limits ({what}); the limits are 4,000,000 nodes, 50,000 aliases and \
+                "the file exceeds closednet's YAML limits ({what}); the limits are 500,000 nodes, 50,000 aliases and \
                  a nesting depth of 64"
             ),
             None => message,
