@@ -54,6 +54,15 @@ pub struct Capability {
     pub until: Option<String>,
 }
 
+impl Capability {
+    /// `private_endpoint from 2025-07-09 (2025-11-17)`: the kind, its dates, the page's date.
+    pub fn describe(&self) -> String {
+        let from = self.since.as_ref().map(|s| format!(" from {s}")).unwrap_or_default();
+        let until = self.until.as_ref().map(|u| format!(" until {u}")).unwrap_or_default();
+        format!("{}{from}{until} ({})", self.kind.as_str(), self.as_of)
+    }
+}
+
 /// Whether a `[since, until)` range covers `date` (all YYYY-MM-DD, so text order is date order).
 pub fn in_force(since: Option<&str>, until: Option<&str>, date: &str) -> bool {
     since.is_none_or(|s| s <= date) && until.is_none_or(|u| date < u)

@@ -26,15 +26,7 @@ pub fn table(catalog: &Catalog) -> String {
         let mut tiers: Vec<_> = def.tiers.iter().collect();
         tiers.sort_by_key(|t| t.rank);
         for t in tiers {
-            let caps: Vec<String> = t
-                .capabilities
-                .iter()
-                .map(|c| {
-                    let from = c.since.as_ref().map(|s| format!(" from {s}")).unwrap_or_default();
-                    let until = c.until.as_ref().map(|u| format!(" until {u}")).unwrap_or_default();
-                    format!("{}{from}{until} ({})", c.kind.as_str(), c.as_of)
-                })
-                .collect();
+            let caps: Vec<String> = t.capabilities.iter().map(|c| c.describe()).collect();
             let sla = match t.sla {
                 Some(true) => "SLA",
                 Some(false) => "no SLA",

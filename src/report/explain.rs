@@ -55,15 +55,7 @@ pub fn explain(name: &str, catalog: &Catalog, snapshot: &Snapshot, region: &str)
     let mut tiers: Vec<_> = def.tiers.iter().collect();
     tiers.sort_by_key(|t| t.rank);
     for tier in tiers {
-        let caps: Vec<String> = tier
-            .capabilities
-            .iter()
-            .map(|c| {
-                let from = c.since.as_ref().map(|s| format!(" from {s}")).unwrap_or_default();
-                let until = c.until.as_ref().map(|u| format!(" until {u}")).unwrap_or_default();
-                format!("{}{from}{until} ({})", c.kind.as_str(), c.as_of)
-            })
-            .collect();
+        let caps: Vec<String> = tier.capabilities.iter().map(|c| c.describe()).collect();
         let capacity: BTreeMap<String, _> = def.capacity.iter().map(|k| (k.clone(), def.capacity_default(k))).collect();
         let res = Resource {
             type_id: def.type_id.clone(),

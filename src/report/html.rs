@@ -2,7 +2,7 @@
 //! summary, a stacked bar chart of fixed and usage cost per design and a per-service breakdown as
 //! inline SVG, the line items, the decisions and findings, and the sources. It prints cleanly.
 
-use super::{PresentedDesign, present, source_text};
+use super::{PresentedDesign, horizon_rows, present, share_text, source_text};
 use crate::Estimate;
 use crate::catalog::definitions::Charge;
 use crate::money::{Currency, format_amount};
@@ -185,13 +185,7 @@ pub fn render(est: &Estimate) -> Result<String, String> {
     .unwrap();
 
     out.push_str("<h2>Summary</h2><table><thead><tr><th></th><th class=\"n\">RBAC-only</th><th class=\"n\">Closed network</th><th class=\"n\">Difference</th></tr></thead><tbody>");
-    for (label, a, b) in [
-        ("Fixed / month", rbac.fixed, closed.fixed),
-        ("Usage / month", rbac.usage, closed.usage),
-        ("Total / month", rbac.total(), closed.total()),
-        ("12 months", rbac.total() * Decimal::from(12), closed.total() * Decimal::from(12)),
-        ("36 months", rbac.total() * Decimal::from(36), closed.total() * Decimal::from(36)),
-    ] {
+    for (label, a, b) in horizon_rows(&rbac, &closed) {
         write!(
             out,
             "<tr><td>{label}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
@@ -201,12 +195,11 @@ pub fn render(est: &Estimate) -> Result<String, String> {
         )
         .unwrap();
     }
-    let share = |d: &PresentedDesign| d.fixed_share().map(|s| format!("{s}%")).unwrap_or_else(|| "-".into());
     write!(
         out,
         "<tr><td>Fixed share</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td></td></tr></tbody></table>",
-        share(&rbac),
-        share(&closed)
+        share_text(&rbac),
+        share_text(&closed)
     )
     .unwrap();
     let unpriced = rbac.unpriced + closed.unpriced;

@@ -128,6 +128,23 @@ pub fn present<'a>(design: &'a Design, conv: &Conversion) -> Result<PresentedDes
     Ok(d)
 }
 
+/// The totals every sign-off shows: per month (fixed, usage, total) and over 12 and 36 months.
+pub fn horizon_rows(rbac: &PresentedDesign, closed: &PresentedDesign) -> [(&'static str, Decimal, Decimal); 5] {
+    let (r, c) = (rbac.total(), closed.total());
+    [
+        ("Fixed / month", rbac.fixed, closed.fixed),
+        ("Usage / month", rbac.usage, closed.usage),
+        ("Total / month", r, c),
+        ("12 months", r * Decimal::from(12), c * Decimal::from(12)),
+        ("36 months", r * Decimal::from(36), c * Decimal::from(36)),
+    ]
+}
+
+/// `85.5%`, or `-` for a design that costs nothing.
+pub fn share_text(d: &PresentedDesign) -> String {
+    d.fixed_share().map(|s| format!("{s}%")).unwrap_or_else(|| "-".into())
+}
+
 /// One line's source, for people: `meter 15ebd8a7-... (2017-12-01)` or the documented page.
 pub fn source_text(source: &Source) -> String {
     match source {

@@ -1,6 +1,6 @@
 //! The default report: both designs side by side, what the closed network adds, totals, and why.
 
-use super::{PresentedDesign, PresentedService, present, source_text};
+use super::{PresentedService, present, share_text, source_text};
 use crate::Estimate;
 use crate::money::{Currency, format_amount};
 use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
@@ -92,7 +92,7 @@ pub fn render(est: &Estimate) -> Result<String, String> {
         amount(rbac.total(), cur, rbac.unpriced),
         amount(closed.total(), cur, closed.unpriced),
     ]);
-    s.add_row(vec!["Fixed share".to_string(), share(&rbac), share(&closed)]);
+    s.add_row(vec!["Fixed share".to_string(), share_text(&rbac), share_text(&closed)]);
     writeln!(out, "{s}").unwrap();
     let delta = closed.total() - rbac.total();
     let pct = if rbac.total().is_zero() {
@@ -185,10 +185,6 @@ pub fn render(est: &Estimate) -> Result<String, String> {
         }
     }
     Ok(out)
-}
-
-fn share(d: &PresentedDesign) -> String {
-    d.fixed_share().map(|s| format!("{s}%")).unwrap_or_else(|| "-".into())
 }
 
 fn quantity_of(a: &PresentedService) -> String {

@@ -1,11 +1,10 @@
 //! `--format markdown`: a sign-off worksheet that reads well printed or pasted into a wiki.
 //! It carries no generation date (reports are reproducible); the sign-off block has blank dates.
 
-use super::{PresentedDesign, present, source_text};
+use super::{PresentedDesign, horizon_rows, present, share_text, source_text};
 use crate::Estimate;
 use crate::catalog::definitions::Charge;
 use crate::money::{Currency, format_amount};
-use rust_decimal::Decimal;
 use std::fmt::Write as _;
 
 fn esc(s: &str) -> String {
@@ -99,13 +98,7 @@ pub fn render(est: &Estimate) -> Result<String, String> {
 
     writeln!(out, "## Totals\n").unwrap();
     writeln!(out, "| {cur} | RBAC-only | Closed network | Difference |\n|---|--:|--:|--:|").unwrap();
-    for (label, a, b) in [
-        ("Fixed / month", rbac.fixed, closed.fixed),
-        ("Usage / month", rbac.usage, closed.usage),
-        ("Total / month", rbac.total(), closed.total()),
-        ("12 months", rbac.total() * Decimal::from(12), closed.total() * Decimal::from(12)),
-        ("36 months", rbac.total() * Decimal::from(36), closed.total() * Decimal::from(36)),
-    ] {
+    for (label, a, b) in horizon_rows(&rbac, &closed) {
         writeln!(
             out,
             "| {label} | {} | {} | {} |",
@@ -115,8 +108,7 @@ pub fn render(est: &Estimate) -> Result<String, String> {
         )
         .unwrap();
     }
-    let share = |d: &PresentedDesign| d.fixed_share().map(|s| format!("{s}%")).unwrap_or_else(|| "-".into());
-    writeln!(out, "| Fixed share | {} | {} | |\n", share(&rbac), share(&closed)).unwrap();
+    writeln!(out, "| Fixed share | {} | {} | |\n", share_text(&rbac), share_text(&closed)).unwrap();
 
     lines(&mut out, "RBAC-only design", &rbac, cur);
     lines(&mut out, "Closed-network design", &closed, cur);
