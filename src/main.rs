@@ -29,11 +29,14 @@ fn main() -> ExitCode {
     }
 }
 
-fn load_catalog(dir: Option<&Path>) -> Result<Catalog, Error> {
-    Ok(match dir {
+/// The catalog for this process. It lives until the process exits, so it is leaked rather than
+/// dropped: freeing thousands of prices just before exit is work nobody waits for.
+fn load_catalog(dir: Option<&Path>) -> Result<&'static Catalog, Error> {
+    let catalog = match dir {
         Some(d) => Catalog::from_dir(d)?,
         None => Catalog::embedded()?,
-    })
+    };
+    Ok(Box::leak(Box::new(catalog)))
 }
 
 fn parse_fx(args: &[String]) -> Result<Vec<(String, Decimal)>, Error> {
@@ -131,7 +134,7 @@ fn run(cli: Cli) -> Result<(String, u8), Error> {
                 return Err(Error::Message("--format xlsx writes a workbook: add --output FILE.xlsx".into()));
             }
             let catalog = load_catalog(pricing.pricing.as_deref())?;
-            let est = estimate_file(&file, &catalog, &overrides(&pricing)?)?;
+            let est = estimate_file(&file, catalog, &overrides(&pricing)?)?;
             let rendered = report::render(&est, f)?;
             match output {
                 None => match rendered {
@@ -154,8 +157,8 @@ fn run(cli: Cli) -> Result<(String, u8), Error> {
             let cli = cli_policy(max_monthly, max_fixed, max_increase, &deny, &warn, &allow)?;
             let catalog = load_catalog(pricing.pricing.as_deref())?;
             let o = overrides(&pricing)?;
-            let est = estimate_file(&file, &catalog, &o)?;
-            let base = baseline.map(|b| estimate_file(&b, &catalog, &o)).transpose()?;
+            let est = estimate_file(&file, catalog, &o)?;
+            let base = baseline.map(|b| estimate_file(&b, catalog, &o)).transpose()?;
             let policy = closednet::check::merge(&est.architecture.policy, &cli);
             let result = closednet::check::check(&est, base.as_ref(), &policy)?;
             let text = match format {
@@ -171,8 +174,8 @@ fn run(cli: Cli) -> Result<(String, u8), Error> {
         Command::Diff { old, new, format, pricing } => {
             let catalog = load_catalog(pricing.pricing.as_deref())?;
             let o = overrides(&pricing)?;
-            let old = estimate_file(&old, &catalog, &o)?;
-            let new = estimate_file(&new, &catalog, &o)?;
+            let old = estimate_file(&old, catalog, &o)?;
+            let new = estimate_file(&new, catalog, &o)?;
             let diff = report::diff::Diff::new(&old, &new)?;
             ok(match format {
                 DiffFormat::Table => report::diff::table(&diff),
@@ -196,7 +199,7 @@ fn run(cli: Cli) -> Result<(String, u8), Error> {
                     snap.meta.name
                 )));
             }
-            ok(report::explain::explain(&name, &catalog, snap, &region)?)
+            ok(report::explain::explain(&name, catalog, snap, &region)?)
         }
         Command::Catalog { pricing, verify, format } => {
             let catalog = load_catalog(pricing.as_deref())?;
@@ -205,8 +208,8 @@ fn run(cli: Cli) -> Result<(String, u8), Error> {
                 return Ok((lines.join("\n") + "\n", if all_ok { 0 } else { 1 }));
             }
             ok(match format {
-                OutputFormat::Table => report::catalog::table(&catalog),
-                OutputFormat::Json => report::catalog::json(&catalog)?,
+                OutputFormat::Table => report::catalog::table(catalog),
+                OutputFormat::Json => report::catalog::json(catalog)?,
             })
         }
         Command::Schema => ok(closednet::architecture::schema::json()?),
@@ -225,7 +228,7 @@ fn run(cli: Cli) -> Result<(String, u8), Error> {
                 None => manifest_date(&input).unwrap_or_else(|| "9999-12-31".to_string()),
             };
             let shown = input.display().to_string();
-            let mut imported = catalog::import::import(&catalog, &input, &as_of)?;
+            let mut imported = catalog::import::import(catalog, &input, &as_of)?;
             catalog::import::write(&out, &mut imported, &shown, &as_of)?;
             let (summary, regions) = (&imported.summary, &imported.regions);
             let mut msg = format!(

@@ -19,7 +19,8 @@ pub mod snapshot;
 pub mod units;
 
 use definitions::ServiceDef;
-use snapshot::{PriceFile, Snapshot, SnapshotMeta};
+use snapshot::{DOCUMENTED, Snapshot, SnapshotMeta};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -33,9 +34,18 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    /// The catalog compiled into the binary.
+    /// The catalog compiled into the binary: its JSON form (converted by build.rs) and the
+    /// digests build.rs computed over the TOML sources.
     pub fn embedded() -> Result<Catalog, String> {
-        Catalog::from_files(embedded::FILES.iter().map(|(p, c)| (p.to_string(), c.to_string())), "embedded")
+        let files = embedded::JSON.iter().map(|(p, c)| (p.to_string(), Cow::Borrowed(*c)));
+        let mut catalog = Catalog::load(files, "embedded", Syntax::Json, false)?;
+        for (name, sha) in embedded::DIGESTS {
+            if let Some(s) = catalog.snapshots.get_mut(*name) {
+                s.sha256 = sha.to_string();
+            }
+        }
+        catalog.checksums = embedded::FILES.iter().find(|(p, _)| *p == CHECKSUMS).map(|(_, t)| t.to_string());
+        Ok(catalog)
     }
 
     /// A catalog directory given with `--pricing DIR`.
@@ -48,44 +58,60 @@ impl Catalog {
         Catalog::from_files(files, &dir.display().to_string())
     }
 
-    /// A catalog from (path, text) pairs laid out as in `pricing/` (what the other constructors use).
+    /// A catalog from (path, TOML text) pairs laid out as in `pricing/`.
     pub fn from_files(files: impl IntoIterator<Item = (String, String)>, origin: &str) -> Result<Catalog, String> {
-        type Files = Vec<(String, String)>;
+        let files = files.into_iter().map(|(p, t)| (p, Cow::Owned(t)));
+        Catalog::load(files, origin, Syntax::Toml, true)
+    }
+
+    /// `files` borrow the embedded text where they can: only the files an estimate reads are touched.
+    fn load(
+        files: impl IntoIterator<Item = (String, Cow<'static, str>)>,
+        origin: &str,
+        syntax: Syntax,
+        digests: bool,
+    ) -> Result<Catalog, String> {
+        type Files = Vec<(String, Cow<'static, str>)>;
         let (checksums, files): (Files, Files) = files.into_iter().partition(|(p, _)| p == CHECKSUMS);
-        let checksums = checksums.into_iter().next().map(|(_, t)| t);
+        let checksums = checksums.into_iter().next().map(|(_, t)| t.into_owned());
         let mut services = BTreeMap::new();
         let mut metas: BTreeMap<String, SnapshotMeta> = BTreeMap::new();
-        let mut price_files: BTreeMap<String, Vec<PriceFile>> = BTreeMap::new();
+        let mut price_files: BTreeMap<String, Vec<(String, Cow<'static, str>)>> = BTreeMap::new();
         for (path, text) in &files {
             let parts: Vec<&str> = path.split('/').collect();
-            let where_ = format!("{origin}: {path}");
+            let where_ = || format!("{origin}: {path}");
             match parts.as_slice() {
                 ["services", _] => {
-                    let def: ServiceDef = toml::from_str(text).map_err(|e| format!("{where_}: {e}"))?;
+                    let def: ServiceDef = syntax.parse(text).map_err(|e| format!("{}: {e}", where_()))?;
                     if services.contains_key(&def.type_id) {
-                        return Err(format!("{where_}: service type {} is defined twice", def.type_id));
+                        return Err(format!("{}: service type {} is defined twice", where_(), def.type_id));
                     }
                     services.insert(def.type_id.clone(), def);
                 }
                 [snap, "snapshot.toml"] => {
-                    let meta: SnapshotMeta = toml::from_str(text).map_err(|e| format!("{where_}: {e}"))?;
+                    let meta: SnapshotMeta = syntax.parse(text).map_err(|e| format!("{}: {e}", where_()))?;
                     if meta.name != *snap {
-                        return Err(format!("{where_}: name {:?} differs from its folder {snap:?}", meta.name));
+                        return Err(format!("{}: name {:?} differs from its folder {snap:?}", where_(), meta.name));
                     }
                     metas.insert(snap.to_string(), meta);
                 }
-                [snap, "documented.toml"] | [snap, "prices", _] => {
-                    let file: PriceFile = toml::from_str(text).map_err(|e| format!("{where_}: {e}"))?;
-                    price_files.entry(snap.to_string()).or_default().push(file);
+                [snap, "documented.toml"] => {
+                    price_files.entry(snap.to_string()).or_default().push((DOCUMENTED.to_string(), text.clone()));
                 }
-                _ => return Err(format!("{where_}: not a catalog file (see the catalog module docs)")),
+                [snap, "prices", file] => {
+                    let group = file.rsplit_once('.').map_or(*file, |(stem, _)| stem).to_string();
+                    price_files.entry(snap.to_string()).or_default().push((group, text.clone()));
+                }
+                _ => return Err(format!("{}: not a catalog file (see the catalog module docs)", where_())),
             }
         }
         let mut snapshots = BTreeMap::new();
         for (name, meta) in metas {
             let prices = price_files.remove(&name).unwrap_or_default();
-            let mut snapshot = Snapshot::new(meta, prices)?;
-            snapshot.sha256 = digest(&files, &name);
+            let mut snapshot = Snapshot::new(meta, prices, matches!(syntax, Syntax::Json), digests)?;
+            if digests {
+                snapshot.sha256 = digest(&files, &name);
+            }
             snapshots.insert(name.clone(), snapshot);
         }
         if let Some(orphan) = price_files.keys().next() {
@@ -121,15 +147,31 @@ impl Catalog {
     }
 }
 
+/// How the catalog's files are written: TOML in `pricing/`, JSON in the embedded copy.
+#[derive(Clone, Copy)]
+enum Syntax {
+    Toml,
+    Json,
+}
+
+impl Syntax {
+    fn parse<T: serde::de::DeserializeOwned>(self, text: &str) -> Result<T, String> {
+        match self {
+            Syntax::Toml => toml::from_str(text).map_err(|e| e.to_string()),
+            Syntax::Json => serde_json::from_str(text).map_err(|e| e.to_string()),
+        }
+    }
+}
+
 /// File of recorded snapshot digests (`closednet catalog --verify` compares with it); not hashed.
 pub const CHECKSUMS: &str = "checksums.toml";
 
 /// SHA-256 over the service definitions and the snapshot's own files: each as its path, a NUL, its
 /// text with CRLF turned into LF, and a NUL, in path order.
-pub fn digest(files: &[(String, String)], snapshot: &str) -> String {
+pub fn digest(files: &[(String, Cow<'static, str>)], snapshot: &str) -> String {
     use sha2::{Digest, Sha256};
     let prefix = format!("{snapshot}/");
-    let mut chosen: Vec<&(String, String)> =
+    let mut chosen: Vec<&(String, Cow<'static, str>)> =
         files.iter().filter(|(p, _)| p.starts_with("services/") || p.starts_with(&prefix)).collect();
     chosen.sort_by(|a, b| a.0.cmp(&b.0));
     let mut h = Sha256::new();

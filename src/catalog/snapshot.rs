@@ -3,7 +3,9 @@
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -81,15 +83,59 @@ pub struct PriceFile {
     pub missing: Vec<Missing>,
 }
 
-#[derive(Clone, Debug)]
+/// Prices and missing reasons of one group of files, by key then region.
+#[derive(Debug, Default)]
+struct Tables {
+    prices: HashMap<String, HashMap<String, PriceEntry>>,
+    missing: HashMap<String, HashMap<String, String>>,
+}
+
+impl Tables {
+    fn add(&mut self, snapshot: &str, file: PriceFile) -> Result<(), String> {
+        for entry in file.price {
+            check_buckets(snapshot, &entry)?;
+            let regions = self.prices.entry(entry.key.clone()).or_default();
+            if regions.contains_key(&entry.region) {
+                return Err(format!("snapshot {snapshot}: two prices for {} in {}", entry.key, entry.region));
+            }
+            regions.insert(entry.region.clone(), entry);
+        }
+        for m in file.missing {
+            self.missing.entry(m.key).or_default().insert(m.region, m.reason);
+        }
+        Ok(())
+    }
+
+    fn price(&self, key: &str, region: &str) -> Option<&PriceEntry> {
+        self.prices.get(key)?.get(region)
+    }
+
+    fn missing(&self, key: &str, region: &str) -> Option<&String> {
+        self.missing.get(key)?.get(region)
+    }
+}
+
+/// The price files of one service type (or `documented.toml`), parsed on first use: an estimate
+/// reads only the types it prices.
+#[derive(Debug)]
+struct Group {
+    texts: Vec<Cow<'static, str>>,
+    json: bool,
+    parsed: OnceLock<Result<Tables, String>>,
+}
+
+#[derive(Debug)]
 pub struct Snapshot {
     pub meta: SnapshotMeta,
     /// SHA-256 (hex) over the canonical catalog content this snapshot prices with: every service
     /// definition and every file of the snapshot, by path, with line endings normalized.
     pub sha256: String,
-    prices: HashMap<(String, String), PriceEntry>,
-    missing: HashMap<(String, String), String>,
+    /// By service type; `documented.toml` is the group named [`DOCUMENTED`].
+    groups: BTreeMap<String, Group>,
 }
+
+/// Group name of `documented.toml`.
+pub const DOCUMENTED: &str = "documented";
 
 /// A price must be usable as it stands: buckets from 0 upwards, no negative prices.
 fn check_buckets(snapshot: &str, e: &PriceEntry) -> Result<(), String> {
@@ -113,45 +159,100 @@ fn check_buckets(snapshot: &str, e: &PriceEntry) -> Result<(), String> {
 pub struct NoPrice(pub String);
 
 impl Snapshot {
-    pub fn new(meta: SnapshotMeta, files: Vec<PriceFile>) -> Result<Snapshot, String> {
-        let mut prices = HashMap::new();
-        let mut missing = HashMap::new();
-        for file in files {
-            for entry in file.price {
-                check_buckets(&meta.name, &entry)?;
-                let k = (entry.key.clone(), entry.region.clone());
-                if prices.insert(k, entry.clone()).is_some() {
-                    return Err(format!("snapshot {}: two prices for {} in {}", meta.name, entry.key, entry.region));
-                }
-            }
-            for m in file.missing {
-                missing.insert((m.key, m.region), m.reason);
+    /// A snapshot from its metadata and its price files as (group, text): the group is the service
+    /// type of `prices/<type>.*` or [`DOCUMENTED`]. With `eager`, every file is parsed and checked
+    /// now (a catalog directory given by the user); otherwise on first use (the embedded catalog,
+    /// which the test suite checks in full).
+    pub fn new(
+        meta: SnapshotMeta,
+        files: Vec<(String, Cow<'static, str>)>,
+        json: bool,
+        eager: bool,
+    ) -> Result<Snapshot, String> {
+        let mut groups: BTreeMap<String, Group> = BTreeMap::new();
+        for (group, text) in files {
+            groups
+                .entry(group)
+                .or_insert_with(|| Group { texts: Vec::new(), json, parsed: OnceLock::new() })
+                .texts
+                .push(text);
+        }
+        let snapshot = Snapshot { meta, sha256: String::new(), groups };
+        if eager {
+            for g in snapshot.groups.values() {
+                snapshot.tables(g).as_ref().map_err(Clone::clone)?;
             }
         }
-        Ok(Snapshot { meta, sha256: String::new(), prices, missing })
+        Ok(snapshot)
+    }
+
+    fn tables<'a>(&self, g: &'a Group) -> &'a Result<Tables, String> {
+        g.parsed.get_or_init(|| {
+            let mut t = Tables::default();
+            for text in &g.texts {
+                let file: PriceFile = if g.json {
+                    serde_json::from_str(text).map_err(|e| format!("snapshot {}: {e}", self.meta.name))?
+                } else {
+                    toml::from_str(text).map_err(|e| format!("snapshot {}: {e}", self.meta.name))?
+                };
+                t.add(&self.meta.name, file)?;
+            }
+            Ok(t)
+        })
+    }
+
+    /// The groups that can hold `key` in `region`: its service type's files (split by region in the
+    /// embedded catalog, whole in a directory), then the documented figures.
+    fn groups_for(&self, key: &str, region: &str) -> Result<Vec<&Tables>, NoPrice> {
+        let type_id = key.split('/').next().unwrap_or(key);
+        let by_region = format!("{type_id}@{region}");
+        let mut out = Vec::new();
+        for name in [by_region.as_str(), type_id, DOCUMENTED] {
+            if let Some(g) = self.groups.get(name) {
+                out.push(
+                    self.tables(g).as_ref().map_err(|e| NoPrice(format!("the pricing snapshot is invalid: {e}")))?,
+                );
+            }
+        }
+        Ok(out)
     }
 
     /// The price of `key` in `region`, or the reason there is none.
     pub fn price(&self, key: &str, region: &str) -> Result<&PriceEntry, NoPrice> {
-        let k = (key.to_string(), region.to_string());
-        if let Some(p) = self.prices.get(&k) {
+        let groups = self.groups_for(key, region)?;
+        if let Some(p) = groups.iter().find_map(|t| t.price(key, region)) {
             return Ok(p);
         }
-        if let Some(p) = self.prices.get(&(key.to_string(), "*".to_string())) {
+        if let Some(p) = self.groups_for(key, "*")?.iter().find_map(|t| t.price(key, "*")) {
             return Ok(p);
         }
-        if let Some(reason) = self.missing.get(&k) {
+        if let Some(reason) = groups.iter().find_map(|t| t.missing(key, region)) {
             return Err(NoPrice(reason.clone()));
         }
         Err(NoPrice(format!("snapshot {} has no price for {key} in {region}", self.meta.name)))
     }
 
-    pub fn prices(&self) -> impl Iterator<Item = &PriceEntry> {
-        self.prices.values()
+    /// Every price of the snapshot (parses every file).
+    pub fn prices(&self) -> Vec<&PriceEntry> {
+        let mut out = Vec::new();
+        for g in self.groups.values() {
+            if let Ok(t) = self.tables(g) {
+                out.extend(t.prices.values().flat_map(|r| r.values()));
+            }
+        }
+        out
+    }
+
+    /// Parses every file; the first problem, if any.
+    pub fn check(&self) -> Result<(), String> {
+        for g in self.groups.values() {
+            self.tables(g).as_ref().map_err(Clone::clone)?;
+        }
+        Ok(())
     }
 
     pub fn is_missing(&self, key: &str, region: &str) -> bool {
-        self.missing.contains_key(&(key.to_string(), region.to_string()))
+        self.groups_for(key, region).is_ok_and(|gs| gs.iter().any(|t| t.missing(key, region).is_some()))
     }
 
     pub fn fx(&self, currency: &str) -> Option<&FxRate> {
