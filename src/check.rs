@@ -82,7 +82,7 @@ pub fn check<'a>(
     let closed = present(&est.closed, &est.conversion)?;
     let (baseline_total, baseline_label) = match baseline {
         Some(b) => {
-            if b.conversion.currency != est.conversion.currency || b.conversion.rate != est.conversion.rate {
+            if !b.conversion.same_as(&est.conversion) {
                 return Err(format!(
                     "the baseline {} is priced in {} at {}, the file in {} at {}: compare like with like (use --fx)",
                     b.architecture.file,

@@ -15,6 +15,8 @@ use rust_decimal::Decimal;
 use std::path::Path;
 use std::process::ExitCode;
 
+const XLSX_NEEDS_OUTPUT: &str = "--format xlsx writes a workbook: add --output FILE.xlsx";
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
@@ -130,18 +132,17 @@ fn run(cli: Cli) -> Result<(String, u8), Error> {
                 EstimateFormat::Html => Format::Html,
                 EstimateFormat::Xlsx => Format::Xlsx,
             };
+            // Checked before any work: a workbook goes to a file, never to the terminal.
             if f == Format::Xlsx && output.is_none() {
-                return Err(Error::Message("--format xlsx writes a workbook: add --output FILE.xlsx".into()));
+                return Err(Error::Message(XLSX_NEEDS_OUTPUT.into()));
             }
             let catalog = load_catalog(pricing.pricing.as_deref())?;
             let est = estimate_file(&file, catalog, &overrides(&pricing)?)?;
             let rendered = report::render(&est, f)?;
-            match output {
-                None => match rendered {
-                    Rendered::Text(t) => ok(t),
-                    Rendered::Bytes(_) => unreachable!("xlsx without --output is rejected above"),
-                },
-                Some(path) => {
+            match (output, rendered) {
+                (None, Rendered::Text(t)) => ok(t),
+                (None, Rendered::Bytes(_)) => Err(Error::Message(XLSX_NEEDS_OUTPUT.into())),
+                (Some(path), rendered) => {
                     let bytes = match rendered {
                         Rendered::Text(t) => t.into_bytes(),
                         Rendered::Bytes(b) => b,

@@ -75,6 +75,11 @@ impl Conversion {
         }
     }
 
+    /// Whether two reports present money the same way (currency and rate), so their figures compare.
+    pub fn same_as(&self, other: &Conversion) -> bool {
+        self.currency == other.currency && self.rate == other.rate
+    }
+
     /// Converts an unrounded USD amount and rounds it for presentation.
     pub fn present(&self, usd: Decimal) -> Result<Decimal, String> {
         let converted = usd

@@ -254,11 +254,6 @@ impl ServiceDef {
         self.capacity_defaults.get(key).and_then(|v| v.parse().ok()).unwrap_or(rust_decimal::Decimal::ONE)
     }
 
-    /// Whether the service can be reached through a private endpoint at all.
-    pub fn has_private_endpoint(&self) -> bool {
-        self.private_endpoint.is_some() || !self.subresources.is_empty()
-    }
-
     /// The lowest-rank tier that runs `os` (the default when the file names none).
     pub fn default_tier(&self, os: Option<&str>) -> Option<&Tier> {
         self.tiers.iter().filter(|t| os.is_none_or(|os| t.supports_os(os))).min_by_key(|t| t.rank)

@@ -243,14 +243,6 @@ impl Snapshot {
         out
     }
 
-    /// Parses every file; the first problem, if any.
-    pub fn check(&self) -> Result<(), String> {
-        for g in self.groups.values() {
-            self.tables(g).as_ref().map_err(Clone::clone)?;
-        }
-        Ok(())
-    }
-
     pub fn is_missing(&self, key: &str, region: &str) -> bool {
         self.groups_for(key, region).is_ok_and(|gs| gs.iter().any(|t| t.missing(key, region).is_some()))
     }

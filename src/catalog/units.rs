@@ -55,17 +55,6 @@ impl Unit {
         };
         Some(Unit { size, period })
     }
-
-    /// Hours one unit of this period covers.
-    pub fn period_hours(&self) -> Option<Decimal> {
-        Some(match self.period? {
-            Period::Hour => Decimal::ONE,
-            Period::Day => Decimal::from(24),
-            // A month is the snapshot's hours per month; callers treat Month specially.
-            Period::Month => return None,
-            Period::Year => return None,
-        })
-    }
 }
 
 #[cfg(test)]

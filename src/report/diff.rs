@@ -72,7 +72,7 @@ fn rows(old: &PresentedDesign, new: &PresentedDesign) -> DesignDiff {
 
 impl<'a> Diff<'a> {
     pub fn new(old: &'a Estimate<'a>, new: &'a Estimate<'a>) -> Result<Diff<'a>, String> {
-        if old.conversion.currency != new.conversion.currency || old.conversion.rate != new.conversion.rate {
+        if !old.conversion.same_as(&new.conversion) {
             return Err(format!(
                 "{} is priced in {} at {} and {} in {} at {}: pass --currency and --fx to compare like with like",
                 old.architecture.file,

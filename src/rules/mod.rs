@@ -81,8 +81,17 @@ pub struct Design {
 }
 
 impl Design {
+    /// The sum of the services' totals. Summing per service first keeps one grouping everywhere:
+    /// Decimal addition rounds at 28 digits, so another grouping can differ in the last digit
+    /// (a property test found this with 730/24-day meters).
     pub fn totals(&self) -> Result<Totals, String> {
-        Totals::of(self.services.iter().chain(&self.added).flat_map(|s| &s.lines))
+        let mut t = Totals::default();
+        for s in self.services.iter().chain(&self.added) {
+            t.fixed = t.fixed.checked_add(s.totals.fixed).ok_or("monthly total overflows")?;
+            t.usage = t.usage.checked_add(s.totals.usage).ok_or("monthly total overflows")?;
+            t.unpriced += s.totals.unpriced;
+        }
+        Ok(t)
     }
 }
 
@@ -250,9 +259,25 @@ pub fn closed(arch: &Architecture, catalog: &Catalog, snapshot: &Snapshot) -> Re
         let def = def(catalog, &svc.type_id)?;
         let declared = declared_tier(svc, def);
         let needs = needs(arch, svc, def);
-        let decision = choose(arch, svc, def, declared, &needs, snapshot)?;
-        let tier = decision.to.clone().unwrap_or_else(|| declared.id.clone());
-        services.push(priced(&svc.name, def, snapshot, &resource(arch, svc, &tier), None)?);
+        let (decision, lines) = choose(arch, svc, def, declared, &needs, snapshot)?;
+        let priced_service = match lines {
+            // The chosen tier was priced while choosing: no need to price it again.
+            Some(lines) => {
+                let totals = Totals::of(&lines).map_err(|e| format!("{}: {e}", svc.name))?;
+                let tier = decision.to.clone().unwrap_or_else(|| declared.id.clone());
+                PricedService {
+                    name: svc.name.clone(),
+                    type_id: def.type_id.clone(),
+                    tier,
+                    reason: None,
+                    count: None,
+                    lines,
+                    totals,
+                }
+            }
+            None => priced(&svc.name, def, snapshot, &resource(arch, svc, &declared.id), None)?,
+        };
+        services.push(priced_service);
         if needs.inbound || needs.outbound.is_some() {
             decisions.push(decision);
         }
@@ -272,10 +297,10 @@ fn choose(
     declared: &Tier,
     needs: &Needs,
     snapshot: &Snapshot,
-) -> Result<Decision, String> {
+) -> Result<(Decision, Option<Vec<Line>>), String> {
     let date = snapshot.meta.as_of.as_str();
     let mut rejected = Vec::new();
-    let mut candidates: Vec<(&Tier, Decimal, Vec<Evidence>)> = Vec::new();
+    let mut candidates: Vec<(&Tier, Decimal, Vec<Evidence>, Vec<Line>)> = Vec::new();
     for tier in &def.tiers {
         if tier.rank < declared.rank {
             rejected.push(Rejected {
@@ -298,7 +323,7 @@ fn choose(
             continue;
         }
         let total = Totals::of(&lines)?.total();
-        candidates.push((tier, total, evidence));
+        candidates.push((tier, total, evidence, lines));
     }
     // Cheapest first; on equal cost the lower rank, then catalog order (stable sort).
     candidates.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.rank.cmp(&b.0.rank)));
@@ -321,8 +346,8 @@ fn choose(
         let kept = candidates.remove(i);
         candidates.insert(0, kept);
     }
-    let Some((chosen, chosen_cost, evidence)) = candidates.first().cloned() else {
-        return Ok(Decision {
+    if candidates.is_empty() {
+        let decision = Decision {
             service: svc.name.clone(),
             type_id: def.type_id.clone(),
             from: declared.id.clone(),
@@ -331,9 +356,11 @@ fn choose(
             rule,
             evidence: Vec::new(),
             rejected,
-        });
-    };
-    for (tier, cost, _) in candidates.iter().skip(1) {
+        };
+        return Ok((decision, None));
+    }
+    let (chosen, chosen_cost, evidence, lines) = candidates.remove(0);
+    for (tier, cost, _, _) in &candidates {
         let reason = if *cost >= chosen_cost {
             format!("meets the needs but costs USD {}/month more than {}", (*cost - chosen_cost).round_dp(2), chosen.id)
         } else {
@@ -344,7 +371,7 @@ fn choose(
     // Report rejected tiers in catalog order.
     let order = |id: &str| def.tiers.iter().position(|t| t.id == id).unwrap_or(usize::MAX);
     rejected.sort_by_key(|r| order(&r.tier));
-    Ok(Decision {
+    let decision = Decision {
         service: svc.name.clone(),
         type_id: def.type_id.clone(),
         from: declared.id.clone(),
@@ -353,5 +380,6 @@ fn choose(
         rule,
         evidence,
         rejected,
-    })
+    };
+    Ok((decision, Some(lines)))
 }
