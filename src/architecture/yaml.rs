@@ -144,7 +144,20 @@ pub(crate) struct RawService {
 }
 
 /// Parses the file, or says where and why it could not.
+///
+/// The path of a failing value (`services[3].usage.gb`) comes from `serde_path_to_error`, which
+/// roughly doubles the cost of deserializing; a file that parses never needs it, so it is read
+/// once without and, only when that fails, again with path tracking for the message.
 pub(crate) fn parse(file: &str, text: &str) -> Result<RawArchitecture, Box<Diagnostic>> {
+    match serde_saphyr::from_str_with_options(text, options()) {
+        Ok(raw) => Ok(raw),
+        Err(first) => Err(diagnose(file, text, first)),
+    }
+}
+
+/// The library's options: no source snippets in messages, and a node budget sized for
+/// [`super::MAX_SERVICES`].
+fn options() -> serde_saphyr::Options {
     let mut options = serde_saphyr::Options::default();
     options.with_snippet = false;
     // Room for 20,000 services (up to 25 nodes each) while alias bombs and deep nesting still stop
@@ -153,14 +166,21 @@ pub(crate) fn parse(file: &str, text: &str) -> Result<RawArchitecture, Box<Diagn
     budget.max_nodes = 500_000;
     budget.max_events = 1_500_000;
     options.budget = Some(budget);
+    options
+}
+
+/// Reads a file that failed to parse again, tracking the path, and says where and why it fails
+/// (with the first error and no path should the second reading differ).
+fn diagnose(file: &str, text: &str, first: serde_saphyr::Error) -> Box<Diagnostic> {
     let mut path = String::new();
-    let result = serde_saphyr::with_deserializer_from_str_with_options(text, options, |de| {
-        serde_path_to_error::deserialize(de).map_err(|e| {
+    let result = serde_saphyr::with_deserializer_from_str_with_options(text, options(), |de| {
+        serde_path_to_error::deserialize::<_, RawArchitecture>(de).map_err(|e| {
             path = e.path().to_string();
             e.into_inner()
         })
     });
-    result.map_err(|e| {
+    let e = result.err().unwrap_or(first);
+    {
         let message = e.without_snippet().to_string();
         // The library appends " at line L, column C"; the location is printed up front instead.
         let message = match message.rfind(" at line ") {
@@ -200,5 +220,5 @@ pub(crate) fn parse(file: &str, text: &str) -> Result<RawArchitecture, Box<Diagn
             d = d.help(help);
         }
         Box::new(d)
-    })
+    }
 }
