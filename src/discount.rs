@@ -60,7 +60,7 @@ pub fn apply(design: &mut Design, discounts: &[Discount]) -> Result<(), String> 
         return Ok(());
     }
     for s in design.services.iter_mut().chain(design.added.iter_mut()) {
-        let pct = for_service(discounts, &s.name, &s.type_id).map(|d| d.percent);
+        let pct = for_service(discounts, &s.name, s.type_id).map(|d| d.percent);
         for l in &mut s.lines {
             l.discount = pct.filter(|p| !p.is_zero());
         }

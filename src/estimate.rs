@@ -6,61 +6,79 @@
 //! calls, `1K` tokens). Tiered meters are split into their buckets; free grants are the zero-priced
 //! first buckets of the API data, plus `free_units` where a documented grant has no row.
 //! All arithmetic is checked `Decimal`; nothing is rounded here.
+//!
+//! A [`Line`] borrows its texts (component name, price key, unit, meter, buckets) from the catalog
+//! and a [`Resource`] borrows from the architecture: pricing allocates nothing but the list of
+//! lines, which keeps 10,000-service designs within a small multiple of reading the YAML.
 
 use crate::catalog::definitions::{Charge, Component, ServiceDef, Tier};
 use crate::catalog::snapshot::{Bucket, Snapshot};
 use crate::catalog::units::{Period, Unit};
 use rust_decimal::Decimal;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// A resource to price: a declared service in a design, or a resource the closed design adds.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Resource {
-    pub type_id: String,
-    pub tier: String,
-    pub region: String,
-    pub capacity: BTreeMap<String, Decimal>,
-    pub usage: BTreeMap<String, Decimal>,
-    pub model: Option<String>,
-    pub os: Option<String>,
+pub struct Resource<'a> {
+    pub type_id: &'a str,
+    pub tier: &'a str,
+    pub region: &'a str,
+    pub capacity: Cow<'a, BTreeMap<String, Decimal>>,
+    pub usage: Cow<'a, BTreeMap<String, Decimal>>,
+    pub model: Option<&'a str>,
+    pub os: Option<&'a str>,
     pub zone: Option<u8>,
 }
 
 /// Where a line's price comes from.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Source {
+pub enum Source<'c> {
     /// A Retail Prices API item.
-    Meter { meter_id: String, effective: String, region: String },
+    Meter { meter_id: &'c str, effective: &'c str, region: &'c str },
     /// A documented figure the API data does not carry.
-    Documented { source: String, effective: String, confidence: Option<String> },
+    Documented { source: &'c str, effective: &'c str, confidence: Option<&'c str> },
     /// No source gives a price; the reason says why.
     NoPrice(String),
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct Line {
-    pub component: String,
-    pub key: String,
+pub struct Line<'c> {
+    pub component: &'c str,
+    pub key: &'c str,
     pub charge: Charge,
     /// Quantity in the meter's unit.
     pub quantity: Decimal,
-    pub unit: String,
+    pub unit: &'c str,
     /// Price of the bucket the last unit falls in (the marginal price).
     pub unit_price: Option<Decimal>,
     /// Unrounded USD for the month at list price; `None` when there is no price.
     pub monthly: Option<Decimal>,
-    pub source: Source,
-    /// Free grant or tier notes.
-    pub note: Option<String>,
+    pub source: Source<'c>,
     /// Negotiated discount in percent from the architecture file or `--discount` (0 to 100).
     pub discount: Option<Decimal>,
     /// The meter's buckets (empty without a price) and the documented free units subtracted first,
     /// so that a spreadsheet can recompute the line from its quantity.
-    pub buckets: Vec<Bucket>,
+    pub buckets: &'c [Bucket],
     pub free_units: Decimal,
 }
 
-impl Line {
+impl Line<'_> {
+    /// Free grant or tier notes: `first 1000000 free`, `tiered: 0.02 from 0, 0.0192 from 51200`,
+    /// `no charge` for a usage meter priced at zero.
+    pub fn note(&self) -> Option<String> {
+        let mut notes = Vec::new();
+        if self.free_units > Decimal::ZERO {
+            notes.push(format!("first {} free", self.free_units.normalize()));
+        }
+        if self.buckets.len() > 1 {
+            notes.push(tier_note(self.buckets));
+        } else if self.buckets.first().is_some_and(|b| b.price.is_zero()) && self.charge == Charge::Usage {
+            notes.push("no charge".to_string());
+        }
+        (!notes.is_empty()).then(|| notes.join("; "))
+    }
+
     /// Unrounded USD for the month after the discount.
     pub fn net(&self) -> Option<Decimal> {
         let m = self.monthly?;
@@ -81,7 +99,7 @@ pub struct Totals {
 }
 
 impl Totals {
-    pub fn of<'a>(lines: impl IntoIterator<Item = &'a Line>) -> Result<Totals, String> {
+    pub fn of<'a, 'c: 'a>(lines: impl IntoIterator<Item = &'a Line<'c>>) -> Result<Totals, String> {
         let mut t = Totals::default();
         for line in lines {
             match (line.net(), line.charge) {
@@ -104,65 +122,70 @@ fn overflow(what: &str) -> String {
 
 /// The components of `tier` that apply to `res` (its OS and model).
 pub fn components<'a>(tier: &'a Tier, res: &Resource) -> impl Iterator<Item = &'a Component> {
-    let os = res.os.clone().unwrap_or_else(|| "windows".to_string());
-    let model = res.model.clone();
-    tier.components.iter().filter(move |c| {
-        c.os.as_ref().is_none_or(|o| *o == os) && c.model.as_ref().is_none_or(|m| Some(m) == model.as_ref())
-    })
+    let os = res.os.unwrap_or("windows");
+    let model = res.model;
+    tier.components
+        .iter()
+        .filter(move |c| c.os.as_deref().is_none_or(|o| o == os) && c.model.as_deref().is_none_or(|m| Some(m) == model))
 }
 
 /// Prices every applicable component of `res`. Usage components with no declared usage are left out.
-pub fn price(def: &ServiceDef, snapshot: &Snapshot, res: &Resource) -> Result<Vec<Line>, String> {
-    let tier = def.tier(&res.tier).ok_or_else(|| format!("{} has no tier {}", def.type_id, res.tier))?;
-    let mut lines = Vec::new();
+pub fn price<'c>(def: &'c ServiceDef, snapshot: &'c Snapshot, res: &Resource) -> Result<Vec<Line<'c>>, String> {
+    let tier = def.tier(res.tier).ok_or_else(|| format!("{} has no tier {}", def.type_id, res.tier))?;
+    price_tier(tier, snapshot, res)
+}
+
+/// [`price`] at a tier already looked up (the resource's `tier` is not read).
+pub fn price_tier<'c>(tier: &'c Tier, snapshot: &'c Snapshot, res: &Resource) -> Result<Vec<Line<'c>>, String> {
+    let mut lines = Vec::with_capacity(tier.components.len());
     for comp in components(tier, res) {
-        let (base, note_usage) = match comp.charge {
+        let base = match comp.charge {
             Charge::Fixed => {
                 let mut m = comp.factor.unwrap_or(Decimal::ONE);
                 for key in &comp.per {
                     let v = res.capacity.get(key).copied().unwrap_or(Decimal::ONE);
                     m = m.checked_mul(v).ok_or_else(|| overflow(&comp.name))?;
                 }
-                (m, None)
+                m
             }
-            Charge::Usage => {
-                let key = comp.usage.as_deref().unwrap_or("");
-                match res.usage.get(key) {
-                    Some(v) => (*v, Some(key)),
-                    None => continue,
-                }
-            }
+            Charge::Usage => match res.usage.get(comp.usage.as_deref().unwrap_or("")) {
+                Some(v) => *v,
+                None => continue,
+            },
         };
-        let key = def.key(tier, comp);
+        let key = comp.key.as_str();
         // A line that says why it has no price; `base` is in the architecture's own units.
-        let unpriced = |key: String, why: String| Line {
-            component: comp.name.clone(),
+        let unpriced = |why: String| Line {
+            component: &comp.name,
             key,
             charge: comp.charge,
             quantity: base,
-            unit: comp.unit().to_string(),
+            unit: comp.unit(),
             unit_price: None,
             monthly: None,
             source: Source::NoPrice(why),
-            note: None,
             discount: None,
-            buckets: Vec::new(),
+            buckets: &[],
             free_units: Decimal::ZERO,
         };
+        let zone;
         let region = match (comp.region.as_deref(), res.zone) {
-            (None, _) => res.region.clone(),
-            (Some("zone"), Some(z)) => format!("Zone {z}"),
+            (None, _) => res.region,
+            (Some("zone"), Some(z)) => {
+                zone = format!("Zone {z}");
+                zone.as_str()
+            }
             (Some("zone"), None) => {
                 let why = "billed by the clients' edge zone; set `zone:` (1-8) on the service to price it";
-                lines.push(unpriced(key, why.to_string()));
+                lines.push(unpriced(why.to_string()));
                 continue;
             }
-            (Some(r), _) => r.to_string(),
+            (Some(r), _) => r,
         };
-        let entry = match snapshot.price(&key, &region) {
+        let entry = match snapshot.price(key, region) {
             Ok(e) => e,
             Err(no) => {
-                lines.push(unpriced(key, no.0));
+                lines.push(unpriced(no.0));
                 continue;
             }
         };
@@ -172,7 +195,7 @@ pub fn price(def: &ServiceDef, snapshot: &Snapshot, res: &Resource) -> Result<Ve
                 let hours = snapshot.meta.hours_per_month;
                 let periods = match unit.period {
                     Some(Period::Hour) => hours,
-                    Some(Period::Day) => hours.checked_div(Decimal::from(24)).ok_or_else(|| overflow(&key))?,
+                    Some(Period::Day) => hours.checked_div(Decimal::from(24)).ok_or_else(|| overflow(key))?,
                     Some(Period::Month) => Decimal::ONE,
                     Some(Period::Year) => Decimal::ONE / Decimal::from(12),
                     None => return Err(format!("{key}: a fixed charge needs a unit of time, not {:?}", entry.unit)),
@@ -184,37 +207,25 @@ pub fn price(def: &ServiceDef, snapshot: &Snapshot, res: &Resource) -> Result<Ve
         let free = comp.free_units.unwrap_or(Decimal::ZERO);
         let billable = (quantity - free).max(Decimal::ZERO);
         let monthly = bucket_cost(&entry.buckets, billable).ok_or_else(|| overflow(&comp.name))?;
-        let mut notes = Vec::new();
-        if free > Decimal::ZERO {
-            notes.push(format!("first {} free", free.normalize()));
-        }
-        if entry.buckets.len() > 1 {
-            notes.push(tier_note(&entry.buckets));
-        } else if entry.buckets.first().is_some_and(|b| b.price.is_zero()) && note_usage.is_some() {
-            notes.push("no charge".to_string());
-        }
         let source = match &entry.meter_id {
-            Some(id) => {
-                Source::Meter { meter_id: id.clone(), effective: entry.effective.clone(), region: region.clone() }
-            }
+            Some(id) => Source::Meter { meter_id: id, effective: &entry.effective, region: &entry.region },
             None => Source::Documented {
-                source: entry.source.clone().unwrap_or_default(),
-                effective: entry.effective.clone(),
-                confidence: entry.confidence.clone(),
+                source: entry.source.as_deref().unwrap_or_default(),
+                effective: &entry.effective,
+                confidence: entry.confidence.as_deref(),
             },
         };
         lines.push(Line {
-            component: comp.name.clone(),
+            component: &comp.name,
             key,
             charge: comp.charge,
             quantity,
-            unit: entry.unit.clone(),
+            unit: &entry.unit,
             unit_price: Some(marginal_price(&entry.buckets, billable)),
             monthly: Some(monthly),
             source,
-            note: (!notes.is_empty()).then(|| notes.join("; ")),
             discount: None,
-            buckets: entry.buckets.clone(),
+            buckets: &entry.buckets,
             free_units: free,
         });
     }

@@ -33,8 +33,8 @@ pub struct Estimate<'c> {
     pub architecture: Architecture,
     pub snapshot: &'c Snapshot,
     pub conversion: Conversion,
-    pub rbac: Design,
-    pub closed: Design,
+    pub rbac: Design<'c>,
+    pub closed: Design<'c>,
     pub findings: Vec<Finding>,
     /// Discounts applied (the file's, then the command line's).
     pub discounts: Vec<discount::Discount>,

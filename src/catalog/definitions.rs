@@ -125,6 +125,10 @@ pub struct Component {
     pub free_units: Option<Decimal>,
     #[serde(default)]
     pub free_doc: Option<String>,
+    /// Price key `type/tier/component`, filled in when the catalog is loaded so that pricing a line
+    /// borrows it instead of formatting it.
+    #[serde(skip)]
+    pub key: String,
 }
 
 impl Component {
@@ -262,5 +266,16 @@ impl ServiceDef {
     /// Price key of a component: `type/tier/component`.
     pub fn key(&self, tier: &Tier, component: &Component) -> String {
         format!("{}/{}/{}", self.type_id, tier.id, component.id)
+    }
+
+    /// Fills in every component's price key (done once, when the catalog is loaded).
+    pub(crate) fn with_keys(mut self) -> Self {
+        for t in 0..self.tiers.len() {
+            for c in 0..self.tiers[t].components.len() {
+                let key = self.key(&self.tiers[t], &self.tiers[t].components[c]);
+                self.tiers[t].components[c].key = key;
+            }
+        }
+        self
     }
 }

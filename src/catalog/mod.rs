@@ -83,6 +83,7 @@ impl Catalog {
             match parts.as_slice() {
                 ["services", _] => {
                     let def: ServiceDef = syntax.parse(text).map_err(|e| format!("{}: {e}", where_()))?;
+                    let def = def.with_keys();
                     if services.contains_key(&def.type_id) {
                         return Err(format!("{}: service type {} is defined twice", where_(), def.type_id));
                     }

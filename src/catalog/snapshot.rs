@@ -130,8 +130,10 @@ pub struct Snapshot {
     /// SHA-256 (hex) over the canonical catalog content this snapshot prices with: every service
     /// definition and every file of the snapshot, by path, with line endings normalized.
     pub sha256: String,
-    /// By service type; `documented.toml` is the group named [`DOCUMENTED`].
-    groups: BTreeMap<String, Group>,
+    /// By service type, then by region (`""` for a type's files that are not split by region);
+    /// `documented.toml` is the type named [`DOCUMENTED`]. Two levels so that a lookup allocates
+    /// nothing.
+    groups: BTreeMap<String, BTreeMap<String, Group>>,
 }
 
 /// Group name of `documented.toml`.
@@ -169,17 +171,20 @@ impl Snapshot {
         json: bool,
         eager: bool,
     ) -> Result<Snapshot, String> {
-        let mut groups: BTreeMap<String, Group> = BTreeMap::new();
+        let mut groups: BTreeMap<String, BTreeMap<String, Group>> = BTreeMap::new();
         for (group, text) in files {
+            let (type_id, region) = group.split_once('@').unwrap_or((&group, ""));
             groups
-                .entry(group)
+                .entry(type_id.to_string())
+                .or_default()
+                .entry(region.to_string())
                 .or_insert_with(|| Group { texts: Vec::new(), json, parsed: OnceLock::new() })
                 .texts
                 .push(text);
         }
         let snapshot = Snapshot { meta, sha256: String::new(), groups };
         if eager {
-            for g in snapshot.groups.values() {
+            for g in snapshot.groups.values().flat_map(BTreeMap::values) {
                 snapshot.tables(g).as_ref().map_err(Clone::clone)?;
             }
         }
@@ -203,13 +208,18 @@ impl Snapshot {
 
     /// The groups that can hold `key` in `region`: its service type's files (split by region in the
     /// embedded catalog, whole in a directory), then the documented figures.
-    fn groups_for(&self, key: &str, region: &str) -> Result<Vec<&Tables>, NoPrice> {
+    fn groups_for(&self, key: &str, region: &str) -> Result<[Option<&Tables>; 3], NoPrice> {
         let type_id = key.split('/').next().unwrap_or(key);
-        let by_region = format!("{type_id}@{region}");
-        let mut out = Vec::new();
-        for name in [by_region.as_str(), type_id, DOCUMENTED] {
-            if let Some(g) = self.groups.get(name) {
-                out.push(
+        let of_type = self.groups.get(type_id);
+        let found = [
+            of_type.and_then(|g| g.get(region)),
+            of_type.and_then(|g| g.get("")),
+            self.groups.get(DOCUMENTED).and_then(|g| g.get("")),
+        ];
+        let mut out = [None; 3];
+        for (slot, g) in out.iter_mut().zip(found) {
+            if let Some(g) = g {
+                *slot = Some(
                     self.tables(g).as_ref().map_err(|e| NoPrice(format!("the pricing snapshot is invalid: {e}")))?,
                 );
             }
@@ -220,13 +230,13 @@ impl Snapshot {
     /// The price of `key` in `region`, or the reason there is none.
     pub fn price(&self, key: &str, region: &str) -> Result<&PriceEntry, NoPrice> {
         let groups = self.groups_for(key, region)?;
-        if let Some(p) = groups.iter().find_map(|t| t.price(key, region)) {
+        if let Some(p) = groups.iter().flatten().find_map(|t| t.price(key, region)) {
             return Ok(p);
         }
-        if let Some(p) = self.groups_for(key, "*")?.iter().find_map(|t| t.price(key, "*")) {
+        if let Some(p) = self.groups_for(key, "*")?.iter().flatten().find_map(|t| t.price(key, "*")) {
             return Ok(p);
         }
-        if let Some(reason) = groups.iter().find_map(|t| t.missing(key, region)) {
+        if let Some(reason) = groups.iter().flatten().find_map(|t| t.missing(key, region)) {
             return Err(NoPrice(reason.clone()));
         }
         Err(NoPrice(format!("snapshot {} has no price for {key} in {region}", self.meta.name)))
@@ -235,7 +245,7 @@ impl Snapshot {
     /// Every price of the snapshot (parses every file).
     pub fn prices(&self) -> Vec<&PriceEntry> {
         let mut out = Vec::new();
-        for g in self.groups.values() {
+        for g in self.groups.values().flat_map(BTreeMap::values) {
             if let Ok(t) = self.tables(g) {
                 out.extend(t.prices.values().flat_map(|r| r.values()));
             }
@@ -244,7 +254,7 @@ impl Snapshot {
     }
 
     pub fn is_missing(&self, key: &str, region: &str) -> bool {
-        self.groups_for(key, region).is_ok_and(|gs| gs.iter().any(|t| t.missing(key, region).is_some()))
+        self.groups_for(key, region).is_ok_and(|gs| gs.iter().flatten().any(|t| t.missing(key, region).is_some()))
     }
 
     pub fn fx(&self, currency: &str) -> Option<&FxRate> {

@@ -32,30 +32,30 @@ fn rows(w: &mut csv::Writer<Vec<u8>>, design: &str, d: &PresentedDesign, currenc
         for s in list {
             for l in &s.lines {
                 let (meter_id, effective) = match &l.line.source {
-                    Source::Meter { meter_id, effective, .. } => (meter_id.clone(), effective.clone()),
-                    Source::Documented { effective, .. } => (String::new(), effective.clone()),
-                    Source::NoPrice(_) => (String::new(), String::new()),
+                    Source::Meter { meter_id, effective, .. } => (*meter_id, *effective),
+                    Source::Documented { effective, .. } => ("", *effective),
+                    Source::NoPrice(_) => ("", ""),
                 };
                 let opt = |d: Option<rust_decimal::Decimal>| d.map(|d| d.normalize().to_string()).unwrap_or_default();
                 w.write_record([
                     design.to_string(),
                     s.service.name.clone(),
                     role.to_string(),
-                    s.service.type_id.clone(),
-                    s.service.tier.clone(),
-                    l.line.component.clone(),
+                    s.service.type_id.to_string(),
+                    s.service.tier.to_string(),
+                    l.line.component.to_string(),
                     if l.line.charge == Charge::Fixed { "fixed".into() } else { "usage".into() },
                     l.line.quantity.normalize().to_string(),
-                    l.line.unit.clone(),
+                    l.line.unit.to_string(),
                     opt(l.line.unit_price),
                     l.list.map(|m| m.to_string()).unwrap_or_default(),
                     opt(l.line.discount),
                     l.monthly.map(|m| m.to_string()).unwrap_or_default(),
                     currency.to_string(),
-                    meter_id,
-                    effective,
+                    meter_id.to_string(),
+                    effective.to_string(),
                     source_text(&l.line.source),
-                    l.line.note.clone().unwrap_or_default(),
+                    l.line.note().unwrap_or_default(),
                 ])
                 .map_err(|e| e.to_string())?;
             }

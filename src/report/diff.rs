@@ -58,10 +58,10 @@ fn rows(old: &PresentedDesign, new: &PresentedDesign) -> DesignDiff {
             let any = n.or(o).expect("the name comes from one of the lists");
             rows.push(Row {
                 name: name.to_string(),
-                type_id: any.service.type_id.clone(),
+                type_id: any.service.type_id.to_string(),
                 added,
-                old_tier: o.map(|s| s.service.tier.clone()),
-                new_tier: n.map(|s| s.service.tier.clone()),
+                old_tier: o.map(|s| s.service.tier.to_string()),
+                new_tier: n.map(|s| s.service.tier.to_string()),
                 old_monthly: o.map(|s| s.fixed + s.usage),
                 new_monthly: n.map(|s| s.fixed + s.usage),
             });

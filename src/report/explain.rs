@@ -8,6 +8,7 @@ use crate::rules::registry::{RULES, lookup};
 use crate::suggest;
 use comfy_table::{ContentArrangement, Table, presets};
 use serde_json::json;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -58,13 +59,13 @@ pub fn explain(name: &str, catalog: &Catalog, snapshot: &Snapshot, region: &str)
         let caps: Vec<String> = tier.capabilities.iter().map(|c| c.describe()).collect();
         let capacity: BTreeMap<String, _> = def.capacity.iter().map(|k| (k.clone(), def.capacity_default(k))).collect();
         let res = Resource {
-            type_id: def.type_id.clone(),
-            tier: tier.id.clone(),
-            region: region.to_string(),
-            capacity,
-            usage: BTreeMap::new(),
+            type_id: &def.type_id,
+            tier: &tier.id,
+            region,
+            capacity: Cow::Owned(capacity),
+            usage: Cow::Owned(BTreeMap::new()),
             model: None,
-            os: tier.os.first().cloned(),
+            os: tier.os.first().map(String::as_str),
             zone: None,
         };
         let lines = price(def, snapshot, &res)?;

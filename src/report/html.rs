@@ -138,11 +138,11 @@ fn lines_table(out: &mut String, d: &PresentedDesign, cur: &Currency) {
                 out,
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
                 esc(&name),
-                esc(&s.service.tier),
-                esc(&l.line.component),
+                esc(s.service.tier),
+                esc(l.line.component),
                 if l.line.charge == Charge::Fixed { "fixed" } else { "usage" },
                 l.line.quantity.round_dp(4).normalize(),
-                esc(&l.line.unit),
+                esc(l.line.unit),
                 l.list.map(|m| format_amount(m, cur)).unwrap_or_else(|| "no price".into()),
                 l.line.discount.map(|p| format!("{}%", p.normalize())).unwrap_or_default(),
                 l.monthly.map(|m| format_amount(m, cur)).unwrap_or_else(|| "<span class=\"warn\">no price</span>".into()),
@@ -220,27 +220,27 @@ pub fn render(est: &Estimate) -> Result<String, String> {
 
     out.push_str("<h2>Why the closed design changes tiers</h2><ul>");
     for d in est.closed.decisions.iter().filter(|d| d.changed() || d.to.is_none()) {
-        let to = d.to.as_deref().unwrap_or("(no qualifying tier)");
+        let to = d.to.unwrap_or("(no qualifying tier)");
         write!(
             out,
             "<li><strong>{}</strong> ({}): {} &rarr; {} [{}]: needs {}<ul>",
             esc(&d.service),
-            esc(&d.type_id),
-            esc(&d.from),
+            esc(d.type_id),
+            esc(d.from),
             esc(to),
-            esc(d.rule.as_deref().unwrap_or("-")),
-            esc(&d.needs.join("; "))
+            esc(d.rule.unwrap_or("-")),
+            esc(&d.needs.describe().join("; "))
         )
         .unwrap();
         for e in &d.evidence {
             write!(
                 out,
                 "<li>{}: {} (<a href=\"{}\">{}</a>, as of {})</li>",
-                esc(&e.need),
-                esc(&e.capability),
-                esc(&e.doc),
-                esc(&e.doc),
-                esc(&e.as_of)
+                esc(e.need),
+                esc(e.capability),
+                esc(e.doc),
+                esc(e.doc),
+                esc(e.as_of)
             )
             .unwrap();
         }
@@ -278,7 +278,7 @@ pub fn render(est: &Estimate) -> Result<String, String> {
                 out,
                 "<li>{} / {}: {}</li>",
                 esc(&s.service.name),
-                esc(&l.line.component),
+                esc(l.line.component),
                 esc(&source_text(&l.line.source))
             )
             .unwrap();

@@ -39,7 +39,7 @@ fn service(s: &PresentedService, dp: usize) -> Value {
                 "meter_id": meter_id,
                 "effective": effective,
                 "source": source,
-                "note": l.line.note,
+                "note": l.line.note(),
             })
         })
         .collect();
@@ -82,13 +82,13 @@ fn design(p: &PresentedDesign, d: &Design, with_decisions: bool, dp: usize) -> V
                     "to": dec.to,
                     "changed": dec.changed(),
                     "rule": dec.rule,
-                    "needs": dec.needs,
-                    "doc": first.map(|e| e.doc.clone()),
-                    "as_of": first.map(|e| e.as_of.clone()),
+                    "needs": dec.needs.describe(),
+                    "doc": first.map(|e| e.doc),
+                    "as_of": first.map(|e| e.as_of),
                     "evidence": dec.evidence.iter().map(|e| json!({
                         "need": e.need, "rule": e.rule, "capability": e.capability, "doc": e.doc, "as_of": e.as_of,
                     })).collect::<Vec<_>>(),
-                    "rejected": dec.rejected.iter().map(|r| json!({"tier": r.tier, "reason": r.reason})).collect::<Vec<_>>(),
+                    "rejected": dec.rejected.iter().map(|r| json!({"tier": r.tier, "reason": r.reason.to_string()})).collect::<Vec<_>>(),
                 })
             })
             .collect();

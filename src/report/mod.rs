@@ -53,7 +53,7 @@ pub fn render(est: &Estimate, format: Format) -> Result<Rendered, String> {
 }
 
 pub struct PresentedLine<'a> {
-    pub line: &'a Line,
+    pub line: &'a Line<'a>,
     /// Net of discount, converted and rounded; `None` when there is no price.
     pub monthly: Option<Decimal>,
     /// List price, converted and rounded.
@@ -62,7 +62,7 @@ pub struct PresentedLine<'a> {
 }
 
 pub struct PresentedService<'a> {
-    pub service: &'a PricedService,
+    pub service: &'a PricedService<'a>,
     pub lines: Vec<PresentedLine<'a>>,
     pub fixed: Decimal,
     pub usage: Decimal,

@@ -53,12 +53,12 @@ pub fn render(est: &Estimate) -> Result<String, String> {
         let bumped = if r.service.tier != c.service.tier {
             format!("{} (was {})", c.service.tier, r.service.tier)
         } else {
-            c.service.tier.clone()
+            c.service.tier.to_string()
         };
         t.add_row(vec![
             r.service.name.clone(),
-            r.service.type_id.clone(),
-            r.service.tier.clone(),
+            r.service.type_id.to_string(),
+            r.service.tier.to_string(),
             amount(r.fixed, cur, r.unpriced),
             format_amount(r.usage, cur),
             bumped,
@@ -69,7 +69,7 @@ pub fn render(est: &Estimate) -> Result<String, String> {
     for a in &closed.added {
         t.add_row(vec![
             format!("+ {}", a.service.name),
-            a.service.type_id.clone(),
+            a.service.type_id.to_string(),
             "-".into(),
             "-".into(),
             "-".into(),
@@ -138,20 +138,14 @@ pub fn render(est: &Estimate) -> Result<String, String> {
     }
     for d in changed {
         match &d.to {
-            Some(to) => writeln!(
-                out,
-                "- {}: {} {} -> {} [{}]",
-                d.service,
-                d.type_id,
-                d.from,
-                to,
-                d.rule.as_deref().unwrap_or("-")
-            )
-            .unwrap(),
+            Some(to) => {
+                writeln!(out, "- {}: {} {} -> {} [{}]", d.service, d.type_id, d.from, to, d.rule.unwrap_or("-"))
+                    .unwrap()
+            }
             None => writeln!(out, "- {}: {} {} kept: no tier meets the needs [CN007]", d.service, d.type_id, d.from)
                 .unwrap(),
         }
-        writeln!(out, "    needs: {}", d.needs.join("; ")).unwrap();
+        writeln!(out, "    needs: {}", d.needs.describe().join("; ")).unwrap();
         for e in &d.evidence {
             writeln!(out, "    {}: {} ({}, as of {})", e.need, e.capability, e.doc, e.as_of).unwrap();
         }

@@ -25,7 +25,7 @@ fn lines(out: &mut String, title: &str, d: &PresentedDesign, cur: &Currency) {
                 "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
                 esc(&name),
                 s.service.tier,
-                esc(&l.line.component),
+                esc(l.line.component),
                 if l.line.charge == Charge::Fixed { "fixed" } else { "usage" },
                 l.line.quantity.round_dp(4).normalize(),
                 l.line.unit,
@@ -115,7 +115,7 @@ pub fn render(est: &Estimate) -> Result<String, String> {
 
     writeln!(out, "## Decisions\n").unwrap();
     for d in est.closed.decisions.iter().filter(|d| d.changed() || d.to.is_none()) {
-        let to = d.to.as_deref().unwrap_or("(no qualifying tier)");
+        let to = d.to.unwrap_or("(no qualifying tier)");
         writeln!(
             out,
             "- **{}** ({}): {} -> {} [{}]: needs {}.",
@@ -123,8 +123,8 @@ pub fn render(est: &Estimate) -> Result<String, String> {
             d.type_id,
             d.from,
             to,
-            d.rule.as_deref().unwrap_or("-"),
-            d.needs.join("; ")
+            d.rule.unwrap_or("-"),
+            d.needs.describe().join("; ")
         )
         .unwrap();
         for e in &d.evidence {

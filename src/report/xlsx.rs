@@ -108,12 +108,12 @@ fn lines_sheet(ws: &mut Worksheet, d: &PresentedDesign, est: &Estimate, fm: &For
             let name =
                 if s.service.reason.is_some() { format!("+ {}", s.service.name) } else { s.service.name.clone() };
             ws.write_string(row, 0, &name).map_err(e)?;
-            ws.write_string(row, 1, &s.service.type_id).map_err(e)?;
-            ws.write_string(row, 2, &s.service.tier).map_err(e)?;
-            ws.write_string(row, 3, &l.line.component).map_err(e)?;
+            ws.write_string(row, 1, s.service.type_id).map_err(e)?;
+            ws.write_string(row, 2, s.service.tier).map_err(e)?;
+            ws.write_string(row, 3, l.line.component).map_err(e)?;
             ws.write_string(row, 4, if l.line.charge == Charge::Fixed { "fixed" } else { "usage" }).map_err(e)?;
             ws.write_number_with_format(row, 5, f(l.line.quantity), &fm.number).map_err(e)?;
-            ws.write_string(row, 6, &l.line.unit).map_err(e)?;
+            ws.write_string(row, 6, l.line.unit).map_err(e)?;
             if let Some(p) = l.line.unit_price {
                 ws.write_number_with_format(row, 7, f(p), &fm.number).map_err(e)?;
             }
@@ -130,13 +130,13 @@ fn lines_sheet(ws: &mut Worksheet, d: &PresentedDesign, est: &Estimate, fm: &For
                 }
             }
             let (src, eff) = match &l.line.source {
-                Source::Meter { meter_id, effective, .. } => (format!("meter {meter_id}"), effective.clone()),
-                Source::Documented { source, effective, .. } => (source.clone(), effective.clone()),
-                Source::NoPrice(why) => (format!("no price: {why}"), String::new()),
+                Source::Meter { meter_id, effective, .. } => (format!("meter {meter_id}"), *effective),
+                Source::Documented { source, effective, .. } => (source.to_string(), *effective),
+                Source::NoPrice(why) => (format!("no price: {why}"), ""),
             };
             ws.write_string(row, 10, &src).map_err(e)?;
-            ws.write_string(row, 11, &eff).map_err(e)?;
-            ws.write_string(row, 12, l.line.note.as_deref().unwrap_or("")).map_err(e)?;
+            ws.write_string(row, 11, eff).map_err(e)?;
+            ws.write_string(row, 12, l.line.note().as_deref().unwrap_or("")).map_err(e)?;
             row += 1;
         }
     }
@@ -248,13 +248,13 @@ pub fn render(est: &Estimate) -> Result<Vec<u8>, String> {
         let rejected: Vec<String> = d.rejected.iter().map(|x| format!("{}: {}", x.tier, x.reason)).collect();
         for (c, v) in [
             d.service.clone(),
-            d.type_id.clone(),
-            d.from.clone(),
-            d.to.clone().unwrap_or_else(|| "(none qualifies)".into()),
-            d.rule.clone().unwrap_or_default(),
-            d.needs.join("; "),
-            ev.map(|x| x.doc.clone()).unwrap_or_default(),
-            ev.map(|x| x.as_of.clone()).unwrap_or_default(),
+            d.type_id.to_string(),
+            d.from.to_string(),
+            d.to.unwrap_or("(none qualifies)").to_string(),
+            d.rule.unwrap_or_default().to_string(),
+            d.needs.describe().join("; "),
+            ev.map(|x| x.doc.to_string()).unwrap_or_default(),
+            ev.map(|x| x.as_of.to_string()).unwrap_or_default(),
             rejected.join("; "),
         ]
         .iter()
@@ -329,9 +329,9 @@ pub fn render(est: &Estimate) -> Result<Vec<u8>, String> {
                 r += 1;
                 ws.write_string(r, 0, label).map_err(e)?;
                 ws.write_string(r, 1, &s.service.name).map_err(e)?;
-                ws.write_string(r, 2, &l.line.component).map_err(e)?;
+                ws.write_string(r, 2, l.line.component).map_err(e)?;
                 ws.write_string(r, 3, source_text(&l.line.source)).map_err(e)?;
-                ws.write_string(r, 4, l.line.note.as_deref().unwrap_or("")).map_err(e)?;
+                ws.write_string(r, 4, l.line.note().as_deref().unwrap_or("")).map_err(e)?;
             }
         }
     }

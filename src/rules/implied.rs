@@ -6,25 +6,26 @@ use crate::catalog::Catalog;
 use crate::catalog::definitions::CapabilityKind;
 use crate::estimate::Resource;
 use rust_decimal::Decimal;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A resource the closed design adds, with the reason shown in the report.
 #[derive(Clone, Debug)]
-pub struct Added {
+pub struct Added<'a> {
     pub name: String,
     pub reason: String,
-    pub resource: Resource,
+    pub resource: Resource<'a>,
 }
 
-fn resource(type_id: &str, tier: &str, region: &str, key: &str, count: Decimal) -> Resource {
+fn resource<'a>(type_id: &'a str, tier: &'a str, region: &'a str, key: &str, count: Decimal) -> Resource<'a> {
     Resource {
-        type_id: type_id.to_string(),
-        tier: tier.to_string(),
-        region: region.to_string(),
-        capacity: BTreeMap::from([(key.to_string(), count)]),
-        usage: BTreeMap::new(),
+        type_id,
+        tier,
+        region,
+        capacity: Cow::Owned(BTreeMap::from([(key.to_string(), count)])),
+        usage: Cow::Owned(BTreeMap::new()),
         model: None,
-        os: Some("linux".to_string()),
+        os: Some("linux"),
         zone: None,
     }
 }
@@ -47,7 +48,7 @@ pub fn private_endpoints(arch: &Architecture, catalog: &Catalog, design: &Design
             continue;
         }
         let Some(def) = catalog.service(&svc.type_id) else { continue };
-        let Some(tier) = def.tier(&priced.tier) else { continue };
+        let Some(tier) = def.tier(priced.tier) else { continue };
         // Injected tiers are private without an endpoint.
         if tier.capability(CapabilityKind::PrivateEndpoint, date).is_none() {
             continue;
@@ -88,7 +89,12 @@ pub fn private_endpoints(arch: &Architecture, catalog: &Catalog, design: &Design
     out
 }
 
-pub fn added(arch: &Architecture, catalog: &Catalog, design: &Design, date: &str) -> Result<Vec<Added>, String> {
+pub fn added<'a>(
+    arch: &'a Architecture,
+    catalog: &Catalog,
+    design: &Design,
+    date: &str,
+) -> Result<Vec<Added<'a>>, String> {
     let region = arch.region.as_str();
     let mut out = Vec::new();
 

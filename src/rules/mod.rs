@@ -22,65 +22,105 @@ use crate::catalog::definitions::{CapabilityKind, ServiceDef, Tier};
 use crate::catalog::snapshot::Snapshot;
 use crate::estimate::{self, Line, Resource, Source, Totals};
 use rust_decimal::Decimal;
+use std::borrow::Cow;
+use std::fmt;
 
-/// One service of a design, priced.
+/// One service of a design, priced. Type, tier and lines borrow from the catalog (`'c`).
 #[derive(Clone, Debug)]
-pub struct PricedService {
+pub struct PricedService<'c> {
     pub name: String,
-    pub type_id: String,
-    pub tier: String,
+    pub type_id: &'c str,
+    pub tier: &'c str,
     /// Why the resource is there (for added resources).
     pub reason: Option<String>,
     /// How many of it (for added resources: endpoints, zones, users).
     pub count: Option<Decimal>,
-    pub lines: Vec<Line>,
+    pub lines: Vec<Line<'c>>,
     pub totals: Totals,
 }
 
 #[derive(Clone, Debug)]
-pub struct Rejected {
-    pub tier: String,
-    pub reason: String,
+pub struct Rejected<'c> {
+    pub tier: &'c str,
+    pub reason: Reason<'c>,
+}
+
+/// Why a tier was not chosen. Kept as data and written out only when a report shows it: a large
+/// design rejects tens of thousands of tiers.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Reason<'c> {
+    /// Ranks below the declared tier (bumps only move up).
+    BelowDeclared(&'c str),
+    /// None of these capabilities gives it private outbound access (empty: the type has none).
+    NoOutbound(&'c [CapabilityKind]),
+    /// No price for a component in the region.
+    NoPrice { component: &'c str, why: String },
+    /// Meets the needs but costs this much more (USD/month) than the chosen tier.
+    Costlier { more: Decimal, than: &'c str },
+    /// Meets the needs, but the declared tier already does and stays.
+    DeclaredSuffices(&'c str),
+    /// Any other reason, as text.
+    Other(Cow<'static, str>),
+}
+
+impl fmt::Display for Reason<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            Reason::BelowDeclared(d) => write!(f, "ranks below the declared tier {d} (bumps only move up)"),
+            Reason::NoOutbound([]) => f.write_str("the service type has no private outbound access"),
+            Reason::NoOutbound(kinds) => write!(f, "no {}", kind_names(kinds)),
+            Reason::NoPrice { component, why } => write!(f, "no price for {component}: {why}"),
+            Reason::Costlier { more, than } => {
+                write!(f, "meets the needs but costs USD {}/month more than {than}", more.round_dp(2))
+            }
+            Reason::DeclaredSuffices(d) => write!(f, "meets the needs; the declared tier {d} already does"),
+            Reason::Other(text) => f.write_str(text),
+        }
+    }
+}
+
+fn kind_names(kinds: &[CapabilityKind]) -> String {
+    kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(" or ")
 }
 
 /// The documentation that makes a chosen tier meet one need.
 #[derive(Clone, Debug)]
-pub struct Evidence {
-    pub need: String,
-    pub rule: String,
-    pub capability: String,
-    pub doc: String,
-    pub as_of: String,
+pub struct Evidence<'c> {
+    pub need: &'static str,
+    pub rule: &'static str,
+    pub capability: &'static str,
+    pub doc: &'c str,
+    pub as_of: &'c str,
 }
 
 #[derive(Clone, Debug)]
-pub struct Decision {
+pub struct Decision<'c> {
     pub service: String,
-    pub type_id: String,
-    pub from: String,
+    pub type_id: &'c str,
+    pub from: &'c str,
     /// The chosen tier; `None` when no tier meets the needs (the service keeps `from`).
-    pub to: Option<String>,
-    pub needs: Vec<String>,
+    pub to: Option<&'c str>,
+    pub needs: Needs<'c>,
     /// Rule id of the first need the declared tier does not meet (the reason for the bump).
-    pub rule: Option<String>,
-    pub evidence: Vec<Evidence>,
-    pub rejected: Vec<Rejected>,
+    pub rule: Option<&'static str>,
+    pub evidence: Vec<Evidence<'c>>,
+    pub rejected: Vec<Rejected<'c>>,
 }
 
-impl Decision {
+impl Decision<'_> {
     pub fn changed(&self) -> bool {
-        self.to.as_ref().is_some_and(|t| *t != self.from)
+        self.to.is_some_and(|t| t != self.from)
     }
 }
 
 #[derive(Clone, Debug)]
-pub struct Design {
-    pub services: Vec<PricedService>,
-    pub added: Vec<PricedService>,
-    pub decisions: Vec<Decision>,
+pub struct Design<'c> {
+    pub services: Vec<PricedService<'c>>,
+    pub added: Vec<PricedService<'c>>,
+    pub decisions: Vec<Decision<'c>>,
 }
 
-impl Design {
+impl Design<'_> {
     /// The sum of the services' totals. Summing per service first keeps one grouping everywhere:
     /// Decimal addition rounds at 28 digits, so another grouping can differ in the last digit
     /// (a property test found this with 730/24-day meters).
@@ -96,28 +136,31 @@ impl Design {
 }
 
 /// What a service needs in the closed design.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Needs {
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Needs<'c> {
     pub inbound: bool,
     /// Capabilities of which one must be present for outbound access, with the rule it comes from.
-    pub outbound: Option<(Vec<CapabilityKind>, &'static str)>,
+    pub outbound: Option<(&'c [CapabilityKind], &'static str)>,
 }
 
-impl Needs {
+impl Needs<'_> {
     pub fn describe(&self) -> Vec<String> {
         let mut out = Vec::new();
         if self.inbound {
             out.push("private inbound (private endpoint or VNet injection)".to_string());
         }
         if let Some((kinds, _)) = &self.outbound {
-            let names: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
-            out.push(format!("private outbound ({})", names.join(" or ")));
+            out.push(format!("private outbound ({})", kind_names(kinds)));
         }
         out
     }
+
+    pub fn any(&self) -> bool {
+        self.inbound || self.outbound.is_some()
+    }
 }
 
-pub fn needs(arch: &Architecture, svc: &Service, def: &ServiceDef) -> Needs {
+pub fn needs<'c>(arch: &Architecture, svc: &Service, def: &'c ServiceDef) -> Needs<'c> {
     if def.in_network.is_some() {
         return Needs { inbound: false, outbound: None };
     }
@@ -125,83 +168,76 @@ pub fn needs(arch: &Architecture, svc: &Service, def: &ServiceDef) -> Needs {
     let outbound = if !calls_private {
         None
     } else if def.outbound_via.contains(&CapabilityKind::PrivateLinkOrigin) {
-        Some((vec![CapabilityKind::PrivateLinkOrigin], "CN103"))
-    } else if let (true, Some(k)) = (svc.skillset, def.outbound_with_skillset) {
-        Some((vec![k], "CN104"))
+        Some((&[CapabilityKind::PrivateLinkOrigin][..], "CN103"))
+    } else if let (true, Some(k)) = (svc.skillset, def.outbound_with_skillset.as_ref()) {
+        Some((std::slice::from_ref(k), "CN104"))
     } else if def.outbound_via == [CapabilityKind::SharedPrivateLink] {
-        Some((def.outbound_via.clone(), "CN105"))
+        Some((def.outbound_via.as_slice(), "CN105"))
     } else {
-        Some((def.outbound_via.clone(), "CN102"))
+        Some((def.outbound_via.as_slice(), "CN102"))
     };
     Needs { inbound: !svc.public, outbound }
 }
 
 /// Why `tier` cannot serve `svc` in the closed design, or the evidence that it can.
-fn qualify(
+fn qualify<'c>(
     arch: &Architecture,
     svc: &Service,
-    tier: &Tier,
-    needs: &Needs,
+    tier: &'c Tier,
+    needs: &Needs<'c>,
     date: &str,
-) -> Result<Vec<Evidence>, String> {
+) -> Result<Vec<Evidence<'c>>, Reason<'c>> {
     if !tier.exists_at(date) {
-        return Err(match (&tier.since, &tier.until) {
-            (Some(s), _) if date < s.as_str() => format!("not generally available until {s}"),
-            (_, Some(u)) => format!("retired for new deployments from {u}"),
-            _ => "not available at the snapshot date".to_string(),
-        });
+        return Err(Reason::Other(match (&tier.since, &tier.until) {
+            (Some(s), _) if date < s.as_str() => format!("not generally available until {s}").into(),
+            (_, Some(u)) => format!("retired for new deployments from {u}").into(),
+            _ => "not available at the snapshot date".into(),
+        }));
     }
     if let Some(os) = svc.os.as_ref().filter(|os| !tier.supports_os(os)) {
         let why = if svc.runtime.as_deref() == Some("python") { " (Python needs Linux)" } else { "" };
-        return Err(format!("does not run {os}{why}"));
+        return Err(Reason::Other(format!("does not run {os}{why}").into()));
     }
     if arch.closed.production && tier.sla == Some(false) {
-        return Err("no SLA, and closed_network.sla is production".to_string());
+        return Err(Reason::Other("no SLA, and closed_network.sla is production".into()));
     }
     let mut evidence = Vec::new();
     if needs.inbound {
         let cap = tier
             .capability(CapabilityKind::PrivateEndpoint, date)
             .or_else(|| tier.capability(CapabilityKind::VnetInjection, date))
-            .ok_or("no private endpoint or VNet injection")?;
+            .ok_or(Reason::Other("no private endpoint or VNet injection".into()))?;
         evidence.push(Evidence {
-            need: "private inbound".into(),
-            rule: "CN101".into(),
-            capability: cap.kind.as_str().into(),
-            doc: cap.doc.clone(),
-            as_of: cap.as_of.clone(),
+            need: "private inbound",
+            rule: "CN101",
+            capability: cap.kind.as_str(),
+            doc: &cap.doc,
+            as_of: &cap.as_of,
         });
     }
-    if let Some((kinds, rule)) = &needs.outbound {
-        let cap = kinds.iter().find_map(|k| tier.capability(*k, date)).ok_or_else(|| {
-            let names: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
-            if names.is_empty() {
-                "the service type has no private outbound access".to_string()
-            } else {
-                format!("no {}", names.join(" or "))
-            }
-        })?;
+    if let Some((kinds, rule)) = needs.outbound {
+        let cap = kinds.iter().find_map(|k| tier.capability(*k, date)).ok_or(Reason::NoOutbound(kinds))?;
         evidence.push(Evidence {
-            need: "private outbound".into(),
-            rule: (*rule).into(),
-            capability: cap.kind.as_str().into(),
-            doc: cap.doc.clone(),
-            as_of: cap.as_of.clone(),
+            need: "private outbound",
+            rule,
+            capability: cap.kind.as_str(),
+            doc: &cap.doc,
+            as_of: &cap.as_of,
         });
     }
     Ok(evidence)
 }
 
 /// The resource to price for a declared service at `tier`.
-pub fn resource(arch: &Architecture, svc: &Service, tier: &str) -> Resource {
+pub fn resource<'a>(arch: &'a Architecture, svc: &'a Service, tier: &'a str) -> Resource<'a> {
     Resource {
-        type_id: svc.type_id.clone(),
-        tier: tier.to_string(),
-        region: arch.region.clone(),
-        capacity: svc.capacity.clone(),
-        usage: svc.usage.clone(),
-        model: svc.model.clone(),
-        os: svc.os.clone(),
+        type_id: &svc.type_id,
+        tier,
+        region: &arch.region,
+        capacity: Cow::Borrowed(&svc.capacity),
+        usage: Cow::Borrowed(&svc.usage),
+        model: svc.model.as_deref(),
+        os: svc.os.as_deref(),
         zone: svc.zone,
     }
 }
@@ -219,107 +255,104 @@ fn def<'a>(catalog: &'a Catalog, type_id: &str) -> Result<&'a ServiceDef, String
     catalog.service(type_id).ok_or_else(|| format!("the catalog has no service type {type_id}"))
 }
 
-fn priced(
+/// Prices `res` at `tier` as one service of a design.
+fn priced<'c>(
     name: &str,
-    def: &ServiceDef,
-    snapshot: &Snapshot,
+    def: &'c ServiceDef,
+    tier: &'c Tier,
+    snapshot: &'c Snapshot,
     res: &Resource,
     reason: Option<String>,
-) -> Result<PricedService, String> {
-    let lines = estimate::price(def, snapshot, res).map_err(|e| format!("{name}: {e}"))?;
-    let totals = Totals::of(&lines).map_err(|e| format!("{name}: {e}"))?;
+) -> Result<PricedService<'c>, String> {
+    let lines = estimate::price_tier(tier, snapshot, res).map_err(|e| format!("{name}: {e}"))?;
     let count = reason.as_ref().and_then(|_| res.capacity.values().next().copied());
-    Ok(PricedService {
-        name: name.to_string(),
-        type_id: def.type_id.clone(),
-        tier: res.tier.clone(),
-        reason,
-        count,
-        lines,
-        totals,
-    })
+    service(name, def, tier, lines, reason, count)
+}
+
+fn service<'c>(
+    name: &str,
+    def: &'c ServiceDef,
+    tier: &'c Tier,
+    lines: Vec<Line<'c>>,
+    reason: Option<String>,
+    count: Option<Decimal>,
+) -> Result<PricedService<'c>, String> {
+    let totals = Totals::of(&lines).map_err(|e| format!("{name}: {e}"))?;
+    Ok(PricedService { name: name.to_string(), type_id: &def.type_id, tier: &tier.id, reason, count, lines, totals })
 }
 
 /// The RBAC-only design: declared tiers, public endpoints, nothing added.
-pub fn rbac(arch: &Architecture, catalog: &Catalog, snapshot: &Snapshot) -> Result<Design, String> {
-    let mut services = Vec::new();
+pub fn rbac<'c>(arch: &Architecture, catalog: &'c Catalog, snapshot: &'c Snapshot) -> Result<Design<'c>, String> {
+    let mut services = Vec::with_capacity(arch.services.len());
     for svc in &arch.services {
         let def = def(catalog, &svc.type_id)?;
         let tier = declared_tier(svc, def);
-        services.push(priced(&svc.name, def, snapshot, &resource(arch, svc, &tier.id), None)?);
+        services.push(priced(&svc.name, def, tier, snapshot, &resource(arch, svc, &tier.id), None)?);
     }
     Ok(Design { services, added: Vec::new(), decisions: Vec::new() })
 }
 
 /// The closed-network design.
-pub fn closed(arch: &Architecture, catalog: &Catalog, snapshot: &Snapshot) -> Result<Design, String> {
-    let mut services = Vec::new();
+pub fn closed<'c>(arch: &Architecture, catalog: &'c Catalog, snapshot: &'c Snapshot) -> Result<Design<'c>, String> {
+    let mut services = Vec::with_capacity(arch.services.len());
     let mut decisions = Vec::new();
     for svc in &arch.services {
         let def = def(catalog, &svc.type_id)?;
         let declared = declared_tier(svc, def);
         let needs = needs(arch, svc, def);
-        let (decision, lines) = choose(arch, svc, def, declared, &needs, snapshot)?;
-        let priced_service = match lines {
+        let (decision, chosen) = choose(arch, svc, def, declared, &needs, snapshot)?;
+        services.push(match chosen {
             // The chosen tier was priced while choosing: no need to price it again.
-            Some(lines) => {
-                let totals = Totals::of(&lines).map_err(|e| format!("{}: {e}", svc.name))?;
-                let tier = decision.to.clone().unwrap_or_else(|| declared.id.clone());
-                PricedService {
-                    name: svc.name.clone(),
-                    type_id: def.type_id.clone(),
-                    tier,
-                    reason: None,
-                    count: None,
-                    lines,
-                    totals,
-                }
-            }
-            None => priced(&svc.name, def, snapshot, &resource(arch, svc, &declared.id), None)?,
-        };
-        services.push(priced_service);
-        if needs.inbound || needs.outbound.is_some() {
+            Some((tier, lines)) => service(&svc.name, def, tier, lines, None, None)?,
+            None => priced(&svc.name, def, declared, snapshot, &resource(arch, svc, &declared.id), None)?,
+        });
+        if needs.any() {
             decisions.push(decision);
         }
     }
     let mut design = Design { services, added: Vec::new(), decisions };
     for add in implied::added(arch, catalog, &design, &snapshot.meta.as_of)? {
-        let def = def(catalog, &add.resource.type_id)?;
-        design.added.push(priced(&add.name, def, snapshot, &add.resource, Some(add.reason))?);
+        let def = def(catalog, add.resource.type_id)?;
+        let tier = def
+            .tier(add.resource.tier)
+            .ok_or_else(|| format!("{}: {} has no tier {}", add.name, def.type_id, add.resource.tier))?;
+        design.added.push(priced(&add.name, def, tier, snapshot, &add.resource, Some(add.reason))?);
     }
     Ok(design)
 }
 
-fn choose(
+/// A tier that meets the needs, with its monthly USD and lines.
+type Candidate<'c> = (&'c Tier, Decimal, Vec<Evidence<'c>>, Vec<Line<'c>>);
+
+/// The closed design's tier for `svc` and its lines (`None` when no tier qualifies).
+#[allow(clippy::type_complexity)]
+fn choose<'c>(
     arch: &Architecture,
     svc: &Service,
-    def: &ServiceDef,
-    declared: &Tier,
-    needs: &Needs,
-    snapshot: &Snapshot,
-) -> Result<(Decision, Option<Vec<Line>>), String> {
+    def: &'c ServiceDef,
+    declared: &'c Tier,
+    needs: &Needs<'c>,
+    snapshot: &'c Snapshot,
+) -> Result<(Decision<'c>, Option<(&'c Tier, Vec<Line<'c>>)>), String> {
     let date = snapshot.meta.as_of.as_str();
     let mut rejected = Vec::new();
-    let mut candidates: Vec<(&Tier, Decimal, Vec<Evidence>, Vec<Line>)> = Vec::new();
+    let mut candidates: Vec<Candidate<'c>> = Vec::new();
+    let res = resource(arch, svc, &declared.id);
     for tier in &def.tiers {
         if tier.rank < declared.rank {
-            rejected.push(Rejected {
-                tier: tier.id.clone(),
-                reason: format!("ranks below the declared tier {} (bumps only move up)", declared.id),
-            });
+            rejected.push(Rejected { tier: &tier.id, reason: Reason::BelowDeclared(&declared.id) });
             continue;
         }
         let evidence = match qualify(arch, svc, tier, needs, date) {
             Ok(e) => e,
             Err(reason) => {
-                rejected.push(Rejected { tier: tier.id.clone(), reason });
+                rejected.push(Rejected { tier: &tier.id, reason });
                 continue;
             }
         };
-        let lines =
-            estimate::price(def, snapshot, &resource(arch, svc, &tier.id)).map_err(|e| format!("{}: {e}", svc.name))?;
+        let lines = estimate::price_tier(tier, snapshot, &res).map_err(|e| format!("{}: {e}", svc.name))?;
         if let Some(Line { source: Source::NoPrice(why), component, .. }) = lines.iter().find(|l| l.monthly.is_none()) {
-            rejected.push(Rejected { tier: tier.id.clone(), reason: format!("no price for {component}: {why}") });
+            rejected.push(Rejected { tier: &tier.id, reason: Reason::NoPrice { component, why: why.clone() } });
             continue;
         }
         let total = Totals::of(&lines)?.total();
@@ -327,59 +360,51 @@ fn choose(
     }
     // Cheapest first; on equal cost the lower rank, then catalog order (stable sort).
     candidates.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.rank.cmp(&b.0.rank)));
-    let declared_fails = qualify(arch, svc, declared, needs, date).err();
-    let rule = if declared_fails.is_some() {
+    let declared_fails = qualify(arch, svc, declared, needs, date).is_err();
+    let rule = if declared_fails {
         let inbound_fails = needs.inbound
             && declared.capability(CapabilityKind::PrivateEndpoint, date).is_none()
             && declared.capability(CapabilityKind::VnetInjection, date).is_none();
         match (&needs.outbound, inbound_fails) {
-            (_, true) => Some("CN101".to_string()),
-            (Some((_, r)), false) => Some(r.to_string()),
-            (None, false) => Some("CN101".to_string()),
+            (_, true) => Some("CN101"),
+            (Some((_, r)), false) => Some(*r),
+            (None, false) => Some("CN101"),
         }
     } else {
         None
     };
     // A declared tier that already meets the needs stays: the closed design changes only what it must.
-    let kept = candidates.iter().position(|c| c.0.id == declared.id).filter(|_| declared_fails.is_none());
+    let kept = candidates.iter().position(|c| c.0.id == declared.id).filter(|_| !declared_fails);
     if let Some(i) = kept {
         let kept = candidates.remove(i);
         candidates.insert(0, kept);
     }
+    let mut decision = Decision {
+        service: svc.name.clone(),
+        type_id: &def.type_id,
+        from: &declared.id,
+        to: None,
+        needs: *needs,
+        rule,
+        evidence: Vec::new(),
+        rejected,
+    };
     if candidates.is_empty() {
-        let decision = Decision {
-            service: svc.name.clone(),
-            type_id: def.type_id.clone(),
-            from: declared.id.clone(),
-            to: None,
-            needs: needs.describe(),
-            rule,
-            evidence: Vec::new(),
-            rejected,
-        };
         return Ok((decision, None));
     }
     let (chosen, chosen_cost, evidence, lines) = candidates.remove(0);
     for (tier, cost, _, _) in &candidates {
         let reason = if *cost >= chosen_cost {
-            format!("meets the needs but costs USD {}/month more than {}", (*cost - chosen_cost).round_dp(2), chosen.id)
+            Reason::Costlier { more: *cost - chosen_cost, than: &chosen.id }
         } else {
-            format!("meets the needs; the declared tier {} already does", chosen.id)
+            Reason::DeclaredSuffices(&chosen.id)
         };
-        rejected.push(Rejected { tier: tier.id.clone(), reason });
+        decision.rejected.push(Rejected { tier: &tier.id, reason });
     }
     // Report rejected tiers in catalog order.
     let order = |id: &str| def.tiers.iter().position(|t| t.id == id).unwrap_or(usize::MAX);
-    rejected.sort_by_key(|r| order(&r.tier));
-    let decision = Decision {
-        service: svc.name.clone(),
-        type_id: def.type_id.clone(),
-        from: declared.id.clone(),
-        to: Some(chosen.id.clone()),
-        needs: needs.describe(),
-        rule,
-        evidence,
-        rejected,
-    };
-    Ok((decision, Some(lines)))
+    decision.rejected.sort_by_key(|r| order(r.tier));
+    decision.to = Some(&chosen.id);
+    decision.evidence = evidence;
+    Ok((decision, Some((chosen, lines))))
 }
