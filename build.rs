@@ -26,10 +26,16 @@ fn main() {
     println!("cargo:rerun-if-changed=pricing");
     let mut paths = Vec::new();
     collect(&root, &mut paths);
-    paths.sort();
+    // In the order of the relative paths as text, which `catalog::Catalog::embedded` relies on to
+    // binary-search FILES.
+    paths.sort_by_key(|p| p.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/"));
     let mut files = Vec::new();
     let mut toml_code = String::from("pub static FILES: &[(&str, &str)] = &[\n");
-    let mut json_code = String::from("pub static JSON: &[(&str, &str)] = &[\n");
+    // The JSON paths go into one string of their own, apart from the texts: the compiler places
+    // each path literal next to the text it is paired with, so reading the paths of an array of
+    // pairs touched a page of the binary per file (about 250 page faults per run).
+    let mut json_paths = Vec::new();
+    let mut json_code = String::from("pub static JSON_TEXTS: &[&str] = &[\n");
     for path in &paths {
         println!("cargo:rerun-if-changed={}", path.display());
         let rel = path.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
@@ -57,12 +63,14 @@ fn main() {
         for (name, json) in parts {
             let json_path = out_dir.join(format!("{}.json", name.replace(['/', ' '], "_")));
             std::fs::write(&json_path, serde_json::to_string(&json).unwrap()).unwrap();
-            writeln!(json_code, "    ({name:?}, include_str!({:?})),", json_path.display().to_string()).unwrap();
+            writeln!(json_code, "    include_str!({:?}),", json_path.display().to_string()).unwrap();
+            json_paths.push(name);
         }
         files.push((rel, text));
     }
     toml_code.push_str("];\n");
     json_code.push_str("];\n");
+    writeln!(json_code, "pub static JSON_PATHS: &str = {:?};", json_paths.join("\n")).unwrap();
 
     // Per snapshot: services/* and <snapshot>/*, path NUL text (CRLF as LF) NUL, in path order.
     let snapshots: Vec<String> =

@@ -209,7 +209,7 @@ fn run(cli: Cli) -> Result<(String, u8), Error> {
                 return Ok((lines.join("\n") + "\n", if all_ok { 0 } else { 1 }));
             }
             ok(match format {
-                OutputFormat::Table => report::catalog::table(catalog),
+                OutputFormat::Table => report::catalog::table(catalog)?,
                 OutputFormat::Json => report::catalog::json(catalog)?,
             })
         }

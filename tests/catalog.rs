@@ -19,8 +19,8 @@ fn is_date(s: &str) -> bool {
 fn definitions_are_well_formed() {
     let catalog = Catalog::embedded().unwrap();
     let newest = catalog.newest().meta.as_of.clone();
-    assert!(catalog.services.len() >= 17);
-    for def in catalog.services.values() {
+    assert!(catalog.services().unwrap().len() >= 17);
+    for def in catalog.services().unwrap() {
         let mut names = BTreeSet::new();
         for tier in &def.tiers {
             for name in std::iter::once(&tier.id).chain(&tier.aliases) {
@@ -110,7 +110,7 @@ fn every_component_has_a_price_or_a_reason_in_every_region() {
     for snap in catalog.snapshots.values() {
         assert_eq!(snap.meta.hours_per_month, Decimal::from(730));
         assert!(!snap.meta.regions.is_empty());
-        for def in catalog.services.values() {
+        for def in catalog.services().unwrap() {
             for tier in &def.tiers {
                 for comp in &tier.components {
                     let key = def.key(tier, comp);
@@ -137,7 +137,7 @@ fn every_price_has_a_source_and_sane_buckets() {
     let catalog = Catalog::embedded().unwrap();
     for snap in catalog.snapshots.values() {
         let mut keys = BTreeSet::new();
-        for def in catalog.services.values() {
+        for def in catalog.services().unwrap() {
             for tier in &def.tiers {
                 for comp in &tier.components {
                     keys.insert(def.key(tier, comp));

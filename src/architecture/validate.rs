@@ -212,7 +212,7 @@ fn discounts(
             }
             (Some(t), None) => {
                 if catalog.service(t.value.trim()).is_none() {
-                    let types: Vec<&str> = catalog.services.keys().map(String::as_str).collect();
+                    let types: Vec<&str> = catalog.type_ids().collect();
                     c.error(loc(t), p("type"), format!("unknown service type \"{}\"", t.value.trim())).help =
                         Some(suggest::help(t.value.trim(), &types));
                     continue;

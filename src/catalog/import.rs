@@ -98,7 +98,7 @@ pub fn import(catalog: &Catalog, input: &Path, as_of: &str) -> Result<Imported, 
     }
     let mut summary = ImportSummary::default();
     let mut out = BTreeMap::new();
-    for def in catalog.services.values() {
+    for def in catalog.services()? {
         let (Some(file_name), Some(service_name)) = (&def.retail_file, &def.service_name) else { continue };
         let mut file = PriceFile::default();
         // Prices of non-regional meters (Global, billing zones) are the same in every folder:

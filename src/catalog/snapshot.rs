@@ -4,7 +4,6 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
 #[derive(Clone, Debug, Deserialize)]
@@ -86,42 +85,48 @@ pub struct PriceFile {
 /// Prices and missing reasons of one group of files, by key then region.
 #[derive(Debug, Default)]
 struct Tables {
-    prices: HashMap<String, HashMap<String, PriceEntry>>,
-    missing: HashMap<String, HashMap<String, String>>,
+    /// In (key, region) order, for binary search: a file holds a few dozen prices, and sorted
+    /// vectors take a fraction of the memory (and page faults) of nested hash maps.
+    prices: Vec<PriceEntry>,
+    missing: Vec<Missing>,
 }
 
 impl Tables {
-    fn add(&mut self, snapshot: &str, file: PriceFile) -> Result<(), String> {
-        for entry in file.price {
-            check_buckets(snapshot, &entry)?;
-            let regions = self.prices.entry(entry.key.clone()).or_default();
-            if regions.contains_key(&entry.region) {
-                return Err(format!("snapshot {snapshot}: two prices for {} in {}", entry.key, entry.region));
-            }
-            regions.insert(entry.region.clone(), entry);
+    fn new(snapshot: &str, file: PriceFile) -> Result<Tables, String> {
+        let PriceFile { mut price, mut missing } = file;
+        for entry in &price {
+            check_buckets(snapshot, entry)?;
         }
-        for m in file.missing {
-            self.missing.entry(m.key).or_default().insert(m.region, m.reason);
+        price.sort_by(|a, b| (&a.key, &a.region).cmp(&(&b.key, &b.region)));
+        if let Some(w) = price.windows(2).find(|w| (&w[0].key, &w[0].region) == (&w[1].key, &w[1].region)) {
+            return Err(format!("snapshot {snapshot}: two prices for {} in {}", w[0].key, w[0].region));
         }
-        Ok(())
+        // Stable: of two reasons for the same component and region, the first one written wins.
+        missing.sort_by(|a, b| (&a.key, &a.region).cmp(&(&b.key, &b.region)));
+        Ok(Tables { prices: price, missing })
     }
 
     fn price(&self, key: &str, region: &str) -> Option<&PriceEntry> {
-        self.prices.get(key)?.get(region)
+        let i = self.prices.partition_point(|p| (p.key.as_str(), p.region.as_str()) < (key, region));
+        self.prices.get(i).filter(|p| p.key == key && p.region == region)
     }
 
     fn missing(&self, key: &str, region: &str) -> Option<&String> {
-        self.missing.get(key)?.get(region)
+        let i = self.missing.partition_point(|m| (m.key.as_str(), m.region.as_str()) < (key, region));
+        self.missing.get(i).filter(|m| m.key == key && m.region == region).map(|m| &m.reason)
     }
 }
 
-/// The price files of one service type (or `documented.toml`), parsed on first use: an estimate
-/// reads only the types it prices.
+/// One price file, parsed on first use: an estimate reads only the types and the region it prices.
 #[derive(Debug)]
 struct Group {
-    texts: Vec<Cow<'static, str>>,
-    json: bool,
-    parsed: OnceLock<Result<Tables, String>>,
+    /// Service type, or [`DOCUMENTED`].
+    group: Cow<'static, str>,
+    /// The region of a file split by region (the embedded catalog); empty for a whole file.
+    region: Cow<'static, str>,
+    text: Cow<'static, str>,
+    /// Boxed: a snapshot has hundreds of files and an estimate parses a dozen.
+    parsed: OnceLock<Box<Result<Tables, String>>>,
 }
 
 #[derive(Debug)]
@@ -130,10 +135,19 @@ pub struct Snapshot {
     /// SHA-256 (hex) over the canonical catalog content this snapshot prices with: every service
     /// definition and every file of the snapshot, by path, with line endings normalized.
     pub sha256: String,
-    /// By service type, then by region (`""` for a type's files that are not split by region);
-    /// `documented.toml` is the type named [`DOCUMENTED`]. Two levels so that a lookup allocates
-    /// nothing.
-    groups: BTreeMap<String, BTreeMap<String, Group>>,
+    /// The price files in (group, region) order, for binary search: building this costs a push per
+    /// file, and the names borrow the embedded catalog's paths.
+    groups: Vec<Group>,
+    /// The files are JSON (the embedded catalog) rather than TOML.
+    json: bool,
+}
+
+/// One price file of a snapshot: its group (service type or [`DOCUMENTED`]), its region (empty
+/// unless the file holds one region only) and its text.
+pub struct PriceText {
+    pub group: Cow<'static, str>,
+    pub region: Cow<'static, str>,
+    pub text: Cow<'static, str>,
 }
 
 /// Group name of `documented.toml`.
@@ -161,48 +175,40 @@ fn check_buckets(snapshot: &str, e: &PriceEntry) -> Result<(), String> {
 pub struct NoPrice(pub String);
 
 impl Snapshot {
-    /// A snapshot from its metadata and its price files as (group, text): the group is the service
-    /// type of `prices/<type>.*` or [`DOCUMENTED`]. With `eager`, every file is parsed and checked
+    /// A snapshot from its metadata and its price files. With `eager`, every file is parsed and checked
     /// now (a catalog directory given by the user); otherwise on first use (the embedded catalog,
     /// which the test suite checks in full).
-    pub fn new(
-        meta: SnapshotMeta,
-        files: Vec<(String, Cow<'static, str>)>,
-        json: bool,
-        eager: bool,
-    ) -> Result<Snapshot, String> {
-        let mut groups: BTreeMap<String, BTreeMap<String, Group>> = BTreeMap::new();
-        for (group, text) in files {
-            let (type_id, region) = group.split_once('@').unwrap_or((&group, ""));
-            groups
-                .entry(type_id.to_string())
-                .or_default()
-                .entry(region.to_string())
-                .or_insert_with(|| Group { texts: Vec::new(), json, parsed: OnceLock::new() })
-                .texts
-                .push(text);
+    pub fn new(meta: SnapshotMeta, files: Vec<PriceText>, json: bool, eager: bool) -> Result<Snapshot, String> {
+        let mut groups: Vec<Group> = files
+            .into_iter()
+            .map(|f| Group { group: f.group, region: f.region, text: f.text, parsed: OnceLock::new() })
+            .collect();
+        groups.sort_by(|a, b| (&a.group, &a.region).cmp(&(&b.group, &b.region)));
+        if let Some(w) = groups.windows(2).find(|w| (&w[0].group, &w[0].region) == (&w[1].group, &w[1].region)) {
+            return Err(format!("snapshot {}: two price files for {} {}", meta.name, w[0].group, w[0].region));
         }
-        let snapshot = Snapshot { meta, sha256: String::new(), groups };
+        let snapshot = Snapshot { meta, sha256: String::new(), groups, json };
         if eager {
-            for g in snapshot.groups.values().flat_map(BTreeMap::values) {
+            for g in &snapshot.groups {
                 snapshot.tables(g).as_ref().map_err(Clone::clone)?;
             }
         }
         Ok(snapshot)
     }
 
+    fn group(&self, group: &str, region: &str) -> Option<&Group> {
+        let i = self.groups.binary_search_by(|g| (g.group.as_ref(), g.region.as_ref()).cmp(&(group, region))).ok()?;
+        Some(&self.groups[i])
+    }
+
     fn tables<'a>(&self, g: &'a Group) -> &'a Result<Tables, String> {
         g.parsed.get_or_init(|| {
-            let mut t = Tables::default();
-            for text in &g.texts {
-                let file: PriceFile = if g.json {
-                    serde_json::from_str(text).map_err(|e| format!("snapshot {}: {e}", self.meta.name))?
-                } else {
-                    toml::from_str(text).map_err(|e| format!("snapshot {}: {e}", self.meta.name))?
-                };
-                t.add(&self.meta.name, file)?;
-            }
-            Ok(t)
+            let file: Result<PriceFile, String> = if self.json {
+                serde_json::from_str(&g.text).map_err(|e| format!("snapshot {}: {e}", self.meta.name))
+            } else {
+                toml::from_str(&g.text).map_err(|e| format!("snapshot {}: {e}", self.meta.name))
+            };
+            Box::new(file.and_then(|f| Tables::new(&self.meta.name, f)))
         })
     }
 
@@ -210,12 +216,7 @@ impl Snapshot {
     /// embedded catalog, whole in a directory), then the documented figures.
     fn groups_for(&self, key: &str, region: &str) -> Result<[Option<&Tables>; 3], NoPrice> {
         let type_id = key.split('/').next().unwrap_or(key);
-        let of_type = self.groups.get(type_id);
-        let found = [
-            of_type.and_then(|g| g.get(region)),
-            of_type.and_then(|g| g.get("")),
-            self.groups.get(DOCUMENTED).and_then(|g| g.get("")),
-        ];
+        let found = [self.group(type_id, region), self.group(type_id, ""), self.group(DOCUMENTED, "")];
         let mut out = [None; 3];
         for (slot, g) in out.iter_mut().zip(found) {
             if let Some(g) = g {
@@ -245,9 +246,9 @@ impl Snapshot {
     /// Every price of the snapshot (parses every file).
     pub fn prices(&self) -> Vec<&PriceEntry> {
         let mut out = Vec::new();
-        for g in self.groups.values().flat_map(BTreeMap::values) {
+        for g in &self.groups {
             if let Ok(t) = self.tables(g) {
-                out.extend(t.prices.values().flat_map(|r| r.values()));
+                out.extend(&t.prices);
             }
         }
         out

@@ -4,7 +4,7 @@ use crate::catalog::Catalog;
 use serde_json::json;
 use std::fmt::Write as _;
 
-pub fn table(catalog: &Catalog) -> String {
+pub fn table(catalog: &Catalog) -> Result<String, String> {
     let mut out = String::new();
     writeln!(out, "Catalog: {}", catalog.origin).unwrap();
     writeln!(out, "\nSnapshots:").unwrap();
@@ -20,7 +20,7 @@ pub fn table(catalog: &Catalog) -> String {
         }
     }
     writeln!(out, "\nService types:").unwrap();
-    for def in catalog.services.values() {
+    for def in catalog.services()? {
         let role = if def.implied_only { " (added by the closed design)" } else { "" };
         writeln!(out, "\n{} - {}{role}", def.type_id, def.name).unwrap();
         let mut tiers: Vec<_> = def.tiers.iter().collect();
@@ -38,7 +38,7 @@ pub fn table(catalog: &Catalog) -> String {
             writeln!(out, "  {:<18} rank {} {sla}{os}{since}; private access: {caps}", t.id, t.rank).unwrap();
         }
     }
-    out
+    Ok(out)
 }
 
 pub fn json(catalog: &Catalog) -> Result<String, String> {
@@ -52,7 +52,7 @@ pub fn json(catalog: &Catalog) -> Result<String, String> {
             "regions": s.meta.regions,
             "fx": s.meta.fx.iter().map(|f| json!({"currency": f.currency, "rate": f.rate.to_string(), "source": f.source, "date": f.date})).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
-        "services": catalog.services.values().map(|d| json!({
+        "services": catalog.services()?.into_iter().map(|d| json!({
             "type": d.type_id,
             "name": d.name,
             "added_by_closed_design": d.implied_only,

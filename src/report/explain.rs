@@ -39,7 +39,7 @@ pub fn explain(name: &str, catalog: &Catalog, snapshot: &Snapshot, region: &str)
     }
     let Some(def) = catalog.service(name) else {
         let mut names: Vec<&str> = RULES.iter().flat_map(|r| [r.id, r.slug]).collect();
-        names.extend(catalog.services.keys().map(String::as_str));
+        names.extend(catalog.type_ids());
         return Err(format!("no rule or service type \"{name}\"; {}", suggest::help(name, &names)));
     };
     let mut out = String::new();
