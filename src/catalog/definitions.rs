@@ -113,7 +113,7 @@ pub struct Component {
     #[serde(default)]
     pub region: Option<String>,
     #[serde(default)]
-    pub meter: Option<MeterFilter>,
+    pub meter: Option<Box<MeterFilter>>,
     /// Unit of a documented (not API-sourced) price.
     #[serde(default)]
     pub unit: Option<String>,

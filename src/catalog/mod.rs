@@ -19,7 +19,7 @@ pub mod snapshot;
 pub mod units;
 
 use definitions::ServiceDef;
-use snapshot::{DOCUMENTED, PriceText, Snapshot, SnapshotMeta};
+use snapshot::{DOCUMENTED, Files, Snapshot, SnapshotMeta};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -27,7 +27,7 @@ use std::sync::OnceLock;
 
 pub struct Catalog {
     /// Service definitions by type (the file name `services/<type>.toml`).
-    services: BTreeMap<String, LazyDef>,
+    services: BTreeMap<Cow<'static, str>, LazyDef>,
     pub snapshots: BTreeMap<String, Snapshot>,
     /// Where the catalog came from: `embedded` or a directory.
     pub origin: String,
@@ -36,21 +36,31 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    /// The catalog compiled into the binary: its JSON form (converted by build.rs) and the
-    /// digests build.rs computed over the TOML sources. Nothing is copied: paths, group names and
-    /// texts borrow the embedded strings.
+    /// The catalog compiled into the binary: its JSON form and index (built by build.rs) and the
+    /// digests build.rs computed over the TOML sources. Nothing is copied or parsed here but the
+    /// snapshots' metadata: definitions and price files are read on first use.
     pub fn embedded() -> Result<Catalog, String> {
-        let files = embedded::json().map(|(p, c)| (Cow::Borrowed(p), Cow::Borrowed(c)));
-        let mut catalog = Catalog::load(files, "embedded", Syntax::Json, false)?;
-        for (name, sha) in embedded::DIGESTS {
-            if let Some(s) = catalog.snapshots.get_mut(*name) {
-                s.sha256 = sha.to_string();
+        let origin = "embedded";
+        let services = embedded::SERVICES
+            .iter()
+            .map(|s| {
+                let text = Cow::Borrowed(embedded::text(s.text));
+                (Cow::Borrowed(embedded::name(s.name)), LazyDef::new(Cow::Borrowed(origin), text, Syntax::Json))
+            })
+            .collect();
+        let mut snapshots = BTreeMap::new();
+        for e in embedded::SNAPSHOTS {
+            let name = embedded::name(e.name);
+            let meta = snapshot_meta(origin, name, embedded::text(e.meta), Syntax::Json)?;
+            let files = Files::Embedded(&embedded::PRICE_FILES[e.files.0 as usize..e.files.1 as usize]);
+            let mut snapshot = Snapshot::new(meta, files, true, false)?;
+            if let Some((_, sha)) = embedded::DIGESTS.iter().find(|(n, _)| *n == name) {
+                snapshot.sha256 = sha.to_string();
             }
+            snapshots.insert(name.to_string(), snapshot);
         }
-        // FILES is in path order: a binary search reads a few paths, not all of them.
-        let checksums = embedded::FILES.binary_search_by(|(p, _)| (*p).cmp(CHECKSUMS)).ok();
-        catalog.checksums = checksums.map(|i| embedded::FILES[i].1.to_string());
-        Ok(catalog)
+        let checksums = Some(embedded::CHECKSUMS_TEXT.to_string()).filter(|t| !t.is_empty());
+        Ok(Catalog { services, snapshots, origin: origin.to_string(), checksums })
     }
 
     /// A catalog directory given with `--pricing DIR`.
@@ -63,67 +73,47 @@ impl Catalog {
         Catalog::from_files(files, &dir.display().to_string())
     }
 
-    /// A catalog from (path, TOML text) pairs laid out as in `pricing/`.
+    /// A catalog from (path, TOML text) pairs laid out as in `pricing/`. Every file is parsed and
+    /// checked now, and the snapshots' digests computed.
     pub fn from_files(files: impl IntoIterator<Item = (String, String)>, origin: &str) -> Result<Catalog, String> {
-        let files = files.into_iter().map(|(p, t)| (Cow::Owned(p), Cow::Owned(t)));
-        Catalog::load(files, origin, Syntax::Toml, true)
-    }
-
-    /// `files` borrow the embedded text where they can: only the files an estimate reads are
-    /// touched. With `eager` (a directory), every file is parsed and checked now and the digests
-    /// are computed; otherwise build.rs computed them and the test suite checks the files.
-    fn load(
-        files: impl IntoIterator<Item = (Cow<'static, str>, Cow<'static, str>)>,
-        origin: &str,
-        syntax: Syntax,
-        eager: bool,
-    ) -> Result<Catalog, String> {
-        let files: Vec<(Cow<'static, str>, Cow<'static, str>)> = files.into_iter().collect();
+        let files: Vec<(Cow<'static, str>, Cow<'static, str>)> =
+            files.into_iter().map(|(p, t)| (Cow::Owned(p), Cow::Owned(t))).collect();
         let mut checksums = None;
         let mut services = BTreeMap::new();
         let mut metas: BTreeMap<String, SnapshotMeta> = BTreeMap::new();
-        let mut price_files: BTreeMap<Cow<'static, str>, Vec<PriceText>> = BTreeMap::new();
+        let mut price_files: BTreeMap<String, Vec<(String, String, String)>> = BTreeMap::new();
         for (path, text) in &files {
             let where_ = || format!("{origin}: {path}");
-            let place = match path {
-                Cow::Borrowed(p) => Place::of(p).map(Cow::Borrowed),
-                Cow::Owned(p) => Place::of(p).map(|s| Cow::Owned(s.to_string())),
-            };
-            match place {
+            match Place::of(path) {
                 Place::Checksums => checksums = Some(text.to_string()),
                 Place::Service(type_id) => {
-                    let def = LazyDef { place: where_(), text: text.clone(), syntax, parsed: OnceLock::new() };
-                    if services.insert(type_id.into_owned(), def).is_some() {
+                    let def = LazyDef::new(Cow::Owned(origin.to_string()), text.clone(), Syntax::Toml);
+                    if services.insert(Cow::Owned(type_id.to_string()), def).is_some() {
                         return Err(format!("{}: service type defined twice", where_()));
                     }
                 }
                 Place::Meta(snap) => {
-                    let meta: SnapshotMeta = syntax.parse(text).map_err(|e| format!("{}: {e}", where_()))?;
-                    if meta.name != snap {
-                        return Err(format!("{}: name {:?} differs from its folder {snap:?}", where_(), meta.name));
-                    }
-                    metas.insert(snap.into_owned(), meta);
+                    metas.insert(snap.to_string(), snapshot_meta(origin, snap, text, Syntax::Toml)?);
                 }
-                Place::Documented(snap) => price_files.entry(snap).or_default().push(PriceText {
-                    group: Cow::Borrowed(DOCUMENTED),
-                    region: Cow::Borrowed(""),
-                    text: text.clone(),
-                }),
+                Place::Documented(snap) => price_files.entry(snap.to_string()).or_default().push((
+                    DOCUMENTED.to_string(),
+                    String::new(),
+                    text.to_string(),
+                )),
                 Place::Prices { snapshot, type_id, region } => price_files
-                    .entry(snapshot)
+                    .entry(snapshot.to_string())
                     .or_default()
-                    .push(PriceText { group: type_id, region, text: text.clone() }),
+                    .push((type_id.to_string(), region.to_string(), text.to_string())),
                 Place::Other => return Err(format!("{}: not a catalog file (see the catalog module docs)", where_())),
             }
         }
         let mut snapshots = BTreeMap::new();
         for (name, meta) in metas {
-            let prices = price_files.remove(name.as_str()).unwrap_or_default();
-            let mut snapshot = Snapshot::new(meta, prices, matches!(syntax, Syntax::Json), eager)?;
-            if eager {
-                snapshot.sha256 = digest(&files, &name);
-            }
-            snapshots.insert(name.clone(), snapshot);
+            let mut prices = price_files.remove(&name).unwrap_or_default();
+            prices.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+            let mut snapshot = Snapshot::new(meta, Files::Loaded(prices), false, true)?;
+            snapshot.sha256 = digest(&files, &name);
+            snapshots.insert(name, snapshot);
         }
         if let Some(orphan) = price_files.keys().next() {
             return Err(format!("{origin}: {orphan}/ has prices but no snapshot.toml"));
@@ -132,9 +122,7 @@ impl Catalog {
             return Err(format!("{origin}: the catalog has no snapshot"));
         }
         let catalog = Catalog { services, snapshots, origin: origin.to_string(), checksums };
-        if eager {
-            catalog.services()?;
-        }
+        catalog.services()?;
         Ok(catalog)
     }
 
@@ -166,62 +154,46 @@ impl Catalog {
 
     /// Every service type, without parsing a definition.
     pub fn type_ids(&self) -> impl Iterator<Item = &str> {
-        self.services.keys().map(String::as_str)
+        self.services.keys().map(|t| t.as_ref())
     }
 
     /// Service types an architecture file may declare.
     pub fn declarable_types(&self) -> Vec<&str> {
-        self.services.iter().filter(|(t, d)| d.get(t).is_ok_and(|d| !d.implied_only)).map(|(t, _)| t.as_str()).collect()
+        self.services.iter().filter(|(t, d)| d.get(t).is_ok_and(|d| !d.implied_only)).map(|(t, _)| t.as_ref()).collect()
     }
 }
 
 /// Where a file sits in the catalog layout (see the module docs), from its path.
-enum Place<S> {
+enum Place<'p> {
     Checksums,
-    Service(S),
-    Meta(S),
-    Documented(S),
-    /// `<snapshot>/prices/<type>.toml`, or `<type>@<region>` in the embedded catalog, which build.rs
-    /// splits by region (`region` is empty otherwise).
+    Service(&'p str),
+    Meta(&'p str),
+    Documented(&'p str),
+    /// `<snapshot>/prices/<type>.toml`, or `<type>@<region>.toml` for a file of one region only
+    /// (`region` is empty otherwise).
     Prices {
-        snapshot: S,
-        type_id: S,
-        region: S,
+        snapshot: &'p str,
+        type_id: &'p str,
+        region: &'p str,
     },
     Other,
 }
 
-impl<'p> Place<&'p str> {
+impl<'p> Place<'p> {
     fn of(path: &'p str) -> Self {
-        // Byte searches: `str::split_once` with a char pattern cost most of loading the embedded
-        // catalog's 700 paths.
-        let split = |s: &'p str, c: u8| s.bytes().position(|b| b == c).map(|i| (&s[..i], &s[i + 1..]));
-        let stem = |file: &'p str| file.bytes().rposition(|b| b == b'.').map_or(file, |i| &file[..i]);
-        let Some((first, rest)) = split(path, b'/') else {
+        let stem = |file: &'p str| file.rsplit_once('.').map_or(file, |(stem, _)| stem);
+        let Some((first, rest)) = path.split_once('/') else {
             return if path == CHECKSUMS { Place::Checksums } else { Place::Other };
         };
-        match (first, split(rest, b'/')) {
+        match (first, rest.split_once('/')) {
             ("services", None) => Place::Service(stem(rest)),
             (snap, None) if rest == "snapshot.toml" => Place::Meta(snap),
             (snap, None) if rest == "documented.toml" => Place::Documented(snap),
             (snapshot, Some(("prices", file))) if !file.contains('/') => {
-                let (type_id, region) = split(stem(file), b'@').unwrap_or((stem(file), ""));
+                let (type_id, region) = stem(file).split_once('@').unwrap_or((stem(file), ""));
                 Place::Prices { snapshot, type_id, region }
             }
             _ => Place::Other,
-        }
-    }
-
-    fn map<S>(self, f: impl Fn(&'p str) -> S) -> Place<S> {
-        match self {
-            Place::Checksums => Place::Checksums,
-            Place::Service(t) => Place::Service(f(t)),
-            Place::Meta(s) => Place::Meta(f(s)),
-            Place::Documented(s) => Place::Documented(f(s)),
-            Place::Prices { snapshot, type_id, region } => {
-                Place::Prices { snapshot: f(snapshot), type_id: f(type_id), region: f(region) }
-            }
-            Place::Other => Place::Other,
         }
     }
 }
@@ -229,23 +201,29 @@ impl<'p> Place<&'p str> {
 /// A service definition, parsed on first use: an estimate reads a handful of the catalog's types,
 /// and parsing all of them was a third of a small estimate's run time.
 struct LazyDef {
-    /// `origin: services/<type>.toml`, for messages.
-    place: String,
+    /// Where the catalog comes from, for messages.
+    origin: Cow<'static, str>,
     text: Cow<'static, str>,
     syntax: Syntax,
-    parsed: OnceLock<Result<ServiceDef, String>>,
+    /// Boxed: most types are never parsed, and a definition is large.
+    parsed: OnceLock<Box<Result<ServiceDef, String>>>,
 }
 
 impl LazyDef {
+    fn new(origin: Cow<'static, str>, text: Cow<'static, str>, syntax: Syntax) -> LazyDef {
+        LazyDef { origin, text, syntax, parsed: OnceLock::new() }
+    }
+
     fn get(&self, type_id: &str) -> Result<&ServiceDef, String> {
         let parsed = self.parsed.get_or_init(|| {
-            let def: ServiceDef = self.syntax.parse(&self.text).map_err(|e| format!("{}: {e}", self.place))?;
-            if def.type_id != type_id {
-                return Err(format!("{}: type \"{}\" differs from its file name", self.place, def.type_id));
-            }
-            Ok(def.with_keys())
+            let place = || format!("{}: services/{type_id}.toml", self.origin);
+            let def = self.syntax.parse::<ServiceDef>(&self.text).map_err(|e| format!("{}: {e}", place()));
+            Box::new(def.and_then(|def| match def.type_id == type_id {
+                true => Ok(def.with_keys()),
+                false => Err(format!("{}: type \"{}\" differs from its file name", place(), def.type_id)),
+            }))
         });
-        parsed.as_ref().map_err(Clone::clone)
+        parsed.as_ref().as_ref().map_err(Clone::clone)
     }
 }
 
@@ -347,4 +325,14 @@ fn collect_toml(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) -> Res
         }
     }
     Ok(())
+}
+
+/// A snapshot's `snapshot.toml`, whose name must be its folder's.
+fn snapshot_meta(origin: &str, folder: &str, text: &str, syntax: Syntax) -> Result<SnapshotMeta, String> {
+    let where_ = || format!("{origin}: {folder}/snapshot.toml");
+    let meta: SnapshotMeta = syntax.parse(text).map_err(|e| format!("{}: {e}", where_()))?;
+    if meta.name != folder {
+        return Err(format!("{}: name {:?} differs from its folder {folder:?}", where_(), meta.name));
+    }
+    Ok(meta)
 }

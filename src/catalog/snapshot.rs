@@ -1,9 +1,9 @@
 //! A dated pricing snapshot (`pricing/<name>/`): its metadata, the prices the importer derived from
 //! the Retail Prices API, and the documented figures the API does not carry.
 
+use super::embedded;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use std::borrow::Cow;
 use std::sync::OnceLock;
 
 #[derive(Clone, Debug, Deserialize)]
@@ -117,17 +117,42 @@ impl Tables {
     }
 }
 
-/// One price file, parsed on first use: an estimate reads only the types and the region it prices.
+/// A snapshot's price files in (group, region) order: the group is a service type or
+/// [`DOCUMENTED`]; the region is empty for a whole file (build.rs splits the embedded catalog's
+/// files by region).
 #[derive(Debug)]
-struct Group {
-    /// Service type, or [`DOCUMENTED`].
-    group: Cow<'static, str>,
-    /// The region of a file split by region (the embedded catalog); empty for a whole file.
-    region: Cow<'static, str>,
-    text: Cow<'static, str>,
-    /// Boxed: a snapshot has hundreds of files and an estimate parses a dozen.
-    parsed: OnceLock<Box<Result<Tables, String>>>,
+pub enum Files {
+    /// A range of the embedded catalog's index: nothing is built per file at start-up.
+    Embedded(&'static [embedded::FileEntry]),
+    /// (group, region, text) read from a directory.
+    Loaded(Vec<(String, String, String)>),
 }
+
+impl Files {
+    fn len(&self) -> usize {
+        match self {
+            Files::Embedded(f) => f.len(),
+            Files::Loaded(f) => f.len(),
+        }
+    }
+
+    fn key(&self, i: usize) -> (&str, &str) {
+        match self {
+            Files::Embedded(f) => (embedded::name(f[i].group), embedded::name(f[i].region)),
+            Files::Loaded(f) => (&f[i].0, &f[i].1),
+        }
+    }
+
+    fn text(&self, i: usize) -> &str {
+        match self {
+            Files::Embedded(f) => embedded::text(f[i].text),
+            Files::Loaded(f) => &f[i].2,
+        }
+    }
+}
+
+/// A price file, parsed (or not) on first use.
+type Parsed = OnceLock<Box<Result<Tables, String>>>;
 
 #[derive(Debug)]
 pub struct Snapshot {
@@ -135,19 +160,12 @@ pub struct Snapshot {
     /// SHA-256 (hex) over the canonical catalog content this snapshot prices with: every service
     /// definition and every file of the snapshot, by path, with line endings normalized.
     pub sha256: String,
-    /// The price files in (group, region) order, for binary search: building this costs a push per
-    /// file, and the names borrow the embedded catalog's paths.
-    groups: Vec<Group>,
+    files: Files,
+    /// Each file parsed on first use (boxed: an estimate parses a dozen of several hundred), in a
+    /// table allocated on first use (a run prices with one snapshot of several).
+    parsed: OnceLock<Box<[Parsed]>>,
     /// The files are JSON (the embedded catalog) rather than TOML.
     json: bool,
-}
-
-/// One price file of a snapshot: its group (service type or [`DOCUMENTED`]), its region (empty
-/// unless the file holds one region only) and its text.
-pub struct PriceText {
-    pub group: Cow<'static, str>,
-    pub region: Cow<'static, str>,
-    pub text: Cow<'static, str>,
 }
 
 /// Group name of `documented.toml`.
@@ -178,35 +196,44 @@ impl Snapshot {
     /// A snapshot from its metadata and its price files. With `eager`, every file is parsed and checked
     /// now (a catalog directory given by the user); otherwise on first use (the embedded catalog,
     /// which the test suite checks in full).
-    pub fn new(meta: SnapshotMeta, files: Vec<PriceText>, json: bool, eager: bool) -> Result<Snapshot, String> {
-        let mut groups: Vec<Group> = files
-            .into_iter()
-            .map(|f| Group { group: f.group, region: f.region, text: f.text, parsed: OnceLock::new() })
-            .collect();
-        groups.sort_by(|a, b| (&a.group, &a.region).cmp(&(&b.group, &b.region)));
-        if let Some(w) = groups.windows(2).find(|w| (&w[0].group, &w[0].region) == (&w[1].group, &w[1].region)) {
-            return Err(format!("snapshot {}: two price files for {} {}", meta.name, w[0].group, w[0].region));
+    pub fn new(meta: SnapshotMeta, files: Files, json: bool, eager: bool) -> Result<Snapshot, String> {
+        if let Some(i) = (1..files.len()).find(|&i| files.key(i - 1) >= files.key(i)) {
+            let why =
+                if files.key(i - 1) == files.key(i) { "two price files for" } else { "price files out of order at" };
+            let (group, region) = files.key(i);
+            return Err(format!("snapshot {}: {why} {group} {region}", meta.name));
         }
-        let snapshot = Snapshot { meta, sha256: String::new(), groups, json };
+        let snapshot = Snapshot { meta, sha256: String::new(), files, parsed: OnceLock::new(), json };
         if eager {
-            for g in &snapshot.groups {
-                snapshot.tables(g).as_ref().map_err(Clone::clone)?;
+            for i in 0..snapshot.files.len() {
+                snapshot.tables(i).as_ref().map_err(Clone::clone)?;
             }
         }
         Ok(snapshot)
     }
 
-    fn group(&self, group: &str, region: &str) -> Option<&Group> {
-        let i = self.groups.binary_search_by(|g| (g.group.as_ref(), g.region.as_ref()).cmp(&(group, region))).ok()?;
-        Some(&self.groups[i])
+    /// The index of the file of `group` in `region`.
+    fn file(&self, group: &str, region: &str) -> Option<usize> {
+        let (mut low, mut high) = (0, self.files.len());
+        while low < high {
+            let mid = (low + high) / 2;
+            match self.files.key(mid).cmp(&(group, region)) {
+                std::cmp::Ordering::Less => low = mid + 1,
+                std::cmp::Ordering::Greater => high = mid,
+                std::cmp::Ordering::Equal => return Some(mid),
+            }
+        }
+        None
     }
 
-    fn tables<'a>(&self, g: &'a Group) -> &'a Result<Tables, String> {
-        g.parsed.get_or_init(|| {
+    fn tables(&self, i: usize) -> &Result<Tables, String> {
+        let parsed = self.parsed.get_or_init(|| (0..self.files.len()).map(|_| OnceLock::new()).collect());
+        parsed[i].get_or_init(|| {
+            let text = self.files.text(i);
             let file: Result<PriceFile, String> = if self.json {
-                serde_json::from_str(&g.text).map_err(|e| format!("snapshot {}: {e}", self.meta.name))
+                serde_json::from_str(text).map_err(|e| format!("snapshot {}: {e}", self.meta.name))
             } else {
-                toml::from_str(&g.text).map_err(|e| format!("snapshot {}: {e}", self.meta.name))
+                toml::from_str(text).map_err(|e| format!("snapshot {}: {e}", self.meta.name))
             };
             Box::new(file.and_then(|f| Tables::new(&self.meta.name, f)))
         })
@@ -216,7 +243,7 @@ impl Snapshot {
     /// embedded catalog, whole in a directory), then the documented figures.
     fn groups_for(&self, key: &str, region: &str) -> Result<[Option<&Tables>; 3], NoPrice> {
         let type_id = key.split('/').next().unwrap_or(key);
-        let found = [self.group(type_id, region), self.group(type_id, ""), self.group(DOCUMENTED, "")];
+        let found = [self.file(type_id, region), self.file(type_id, ""), self.file(DOCUMENTED, "")];
         let mut out = [None; 3];
         for (slot, g) in out.iter_mut().zip(found) {
             if let Some(g) = g {
@@ -246,8 +273,8 @@ impl Snapshot {
     /// Every price of the snapshot (parses every file).
     pub fn prices(&self) -> Vec<&PriceEntry> {
         let mut out = Vec::new();
-        for g in &self.groups {
-            if let Ok(t) = self.tables(g) {
+        for i in 0..self.files.len() {
+            if let Ok(t) = self.tables(i) {
                 out.extend(&t.prices);
             }
         }
