@@ -180,3 +180,29 @@ fn every_price_has_a_source_and_sane_buckets() {
         }
     }
 }
+
+/// The embedded catalog (JSON converted by build.rs, split by region, read lazily) holds exactly
+/// what `pricing/` holds as TOML, read eagerly: every definition and every price of every
+/// snapshot, with the same digests. A file that failed to parse would be missing here.
+#[test]
+fn embedded_catalog_is_the_pricing_directory() {
+    let embedded = Catalog::embedded().unwrap();
+    let dir = Catalog::from_dir(std::path::Path::new("pricing")).unwrap();
+    let defs = |c: &Catalog| -> Vec<String> { c.services().unwrap().iter().map(|d| format!("{d:?}")).collect() };
+    assert_eq!(defs(&embedded), defs(&dir));
+    assert_eq!(embedded.snapshots.keys().collect::<Vec<_>>(), dir.snapshots.keys().collect::<Vec<_>>());
+    for (name, e) in &embedded.snapshots {
+        let d = &dir.snapshots[name];
+        assert_eq!(e.sha256, d.sha256, "snapshot {name}");
+        assert_eq!(format!("{:?}", e.meta), format!("{:?}", d.meta), "snapshot {name}");
+        let sorted = |s: &closednet::catalog::snapshot::Snapshot| {
+            let mut p: Vec<_> = s.prices().into_iter().cloned().collect();
+            p.sort_by(|a, b| (&a.key, &a.region).cmp(&(&b.key, &b.region)));
+            p
+        };
+        let (ep, dp) = (sorted(e), sorted(d));
+        assert!(ep.len() > 1_000, "snapshot {name}: {} prices", ep.len());
+        assert!(ep == dp, "snapshot {name}: embedded and directory prices differ");
+    }
+    assert_eq!(embedded.checksums, dir.checksums);
+}

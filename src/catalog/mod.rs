@@ -9,6 +9,10 @@
 //! <snapshot>/documented.toml    hand-written: figures the API pages do not carry, with sources
 //! ```
 //!
+//! A definition's file name is its type (checked when it is parsed). The embedded catalog is
+//! read lazily (see [`embedded`]): definitions and price files are parsed on first use, and the
+//! test suite checks every one of them; a directory is parsed and checked in full when loaded.
+//!
 //! DESIGN.md put the tiers inside each snapshot; they live once in `services/` instead so that a
 //! capability is written (and dated) once, and a snapshot holds only what changes with the date.
 
