@@ -57,7 +57,7 @@ impl Catalog {
             let name = embedded::name(e.name);
             let meta = snapshot_meta(origin, name, embedded::text(e.meta), Syntax::Json)?;
             let files = Files::Embedded(&embedded::PRICE_FILES[e.files.0 as usize..e.files.1 as usize]);
-            let mut snapshot = Snapshot::new(meta, files, true, false)?;
+            let mut snapshot = Snapshot::new(meta, files, false)?;
             if let Some((_, sha)) = embedded::DIGESTS.iter().find(|(n, _)| *n == name) {
                 snapshot.sha256 = sha.to_string();
             }
@@ -115,7 +115,7 @@ impl Catalog {
         for (name, meta) in metas {
             let mut prices = price_files.remove(&name).unwrap_or_default();
             prices.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
-            let mut snapshot = Snapshot::new(meta, Files::Loaded(prices), false, true)?;
+            let mut snapshot = Snapshot::new(meta, Files::Loaded(prices), true)?;
             snapshot.sha256 = digest(&files, &name);
             snapshots.insert(name, snapshot);
         }

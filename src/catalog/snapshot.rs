@@ -122,9 +122,9 @@ impl Tables {
 /// files by region).
 #[derive(Debug)]
 pub enum Files {
-    /// A range of the embedded catalog's index: nothing is built per file at start-up.
+    /// A range of the embedded catalog's index (JSON): nothing is built per file at start-up.
     Embedded(&'static [embedded::FileEntry]),
-    /// (group, region, text) read from a directory.
+    /// (group, region, TOML text) read from a directory.
     Loaded(Vec<(String, String, String)>),
 }
 
@@ -164,8 +164,6 @@ pub struct Snapshot {
     /// Each file parsed on first use (boxed: an estimate parses a dozen of several hundred), in a
     /// table allocated on first use (a run prices with one snapshot of several).
     parsed: OnceLock<Box<[Parsed]>>,
-    /// The files are JSON (the embedded catalog) rather than TOML.
-    json: bool,
 }
 
 /// Group name of `documented.toml`.
@@ -173,17 +171,17 @@ pub const DOCUMENTED: &str = "documented";
 
 /// A price must be usable as it stands: buckets from 0 upwards, no negative prices.
 fn check_buckets(snapshot: &str, e: &PriceEntry) -> Result<(), String> {
-    let at = format!("snapshot {snapshot}: {} in {}", e.key, e.region);
+    let at = || format!("snapshot {snapshot}: {} in {}", e.key, e.region);
     if e.buckets.first().is_none_or(|b| !b.from.is_zero()) {
-        return Err(format!("{at}: the first bucket must start at 0"));
+        return Err(format!("{}: the first bucket must start at 0", at()));
     }
     for w in e.buckets.windows(2) {
         if w[0].from >= w[1].from {
-            return Err(format!("{at}: buckets must start at increasing quantities"));
+            return Err(format!("{}: buckets must start at increasing quantities", at()));
         }
     }
     if let Some(b) = e.buckets.iter().find(|b| b.price.is_sign_negative() && !b.price.is_zero()) {
-        return Err(format!("{at}: negative price {}", b.price));
+        return Err(format!("{}: negative price {}", at(), b.price));
     }
     Ok(())
 }
@@ -196,14 +194,14 @@ impl Snapshot {
     /// A snapshot from its metadata and its price files. With `eager`, every file is parsed and checked
     /// now (a catalog directory given by the user); otherwise on first use (the embedded catalog,
     /// which the test suite checks in full).
-    pub fn new(meta: SnapshotMeta, files: Files, json: bool, eager: bool) -> Result<Snapshot, String> {
+    pub fn new(meta: SnapshotMeta, files: Files, eager: bool) -> Result<Snapshot, String> {
         if let Some(i) = (1..files.len()).find(|&i| files.key(i - 1) >= files.key(i)) {
             let why =
                 if files.key(i - 1) == files.key(i) { "two price files for" } else { "price files out of order at" };
             let (group, region) = files.key(i);
             return Err(format!("snapshot {}: {why} {group} {region}", meta.name));
         }
-        let snapshot = Snapshot { meta, sha256: String::new(), files, parsed: OnceLock::new(), json };
+        let snapshot = Snapshot { meta, sha256: String::new(), files, parsed: OnceLock::new() };
         if eager {
             for i in 0..snapshot.files.len() {
                 snapshot.tables(i).as_ref().map_err(Clone::clone)?;
@@ -230,7 +228,7 @@ impl Snapshot {
         let parsed = self.parsed.get_or_init(|| (0..self.files.len()).map(|_| OnceLock::new()).collect());
         parsed[i].get_or_init(|| {
             let text = self.files.text(i);
-            let file: Result<PriceFile, String> = if self.json {
+            let file: Result<PriceFile, String> = if matches!(self.files, Files::Embedded(_)) {
                 serde_json::from_str(text).map_err(|e| format!("snapshot {}: {e}", self.meta.name))
             } else {
                 toml::from_str(text).map_err(|e| format!("snapshot {}: {e}", self.meta.name))

@@ -321,11 +321,13 @@ pub fn closed<'c>(arch: &Architecture, catalog: &'c Catalog, snapshot: &'c Snaps
     Ok(design)
 }
 
+/// The tier the closed design runs a service at, with its lines.
+type Chosen<'c> = (&'c Tier, Vec<Line<'c>>);
+
 /// A tier that meets the needs, with its monthly USD and lines.
 type Candidate<'c> = (&'c Tier, Decimal, Vec<Evidence<'c>>, Vec<Line<'c>>);
 
 /// The closed design's tier for `svc` and its lines (`None` when no tier qualifies).
-#[allow(clippy::type_complexity)]
 fn choose<'c>(
     arch: &Architecture,
     svc: &Service,
@@ -333,7 +335,7 @@ fn choose<'c>(
     declared: &'c Tier,
     needs: &Needs<'c>,
     snapshot: &'c Snapshot,
-) -> Result<(Decision<'c>, Option<(&'c Tier, Vec<Line<'c>>)>), String> {
+) -> Result<(Decision<'c>, Option<Chosen<'c>>), String> {
     let date = snapshot.meta.as_of.as_str();
     let mut rejected = Vec::new();
     let mut candidates: Vec<Candidate<'c>> = Vec::new();
