@@ -80,8 +80,7 @@ impl Catalog {
     /// A catalog from (path, TOML text) pairs laid out as in `pricing/`. Every file is parsed and
     /// checked now, and the snapshots' digests computed.
     pub fn from_files(files: impl IntoIterator<Item = (String, String)>, origin: &str) -> Result<Catalog, String> {
-        let files: Vec<(Cow<'static, str>, Cow<'static, str>)> =
-            files.into_iter().map(|(p, t)| (Cow::Owned(p), Cow::Owned(t))).collect();
+        let files: Vec<(String, String)> = files.into_iter().collect();
         let mut checksums = None;
         let mut services = BTreeMap::new();
         let mut metas: BTreeMap<String, SnapshotMeta> = BTreeMap::new();
@@ -89,9 +88,9 @@ impl Catalog {
         for (path, text) in &files {
             let where_ = || format!("{origin}: {path}");
             match Place::of(path) {
-                Place::Checksums => checksums = Some(text.to_string()),
+                Place::Checksums => checksums = Some(text.clone()),
                 Place::Service(type_id) => {
-                    let def = LazyDef::new(Cow::Owned(origin.to_string()), text.clone(), Syntax::Toml);
+                    let def = LazyDef::new(Cow::Owned(origin.to_string()), Cow::Owned(text.clone()), Syntax::Toml);
                     if services.insert(Cow::Owned(type_id.to_string()), def).is_some() {
                         return Err(format!("{}: service type defined twice", where_()));
                     }
@@ -102,12 +101,12 @@ impl Catalog {
                 Place::Documented(snap) => price_files.entry(snap.to_string()).or_default().push((
                     DOCUMENTED.to_string(),
                     String::new(),
-                    text.to_string(),
+                    text.clone(),
                 )),
                 Place::Prices { snapshot, type_id, region } => price_files
                     .entry(snapshot.to_string())
                     .or_default()
-                    .push((type_id.to_string(), region.to_string(), text.to_string())),
+                    .push((type_id.to_string(), region.to_string(), text.clone())),
                 Place::Other => return Err(format!("{}: not a catalog file (see the catalog module docs)", where_())),
             }
         }
@@ -252,10 +251,10 @@ pub const CHECKSUMS: &str = "checksums.toml";
 
 /// SHA-256 over the service definitions and the snapshot's own files: each as its path, a NUL, its
 /// text with CRLF turned into LF, and a NUL, in path order.
-pub fn digest(files: &[(Cow<'static, str>, Cow<'static, str>)], snapshot: &str) -> String {
+pub fn digest(files: &[(String, String)], snapshot: &str) -> String {
     use sha2::{Digest, Sha256};
     let prefix = format!("{snapshot}/");
-    let mut chosen: Vec<&(Cow<'static, str>, Cow<'static, str>)> =
+    let mut chosen: Vec<&(String, String)> =
         files.iter().filter(|(p, _)| p.starts_with("services/") || p.starts_with(&prefix)).collect();
     chosen.sort_by(|a, b| a.0.cmp(&b.0));
     let mut h = Sha256::new();
