@@ -1,8 +1,9 @@
 //! Embeds the catalog under `pricing/` into the binary, so the default catalog works offline on a
-//! fresh machine, and makes loading it cheap: each TOML file is also converted to JSON here (serde_json
-//! parses it several times faster than TOML at run time), and each snapshot's SHA-256 is computed
-//! here with the same rule as `catalog::digest`. The generated code is included by
-//! `src/catalog/embedded.rs`.
+//! fresh machine, and makes loading it cheap: each TOML file is also converted to JSON here
+//! (serde_json parses it several times faster than TOML at run time), price files are split by
+//! region, and everything is laid out as one blob with a numeric index ready to binary-search (see
+//! `src/catalog/embedded.rs` for why). Each snapshot's SHA-256 is computed here with the same rule
+//! as `catalog::digest`. The generated code is included by `src/catalog/embedded.rs`.
 
 use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
@@ -28,8 +29,7 @@ fn main() {
     println!("cargo:rerun-if-changed=pricing");
     let mut paths = Vec::new();
     collect(&root, &mut paths);
-    // In the order of the relative paths as text, which `catalog::Catalog::embedded` relies on to
-    // binary-search FILES.
+    // In the order of the relative paths as text, the order the digests hash them in.
     paths.sort_by_key(|p| p.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/"));
     let mut files = Vec::new();
     let mut toml_code = String::from("pub static FILES: &[(&str, &str)] = &[\n");
