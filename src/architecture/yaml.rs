@@ -151,6 +151,9 @@ pub(crate) struct RawService {
 pub(crate) fn parse(file: &str, text: &str) -> Result<RawArchitecture, Box<Diagnostic>> {
     match serde_saphyr::from_str_with_options(text, options()) {
         Ok(raw) => Ok(raw),
+        // A file over the YAML limits is read to the limit: reading it again for a path would
+        // double the time of the largest rejections, and the limit is the whole file's anyway.
+        Err(first @ serde_saphyr::Error::Budget { .. }) => Err(describe(file, first, String::new())),
         Err(first) => Err(diagnose(file, text, first)),
     }
 }
@@ -179,46 +182,48 @@ fn diagnose(file: &str, text: &str, first: serde_saphyr::Error) -> Box<Diagnosti
             e.into_inner()
         })
     });
-    let e = result.err().unwrap_or(first);
-    {
-        let message = e.without_snippet().to_string();
-        // The library appends " at line L, column C"; the location is printed up front instead.
-        let message = match message.rfind(" at line ") {
-            Some(i) => message[..i].to_string(),
-            None => message,
-        };
-        // `Spanned<T>` shows up as a `.value` segment; the user never wrote it.
-        let path = path.replace(".value.", ".").replace(".value[", "[");
-        let path = path.trim_end_matches(".?").trim_end_matches(".value").trim_start_matches('.').to_string();
-        let path = if path == "." || path == "?" { String::new() } else { path };
-        let message = match message.strip_prefix("budget breached: ") {
-            Some(what) => format!(
-                "the file exceeds closednet's YAML limits ({what}); the limits are 500,000 nodes, 50,000 aliases and \
-                 a nesting depth of 64"
-            ),
-            None => message,
-        };
-        // A hint addressed to programmers using the library, not to the file's author.
-        let message = match message.split_once(", set DuplicateKeyPolicy") {
-            Some((m, _)) => m.to_string(),
-            None => message,
-        };
-        let mut d = Diagnostic::new(file, message).path(path);
-        if let Some(l) = e.location() {
-            d = d.at(l.line(), l.column());
-        }
-        if let Some(rest) = d.message.strip_prefix("unknown field `") {
-            let (field, expected) = rest.split_once("`, expected one of ").unwrap_or((rest, ""));
-            let field = field.trim_end_matches('`');
-            let candidates: Vec<&str> = expected.split(", ").filter(|c| !c.is_empty()).collect();
-            let help = match crate::suggest::did_you_mean(field, candidates.iter().copied()) {
-                Some(c) => format!(
-                    "did you mean \"{c}\"? Unknown keys are errors so that a typo never changes a price silently"
-                ),
-                None => "unknown keys are errors so that a typo never changes a price silently".to_string(),
-            };
-            d = d.help(help);
-        }
-        Box::new(d)
+    describe(file, result.err().unwrap_or(first), path)
+}
+
+/// The diagnostic for a library error at `path` (as serde_path_to_error writes it).
+fn describe(file: &str, e: serde_saphyr::Error, path: String) -> Box<Diagnostic> {
+    let message = e.without_snippet().to_string();
+    // The library appends " at line L, column C"; the location is printed up front instead.
+    let message = match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message,
+    };
+    // `Spanned<T>` shows up as a `.value` segment; the user never wrote it.
+    let path = path.replace(".value.", ".").replace(".value[", "[");
+    let path = path.trim_end_matches(".?").trim_end_matches(".value").trim_start_matches('.').to_string();
+    let path = if path == "." || path == "?" { String::new() } else { path };
+    let message = match message.strip_prefix("budget breached: ") {
+        Some(what) => format!(
+            "the file exceeds closednet's YAML limits ({what}); the limits are 500,000 nodes, 50,000 aliases and \
+             a nesting depth of 64"
+        ),
+        None => message,
+    };
+    // A hint addressed to programmers using the library, not to the file's author.
+    let message = match message.split_once(", set DuplicateKeyPolicy") {
+        Some((m, _)) => m.to_string(),
+        None => message,
+    };
+    let mut d = Diagnostic::new(file, message).path(path);
+    if let Some(l) = e.location() {
+        d = d.at(l.line(), l.column());
     }
+    if let Some(rest) = d.message.strip_prefix("unknown field `") {
+        let (field, expected) = rest.split_once("`, expected one of ").unwrap_or((rest, ""));
+        let field = field.trim_end_matches('`');
+        let candidates: Vec<&str> = expected.split(", ").filter(|c| !c.is_empty()).collect();
+        let help = match crate::suggest::did_you_mean(field, candidates.iter().copied()) {
+            Some(c) => {
+                format!("did you mean \"{c}\"? Unknown keys are errors so that a typo never changes a price silently")
+            }
+            None => "unknown keys are errors so that a typo never changes a price silently".to_string(),
+        };
+        d = d.help(help);
+    }
+    Box::new(d)
 }
