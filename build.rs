@@ -32,7 +32,6 @@ fn main() {
     // In the order of the relative paths as text, the order the digests hash them in.
     paths.sort_by_key(|p| p.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/"));
     let mut files = Vec::new();
-    let mut toml_code = String::from("pub static FILES: &[(&str, &str)] = &[\n");
     // The JSON form, as an index ready to use: service types, snapshot metadata, and price files
     // as (snapshot, group, region) sorted the way `catalog::snapshot` binary-searches them. The
     // texts are one blob and the names another, addressed by numeric spans: a static array of
@@ -45,7 +44,6 @@ fn main() {
         println!("cargo:rerun-if-changed={}", path.display());
         let rel = path.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
         let text = std::fs::read_to_string(path).unwrap();
-        writeln!(toml_code, "    ({rel:?}, include_str!({:?})),", path.display().to_string()).unwrap();
         let value: toml::Value = toml::from_str(&text).unwrap_or_else(|e| panic!("pricing/{rel}: {e}"));
         // Price files are split by region (`prices/<type>@<region>`): an estimate then parses only
         // the region it prices in.
@@ -81,7 +79,6 @@ fn main() {
         }
         files.push((rel, text));
     }
-    toml_code.push_str("];\n");
     services.sort();
     metas.sort();
     prices.sort();
@@ -146,5 +143,5 @@ fn main() {
         writeln!(digest_code, "    ({snap:?}, {hex:?}),").unwrap();
     }
     digest_code.push_str("];\n");
-    std::fs::write(out_dir.join("embedded_pricing.rs"), toml_code + &json_code + &digest_code).unwrap();
+    std::fs::write(out_dir.join("embedded_pricing.rs"), json_code + &digest_code).unwrap();
 }

@@ -3,11 +3,16 @@
 //! names always estimate, and their totals add up.
 
 use closednet::catalog::Catalog;
-use closednet::catalog::embedded::FILES;
 use closednet::report::{Format, present, render};
 use closednet::{Overrides, estimate};
 use proptest::prelude::*;
 use std::sync::OnceLock;
+
+/// The files of `pricing/`, read once.
+fn pricing_files() -> &'static Vec<(String, String)> {
+    static F: OnceLock<Vec<(String, String)>> = OnceLock::new();
+    F.get_or_init(|| closednet::catalog::files_in(std::path::Path::new("pricing")).unwrap())
+}
 
 fn catalog() -> &'static Catalog {
     static C: OnceLock<Catalog> = OnceLock::new();
@@ -140,7 +145,7 @@ proptest! {
 
     #[test]
     fn mutated_catalog_files_never_panic(file in 0usize..200, edits in prop::collection::vec((any::<usize>(), any::<u8>(), yaml_char()), 1..6)) {
-        let mut files: Vec<(String, String)> = FILES.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect();
+        let mut files = pricing_files().clone();
         let i = file % files.len();
         files[i].1 = mutate(&files[i].1, &edits);
         if let Ok(c) = Catalog::from_files(files, "mutated") {

@@ -1,10 +1,12 @@
 //! The `pricing/` directory, compiled in by `build.rs`:
 //!
-//! - `FILES`: (path, TOML text) as written, for digests and `catalog --verify`;
 //! - `SERVICES`, `SNAPSHOTS` and `PRICE_FILES`: the same content as JSON (which parses several
 //!   times faster), each snapshot's price files split by region and in the (group, region) order
 //!   `catalog::snapshot` binary-searches;
 //! - `CHECKSUMS_TEXT` (`checksums.toml`) and `DIGESTS` (snapshot name, SHA-256 over the TOML).
+//!
+//! The TOML sources themselves are not embedded: tests and fuzz targets read `pricing/` with
+//! [`super::files_in`].
 //!
 //! The JSON texts are one blob (`BLOB`) and the names another (`NAMES`), addressed by numeric
 //! spans: the loader relocates every string pointer of a static array at start-up, and a name

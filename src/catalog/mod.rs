@@ -69,8 +69,7 @@ impl Catalog {
 
     /// A catalog directory given with `--pricing DIR`.
     pub fn from_dir(dir: &Path) -> Result<Catalog, String> {
-        let mut files = Vec::new();
-        collect_toml(dir, dir, &mut files)?;
+        let files = files_in(dir)?;
         if files.is_empty() {
             return Err(format!("{}: no pricing catalog here (expected services/*.toml)", dir.display()));
         }
@@ -312,6 +311,13 @@ impl Catalog {
         }
         (lines, ok)
     }
+}
+
+/// The catalog files of `dir` as (path relative to `dir`, text), in path order.
+pub fn files_in(dir: &Path) -> Result<Vec<(String, String)>, String> {
+    let mut files = Vec::new();
+    collect_toml(dir, dir, &mut files)?;
+    Ok(files)
 }
 
 fn collect_toml(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) -> Result<(), String> {
