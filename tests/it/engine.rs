@@ -85,7 +85,7 @@ fn ai_search_units_are_replicas_times_partitions() {
     assert_eq!(monthly(&c, "ai-search", "s1", "japaneast", &[("replicas", "2"), ("partitions", "3")]), d("1944.720"));
 }
 
-const ARTICLE: &str = include_str!("../examples/article.yaml");
+const ARTICLE: &str = include_str!("../../examples/article.yaml");
 
 #[test]
 fn article_bumps_pin_the_cheapest_private_tiers() {
@@ -314,7 +314,7 @@ services:
     assert_eq!((t.fixed, t.usage, t.unpriced), (d("330"), d("0"), 2));
 }
 
-const ARTICLE_2023: &str = include_str!("../examples/article-2023.yaml");
+const ARTICLE_2023: &str = include_str!("../../examples/article-2023.yaml");
 
 #[test]
 fn december_2023_reproduces_the_article() {

@@ -82,9 +82,9 @@ fn yaml_char() -> impl Strategy<Value = char> {
 }
 
 const EXAMPLES: [&str; 3] = [
-    include_str!("../examples/article.yaml"),
-    include_str!("../examples/article-2023.yaml"),
-    include_str!("../tests/fixtures/discounts.yaml"),
+    include_str!("../../examples/article.yaml"),
+    include_str!("../../examples/article-2023.yaml"),
+    include_str!("../fixtures/discounts.yaml"),
 ];
 
 proptest! {
