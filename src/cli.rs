@@ -74,6 +74,11 @@ pub struct PricingArgs {
     /// Add a note (CN011) when the prices are older than this many months.
     #[arg(long, value_name = "MONTHS", default_value_t = 6)]
     pub max_price_age: u32,
+    /// Override a key of the file for this run, validated like the file (repeatable):
+    /// --set closed_network.hub=existing, --set services.gateway.tier=premium-v2,
+    /// --set closed_network.licences.entra=owned. An empty VALUE removes the key.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
     /// Show totals over N months as well (planning).
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1200))]
     pub months: u32,

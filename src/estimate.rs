@@ -40,6 +40,11 @@ pub enum Source<'c> {
     Documented { source: &'c str, effective: &'c str, confidence: Option<&'c str> },
     /// No source gives a price; the reason says why.
     NoPrice(String),
+    /// Something the organisation already has provides it (an existing hub, owned licences): it
+    /// costs this design nothing. `would_cost` is the list price it would have (USD/month), if any.
+    Provided { reason: String, would_cost: Option<Decimal> },
+    /// A figure the architect states in the file, with where it comes from.
+    Stated(String),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -77,6 +82,16 @@ impl Line<'_> {
             notes.push("no charge".to_string());
         }
         (!notes.is_empty()).then(|| notes.join("; "))
+    }
+
+    /// Marks the line as provided by something the organisation already has: zero for this design,
+    /// keeping its quantity and what it would cost.
+    pub fn provide(&mut self, reason: &str) {
+        self.source = Source::Provided { reason: reason.to_string(), would_cost: self.monthly };
+        self.monthly = Some(Decimal::ZERO);
+        self.unit_price = None;
+        self.buckets = &[];
+        self.free_units = Decimal::ZERO;
     }
 
     /// Unrounded USD for the month after the discount.
@@ -145,6 +160,10 @@ pub fn price_tier<'c>(tier: &'c Tier, snapshot: &'c Snapshot, res: &Resource) ->
                 for key in &comp.per {
                     let v = res.capacity.get(key).copied().unwrap_or(Decimal::ONE);
                     m = m.checked_mul(v).ok_or_else(|| overflow(&comp.name))?;
+                }
+                // None of it (a pool that scales to zero, no licences to buy): no line.
+                if m.is_zero() && !comp.per.is_empty() {
+                    continue;
                 }
                 m
             }

@@ -59,6 +59,8 @@ pub struct Overrides {
     pub today: Option<String>,
     /// Prices older than this many months get a CN011 note (0 means the default, 6).
     pub max_price_age: u32,
+    /// `--set PATH=VALUE`: what-if overrides of the file, validated like the file.
+    pub sets: Vec<architecture::set::Set>,
 }
 
 /// Today's date, UTC, as YYYY-MM-DD (civil-from-days, proleptic Gregorian).
@@ -96,7 +98,7 @@ pub fn estimate<'c>(
     catalog: &'c Catalog,
     overrides: &Overrides,
 ) -> Result<Estimate<'c>, Error> {
-    let architecture = architecture::load(file, text, catalog).map_err(Error::Input)?;
+    let architecture = architecture::load_with(file, text, catalog, &overrides.sets).map_err(Error::Input)?;
     let snapshot = match overrides.snapshot.as_ref().or(architecture.pricing.as_ref()) {
         Some(name) => catalog.snapshot(name)?,
         None => catalog.newest(),
@@ -109,8 +111,8 @@ pub fn estimate<'c>(
     }
     let conversion = conversion(&architecture, snapshot, overrides)?;
     let mut rbac = rules::rbac(&architecture, catalog, snapshot).map_err(|e| Error::Message(format!("{file}: {e}")))?;
-    let mut closed =
-        rules::closed(&architecture, catalog, snapshot).map_err(|e| Error::Message(format!("{file}: {e}")))?;
+    let mut closed = rules::closed(&architecture, catalog, snapshot, &conversion)
+        .map_err(|e| Error::Message(format!("{file}: {e}")))?;
     let mut findings = rules::findings::findings(&architecture, catalog, &rbac, &closed);
     let today = overrides.today.clone().unwrap_or_else(today);
     let limit = if overrides.max_price_age == 0 { 6 } else { overrides.max_price_age };

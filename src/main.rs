@@ -66,6 +66,7 @@ fn overrides(p: &PricingArgs) -> Result<Overrides, Error> {
         months: p.months,
         today: None,
         max_price_age: p.max_price_age,
+        sets: p.set.iter().map(|s| closednet::architecture::set::Set::parse(s)).collect::<Result<Vec<_>, _>>()?,
     })
 }
 
@@ -159,7 +160,9 @@ fn run(cli: Cli) -> Result<(String, u8), Error> {
             let catalog = load_catalog(pricing.pricing.as_deref())?;
             let o = overrides(&pricing)?;
             let est = estimate_file(&file, catalog, &o)?;
-            let base = baseline.map(|b| estimate_file(&b, catalog, &o)).transpose()?;
+            // The baseline is the file as it stands: --set makes a variant of FILE only.
+            let plain = Overrides { sets: Vec::new(), ..o.clone() };
+            let base = baseline.map(|b| estimate_file(&b, catalog, &plain)).transpose()?;
             let policy = closednet::check::merge(&est.architecture.policy, &cli);
             let result = closednet::check::check(&est, base.as_ref(), &policy)?;
             let text = match format {
@@ -175,7 +178,9 @@ fn run(cli: Cli) -> Result<(String, u8), Error> {
         Command::Diff { old, new, format, pricing } => {
             let catalog = load_catalog(pricing.pricing.as_deref())?;
             let o = overrides(&pricing)?;
-            let old = estimate_file(&old, catalog, &o)?;
+            // --set makes a variant of NEW: `diff a.yaml a.yaml --set ...` compares a file with its variant.
+            let plain = Overrides { sets: Vec::new(), ..o.clone() };
+            let old = estimate_file(&old, catalog, &plain)?;
             let new = estimate_file(&new, catalog, &o)?;
             let diff = report::diff::Diff::new(&old, &new)?;
             ok(match format {

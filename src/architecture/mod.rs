@@ -6,6 +6,7 @@
 
 pub mod quantity;
 pub mod schema;
+pub mod set;
 mod validate;
 mod yaml;
 
@@ -39,26 +40,92 @@ pub enum Cicd {
     Github,
 }
 
+/// Where the self-hosted CI/CD agents of a closed network run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum OperatorAccess {
-    None,
-    Bastion,
+pub enum CicdAgents {
+    /// Virtual machines of yours inside the network (the default).
+    Vm,
+    /// Azure DevOps Managed DevOps Pools injected into your VNet: compute plus parallel jobs.
+    ManagedDevopsPool,
+    /// GitHub-hosted larger runners with Azure private networking: billed per minute by GitHub.
+    GithubHostedPrivate,
+}
+
+/// How operators reach the private data plane (portal blades, VMs) from inside the network.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Access {
+    BastionDeveloper,
+    BastionBasic,
+    BastionStandard,
+    BastionPremium,
     Jumpbox,
 }
 
-/// What "closed" must mean for this organisation.
+/// Who runs the hub of the network (on-premises connectivity, DNS, egress, operator access).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Hub {
+    /// The design builds its own.
+    New,
+    /// The organisation's landing-zone hub already provides them.
+    Existing,
+}
+
+/// How outbound internet traffic leaves the network.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Egress {
+    None,
+    NatGateway,
+    FirewallBasic,
+    FirewallStandard,
+    FirewallPremium,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ddos {
+    None,
+    /// DDoS Network Protection: one plan for the network's public IPs.
+    Network,
+    /// DDoS IP Protection: per public IP.
+    Ip,
+}
+
+/// The jump box operators use: a virtual-machine tier (size) and its OS.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Jumpbox {
+    pub size: String,
+    pub os: String,
+    /// A managed-disk tier for the OS disk.
+    pub disk: String,
+}
+
+/// What "closed" must mean for this organisation, and what it already owns.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ClosedNetwork {
     pub conditional_access: ConditionalAccess,
     pub on_premises: OnPremises,
     pub cicd: Cicd,
-    pub operator_access: OperatorAccess,
+    pub cicd_agents: CicdAgents,
+    /// Empty for `none`; sorted and without duplicates.
+    pub operator_access: Vec<Access>,
+    pub jumpbox: Jumpbox,
     /// `sla: production` rules out tiers without an SLA.
     pub production: bool,
     /// Self-hosted build agents inside the network (default 1 when `cicd` is set).
     pub build_agents: Decimal,
+    pub hub: Hub,
+    /// Monthly charge-back for an existing hub, in the report currency.
+    pub hub_share: Option<Decimal>,
+    pub egress: Egress,
+    pub ddos: Ddos,
+    /// Users who already hold Entra ID P1/P2 (through Microsoft 365 E3/E5, F3, Business Premium...).
+    pub licensed_users: Decimal,
+    /// `usage:` under `closed_network`: `egress_gb`, `ci_minutes`.
+    pub usage: BTreeMap<String, Decimal>,
     pub loc: Loc,
 }
+
+/// Usage keys of `closed_network.usage`.
+pub const PLATFORM_USAGE: [&str; 2] = ["egress_gb", "ci_minutes"];
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Service {
@@ -170,6 +237,16 @@ pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
 
 /// Reads and validates an architecture file.
 pub fn load(file: &str, text: &str, catalog: &Catalog) -> Result<Architecture, Vec<Diagnostic>> {
+    load_with(file, text, catalog, &[])
+}
+
+/// Reads an architecture file, applies `--set` overrides, and validates the result.
+pub fn load_with(
+    file: &str,
+    text: &str,
+    catalog: &Catalog,
+    sets: &[set::Set],
+) -> Result<Architecture, Vec<Diagnostic>> {
     if text.len() > MAX_FILE_BYTES {
         return Err(vec![
             Diagnostic::new(
@@ -182,6 +259,10 @@ pub fn load(file: &str, text: &str, catalog: &Catalog) -> Result<Architecture, V
             .help("split the design into several files"),
         ]);
     }
-    let raw = yaml::parse(file, text).map_err(|d| vec![*d])?;
-    validate::validate(file, raw, catalog)
+    let mut raw = yaml::parse(file, text).map_err(|d| vec![*d])?;
+    let resolved = set::apply(file, &mut raw, sets)?;
+    validate::validate(file, raw, catalog).map_err(|mut diags| {
+        set::relabel(&mut diags, sets, &resolved);
+        diags
+    })
 }

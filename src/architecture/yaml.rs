@@ -94,12 +94,112 @@ pub(crate) struct RawClosedNetwork {
     pub on_premises: Option<Spanned<String>>,
     #[schemars(with = "Option<String>", extend("enum" = ["none", "azure-devops", "github"]))]
     pub cicd: Option<Spanned<String>>,
-    #[schemars(with = "Option<String>", extend("enum" = ["none", "bastion", "jumpbox"]))]
-    pub operator_access: Option<Spanned<String>>,
+    /// Where self-hosted CI/CD agents run: your VMs (default), an Azure DevOps Managed DevOps Pool,
+    /// or GitHub-hosted larger runners with Azure private networking.
+    #[schemars(with = "Option<String>", extend("enum" = ["vm", "managed-devops-pool", "github-hosted-private"]))]
+    pub cicd_agents: Option<Spanned<String>>,
+    /// One value or a list: none, bastion (= bastion-basic), bastion-developer, bastion-basic,
+    /// bastion-standard, bastion-premium, jumpbox.
+    #[schemars(with = "Option<Choices>")]
+    pub operator_access: Option<Spanned<Choices>>,
+    /// The jump box of `operator_access: jumpbox`.
+    #[schemars(with = "Option<RawJumpbox>")]
+    pub jumpbox: Option<Spanned<RawJumpbox>>,
     #[schemars(with = "Option<String>", extend("enum" = ["none", "production"]))]
     pub sla: Option<Spanned<String>>,
     #[schemars(with = "Option<Scalar>")]
     pub build_agents: Option<Spanned<Scalar>>,
+    /// `existing`: the organisation's landing-zone hub provides on-premises connectivity, DNS,
+    /// egress, operator access and the private DNS zones.
+    #[schemars(with = "Option<String>", extend("enum" = ["new", "existing"]))]
+    pub hub: Option<Spanned<String>>,
+    /// Monthly charge-back for the existing hub, in the report currency.
+    #[schemars(with = "Option<Scalar>")]
+    pub hub_share: Option<Spanned<Scalar>>,
+    #[schemars(
+        with = "Option<String>",
+        extend("enum" = ["none", "nat-gateway", "firewall-basic", "firewall-standard", "firewall-premium"])
+    )]
+    pub egress: Option<Spanned<String>>,
+    #[schemars(with = "Option<String>", extend("enum" = ["none", "network", "ip"]))]
+    pub ddos: Option<Spanned<String>>,
+    /// Licences the organisation already owns.
+    #[schemars(with = "Option<RawLicences>")]
+    pub licences: Option<Spanned<RawLicences>>,
+    /// Platform usage: `egress_gb` (through the firewall or NAT gateway), `ci_minutes`.
+    #[schemars(with = "Option<BTreeMap<String, Scalar>>")]
+    pub usage: Option<BTreeMap<String, Spanned<Scalar>>>,
+}
+
+/// `licences:` under `closed_network`.
+#[derive(Deserialize, Debug, Default, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawLicences {
+    /// `owned`: every user already holds Entra ID P1/P2 (Microsoft 365 E3/E5, F3, Business Premium).
+    #[schemars(with = "Option<String>", extend("enum" = ["buy", "owned"]))]
+    pub entra: Option<Spanned<String>>,
+    /// How many of the users already hold the licence; the rest are bought.
+    #[schemars(with = "Option<Scalar>")]
+    pub licensed_users: Option<Spanned<Scalar>>,
+}
+
+/// `jumpbox:` under `closed_network`.
+#[derive(Deserialize, Debug, Default, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawJumpbox {
+    /// A virtual-machine size (default d2s-v5).
+    #[schemars(with = "Option<String>")]
+    pub size: Option<Spanned<String>>,
+    #[schemars(with = "Option<String>", extend("enum" = ["linux", "windows"]))]
+    pub os: Option<Spanned<String>>,
+    /// A managed-disk tier for the OS disk (default premium-ssd-p10 on Windows, premium-ssd-p4 on Linux).
+    #[schemars(with = "Option<String>")]
+    pub disk: Option<Spanned<String>>,
+}
+
+/// One word or a list of words (`operator_access: bastion` or `[bastion-standard, jumpbox]`).
+#[derive(Debug, Default, Clone, PartialEq)]
+pub(crate) struct Choices(pub Vec<String>);
+
+impl<'de> Deserialize<'de> for Choices {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Choices;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a word or a list of words")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Choices, E> {
+                Ok(Choices(vec![v.to_string()]))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Choices, A::Error> {
+                let mut out = Vec::new();
+                while let Some(v) = seq.next_element::<String>()? {
+                    out.push(v);
+                }
+                Ok(Choices(out))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl JsonSchema for Choices {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "OperatorAccess".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let words =
+            ["none", "bastion", "bastion-developer", "bastion-basic", "bastion-standard", "bastion-premium", "jumpbox"];
+        schemars::json_schema!({
+            "description": "One value or a list of values.",
+            "anyOf": [
+                { "type": "string", "enum": words },
+                { "type": "array", "items": { "type": "string", "enum": words } }
+            ]
+        })
+    }
 }
 
 #[derive(Deserialize, Debug, JsonSchema)]

@@ -1,15 +1,17 @@
 //! `--format csv`: one row per line item of both designs (RFC 4180 via the csv crate), with a stable
-//! header. `--excel` prepends the UTF-8 byte-order mark Excel needs to read Japanese text.
+//! header; `requirement` names what each line's cost serves in the closed design (see
+//! [`crate::rules::requirement`]). `--excel` prepends the UTF-8 byte-order mark Excel needs to read Japanese text.
 
-use super::{PresentedDesign, present, source_text};
+use super::{PresentedDesign, present, requirement_of, source_text};
 use crate::Estimate;
 use crate::catalog::definitions::Charge;
 use crate::estimate::Source;
 
-pub const HEADER: [&str; 18] = [
+pub const HEADER: [&str; 19] = [
     "design",
     "service",
     "role",
+    "requirement",
     "type",
     "tier",
     "component",
@@ -27,20 +29,31 @@ pub const HEADER: [&str; 18] = [
     "note",
 ];
 
-fn rows(w: &mut csv::Writer<Vec<u8>>, design: &str, d: &PresentedDesign, currency: &str) -> Result<(), String> {
+/// The rows of one design. `closed` gives each line its requirement: an RBAC-only line takes the
+/// requirement its service's change is attributed to in the closed design.
+fn rows(
+    w: &mut csv::Writer<Vec<u8>>,
+    design: &str,
+    d: &PresentedDesign,
+    closed: &PresentedDesign,
+    currency: &str,
+) -> Result<(), String> {
     for (role, list) in [("declared", &d.services), ("added", &d.added)] {
-        for s in list {
+        for (i, s) in list.iter().enumerate() {
+            let index = (role == "declared").then_some(i);
+            let requirement = requirement_of(closed, &s.service.name, index).map(|r| r.id()).unwrap_or_default();
             for l in &s.lines {
                 let (meter_id, effective) = match &l.line.source {
                     Source::Meter { meter_id, effective, .. } => (*meter_id, *effective),
                     Source::Documented { effective, .. } => ("", *effective),
-                    Source::NoPrice(_) => ("", ""),
+                    Source::NoPrice(_) | Source::Provided { .. } | Source::Stated(_) => ("", ""),
                 };
                 let opt = |d: Option<rust_decimal::Decimal>| d.map(|d| d.normalize().to_string()).unwrap_or_default();
                 w.write_record([
                     design.to_string(),
                     s.service.name.clone(),
                     role.to_string(),
+                    requirement.to_string(),
                     s.service.type_id.to_string(),
                     s.service.tier.to_string(),
                     l.line.component.to_string(),
@@ -68,8 +81,9 @@ pub fn render(est: &Estimate, excel: bool) -> Result<String, String> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(HEADER).map_err(|e| e.to_string())?;
     let cur = est.conversion.currency.code();
-    rows(&mut w, "rbac", &present(&est.rbac, &est.conversion)?, cur)?;
-    rows(&mut w, "closed", &present(&est.closed, &est.conversion)?, cur)?;
+    let closed = present(&est.closed, &est.conversion)?;
+    rows(&mut w, "rbac", &present(&est.rbac, &est.conversion)?, &closed, cur)?;
+    rows(&mut w, "closed", &closed, &closed, cur)?;
     let bytes = w.into_inner().map_err(|e| e.to_string())?;
     let text = String::from_utf8(bytes).map_err(|e| e.to_string())?;
     Ok(if excel { format!("\u{feff}{text}") } else { text })

@@ -2,7 +2,7 @@
 //! summary, a stacked bar chart of fixed and usage cost per design and a per-service breakdown as
 //! inline SVG, the line items, the decisions and findings, and the sources. It prints cleanly.
 
-use super::{PresentedDesign, horizon_rows, present, share_text, source_text};
+use super::{PresentedDesign, RequirementRow, by_requirement, horizon_rows, present, share_text, source_text};
 use crate::Estimate;
 use crate::catalog::definitions::Charge;
 use crate::money::{Currency, format_amount};
@@ -98,28 +98,72 @@ fn breakdown_chart(rbac: &PresentedDesign, closed: &PresentedDesign, cur: &Curre
     let max = rows.iter().map(|r| f(r.1.max(r.2))).fold(1.0_f64, f64::max);
     let row_h = 30.0;
     let h = 30.0 + rows.len() as f64 * row_h;
+    // Room for the longest name at about 7 px a character (12 px text), so no label is clipped.
+    let x0 = label_width(rows.iter().map(|r| r.0.as_str()));
+    let w = x0 + 440.0;
     let mut s = format!(
-        "<svg id=\"chart-services\" role=\"img\" aria-label=\"Monthly cost per service\" width=\"640\" height=\"{h}\" viewBox=\"0 0 640 {h}\" xmlns=\"http://www.w3.org/2000/svg\">"
+        "<svg id=\"chart-services\" role=\"img\" aria-label=\"Monthly cost per service\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" xmlns=\"http://www.w3.org/2000/svg\">"
     );
     write!(
         s,
-        "<rect x=\"200\" y=\"4\" width=\"12\" height=\"10\" fill=\"#bbb\"/><text x=\"216\" y=\"13\">RBAC-only</text>"
+        "<rect x=\"{x0}\" y=\"4\" width=\"12\" height=\"10\" fill=\"#bbb\"/><text x=\"{}\" y=\"13\">RBAC-only</text>",
+        x0 + 16.0
     )
     .unwrap();
-    write!(s, "<rect x=\"300\" y=\"4\" width=\"12\" height=\"10\" fill=\"#1f4e79\"/><text x=\"316\" y=\"13\">closed network ({cur}/month)</text>").unwrap();
+    write!(s, "<rect x=\"{}\" y=\"4\" width=\"12\" height=\"10\" fill=\"#1f4e79\"/><text x=\"{}\" y=\"13\">closed network ({cur}/month)</text>", x0 + 100.0, x0 + 116.0).unwrap();
     for (i, (name, r, c)) in rows.iter().enumerate() {
         let y = 24.0 + i as f64 * row_h;
         let wr = f(*r) / max * 330.0;
         let wc = f(*c) / max * 330.0;
-        write!(s, "<text x=\"190\" y=\"{:.1}\" text-anchor=\"end\">{}</text>", y + 15.0, esc(name)).unwrap();
-        write!(s, "<rect x=\"200\" y=\"{y:.1}\" width=\"{wr:.1}\" height=\"10\" fill=\"#bbb\"/>").unwrap();
-        write!(s, "<rect x=\"200\" y=\"{:.1}\" width=\"{wc:.1}\" height=\"10\" fill=\"#1f4e79\"/>", y + 11.0).unwrap();
+        write!(s, "<text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>", x0 - 10.0, y + 15.0, esc(name)).unwrap();
+        write!(s, "<rect x=\"{x0}\" y=\"{y:.1}\" width=\"{wr:.1}\" height=\"10\" fill=\"#bbb\"/>").unwrap();
+        write!(s, "<rect x=\"{x0}\" y=\"{:.1}\" width=\"{wc:.1}\" height=\"10\" fill=\"#1f4e79\"/>", y + 11.0).unwrap();
         write!(
             s,
             "<text x=\"{:.1}\" y=\"{:.1}\">{}</text>",
-            206.0 + wr.max(wc),
+            x0 + 6.0 + wr.max(wc),
             y + 19.0,
             esc(&format_amount(*c, cur))
+        )
+        .unwrap();
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// Left margin for labels: about 7 px a character of 12 px text, at least 200 px.
+fn label_width<'a>(labels: impl Iterator<Item = &'a str>) -> f64 {
+    labels.map(|l| l.chars().count() as f64 * 7.0 + 20.0).fold(200.0, f64::max)
+}
+
+/// One bar per requirement: what closing the network costs for it, per month.
+fn requirement_chart(rows: &[RequirementRow], cur: &Currency) -> String {
+    let max = rows.iter().map(|r| f(r.total()).abs()).fold(1.0_f64, f64::max);
+    let (label_w, bar_w, row_h) = (label_width(rows.iter().map(|r| r.requirement.label())), 300.0, 24.0);
+    let h = 10.0 + rows.len() as f64 * row_h;
+    let w = label_w + bar_w + 140.0;
+    let mut s = format!(
+        "<svg id=\"chart-requirements\" role=\"img\" aria-label=\"What closing costs, by requirement\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" xmlns=\"http://www.w3.org/2000/svg\">"
+    );
+    for (i, r) in rows.iter().enumerate() {
+        let y = 6.0 + i as f64 * row_h;
+        let len = f(r.total()).abs() / max * bar_w;
+        write!(
+            s,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+            label_w - 8.0,
+            y + 13.0,
+            esc(r.requirement.label())
+        )
+        .unwrap();
+        write!(s, "<rect x=\"{label_w}\" y=\"{y:.1}\" width=\"{len:.1}\" height=\"16\" fill=\"#1f4e79\"/>").unwrap();
+        write!(
+            s,
+            "<text x=\"{:.1}\" y=\"{:.1}\">{} ({})</text>",
+            label_w + len + 6.0,
+            y + 13.0,
+            esc(&format_amount(r.total(), cur)),
+            esc(&r.share_text())
         )
         .unwrap();
     }
@@ -208,6 +252,34 @@ pub fn render(est: &Estimate) -> Result<String, String> {
     }
     for d in &est.discounts {
         write!(out, "<p>Discount: {} (from the user's own input, applied locally).</p>", esc(&d.describe())).unwrap();
+    }
+
+    let rows = by_requirement(&est.closed, &rbac, &closed, &est.conversion)?;
+    if !rows.is_empty() {
+        write!(out, "<h2>What closing costs, by requirement</h2><table><thead><tr><th>Requirement</th><th class=\"n\">Fixed</th><th class=\"n\">Usage</th><th class=\"n\">Total ({cur})</th><th class=\"n\">Share</th><th class=\"n\">Saving if dropped</th><th>Notes</th></tr></thead><tbody>").unwrap();
+        for r in &rows {
+            write!(
+                out,
+                "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+                esc(r.requirement.label()),
+                format_amount(r.fixed, cur),
+                format_amount(r.usage, cur),
+                format_amount(r.total(), cur),
+                esc(&r.share_text()),
+                format_amount(r.saving, cur),
+                esc(&r.note())
+            )
+            .unwrap();
+        }
+        write!(
+            out,
+            "<tr class=\"total\"><td>Total</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td></td><td></td><td></td></tr></tbody></table>{}",
+            format_amount(closed.fixed - rbac.fixed, cur),
+            format_amount(closed.usage - rbac.usage, cur),
+            format_amount(closed.total() - rbac.total(), cur),
+            requirement_chart(&rows, cur)
+        )
+        .unwrap();
     }
 
     write!(

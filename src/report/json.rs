@@ -1,6 +1,6 @@
 //! `--format json`: one JSON document, money as strings, `schema_version: 1`.
 
-use super::{PresentedDesign, PresentedService, present, source_text};
+use super::{PresentedDesign, PresentedService, RequirementRow, by_requirement, present, source_text};
 use crate::Estimate;
 use crate::catalog::definitions::Charge;
 use crate::estimate::Source;
@@ -13,7 +13,7 @@ fn money(d: rust_decimal::Decimal, dp: usize) -> Value {
     Value::String(format!("{d:.dp$}"))
 }
 
-fn service(s: &PresentedService, dp: usize) -> Value {
+fn service(s: &PresentedService, dp: usize, conv: &crate::money::Conversion) -> Value {
     let lines: Vec<Value> = s
         .lines
         .iter()
@@ -23,7 +23,9 @@ fn service(s: &PresentedService, dp: usize) -> Value {
                     (json!(meter_id), json!(effective), source_text(&l.line.source))
                 }
                 Source::Documented { effective, .. } => (Value::Null, json!(effective), source_text(&l.line.source)),
-                Source::NoPrice(_) => (Value::Null, Value::Null, source_text(&l.line.source)),
+                Source::NoPrice(_) | Source::Provided { .. } | Source::Stated(_) => {
+                    (Value::Null, Value::Null, source_text(&l.line.source))
+                }
             };
             json!({
                 "component": l.line.component,
@@ -40,6 +42,13 @@ fn service(s: &PresentedService, dp: usize) -> Value {
                 "effective": effective,
                 "source": source,
                 "note": l.line.note(),
+                "provided": match &l.line.source {
+                    Source::Provided { reason, would_cost } => json!({
+                        "reason": reason,
+                        "would_cost_monthly": would_cost.and_then(|w| conv.present(w).ok()).map(|w| money(w, dp)),
+                    }),
+                    _ => Value::Null,
+                },
             })
         })
         .collect();
@@ -48,6 +57,7 @@ fn service(s: &PresentedService, dp: usize) -> Value {
         "type": s.service.type_id,
         "tier": s.service.tier,
         "reason": s.service.reason,
+        "requirement": s.service.requirement.map(|r| r.id()),
         "fixed_monthly": money(s.fixed, dp),
         "usage_monthly": money(s.usage, dp),
         "total_monthly": money(s.fixed + s.usage, dp),
@@ -56,7 +66,31 @@ fn service(s: &PresentedService, dp: usize) -> Value {
     })
 }
 
-fn design(p: &PresentedDesign, d: &Design, with_decisions: bool, dp: usize) -> Value {
+fn requirement_rows(rows: &[RequirementRow], dp: usize) -> Value {
+    rows.iter()
+        .map(|r| {
+            json!({
+                "requirement": r.requirement.id(),
+                "label": r.requirement.label(),
+                "fixed_monthly": money(r.fixed, dp),
+                "usage_monthly": money(r.usage, dp),
+                "total_monthly": money(r.total(), dp),
+                "share": r.share.map(|s| s.to_string()),
+                "saving_if_dropped_monthly": money(r.saving, dp),
+                "provided_lines": r.provided,
+                "unpriced_lines": r.unpriced,
+            })
+        })
+        .collect()
+}
+
+fn design(
+    p: &PresentedDesign,
+    d: &Design,
+    rows: Option<&[RequirementRow]>,
+    dp: usize,
+    conv: &crate::money::Conversion,
+) -> Value {
     let mut v = json!({
         "fixed_monthly": money(p.fixed, dp),
         "usage_monthly": money(p.usage, dp),
@@ -65,10 +99,11 @@ fn design(p: &PresentedDesign, d: &Design, with_decisions: bool, dp: usize) -> V
         "fixed_share_percent": p.fixed_share().map(|s| s.to_string()),
         "complete": p.unpriced == 0,
         "unpriced_lines": p.unpriced,
-        "services": p.services.iter().map(|s| service(s, dp)).collect::<Vec<_>>(),
-        "added": p.added.iter().map(|s| service(s, dp)).collect::<Vec<_>>(),
+        "services": p.services.iter().map(|s| service(s, dp, conv)).collect::<Vec<_>>(),
+        "added": p.added.iter().map(|s| service(s, dp, conv)).collect::<Vec<_>>(),
     });
-    if with_decisions {
+    if let Some(rows) = rows {
+        v["by_requirement"] = requirement_rows(rows, dp);
         v["decisions"] = d
             .decisions
             .iter()
@@ -101,6 +136,7 @@ pub fn render(est: &Estimate) -> Result<String, String> {
     let dp = crate::money::minor_units(&conv.currency) as usize;
     let rbac = present(&est.rbac, conv)?;
     let closed = present(&est.closed, conv)?;
+    let rows = by_requirement(&est.closed, &rbac, &closed, conv)?;
     let meta = &est.snapshot.meta;
     let doc = json!({
         "schema_version": 1,
@@ -121,8 +157,8 @@ pub fn render(est: &Estimate) -> Result<String, String> {
             "rounding": format!("each line rounded half away from zero to {} decimal places; totals are sums of rounded lines", crate::money::minor_units(&conv.currency)),
         },
         "designs": {
-            "rbac": design(&rbac, &est.rbac, false, dp),
-            "closed": design(&closed, &est.closed, true, dp),
+            "rbac": design(&rbac, &est.rbac, None, dp, conv),
+            "closed": design(&closed, &est.closed, Some(&rows), dp, conv),
         },
         "delta_monthly": money(round(closed.total() - rbac.total(), &conv.currency), dp),
         "months": est.months,

@@ -19,6 +19,7 @@ use crate::Estimate;
 use crate::catalog::definitions::Charge;
 use crate::estimate::{Line, Source};
 use crate::money::Conversion;
+use crate::rules::requirement::Requirement;
 use crate::rules::{Design, PricedService};
 use rust_decimal::Decimal;
 
@@ -128,6 +129,121 @@ pub fn present<'a>(design: &'a Design, conv: &Conversion) -> Result<PresentedDes
     Ok(d)
 }
 
+/// One row of "What closing costs, by requirement": the part of the closed design's extra cost
+/// (closed minus RBAC-only, presented figures) that serves one requirement.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RequirementRow {
+    pub requirement: Requirement,
+    pub fixed: Decimal,
+    pub usage: Decimal,
+    /// Percentage of the whole difference, one decimal place; `None` when the difference is zero.
+    pub share: Option<Decimal>,
+    /// How much less the closed design would cost without this requirement: for a switch of
+    /// `closed_network`, the design re-priced without it; otherwise this row's own total.
+    pub saving: Decimal,
+    /// Lines listed at zero because the organisation already has them (hub, licences).
+    pub provided: usize,
+    /// Lines without a price (left out of the figures).
+    pub unpriced: usize,
+}
+
+impl RequirementRow {
+    pub fn total(&self) -> Decimal {
+        self.fixed + self.usage
+    }
+
+    /// `12.3%`, or `-` when the difference is zero.
+    pub fn share_text(&self) -> String {
+        self.share.map(|s| format!("{s}%")).unwrap_or_else(|| "-".into())
+    }
+
+    /// `2 line(s) already provided, at no cost; 1 line(s) without a price`, or empty.
+    pub fn note(&self) -> String {
+        let mut notes = Vec::new();
+        if self.provided > 0 {
+            notes.push(format!("{} line(s) already provided, at no cost", self.provided));
+        }
+        if self.unpriced > 0 {
+            notes.push(format!("{} line(s) without a price", self.unpriced));
+        }
+        notes.join("; ")
+    }
+}
+
+/// The requirement a presented service's cost is attributed to (RBAC-only services take their
+/// closed counterpart's).
+pub fn requirement_of(closed: &PresentedDesign, name: &str, index: Option<usize>) -> Option<Requirement> {
+    match index {
+        Some(i) => closed.services.get(i).and_then(|s| s.service.requirement),
+        None => closed.added.iter().find(|a| a.service.name == name).and_then(|a| a.service.requirement),
+    }
+}
+
+/// Adds (fixed, usage) and (provided, unpriced) line counts to the row of `r`.
+fn add_to(rows: &mut Vec<RequirementRow>, r: Option<Requirement>, money: (Decimal, Decimal), lines: (usize, usize)) {
+    let r = r.unwrap_or(Requirement::PrivateAccess);
+    let i = match rows.iter().position(|x| x.requirement == r) {
+        Some(i) => i,
+        None => {
+            let zero = Decimal::ZERO;
+            rows.push(RequirementRow {
+                requirement: r,
+                fixed: zero,
+                usage: zero,
+                share: None,
+                saving: zero,
+                provided: 0,
+                unpriced: 0,
+            });
+            rows.len() - 1
+        }
+    };
+    rows[i].fixed += money.0;
+    rows[i].usage += money.1;
+    rows[i].provided += lines.0;
+    rows[i].unpriced += lines.1;
+}
+
+/// The closed design's extra cost by requirement. The rows add up exactly to the difference of
+/// the presented totals: a declared service contributes its closed minus RBAC-only figures, an
+/// added resource its own.
+pub fn by_requirement(
+    design: &Design,
+    rbac: &PresentedDesign,
+    closed: &PresentedDesign,
+    conv: &Conversion,
+) -> Result<Vec<RequirementRow>, String> {
+    let mut rows: Vec<RequirementRow> = Vec::new();
+    for (r, c) in rbac.services.iter().zip(&closed.services) {
+        let (fixed, usage) = (c.fixed - r.fixed, c.usage - r.usage);
+        if r.service.tier != c.service.tier || !fixed.is_zero() || !usage.is_zero() {
+            add_to(&mut rows, c.service.requirement, (fixed, usage), (0, c.unpriced));
+        }
+    }
+    for a in &closed.added {
+        let provided = a.lines.iter().filter(|l| matches!(l.line.source, Source::Provided { .. })).count();
+        add_to(&mut rows, a.service.requirement, (a.fixed, a.usage), (provided, a.unpriced));
+    }
+    rows.sort_by_key(|r| r.requirement);
+    let delta = closed.total() - rbac.total();
+    let added_total = closed.added.iter().map(|a| a.fixed + a.usage).sum::<Decimal>();
+    for r in &mut rows {
+        r.share = (!delta.is_zero()).then(|| (r.total() * Decimal::from(100) / delta).round_dp(1));
+        r.saving = match design.dropped.iter().find(|(req, _)| *req == r.requirement) {
+            Some((_, rest)) => {
+                let mut without = Decimal::ZERO;
+                for s in rest {
+                    let p = present_service(s, conv)?;
+                    without += p.fixed + p.usage;
+                }
+                added_total - without
+            }
+            None => r.total(),
+        };
+    }
+    Ok(rows)
+}
+
 /// The totals every sign-off shows: per month (fixed, usage, total) and over 12 and 36 months.
 pub fn horizon_rows(rbac: &PresentedDesign, closed: &PresentedDesign) -> [(&'static str, Decimal, Decimal); 5] {
     let (r, c) = (rbac.total(), closed.total());
@@ -156,5 +272,7 @@ pub fn source_text(source: &Source) -> String {
             None => format!("{source} (as of {effective})"),
         },
         Source::NoPrice(why) => format!("no price: {why}"),
+        Source::Provided { reason, .. } => format!("no cost to this design: {reason}"),
+        Source::Stated(what) => format!("your figure: {what}"),
     }
 }

@@ -1,7 +1,8 @@
 //! The default report: both designs side by side, what the closed network adds, totals, and why.
 
-use super::{PresentedService, present, share_text, source_text};
+use super::{PresentedService, by_requirement, present, share_text, source_text};
 use crate::Estimate;
+use crate::estimate::Source;
 use crate::money::{Currency, format_amount};
 use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
 use rust_decimal::Decimal;
@@ -74,7 +75,13 @@ pub fn render(est: &Estimate) -> Result<String, String> {
             "-".into(),
             "-".into(),
             format!("{} x{}", a.service.tier, quantity_of(a)),
-            if a.unpriced == a.lines.len() { "no price".to_string() } else { amount(a.fixed, cur, a.unpriced) },
+            if provided(a) {
+                "provided".to_string()
+            } else if a.unpriced == a.lines.len() {
+                "no price".to_string()
+            } else {
+                amount(a.fixed, cur, a.unpriced)
+            },
             format_amount(a.usage, cur),
         ]);
     }
@@ -132,6 +139,36 @@ pub fn render(est: &Estimate) -> Result<String, String> {
         .unwrap();
     }
 
+    let rows = by_requirement(&est.closed, &rbac, &closed, &est.conversion)?;
+    if !rows.is_empty() {
+        writeln!(out, "\nWhat closing costs, by requirement ({cur} per month):").unwrap();
+        let mut t = table(&["Requirement", "Fixed", "Usage", "Total", "Share", "Saving if dropped", ""], 1);
+        for r in &rows {
+            t.add_row(vec![
+                r.requirement.label().to_string(),
+                format_amount(r.fixed, cur),
+                format_amount(r.usage, cur),
+                amount(r.total(), cur, r.unpriced),
+                r.share_text(),
+                format_amount(r.saving, cur),
+                r.note(),
+            ]);
+        }
+        t.add_row(vec![
+            "Total".to_string(),
+            format_amount(closed.fixed - rbac.fixed, cur),
+            format_amount(closed.usage - rbac.usage, cur),
+            format_amount(delta, cur),
+            String::new(),
+            String::new(),
+            String::new(),
+        ]);
+        if let Some(col) = t.column_mut(6) {
+            col.set_cell_alignment(CellAlignment::Left);
+        }
+        writeln!(out, "{t}").unwrap();
+    }
+
     let changed: Vec<_> = est.closed.decisions.iter().filter(|d| d.changed() || d.to.is_none()).collect();
     if !changed.is_empty() {
         writeln!(out, "\nWhy the closed design changes tiers:").unwrap();
@@ -157,7 +194,12 @@ pub fn render(est: &Estimate) -> Result<String, String> {
     if !closed.added.is_empty() {
         writeln!(out, "\nAdded by the closed network:").unwrap();
         for a in &closed.added {
-            writeln!(out, "- {}: {}", a.service.name, a.service.reason.as_deref().unwrap_or("")).unwrap();
+            let mut line = format!("- {}: {}", a.service.name, a.service.reason.as_deref().unwrap_or(""));
+            if provided(a) {
+                let new = would_cost_text(a, cur, &est.conversion).unwrap_or_default();
+                line.push_str(&format!(" [{}{new}]", provided_reason(a)));
+            }
+            writeln!(out, "{line}").unwrap();
         }
     }
 
@@ -179,6 +221,30 @@ pub fn render(est: &Estimate) -> Result<String, String> {
         }
     }
     Ok(out)
+}
+
+/// Whether every line of an added resource is provided by what the organisation already has.
+fn provided(a: &PresentedService) -> bool {
+    !a.lines.is_empty() && a.lines.iter().all(|l| matches!(l.line.source, Source::Provided { .. }))
+}
+
+fn provided_reason(a: &PresentedService) -> String {
+    match a.lines.first().map(|l| &l.line.source) {
+        Some(Source::Provided { reason, .. }) => reason.clone(),
+        _ => String::new(),
+    }
+}
+
+/// `; CUR 1,234/month if built new`, from the list prices the provided lines would have.
+fn would_cost_text(a: &PresentedService, cur: &Currency, conv: &crate::money::Conversion) -> Option<String> {
+    let mut total = Decimal::ZERO;
+    for l in &a.lines {
+        match &l.line.source {
+            Source::Provided { would_cost: Some(w), .. } => total += conv.present(*w).ok()?,
+            _ => return None,
+        }
+    }
+    Some(format!("; {cur} {}/month if built new", format_amount(total, cur)))
 }
 
 fn quantity_of(a: &PresentedService) -> String {

@@ -1,7 +1,7 @@
 //! `--format markdown`: a sign-off worksheet that reads well printed or pasted into a wiki.
 //! It carries no generation date (reports are reproducible); the sign-off block has blank dates.
 
-use super::{PresentedDesign, horizon_rows, present, share_text, source_text};
+use super::{PresentedDesign, by_requirement, horizon_rows, present, share_text, source_text};
 use crate::Estimate;
 use crate::catalog::definitions::Charge;
 use crate::money::{Currency, format_amount};
@@ -109,6 +109,45 @@ pub fn render(est: &Estimate) -> Result<String, String> {
         .unwrap();
     }
     writeln!(out, "| Fixed share | {} | {} | |\n", share_text(&rbac), share_text(&closed)).unwrap();
+
+    let rows = by_requirement(&est.closed, &rbac, &closed, &est.conversion)?;
+    if !rows.is_empty() {
+        writeln!(out, "## What closing costs, by requirement\n").unwrap();
+        writeln!(
+            out,
+            "| Requirement | Fixed ({cur}) | Usage ({cur}) | Total ({cur}) | Share | Saving if dropped | Notes |"
+        )
+        .unwrap();
+        writeln!(out, "|---|--:|--:|--:|--:|--:|---|").unwrap();
+        for r in &rows {
+            writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} | {} |",
+                r.requirement.label(),
+                format_amount(r.fixed, cur),
+                format_amount(r.usage, cur),
+                format_amount(r.total(), cur),
+                r.share_text(),
+                format_amount(r.saving, cur),
+                r.note()
+            )
+            .unwrap();
+        }
+        writeln!(
+            out,
+            "| **Total** | {} | {} | **{}** | | | |\n",
+            format_amount(closed.fixed - rbac.fixed, cur),
+            format_amount(closed.usage - rbac.usage, cur),
+            format_amount(closed.total() - rbac.total(), cur)
+        )
+        .unwrap();
+        writeln!(
+            out,
+            "Each row is the part of the difference that serves one requirement; the rows add up to the difference. \
+             The saving if dropped re-prices the closed design without that `closed_network` setting.\n"
+        )
+        .unwrap();
+    }
 
     lines(&mut out, "RBAC-only design", &rbac, cur);
     lines(&mut out, "Closed-network design", &closed, cur);

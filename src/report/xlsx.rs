@@ -7,7 +7,7 @@
 //! Excel stores numbers as doubles: quantities and prices are converted from `Decimal` only when a
 //! cell is written.
 
-use super::{PresentedDesign, PresentedLine, present, source_text};
+use super::{PresentedDesign, PresentedLine, RequirementRow, by_requirement, present, requirement_of, source_text};
 use crate::Estimate;
 use crate::catalog::definitions::Charge;
 use crate::estimate::Source;
@@ -56,7 +56,8 @@ fn formats(dp: u32) -> Formats {
 fn cost_expr(line: &PresentedLine, q: &str) -> Option<String> {
     let buckets = &line.line.buckets;
     if buckets.is_empty() {
-        return None;
+        // A figure the architect states is its unit price times the quantity.
+        return line.line.unit_price.map(|p| format!("{q}*{}", p.normalize()));
     }
     let billable = if line.line.free_units.is_zero() {
         q.to_string()
@@ -81,7 +82,15 @@ fn cost_expr(line: &PresentedLine, q: &str) -> Option<String> {
     Some(if parts.is_empty() { "0".into() } else { parts.join("+") })
 }
 
-fn lines_sheet(ws: &mut Worksheet, d: &PresentedDesign, est: &Estimate, fm: &Formats) -> Result<(), String> {
+/// One design's lines. Column N names the requirement each line's cost serves (an RBAC-only line
+/// takes its closed counterpart's), which the "By requirement" sheet sums over.
+fn lines_sheet(
+    ws: &mut Worksheet,
+    d: &PresentedDesign,
+    closed: &PresentedDesign,
+    est: &Estimate,
+    fm: &Formats,
+) -> Result<(), String> {
     let cur = est.conversion.currency.code();
     let dp = minor_units(&est.conversion.currency);
     let headers = [
@@ -98,12 +107,15 @@ fn lines_sheet(ws: &mut Worksheet, d: &PresentedDesign, est: &Estimate, fm: &For
         "Source",
         "Effective",
         "Note",
+        "Requirement",
     ];
     for (c, h) in headers.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, *h, &fm.header).map_err(e)?;
     }
     let mut row = 1u32;
-    for s in d.services.iter().chain(&d.added) {
+    let declared = d.services.iter().enumerate().map(|(i, s)| (Some(i), s));
+    for (index, s) in declared.chain(d.added.iter().map(|s| (None, s))) {
+        let requirement = requirement_of(closed, &s.service.name, index).map(|r| r.id()).unwrap_or_default();
         for l in &s.lines {
             let name =
                 if s.service.reason.is_some() { format!("+ {}", s.service.name) } else { s.service.name.clone() };
@@ -125,7 +137,11 @@ fn lines_sheet(ws: &mut Worksheet, d: &PresentedDesign, est: &Estimate, fm: &For
                     ws.write_formula_with_format(row, 9, Formula::new(formula).set_result(m.to_string()), &fm.money)
                         .map_err(e)?;
                 }
-                _ => {
+                // Provided by the hub or already licensed: nothing to compute.
+                (None, Some(m)) => {
+                    ws.write_number_with_format(row, 9, f(m), &fm.money).map_err(e)?;
+                }
+                (_, None) => {
                     ws.write_string(row, 9, "no price").map_err(e)?;
                 }
             }
@@ -133,10 +149,12 @@ fn lines_sheet(ws: &mut Worksheet, d: &PresentedDesign, est: &Estimate, fm: &For
                 Source::Meter { meter_id, effective, .. } => (format!("meter {meter_id}"), *effective),
                 Source::Documented { source, effective, .. } => (source.to_string(), *effective),
                 Source::NoPrice(why) => (format!("no price: {why}"), ""),
+                Source::Provided { .. } | Source::Stated(_) => (source_text(&l.line.source), ""),
             };
             ws.write_string(row, 10, &src).map_err(e)?;
             ws.write_string(row, 11, eff).map_err(e)?;
             ws.write_string(row, 12, l.line.note().as_deref().unwrap_or("")).map_err(e)?;
+            ws.write_string(row, 13, requirement).map_err(e)?;
             row += 1;
         }
     }
@@ -223,6 +241,78 @@ fn summary(ws: &mut Worksheet, rbac: &PresentedDesign, closed: &PresentedDesign,
     Ok(())
 }
 
+/// What closing costs, by requirement: each figure is a formula over the line sheets (closed lines
+/// of the requirement minus the RBAC-only lines attributed to it), so an edited quantity flows here.
+fn requirements_sheet(ws: &mut Worksheet, rows: &[RequirementRow], fm: &Formats) -> Result<(), String> {
+    for (c, h) in
+        ["Requirement", "Id", "Fixed / month", "Usage / month", "Total / month", "Share", "Saving if dropped", "Notes"]
+            .iter()
+            .enumerate()
+    {
+        ws.write_string_with_format(0, c as u16, *h, &fm.header).map_err(e)?;
+    }
+    let sum = |sheet: &str, r: u32, charge: &str| {
+        format!("SUMIFS('{sheet}'!$J:$J,'{sheet}'!$N:$N,$B{r},'{sheet}'!$E:$E,\"{charge}\")")
+    };
+    let last = rows.len() as u32 + 1;
+    for (i, row) in rows.iter().enumerate() {
+        let r = i as u32 + 1;
+        let x = r + 1;
+        ws.write_string(r, 0, row.requirement.label()).map_err(e)?;
+        ws.write_string(r, 1, row.requirement.id()).map_err(e)?;
+        for (c, charge, value) in [(2u16, "fixed", row.fixed), (3, "usage", row.usage)] {
+            let formula = format!("={}-{}", sum(CLOSED, x, charge), sum(RBAC, x, charge));
+            ws.write_formula_with_format(r, c, Formula::new(formula).set_result(value.to_string()), &fm.money)
+                .map_err(e)?;
+        }
+        ws.write_formula_with_format(
+            r,
+            4,
+            Formula::new(format!("=C{x}+D{x}")).set_result(row.total().to_string()),
+            &fm.money,
+        )
+        .map_err(e)?;
+        let share = row.share.map(|s| (s / Decimal::from(100)).to_string()).unwrap_or_default();
+        let formula = format!("=IF($E${}=0,0,E{x}/$E${})", last + 1, last + 1);
+        ws.write_formula_with_format(r, 5, Formula::new(formula).set_result(share), &fm.percent).map_err(e)?;
+        ws.write_number_with_format(r, 6, f(row.saving), &fm.money).map_err(e)?;
+        ws.write_string(r, 7, row.note()).map_err(e)?;
+    }
+    let t = last;
+    ws.write_string_with_format(t, 0, "Total (closed minus RBAC-only)", &fm.header).map_err(e)?;
+    for c in 2..=4u16 {
+        let col = (b'A' + c as u8) as char;
+        let total: Decimal = rows
+            .iter()
+            .map(|r| match c {
+                2 => r.fixed,
+                3 => r.usage,
+                _ => r.total(),
+            })
+            .sum();
+        ws.write_formula_with_format(
+            t,
+            c,
+            Formula::new(format!("=SUM({col}2:{col}{t})")).set_result(total.to_string()),
+            &fm.total,
+        )
+        .map_err(e)?;
+    }
+    ws.write_string(
+        t + 2,
+        0,
+        "Saving if dropped: the closed design re-priced without that closed_network setting (a value, not a formula).",
+    )
+    .map_err(e)?;
+    ws.set_column_width(0, 30).map_err(e)?;
+    ws.set_column_width(1, 18).map_err(e)?;
+    for c in 2..=6 {
+        ws.set_column_width(c, 16).map_err(e)?;
+    }
+    ws.set_column_width(7, 48).map_err(e)?;
+    Ok(())
+}
+
 pub fn render(est: &Estimate) -> Result<Vec<u8>, String> {
     let rbac = present(&est.rbac, &est.conversion)?;
     let closed = present(&est.closed, &est.conversion)?;
@@ -232,8 +322,10 @@ pub fn render(est: &Estimate) -> Result<Vec<u8>, String> {
     let created = ExcelDateTime::parse_from_str(&est.snapshot.meta.as_of).map_err(e)?;
     wb.set_properties(&DocProperties::new().set_creation_datetime(&created).set_title(&est.architecture.name));
     summary(wb.add_worksheet().set_name(SUMMARY).map_err(e)?, &rbac, &closed, &fm)?;
-    lines_sheet(wb.add_worksheet().set_name(RBAC).map_err(e)?, &rbac, est, &fm)?;
-    lines_sheet(wb.add_worksheet().set_name(CLOSED).map_err(e)?, &closed, est, &fm)?;
+    lines_sheet(wb.add_worksheet().set_name(RBAC).map_err(e)?, &rbac, &closed, est, &fm)?;
+    lines_sheet(wb.add_worksheet().set_name(CLOSED).map_err(e)?, &closed, &closed, est, &fm)?;
+    let rows = by_requirement(&est.closed, &rbac, &closed, &est.conversion)?;
+    requirements_sheet(wb.add_worksheet().set_name("By requirement").map_err(e)?, &rows, &fm)?;
 
     let ws = wb.add_worksheet().set_name("Decisions").map_err(e)?;
     for (c, h) in ["Service", "Type", "From", "To", "Rule", "Needs", "Documentation", "As of", "Rejected tiers"]

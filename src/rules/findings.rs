@@ -2,7 +2,7 @@
 
 use super::registry::{Severity, rule};
 use super::{Design, declared_tier};
-use crate::architecture::{Architecture, Cicd, ConditionalAccess, Loc};
+use crate::architecture::{Access, Architecture, Cicd, CicdAgents, ConditionalAccess, Egress, Hub, Loc, OnPremises};
 use crate::catalog::Catalog;
 use crate::estimate::Source;
 
@@ -121,13 +121,46 @@ pub fn findings(arch: &Architecture, catalog: &Catalog, rbac: &Design, closed: &
             }
         }
     }
-    if arch.closed.cicd != Cicd::None {
-        let which = if arch.closed.cicd == Cicd::AzureDevops { "Azure DevOps" } else { "GitHub" };
+    let net = &arch.closed;
+    let cicd = match (net.cicd, net.cicd_agents) {
+        (Cicd::None, _) => None,
+        (Cicd::AzureDevops, CicdAgents::ManagedDevopsPool) => Some(
+            "Microsoft-hosted Azure DevOps agents cannot reach private endpoints; the closed design runs the agents in a Managed DevOps Pool injected into your VNet",
+        ),
+        (Cicd::AzureDevops, _) => Some(
+            "Microsoft-hosted Azure DevOps agents cannot reach private endpoints; the closed design adds self-hosted agents on VMs inside the network",
+        ),
+        (Cicd::Github, CicdAgents::GithubHostedPrivate) => Some(
+            "GitHub-hosted runners reach private endpoints only through Azure private networking (GitHub Team or Enterprise Cloud, larger runners, a supported Azure region): the closed design uses that and prices the runner minutes",
+        ),
+        (Cicd::Github, _) => Some(
+            "standard GitHub-hosted runners cannot reach private endpoints; the closed design adds self-hosted runners on VMs inside the network (or set cicd_agents: github-hosted-private for larger runners with Azure private networking)",
+        ),
+    };
+    if let Some(message) = cicd {
+        out.push(finding("CN004", message.to_string(), Some("closed_network.cicd".into()), Some(net.loc)));
+    }
+    // Private outbound access with nothing controlling the way out.
+    let outbound = closed.decisions.iter().any(|d| {
+        d.evidence
+            .iter()
+            .any(|e| e.need == "private outbound" && matches!(e.capability, "vnet_integration" | "vnet_injection"))
+    }) || closed.added.iter().any(|a| a.type_id == "virtual-machine");
+    if outbound && net.egress == Egress::None && net.hub == Hub::New {
         out.push(finding(
-            "CN004",
-            format!("{which}-hosted agents cannot reach private endpoints; the closed design adds self-hosted agents inside the network"),
-            Some("closed_network.cicd".into()),
-            Some(arch.closed.loc),
+            "CN012",
+            "services with private outbound access reach the internet uninspected: closed_network.egress is none (add a firewall or NAT gateway, or hub: existing)".into(),
+            Some("closed_network.egress".into()),
+            Some(net.loc),
+        ));
+    }
+    let has_hub = net.hub == Hub::Existing || net.on_premises != OnPremises::None || net.egress != Egress::None;
+    if has_hub && net.operator_access.contains(&Access::BastionDeveloper) {
+        out.push(finding(
+            "CN013",
+            "Bastion Developer cannot reach VMs in peered virtual networks, and this network has a hub: use bastion-basic or higher in the hub, or attach it to the spoke".into(),
+            Some("closed_network.operator_access".into()),
+            Some(net.loc),
         ));
     }
     if arch.closed.conditional_access != ConditionalAccess::None {

@@ -1,7 +1,16 @@
-//! What a closed network brings with it, beyond the services themselves.
+//! What a closed network brings with it, beyond the services themselves: private endpoints and
+//! DNS zones, and the network platform (on-premises connectivity, egress, operator access, CI/CD
+//! agents, DDoS protection, licences, the hub's charge-back).
+//!
+//! Each resource carries the [`Requirement`] it serves. What the organisation already owns (an
+//! existing landing-zone hub, Entra ID licences through Microsoft 365) is still listed, priced at
+//! zero with the reason, so that the closed design shows the whole network and says who pays.
 
 use super::Design;
-use crate::architecture::{Architecture, Cicd, ConditionalAccess, OnPremises, OperatorAccess};
+use super::requirement::Requirement;
+use crate::architecture::{
+    Access, Architecture, Cicd, CicdAgents, ClosedNetwork, ConditionalAccess, Ddos, Egress, Hub, OnPremises,
+};
 use crate::catalog::Catalog;
 use crate::catalog::definitions::CapabilityKind;
 use crate::estimate::Resource;
@@ -14,7 +23,35 @@ use std::collections::{BTreeMap, BTreeSet};
 pub struct Added<'a> {
     pub name: String,
     pub reason: String,
+    pub requirement: Requirement,
+    /// Something the organisation already has provides it: listed at zero, with this reason.
+    pub provided: Option<String>,
+    /// A monthly amount the architect states (USD), instead of a catalog price: the hub's charge-back.
+    pub stated: Option<Decimal>,
     pub resource: Resource<'a>,
+}
+
+impl<'a> Added<'a> {
+    fn new(
+        name: impl Into<String>,
+        requirement: Requirement,
+        reason: impl Into<String>,
+        resource: Resource<'a>,
+    ) -> Self {
+        Added { name: name.into(), reason: reason.into(), requirement, provided: None, stated: None, resource }
+    }
+
+    fn usage(mut self, key: &str, value: Option<Decimal>) -> Self {
+        if let Some(v) = value {
+            self.resource.usage.to_mut().insert(key.to_string(), v);
+        }
+        self
+    }
+
+    fn os(mut self, os: &'a str) -> Self {
+        self.resource.os = Some(os);
+        self
+    }
 }
 
 fn resource<'a>(type_id: &'a str, tier: &'a str, region: &'a str, key: &str, count: Decimal) -> Resource<'a> {
@@ -89,14 +126,30 @@ pub fn private_endpoints(arch: &Architecture, catalog: &Catalog, design: &Design
     out
 }
 
+const HUB: &str = "provided by the organisation's hub (closed_network.hub: existing)";
+
+/// Everything the closed design adds for `arch`, with the network platform `net` (the file's
+/// `closed_network`, or a variant of it without one requirement). `hub_share_usd` is the hub's
+/// charge-back converted to USD.
 pub fn added<'a>(
     arch: &'a Architecture,
+    net: &'a ClosedNetwork,
     catalog: &Catalog,
     design: &Design,
     date: &str,
+    hub_share_usd: Option<Decimal>,
 ) -> Result<Vec<Added<'a>>, String> {
     let region = arch.region.as_str();
+    let one = Decimal::ONE;
     let mut out = Vec::new();
+    // What an existing hub provides is listed at zero; `hub(..)` marks it.
+    let existing = net.hub == Hub::Existing;
+    let hub = |mut a: Added<'a>| {
+        if existing {
+            a.provided = Some(HUB.to_string());
+        }
+        a
+    };
 
     let pes = private_endpoints(arch, catalog, design, date);
     if !pes.is_empty() {
@@ -107,96 +160,292 @@ pub fn added<'a>(
                 true => format!("{} ({}, shared private link)", e.owner, e.subresource),
             })
             .collect();
-        out.push(Added {
-            name: "private endpoints".into(),
-            reason: format!("one per private service and sub-resource: {}", list.join(", ")),
-            resource: resource("private-endpoint", "standard", region, "count", Decimal::from(pes.len())),
-        });
+        out.push(Added::new(
+            "private endpoints",
+            Requirement::PrivateAccess,
+            format!("one per private service and sub-resource: {}", list.join(", ")),
+            resource("private-endpoint", "standard", region, "count", Decimal::from(pes.len())),
+        ));
     }
     let zones: BTreeSet<&str> = pes.iter().flat_map(|e| &e.zones).map(String::as_str).collect();
     if !zones.is_empty() {
-        out.push(Added {
-            name: "private DNS zones".into(),
-            reason: format!("one per privatelink zone: {}", zones.iter().copied().collect::<Vec<_>>().join(", ")),
-            resource: resource("private-dns-zone", "standard", region, "count", Decimal::from(zones.len())),
-        });
+        out.push(hub(Added::new(
+            "private DNS zones",
+            Requirement::PrivateAccess,
+            format!("one per privatelink zone: {}", zones.iter().copied().collect::<Vec<_>>().join(", ")),
+            resource("private-dns-zone", "standard", region, "count", Decimal::from(zones.len())),
+        )));
     }
 
-    match arch.closed.on_premises {
-        OnPremises::None => {}
-        kind => {
-            let (type_id, tier, what) = match kind {
-                OnPremises::Vpn => ("vpn-gateway", "vpngw1az", "site-to-site VPN"),
-                _ => ("expressroute-gateway", "ergw1az", "ExpressRoute"),
-            };
-            out.push(Added {
-                name: format!("{what} gateway"),
-                reason: format!(
-                    "closed_network.on_premises: on-premises users reach the private endpoints over {what}"
-                ),
-                resource: resource(type_id, tier, region, "count", Decimal::ONE),
-            });
-            out.push(Added {
-                name: "gateway public IP".into(),
-                reason: "a virtual network gateway needs a Standard public IP".into(),
-                resource: resource("public-ip", "standard", region, "count", Decimal::ONE),
-            });
-            out.push(Added {
-                name: "DNS resolver inbound endpoint".into(),
-                reason: "on-premises DNS forwards privatelink zones to a DNS Private Resolver inbound endpoint".into(),
-                resource: resource("dns-resolver", "inbound-endpoint", region, "count", Decimal::ONE),
-            });
+    if net.on_premises != OnPremises::None {
+        let (type_id, tier, what) = match net.on_premises {
+            OnPremises::Vpn => ("vpn-gateway", "vpngw1az", "site-to-site VPN"),
+            _ => ("expressroute-gateway", "ergw1az", "ExpressRoute"),
+        };
+        let why = format!("closed_network.on_premises: on-premises users reach the private endpoints over {what}");
+        out.push(hub(Added::new(
+            format!("{what} gateway"),
+            Requirement::OnPremises,
+            why,
+            resource(type_id, tier, region, "count", one),
+        )));
+        out.push(hub(public_ip(
+            "gateway public IP",
+            Requirement::OnPremises,
+            "a virtual network gateway",
+            region,
+            one,
+        )));
+        out.push(hub(Added::new(
+            "DNS resolver inbound endpoint",
+            Requirement::OnPremises,
+            "on-premises DNS forwards privatelink zones to a DNS Private Resolver inbound endpoint",
+            resource("dns-resolver", "inbound-endpoint", region, "count", one),
+        )));
+    }
+
+    let egress_gb = net.usage.get("egress_gb").copied();
+    let firewall = match net.egress {
+        Egress::None => None,
+        Egress::NatGateway => {
+            out.push(hub(Added::new(
+                "NAT gateway",
+                Requirement::Egress,
+                "closed_network.egress: outbound internet traffic leaves through a NAT gateway (not inspected)",
+                resource("nat-gateway", "standard", region, "count", one),
+            )
+            .usage("data_gb", egress_gb)));
+            out.push(hub(public_ip("NAT gateway public IP", Requirement::Egress, "a NAT gateway", region, one)));
+            None
+        }
+        Egress::FirewallBasic => Some(("basic", "Basic", 2)),
+        Egress::FirewallStandard => Some(("standard", "Standard", 1)),
+        Egress::FirewallPremium => Some(("premium", "Premium", 1)),
+    };
+    if let Some((tier, label, ips)) = firewall {
+        out.push(hub(Added::new(
+            format!("Azure Firewall {label}"),
+            Requirement::Egress,
+            "closed_network.egress: outbound internet traffic is inspected by Azure Firewall in the hub",
+            resource("firewall", tier, region, "count", one),
+        )
+        .usage("data_gb", egress_gb)));
+        let why = if ips == 2 {
+            "Azure Firewall Basic needs two Standard public IPs: one for traffic, one for its management NIC"
+        } else {
+            "Azure Firewall needs a Standard public IP"
+        };
+        out.push(hub(Added::new(
+            "firewall public IPs",
+            Requirement::Egress,
+            why,
+            resource("public-ip", "standard", region, "count", Decimal::from(ips)),
+        )));
+    }
+
+    for access in &net.operator_access {
+        let (tier, ip) = match access {
+            Access::Jumpbox => {
+                let jb = &net.jumpbox;
+                out.push(hub(
+                    Added::new(
+                        "jump box",
+                        Requirement::OperatorAccess,
+                        format!(
+                            "operators reach the portal's data plane from a {} VM inside the network (closed_network.jumpbox)",
+                            jb.os
+                        ),
+                        resource("virtual-machine", &jb.size, region, "count", one),
+                    )
+                    .os(&jb.os),
+                ));
+                out.push(hub(Added::new(
+                    "jump box OS disk",
+                    Requirement::OperatorAccess,
+                    "the jump box's managed OS disk",
+                    resource("managed-disk", &jb.disk, region, "count", one),
+                )));
+                continue;
+            }
+            Access::BastionDeveloper => ("developer", false),
+            Access::BastionBasic => ("basic", true),
+            Access::BastionStandard => ("standard", true),
+            // A private-only Bastion (Premium) is reached over the on-premises connection.
+            Access::BastionPremium => ("premium", net.on_premises == OnPremises::None),
+        };
+        let why = match access {
+            Access::BastionDeveloper => {
+                "operators reach VMs from the portal; Developer is free but cannot reach peered virtual networks"
+            }
+            Access::BastionPremium if !ip => {
+                "operators reach VMs over the on-premises connection: a private-only Bastion needs Premium (no public IP)"
+            }
+            _ => "operators reach VMs and the portal's data plane from inside the network",
+        };
+        out.push(hub(Added::new(
+            format!("Bastion {tier}"),
+            Requirement::OperatorAccess,
+            why,
+            resource("bastion", tier, region, "count", one),
+        )));
+        if ip {
+            out.push(hub(public_ip("Bastion public IP", Requirement::OperatorAccess, "Azure Bastion", region, one)));
         }
     }
 
-    let agents = arch.closed.build_agents;
-    match arch.closed.cicd {
-        Cicd::None => {}
-        cicd => {
-            out.push(Added {
-                name: "build agents".into(),
-                reason: "hosted CI/CD agents cannot reach private endpoints (CN004): self-hosted agents run inside the network".into(),
-                resource: resource("virtual-machine", "d2s-v5-linux", region, "count", agents),
-            });
-            if cicd == Cicd::AzureDevops {
-                out.push(Added {
-                    name: "self-hosted parallel jobs".into(),
-                    reason: "each self-hosted Azure DevOps agent runs one parallel job; the first is free".into(),
-                    resource: resource("devops-pipelines", "self-hosted", region, "count", agents),
-                });
+    cicd(net, region, &mut out);
+
+    match net.ddos {
+        Ddos::None => {}
+        Ddos::Network => out.push(hub(Added::new(
+            "DDoS Network Protection",
+            Requirement::Ddos,
+            "closed_network.ddos: one DDoS Network Protection plan covers the network's public IPs",
+            resource("ddos-protection", "network", region, "plans", one),
+        )
+        .with_capacity("ips", public_ips(&out)))),
+        Ddos::Ip => {
+            let ips = public_ips(&out);
+            if !ips.is_zero() {
+                out.push(Added::new(
+                    "DDoS IP Protection",
+                    Requirement::Ddos,
+                    format!("closed_network.ddos: DDoS IP Protection on each of the design's {ips} public IP(s)"),
+                    resource("ddos-protection", "ip", region, "ips", ips),
+                ));
             }
         }
     }
 
-    match arch.closed.operator_access {
-        OperatorAccess::None => {}
-        OperatorAccess::Bastion => out.push(Added {
-            name: "Bastion".into(),
-            reason: "operators reach the portal data plane and VMs from inside the network (Basic: Developer cannot reach peered VNets)".into(),
-            resource: resource("bastion", "basic", region, "count", Decimal::ONE),
-        }),
-        OperatorAccess::Jumpbox => out.push(Added {
-            name: "jump box".into(),
-            reason: "operators reach the portal data plane from a VM inside the network".into(),
-            resource: resource("virtual-machine", "d2s-v5-linux", region, "count", Decimal::ONE),
-        }),
-    }
-
-    let users = arch.users.unwrap_or(Decimal::ZERO);
-    match arch.closed.conditional_access {
-        ConditionalAccess::None => {}
-        ca => {
-            let tier = if ca == ConditionalAccess::Ip { "p1" } else { "p2" };
-            out.push(Added {
-                name: format!("Entra ID {}", tier.to_uppercase()),
-                reason: if ca == ConditionalAccess::Ip {
-                    "Conditional Access by IP / named location needs Entra ID P1 for every user".into()
-                } else {
-                    "risk-based Conditional Access needs Entra ID P2 for every user".into()
-                },
-                resource: resource("entra-id", tier, region, "users", users),
-            });
+    if net.conditional_access != ConditionalAccess::None {
+        let (tier, what) = match net.conditional_access {
+            ConditionalAccess::Ip => {
+                ("p1", "Conditional Access by IP / named location needs Entra ID P1 for every user")
+            }
+            _ => ("p2", "risk-based Conditional Access needs Entra ID P2 for every user"),
+        };
+        let users = arch.users.unwrap_or(Decimal::ZERO);
+        let owned = net.licensed_users.min(users);
+        let name = format!("Entra ID {}", tier.to_uppercase());
+        if !owned.is_zero() {
+            let mut a = Added::new(
+                format!("{name} (already licensed)"),
+                Requirement::Identity,
+                what,
+                resource("entra-id", tier, region, "users", owned),
+            );
+            a.provided = Some(format!(
+                "{owned} user(s) already hold it (Microsoft 365 E3/E5, F3, Business Premium or EMS; closed_network.licences)"
+            ));
+            out.push(a);
+        }
+        if owned.is_zero() || owned < users {
+            out.push(Added::new(
+                name,
+                Requirement::Identity,
+                what,
+                resource("entra-id", tier, region, "users", users - owned),
+            ));
         }
     }
+
+    if let (Hub::Existing, Some(usd)) = (net.hub, hub_share_usd) {
+        let mut a = Added::new(
+            "hub share",
+            Requirement::HubShare,
+            format!(
+                "closed_network.hub_share: the platform team's monthly charge-back for the hub, stated in {}",
+                arch.file
+            ),
+            resource("hub-share", "charge-back", region, "count", one),
+        );
+        a.stated = Some(usd);
+        out.push(a);
+    }
     Ok(out)
+}
+
+impl Added<'_> {
+    fn with_capacity(mut self, key: &str, value: Decimal) -> Self {
+        self.resource.capacity.to_mut().insert(key.to_string(), value);
+        self
+    }
+}
+
+fn public_ip<'a>(name: &str, requirement: Requirement, what: &str, region: &'a str, count: Decimal) -> Added<'a> {
+    Added::new(
+        name,
+        requirement,
+        format!("{what} needs a Standard public IP"),
+        resource("public-ip", "standard", region, "count", count),
+    )
+}
+
+/// The public IPs the design pays for (not those a hub provides).
+fn public_ips(added: &[Added]) -> Decimal {
+    added
+        .iter()
+        .filter(|a| a.resource.type_id == "public-ip" && a.provided.is_none())
+        .filter_map(|a| a.resource.capacity.get("count"))
+        .sum()
+}
+
+/// Self-hosted CI/CD agents inside the network, where `cicd_agents` says they run.
+fn cicd<'a>(net: &'a ClosedNetwork, region: &'a str, out: &mut Vec<Added<'a>>) {
+    if net.cicd == Cicd::None {
+        return;
+    }
+    let agents = net.build_agents;
+    let minutes = net.usage.get("ci_minutes").copied();
+    match net.cicd_agents {
+        CicdAgents::Vm => out.push(Added::new(
+            "build agents",
+            Requirement::Cicd,
+            "hosted agents cannot reach private endpoints (CN004): self-hosted agents run on VMs inside the network",
+            resource("virtual-machine", "d2s-v5", region, "count", agents),
+        )),
+        CicdAgents::ManagedDevopsPool => {
+            // Billed as the pool's VMs at standard rates: per hour of use when the pool scales to zero
+            // (ci_minutes given), otherwise as always-on standby agents.
+            let (count, why) = match minutes {
+                Some(_) => (
+                    Decimal::ZERO,
+                    "a Managed DevOps Pool in your VNet runs the agents: its VMs are billed for the hours they run (ci_minutes)",
+                ),
+                None => (
+                    agents,
+                    "a Managed DevOps Pool in your VNet runs the agents: without ci_minutes, priced as always-on standby agents",
+                ),
+            };
+            out.push(
+                Added::new(
+                    "Managed DevOps Pool agents",
+                    Requirement::Cicd,
+                    why,
+                    resource("virtual-machine", "d2s-v5", region, "count", count),
+                )
+                .usage("hours", minutes.map(|m| m / Decimal::from(60))),
+            );
+        }
+        CicdAgents::GithubHostedPrivate => {
+            out.push(
+                Added::new(
+                    "GitHub-hosted runner minutes",
+                    Requirement::Cicd,
+                    "GitHub-hosted larger runners with Azure private networking run in your subnet; GitHub bills them per minute (ci_minutes)",
+                    resource("github-actions", "linux-2-core", region, "count", Decimal::ONE),
+                )
+                .usage("minutes", minutes),
+            );
+            return;
+        }
+    }
+    if net.cicd == Cicd::AzureDevops {
+        out.push(Added::new(
+            "self-hosted parallel jobs",
+            Requirement::Cicd,
+            "each self-hosted Azure DevOps agent runs one parallel job; the first is free",
+            resource("devops-pipelines", "self-hosted", region, "count", agents),
+        ));
+    }
 }

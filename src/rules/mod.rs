@@ -15,12 +15,15 @@
 pub mod findings;
 pub mod implied;
 pub mod registry;
+pub mod requirement;
 
 use crate::architecture::{Architecture, Service};
 use crate::catalog::Catalog;
 use crate::catalog::definitions::{CapabilityKind, ServiceDef, Tier};
 use crate::catalog::snapshot::Snapshot;
 use crate::estimate::{self, Line, Resource, Source, Totals};
+use crate::money::Conversion;
+use requirement::Requirement;
 use rust_decimal::Decimal;
 use std::borrow::Cow;
 use std::fmt;
@@ -37,6 +40,8 @@ pub struct PricedService<'c> {
     pub count: Option<Decimal>,
     pub lines: Vec<Line<'c>>,
     pub totals: Totals,
+    /// In the closed design, the requirement its cost serves (see [`requirement`]).
+    pub requirement: Option<Requirement>,
 }
 
 #[derive(Clone, Debug)]
@@ -118,6 +123,9 @@ pub struct Design<'c> {
     pub services: Vec<PricedService<'c>>,
     pub added: Vec<PricedService<'c>>,
     pub decisions: Vec<Decision<'c>>,
+    /// For each requirement that is one switch of `closed_network`, what the closed design would add
+    /// without it (the saving if it were dropped is the difference with `added`).
+    pub dropped: Vec<(Requirement, Vec<PricedService<'c>>)>,
 }
 
 impl Design<'_> {
@@ -278,7 +286,16 @@ fn service<'c>(
     count: Option<Decimal>,
 ) -> Result<PricedService<'c>, String> {
     let totals = Totals::of(&lines).map_err(|e| format!("{name}: {e}"))?;
-    Ok(PricedService { name: name.to_string(), type_id: &def.type_id, tier: &tier.id, reason, count, lines, totals })
+    Ok(PricedService {
+        name: name.to_string(),
+        type_id: &def.type_id,
+        tier: &tier.id,
+        reason,
+        count,
+        lines,
+        totals,
+        requirement: None,
+    })
 }
 
 /// The RBAC-only design: declared tiers, public endpoints, nothing added.
@@ -289,11 +306,17 @@ pub fn rbac<'c>(arch: &Architecture, catalog: &'c Catalog, snapshot: &'c Snapsho
         let tier = declared_tier(svc, def);
         services.push(priced(&svc.name, def, tier, snapshot, &resource(arch, svc, &tier.id), None)?);
     }
-    Ok(Design { services, added: Vec::new(), decisions: Vec::new() })
+    Ok(Design { services, added: Vec::new(), decisions: Vec::new(), dropped: Vec::new() })
 }
 
-/// The closed-network design.
-pub fn closed<'c>(arch: &Architecture, catalog: &'c Catalog, snapshot: &'c Snapshot) -> Result<Design<'c>, String> {
+/// The closed-network design. `conversion` turns amounts the architect states in the report
+/// currency (the hub's charge-back) into USD.
+pub fn closed<'c>(
+    arch: &Architecture,
+    catalog: &'c Catalog,
+    snapshot: &'c Snapshot,
+    conversion: &Conversion,
+) -> Result<Design<'c>, String> {
     let mut services = Vec::with_capacity(arch.services.len());
     let mut decisions = Vec::new();
     for svc in &arch.services {
@@ -301,24 +324,120 @@ pub fn closed<'c>(arch: &Architecture, catalog: &'c Catalog, snapshot: &'c Snaps
         let declared = declared_tier(svc, def);
         let needs = needs(arch, svc, def);
         let (decision, chosen) = choose(arch, svc, def, declared, &needs, snapshot)?;
-        services.push(match chosen {
+        let mut priced = match chosen {
             // The chosen tier was priced while choosing: no need to price it again.
             Some((tier, lines)) => service(&svc.name, def, tier, lines, None, None)?,
             None => priced(&svc.name, def, declared, snapshot, &resource(arch, svc, &declared.id), None)?,
-        });
+        };
+        let rule = if decision.changed() { decision.rule } else { None };
+        priced.requirement = Some(Requirement::of_rule(rule));
+        services.push(priced);
         if needs.any() {
             decisions.push(decision);
         }
     }
-    let mut design = Design { services, added: Vec::new(), decisions };
-    for add in implied::added(arch, catalog, &design, &snapshot.meta.as_of)? {
-        let def = def(catalog, add.resource.type_id)?;
-        let tier = def
-            .tier(add.resource.tier)
-            .ok_or_else(|| format!("{}: {} has no tier {}", add.name, def.type_id, add.resource.tier))?;
-        design.added.push(priced(&add.name, def, tier, snapshot, &add.resource, Some(add.reason))?);
+    let mut design = Design { services, added: Vec::new(), decisions, dropped: Vec::new() };
+    let hub_share = match arch.closed.hub_share {
+        Some(amount) => Some(
+            amount
+                .checked_div(conversion.rate)
+                .ok_or_else(|| format!("hub_share {amount} cannot be converted to USD"))?,
+        ),
+        None => None,
+    };
+    design.added = added(arch, &arch.closed, catalog, &design, snapshot, hub_share)?;
+    for r in Requirement::ALL.into_iter().filter(|r| r.is_switch()) {
+        if !design.added.iter().any(|a| a.requirement == Some(r)) {
+            continue;
+        }
+        let net = without(&arch.closed, r);
+        let share = if r == Requirement::HubShare { None } else { hub_share };
+        let rest = added(arch, &net, catalog, &design, snapshot, share)?;
+        design.dropped.push((r, rest));
     }
     Ok(design)
+}
+
+/// The network platform without one requirement.
+fn without(net: &crate::architecture::ClosedNetwork, r: Requirement) -> crate::architecture::ClosedNetwork {
+    use crate::architecture::{Cicd, ConditionalAccess, Ddos, Egress, OnPremises};
+    let mut n = net.clone();
+    match r {
+        Requirement::Identity => n.conditional_access = ConditionalAccess::None,
+        Requirement::OnPremises => n.on_premises = OnPremises::None,
+        Requirement::Egress => n.egress = Egress::None,
+        Requirement::OperatorAccess => n.operator_access.clear(),
+        Requirement::Cicd => n.cicd = Cicd::None,
+        Requirement::Ddos => n.ddos = Ddos::None,
+        Requirement::HubShare => n.hub_share = None,
+        Requirement::PrivateAccess | Requirement::PrivateEdge | Requirement::PrivateIndexing => {}
+    }
+    n
+}
+
+/// The resources the closed design adds for `net`, priced.
+fn added<'c>(
+    arch: &Architecture,
+    net: &crate::architecture::ClosedNetwork,
+    catalog: &'c Catalog,
+    design: &Design,
+    snapshot: &'c Snapshot,
+    hub_share_usd: Option<Decimal>,
+) -> Result<Vec<PricedService<'c>>, String> {
+    let mut out = Vec::new();
+    for add in implied::added(arch, net, catalog, design, &snapshot.meta.as_of, hub_share_usd)? {
+        let mut priced = match add.stated {
+            Some(usd) => stated(&add.name, &add.reason, usd)?,
+            None => {
+                let def = def(catalog, add.resource.type_id)?;
+                let tier = def
+                    .tier(add.resource.tier)
+                    .ok_or_else(|| format!("{}: {} has no tier {}", add.name, def.type_id, add.resource.tier))?;
+                let mut p = priced(&add.name, def, tier, snapshot, &add.resource, Some(add.reason.clone()))?;
+                p.count =
+                    ["count", "users", "plans", "ips"].iter().find_map(|k| add.resource.capacity.get(*k)).copied();
+                p
+            }
+        };
+        if let Some(why) = &add.provided {
+            for line in &mut priced.lines {
+                line.provide(why);
+            }
+            priced.totals = Totals::of(&priced.lines).map_err(|e| format!("{}: {e}", add.name))?;
+        }
+        priced.requirement = Some(add.requirement);
+        out.push(priced);
+    }
+    Ok(out)
+}
+
+/// A monthly amount the architect states (USD), as one fixed line.
+fn stated<'c>(name: &str, reason: &str, usd: Decimal) -> Result<PricedService<'c>, String> {
+    let line = Line {
+        component: "monthly charge-back",
+        key: "hub-share/charge-back/month",
+        charge: crate::catalog::definitions::Charge::Fixed,
+        quantity: Decimal::ONE,
+        unit: "1/Month",
+        unit_price: Some(usd),
+        monthly: Some(usd),
+        source: Source::Stated(format!("stated by the architect ({reason})")),
+        discount: None,
+        buckets: &[],
+        free_units: Decimal::ZERO,
+    };
+    let lines = vec![line];
+    let totals = Totals::of(&lines)?;
+    Ok(PricedService {
+        name: name.to_string(),
+        type_id: "hub-share",
+        tier: "charge-back",
+        reason: Some(reason.to_string()),
+        count: Some(Decimal::ONE),
+        lines,
+        totals,
+        requirement: None,
+    })
 }
 
 /// The tier the closed design runs a service at, with its lines.

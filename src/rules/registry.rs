@@ -119,6 +119,22 @@ pub const RULES: &[Rule] = &[
         docs: include_str!("docs/CN011.md"),
     },
     Rule {
+        id: "CN012",
+        slug: "egress-not-inspected",
+        severity: Severity::Note,
+        summary: "Services with private outbound access, and nothing inspects their outbound internet traffic",
+        doc: "https://learn.microsoft.com/azure/firewall/overview",
+        docs: include_str!("docs/CN012.md"),
+    },
+    Rule {
+        id: "CN013",
+        slug: "bastion-developer-no-peering",
+        severity: Severity::Warning,
+        summary: "Bastion Developer cannot reach VMs in peered virtual networks (hub and spoke)",
+        doc: "https://learn.microsoft.com/azure/bastion/configuration-settings",
+        docs: include_str!("docs/CN013.md"),
+    },
+    Rule {
         id: "CN101",
         slug: "private-inbound",
         severity: Severity::Note,

@@ -166,7 +166,7 @@ fn github_azure_and_markdown_formats() {
     let (_, md) = code(&["check", "examples/article.yaml", "--format", "markdown", "--max-monthly", "1M"]);
     assert!(md.starts_with("### closednet check failed: `examples/article.yaml`\n"), "{md}");
     assert!(md.contains("| budget `max-monthly` | `examples/article.yaml` |"));
-    assert!(md.contains("<details><summary>6 more finding(s)</summary>"));
+    assert!(md.contains("<details><summary>7 more finding(s)</summary>"));
     let (c, js) = code(&["check", "examples/article.yaml", "--format", "json", "--max-fixed", "1M"]);
     assert_eq!(c, 1);
     let v: serde_json::Value = serde_json::from_str(&js).unwrap();

@@ -133,7 +133,7 @@ fn article_adds_what_a_closed_network_brings() {
             expect("vpn-gateway", "vpngw1az", "1"),
             expect("public-ip", "standard", "1"),
             expect("dns-resolver", "inbound-endpoint", "1"),
-            expect("virtual-machine", "d2s-v5-linux", "1"),
+            expect("virtual-machine", "d2s-v5", "1"),
             expect("devops-pipelines", "self-hosted", "1"),
             expect("entra-id", "p1", "1000"),
         ]

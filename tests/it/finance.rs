@@ -123,7 +123,7 @@ fn the_workbook_has_live_formulas_that_recompute() {
     let mut wb = workbook("examples/article.yaml", &[]);
     assert_eq!(
         wb.sheet_names(),
-        ["Summary", "RBAC-only", "Closed network", "Decisions", "Findings", "Assumptions & sources"]
+        ["Summary", "RBAC-only", "Closed network", "By requirement", "Decisions", "Findings", "Assumptions & sources"]
     );
     let closed = wb.worksheet_range("Closed network").unwrap();
     let formulas = wb.worksheet_formula("Closed network").unwrap();
@@ -175,6 +175,7 @@ fn csv_rows_add_up_and_excel_gets_a_bom() {
             "design",
             "service",
             "role",
+            "requirement",
             "type",
             "tier",
             "component",
@@ -195,8 +196,8 @@ fn csv_rows_add_up_and_excel_gets_a_bom() {
     let mut closed = 0i64;
     for rec in r.records() {
         let rec = rec.unwrap();
-        if &rec[0] == "closed" && !rec[12].is_empty() {
-            closed += rec[12].parse::<i64>().unwrap();
+        if &rec[0] == "closed" && !rec[13].is_empty() {
+            closed += rec[13].parse::<i64>().unwrap();
         }
     }
     assert_eq!(closed, 1414499);

@@ -10,6 +10,7 @@ mod engine;
 mod finance;
 mod hostile;
 mod import;
+mod platform;
 mod properties;
 mod recipes;
 mod reproducible;

@@ -1,0 +1,315 @@
+//! The network platform of a closed design (issue 10): egress, operator access, DDoS, CI/CD agents,
+//! an existing hub, owned licences, the premium by requirement, and `--set`.
+//!
+//! Every figure is worked out by hand from the Retail Prices API items in
+//! `pricing/2026-08/prices/` (meter ids in the comments) or the documented figures in
+//! `pricing/2026-08/documented.toml`, not copied from the program's output.
+
+use closednet::architecture::set::Set;
+use closednet::catalog::Catalog;
+use closednet::estimate::Source;
+use closednet::report::{by_requirement, present};
+use closednet::rules::PricedService;
+use closednet::rules::requirement::Requirement;
+use closednet::{Estimate, Overrides, estimate};
+use rust_decimal::Decimal;
+use std::process::Command;
+use std::str::FromStr;
+
+fn d(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap()
+}
+
+fn run<'c>(catalog: &'c Catalog, yaml: &str, sets: &[&str]) -> Estimate<'c> {
+    let o = Overrides { sets: sets.iter().map(|s| Set::parse(s).unwrap()).collect(), ..Overrides::default() };
+    estimate("test.yaml", yaml, catalog, &o).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn added<'a>(est: &'a Estimate, name: &str) -> &'a PricedService<'a> {
+    est.closed.added.iter().find(|a| a.name == name).unwrap_or_else(|| {
+        panic!("no added {name}: {:?}", est.closed.added.iter().map(|a| &a.name).collect::<Vec<_>>())
+    })
+}
+
+fn total(s: &PricedService) -> Decimal {
+    s.totals.total()
+}
+
+const EGRESS: &str = "
+version: 1
+region: eastus2
+closed_network:
+  egress: firewall-standard
+  usage: { egress_gb: 1000 }
+services:
+  - name: api
+    type: functions
+    tier: ep1
+    calls: [data]
+  - name: data
+    type: storage
+";
+
+#[test]
+fn firewall_standard_in_eastus2_is_1_25_times_730_plus_data_and_one_ip() {
+    let c = Catalog::embedded().unwrap();
+    let est = run(&c, EGRESS, &[]);
+    let fw = added(&est, "Azure Firewall Standard");
+    // Standard Deployment 1.25/h (e90604a4-719b-454b-879d-b85523882c92) x 730 = 912.50;
+    // Standard Data Processed 0.016/GB (5f492263-6ee9-488d-9b66-02332b889b03) x 1,000 GB = 16.00.
+    assert_eq!(fw.totals.fixed, d("912.50"));
+    assert_eq!(fw.totals.usage, d("16.000"));
+    assert_eq!(fw.requirement, Some(Requirement::Egress));
+    // One Standard static IPv4 at 0.005/h (9c150bf9-2bad-430e-a53c-c213804f49ef) x 730 = 3.65.
+    let ip = added(&est, "firewall public IPs");
+    assert_eq!(ip.count, Some(d("1")));
+    assert_eq!(total(ip), d("3.650"));
+    // A firewall inspects the way out: no CN012.
+    assert!(!est.findings.iter().any(|f| f.rule == "CN012"));
+}
+
+#[test]
+fn firewall_basic_needs_two_public_ips_and_premium_one() {
+    let c = Catalog::embedded().unwrap();
+    let basic = run(&c, EGRESS, &["closed_network.egress=firewall-basic"]);
+    // Basic Deployment 0.395/h x 730 = 288.35; Basic Data Processed 0.065/GB x 1,000 = 65.
+    let fw = added(&basic, "Azure Firewall Basic");
+    assert_eq!((fw.totals.fixed, fw.totals.usage), (d("288.35"), d("65.000")));
+    assert_eq!(added(&basic, "firewall public IPs").count, Some(d("2")));
+    assert_eq!(total(added(&basic, "firewall public IPs")), d("7.300"));
+    let premium = run(&c, EGRESS, &["closed_network.egress=firewall-premium"]);
+    // Premium Deployment 1.75/h x 730 = 1,277.50.
+    assert_eq!(added(&premium, "Azure Firewall Premium").totals.fixed, d("1277.50"));
+}
+
+#[test]
+fn no_egress_with_private_outbound_is_a_note() {
+    let c = Catalog::embedded().unwrap();
+    let est = run(&c, EGRESS, &["closed_network.egress=none"]);
+    let f = est.findings.iter().find(|f| f.rule == "CN012").expect("CN012");
+    assert_eq!(
+        f.message,
+        "services with private outbound access reach the internet uninspected: closed_network.egress is none (add a firewall or NAT gateway, or hub: existing)"
+    );
+    assert!(!est.closed.added.iter().any(|a| a.requirement == Some(Requirement::Egress)));
+}
+
+#[test]
+fn jump_box_is_a_vm_and_its_os_disk() {
+    let c = Catalog::embedded().unwrap();
+    let yaml = "
+version: 1
+region: mexicocentral
+closed_network:
+  operator_access: jumpbox
+services:
+  - name: data
+    type: storage
+";
+    let est = run(&c, yaml, &[]);
+    // Windows by default: D2s v5 Windows 0.198/h in mexicocentral (virtual_machines.json) x 730 = 144.54.
+    assert_eq!(total(added(&est, "jump box")), d("144.540"));
+    let vm = &added(&est, "jump box").lines[0];
+    assert_eq!(vm.component, "Standard_D2s_v5 Windows");
+    // Its OS disk: Premium SSD P10 LRS, one month.
+    let disk = added(&est, "jump box OS disk");
+    assert_eq!(disk.tier, "premium-ssd-p10");
+    let linux = run(&c, yaml, &["closed_network.jumpbox={ os: linux }"]);
+    // D2s v5 Linux 0.106/h x 730 = 77.38, and a P4 disk.
+    assert_eq!(total(added(&linux, "jump box")), d("77.380"));
+    assert_eq!(added(&linux, "jump box OS disk").tier, "premium-ssd-p4");
+    assert_eq!(added(&est, "jump box").requirement, Some(Requirement::OperatorAccess));
+}
+
+#[test]
+fn the_jump_box_disk_is_priced_from_the_api() {
+    let c = Catalog::embedded().unwrap();
+    let yaml = "
+version: 1
+region: eastus2
+closed_network:
+  operator_access: jumpbox
+services:
+  - name: data
+    type: storage
+";
+    let est = run(&c, yaml, &[]);
+    // P10 LRS Disk 17.92/month in eastus2 (37f4764d-a5d4-4e3f-adc4-5da17d28498d).
+    assert_eq!(total(added(&est, "jump box OS disk")), d("17.92"));
+    // The saved pages carry no virtual machines for eastus2: the VM says so instead of guessing.
+    let vm = added(&est, "jump box");
+    assert_eq!(vm.totals.unpriced, 1);
+    assert!(matches!(&vm.lines[0].source, Source::NoPrice(why) if why.contains("virtual_machines.json")));
+}
+
+const ARTICLE: &str = include_str!("../../examples/article.yaml");
+
+/// The by-requirement rows of an estimate, in the report currency, with the presented delta.
+fn rows(est: &Estimate) -> (Vec<closednet::report::RequirementRow>, Decimal) {
+    let rbac = present(&est.rbac, &est.conversion).unwrap();
+    let closed = present(&est.closed, &est.conversion).unwrap();
+    let rows = by_requirement(&est.closed, &rbac, &closed, &est.conversion).unwrap();
+    (rows, closed.total() - rbac.total())
+}
+
+fn row(rows: &[closednet::report::RequirementRow], r: Requirement) -> &closednet::report::RequirementRow {
+    rows.iter().find(|x| x.requirement == r).unwrap_or_else(|| panic!("no row {r:?}"))
+}
+
+#[test]
+fn the_article_premium_by_requirement_adds_up_to_the_delta() {
+    let c = Catalog::embedded().unwrap();
+    let est = run(&c, ARTICLE, &[]);
+    let (rows, delta) = rows(&est);
+    assert_eq!(delta, d("1073085"));
+    assert_eq!(rows.iter().map(|r| r.total()).sum::<Decimal>(), delta);
+    // Entra ID P1: 1,000 users x 6.00 USD x 150 JPY = 900,000 JPY, 83.9% of the delta.
+    let identity = row(&rows, Requirement::Identity);
+    assert_eq!(identity.total(), d("900000"));
+    assert_eq!(identity.share, Some(d("83.9")));
+    // Front Door Standard -> Premium (CN103): (330 - 35) USD x 150 = 44,250 JPY.
+    assert_eq!(row(&rows, Requirement::PrivateEdge).total(), d("44250"));
+    // VPN gateway 0.21 x 730 x 150 = 22,995; its IP 0.005 x 730 x 150 = 548 (547.5 rounded up);
+    // the resolver's inbound endpoint 180 x 150 = 27,000: 50,543.
+    assert_eq!(row(&rows, Requirement::OnPremises).total(), d("50543"));
+}
+
+#[test]
+fn owned_entra_licences_remove_the_900_000_jpy() {
+    let c = Catalog::embedded().unwrap();
+    let est = run(&c, ARTICLE, &["closed_network.licences.entra=owned"]);
+    let (rows, delta) = rows(&est);
+    assert_eq!(delta, d("173085"));
+    assert_eq!(rows.iter().map(|r| r.total()).sum::<Decimal>(), delta);
+    let identity = row(&rows, Requirement::Identity);
+    assert_eq!((identity.total(), identity.provided), (d("0"), 1));
+    let owned = added(&est, "Entra ID P1 (already licensed)");
+    assert_eq!(owned.count, Some(d("1000")));
+    assert!(matches!(&owned.lines[0].source, Source::Provided { would_cost: Some(w), .. } if *w == d("6000.00")));
+    // 800 of the 1,000 users hold P1 already: 200 x 6.00 x 150 = 180,000 JPY bought.
+    let some = run(&c, ARTICLE, &["closed_network.licences={ licensed_users: 800 }"]);
+    let (rows, _) = self::rows(&some);
+    assert_eq!(row(&rows, Requirement::Identity).total(), d("180000"));
+}
+
+#[test]
+fn an_existing_hub_provides_the_platform_at_zero_and_bills_its_share() {
+    let c = Catalog::embedded().unwrap();
+    let est = run(&c, ARTICLE, &["closed_network.hub=existing", "closed_network.hub_share=30000"]);
+    for name in ["private DNS zones", "site-to-site VPN gateway", "gateway public IP", "DNS resolver inbound endpoint"]
+    {
+        let a = added(&est, name);
+        assert_eq!(total(a), d("0"), "{name}");
+        assert!(a.lines.iter().all(|l| matches!(&l.source, Source::Provided { reason, .. } if reason.contains("hub"))));
+    }
+    // The private endpoints stay the application's: 6 x 0.01 x 730 = 43.80 USD.
+    assert_eq!(total(added(&est, "private endpoints")), d("43.80"));
+    let (rows, delta) = rows(&est);
+    assert_eq!(rows.iter().map(|r| r.total()).sum::<Decimal>(), delta);
+    assert_eq!(row(&rows, Requirement::HubShare).total(), d("30000"));
+    assert_eq!(row(&rows, Requirement::OnPremises).total(), d("0"));
+    // A hub share without an existing hub is an error.
+    let err = estimate(
+        "test.yaml",
+        ARTICLE,
+        &c,
+        &Overrides { sets: vec![Set::parse("closed_network.hub_share=30000").unwrap()], ..Overrides::default() },
+    )
+    .err()
+    .unwrap()
+    .to_string();
+    assert_eq!(
+        err,
+        "error: test.yaml: closed_network.hub_share: hub_share is the charge-back of an existing hub (from --set closed_network.hub_share=30000)\n  help: add `hub: existing`, or remove hub_share"
+    );
+}
+
+#[test]
+fn unknown_platform_values_suggest_the_right_one() {
+    let c = Catalog::embedded().unwrap();
+    let yaml = "
+version: 1
+region: eastus2
+closed_network:
+  egress: firewal-standard
+  operator_access: [bastion-standrd, jumpbox]
+  ddos: netwrk
+  cicd_agents: managed-devops-pool
+services:
+  - name: data
+    type: storage
+";
+    let err = estimate("test.yaml", yaml, &c, &Overrides::default()).err().unwrap().to_string();
+    // The text starts with a newline: `version` is on line 2. Every problem is reported at once.
+    assert_eq!(
+        err,
+        "error: test.yaml:8:16: closed_network.cicd_agents: cicd_agents: managed-devops-pool needs `cicd: azure-devops`\n  \
+         help: Managed DevOps Pools run Azure DevOps agents; GitHub-hosted runners run GitHub Actions\n\
+         error: test.yaml:6:20: closed_network.operator_access: unknown value \"bastion-standrd\"\n  help: did you mean \"bastion-standard\"?\n\
+         error: test.yaml:5:11: closed_network.egress: unknown value \"firewal-standard\"\n  help: did you mean \"firewall-standard\"?\n\
+         error: test.yaml:7:9: closed_network.ddos: unknown value \"netwrk\"\n  help: did you mean \"network\"?"
+    );
+}
+
+#[test]
+fn set_overrides_are_validated_like_the_file() {
+    let o = Command::new(env!("CARGO_BIN_EXE_closednet"))
+        .args([
+            "estimate",
+            "examples/article.yaml",
+            "--set",
+            "closed_network.hubb=existing",
+            "--set",
+            "services.gateway.tier=premium-v3",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(o.stdout.is_empty());
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "error: examples/article.yaml: --set closed_network.hubb=existing: closed_network has no key \"hubb\"; did you mean \"hub\"?\n"
+    );
+    let o = Command::new(env!("CARGO_BIN_EXE_closednet"))
+        .args(["estimate", "examples/article.yaml", "--set", "services.gateway.tier=premium-v3"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "error: examples/article.yaml: services[1].tier: unknown api-management tier \"premium-v3\" (from --set services.gateway.tier=premium-v3)\n  help: did you mean \"premium-v2\"?\n"
+    );
+    // A valid override changes the tier the file declares.
+    let c = Catalog::embedded().unwrap();
+    let est = run(&c, ARTICLE, &["services.gateway.tier=premium-v2"]);
+    assert_eq!(est.rbac.services[1].tier, "premium-v2");
+}
+
+#[test]
+fn saving_if_dropped_reprices_without_the_switch() {
+    let c = Catalog::embedded().unwrap();
+    let yaml = "
+version: 1
+region: eastus2
+closed_network:
+  egress: firewall-standard
+  ddos: ip
+services:
+  - name: api
+    type: functions
+    tier: ep1
+";
+    let est = run(&c, yaml, &[]);
+    let (rows, delta) = rows(&est);
+    assert_eq!(rows.iter().map(|r| r.total()).sum::<Decimal>(), delta);
+    let egress = row(&rows, Requirement::Egress);
+    let ddos = row(&rows, Requirement::Ddos);
+    // DDoS IP Protection: 199 USD per public IP per month (Learn ddos-pricing-guide, 2024-07-17), on
+    // the firewall's one public IP.
+    assert_eq!(ddos.total(), d("199.00"));
+    // Firewall Standard 912.50 + its IP 3.65.
+    assert_eq!(egress.total(), d("916.15"));
+    // Dropping egress also drops the DDoS IP Protection of the firewall's public IP.
+    assert_eq!(egress.saving, d("1115.15"));
+    assert_eq!(ddos.saving, ddos.total());
+}
