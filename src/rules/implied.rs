@@ -282,8 +282,14 @@ pub fn added<'a>(
             }
             _ => "operators reach VMs and the portal's data plane from inside the network",
         };
+        let label = match access {
+            Access::BastionDeveloper => "Developer",
+            Access::BastionBasic => "Basic",
+            Access::BastionStandard => "Standard",
+            _ => "Premium",
+        };
         out.push(hub(Added::new(
-            format!("Bastion {tier}"),
+            format!("Bastion {label}"),
             Requirement::OperatorAccess,
             why,
             resource("bastion", tier, region, "count", one),
