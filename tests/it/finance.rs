@@ -274,3 +274,40 @@ fn months_scale_totals_for_planning() {
     assert_eq!(v["totals_for_months"]["rbac"], "279.00");
     assert_eq!(v["totals_for_months"]["closed"], "466.20");
 }
+
+#[test]
+fn the_workbook_sums_the_premium_by_requirement_from_the_line_sheets() {
+    let mut wb = workbook("examples/article.yaml", &["--set", "closed_network.licences={ licensed_users: 800 }"]);
+    let by = wb.worksheet_range("By requirement").unwrap();
+    let f = wb.worksheet_formula("By requirement").unwrap();
+    let rows: Vec<_> = by.rows().collect();
+    let identity = rows.iter().position(|r| r[1] == Data::String("identity".into())).unwrap();
+    let r = identity + 1;
+    assert_eq!(
+        f.get_value((identity as u32, 2)).unwrap(),
+        &format!(
+            "SUMIFS('Closed network'!$J:$J,'Closed network'!$N:$N,$B{r},'Closed network'!$E:$E,\"fixed\")-SUMIFS('RBAC-only'!$J:$J,'RBAC-only'!$N:$N,$B{r},'RBAC-only'!$E:$E,\"fixed\")"
+        )
+    );
+    // 200 bought licences x 6.00 USD x 150 = 180,000 JPY; the 800 owned are listed at zero.
+    assert_eq!(rows[identity][4], Data::Float(180000.0));
+    // Recompute every row from the line sheets, as the formulas do.
+    let (closed, rbac) = (wb.worksheet_range("Closed network").unwrap(), wb.worksheet_range("RBAC-only").unwrap());
+    let sum = |range: &calamine::Range<Data>, id: &str| -> f64 {
+        let mine = range.rows().skip(1).filter(|row| row.get(13) == Some(&Data::String(id.into())));
+        mine.filter_map(|row| match row[9] {
+            Data::Float(v) => Some(v),
+            _ => None,
+        })
+        .sum()
+    };
+    let mut total = 0.0;
+    for row in rows.iter().skip(1).take_while(|row| matches!(row[1], Data::String(ref s) if !s.is_empty())) {
+        let id = row[1].to_string();
+        let expected = sum(&closed, &id) - sum(&rbac, &id);
+        assert_eq!(row[4], Data::Float(expected), "{id}");
+        total += expected;
+    }
+    // The rows add up to the difference: 1,414,499 - 900,000 + 180,000 - 341,414.
+    assert_eq!(total, 353085.0);
+}

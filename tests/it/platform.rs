@@ -313,3 +313,178 @@ services:
     assert_eq!(egress.saving, d("1115.15"));
     assert_eq!(ddos.saving, ddos.total());
 }
+
+#[test]
+fn bastion_skus_and_their_public_ips() {
+    let c = Catalog::embedded().unwrap();
+    let yaml = "
+version: 1
+region: australiaeast
+closed_network:
+  operator_access: bastion
+services:
+  - name: data
+    type: storage
+";
+    // `bastion` means Basic, as before: 0.19/h in australiaeast (Infracost's record) x 730 = 138.70,
+    // and a Standard static IPv4 (0.005 x 730 = 3.65).
+    let est = run(&c, yaml, &[]);
+    assert_eq!(total(added(&est, "Bastion Basic")), d("138.70"));
+    assert_eq!(total(added(&est, "Bastion public IP")), d("3.650"));
+    // Developer: free, no public IP.
+    let dev = run(&c, yaml, &["closed_network.operator_access=bastion-developer"]);
+    assert_eq!(total(added(&dev, "Bastion Developer")), d("0"));
+    assert!(!dev.closed.added.iter().any(|a| a.name == "Bastion public IP"));
+    // Premium reached over the on-premises connection is private-only: no public IP. No dated USD
+    // price exists for it: the line says so.
+    let premium = run(&c, yaml, &["closed_network.operator_access=bastion-premium", "closed_network.on_premises=vpn"]);
+    assert_eq!(added(&premium, "Bastion Premium").totals.unpriced, 1);
+    assert!(!premium.closed.added.iter().any(|a| a.name == "Bastion public IP"));
+    // Developer in a network with a hub: CN013.
+    let hubbed =
+        run(&c, yaml, &["closed_network.operator_access=bastion-developer", "closed_network.egress=nat-gateway"]);
+    assert!(hubbed.findings.iter().any(|f| f.rule == "CN013"));
+    assert!(!dev.findings.iter().any(|f| f.rule == "CN013"));
+}
+
+#[test]
+fn nat_gateway_ddos_plan_and_runner_minutes() {
+    let c = Catalog::embedded().unwrap();
+    let yaml = "
+version: 1
+region: eastus2
+closed_network:
+  egress: nat-gateway
+  ddos: network
+  cicd: github
+  cicd_agents: github-hosted-private
+  usage: { egress_gb: 100, ci_minutes: 20000 }
+services:
+  - name: api
+    type: functions
+    tier: ep1
+";
+    let est = run(&c, yaml, &[]);
+    // NAT gateway 0.045/h x 730 = 32.85, and 100 GB x 0.045 = 4.50 (Infracost's record).
+    let nat = added(&est, "NAT gateway");
+    assert_eq!((nat.totals.fixed, nat.totals.usage), (d("32.850"), d("4.500")));
+    // DDoS Network Protection: one plan 2,944/month covering the NAT gateway's one public IP (under 100).
+    assert_eq!(total(added(&est, "DDoS Network Protection")), d("2944"));
+    // GitHub larger Linux 2-core runner: 0.006 USD/min from 2026-01-01 x 20,000 min = 120.
+    let minutes = added(&est, "GitHub-hosted runner minutes");
+    assert_eq!(minutes.totals.usage, d("120.000"));
+    assert!(!est.closed.added.iter().any(|a| a.type_id == "virtual-machine"));
+}
+
+#[test]
+fn a_managed_devops_pool_bills_the_hours_it_runs() {
+    let c = Catalog::embedded().unwrap();
+    let yaml = "
+version: 1
+region: mexicocentral
+closed_network:
+  cicd: azure-devops
+  cicd_agents: managed-devops-pool
+  build_agents: 2
+  usage: { ci_minutes: 6000 }
+services:
+  - name: data
+    type: storage
+";
+    let est = run(&c, yaml, &[]);
+    // 6,000 minutes = 100 hours of D2s v5 Linux at 0.106/h (mexicocentral) = 10.60, usage-based.
+    let pool = added(&est, "Managed DevOps Pool agents");
+    assert_eq!((pool.totals.fixed, pool.totals.usage), (d("0"), d("10.600")));
+    // Two parallel jobs, the first free: 15 USD/month.
+    assert_eq!(total(added(&est, "self-hosted parallel jobs")), d("15"));
+    // Without ci_minutes: two always-on agents, 2 x 730 x 0.106 = 154.76.
+    let always = run(&c, yaml, &["closed_network.usage.ci_minutes="]);
+    assert_eq!(added(&always, "Managed DevOps Pool agents").totals.fixed, d("154.760"));
+}
+
+const LANDING_ZONE: &str = include_str!("../../examples/landing-zone.yaml");
+
+#[test]
+fn the_landing_zone_carries_its_platform_and_an_existing_hub_provides_it() {
+    let c = Catalog::embedded().unwrap();
+    let est = run(&c, LANDING_ZONE, &[]);
+    let platform = [
+        "Azure Firewall Standard",
+        "firewall public IPs",
+        "Bastion Standard",
+        "Bastion public IP",
+        "jump box",
+        "jump box OS disk",
+    ];
+    for name in platform {
+        let a = added(&est, name);
+        for l in &a.lines {
+            assert!(
+                matches!(l.source, Source::Meter { .. } | Source::Documented { .. } | Source::NoPrice(_)),
+                "{name}"
+            );
+        }
+    }
+    // Firewall Standard 912.50 + 500 GB x 0.016 = 8.00; the jump box disk E10 LRS 9.60 (9a08b750-...).
+    assert_eq!(total(added(&est, "Azure Firewall Standard")), d("920.500"));
+    assert_eq!(total(added(&est, "jump box OS disk")), d("9.6"));
+    let (rows, delta) = rows(&est);
+    assert_eq!(rows.iter().map(|r| r.total()).sum::<Decimal>(), delta);
+    // 8 private endpoints (58.40) + 10 DNS zones (5.00) = 63.40; egress 912.50 + 8.00 + 3.65 = 924.15;
+    // operator access: Bastion's IP 3.65 + the disk 9.60 = 13.25 (Bastion Standard and the VM: no price).
+    assert_eq!(row(&rows, Requirement::PrivateAccess).total(), d("63.40"));
+    assert_eq!(row(&rows, Requirement::Egress).total(), d("924.15"));
+    assert_eq!(row(&rows, Requirement::OperatorAccess).total(), d("13.25"));
+    assert_eq!(delta, d("1000.80"));
+
+    let hub = run(&c, LANDING_ZONE, &["closed_network.hub=existing", "closed_network.hub_share=400"]);
+    for name in platform.into_iter().chain(["private DNS zones"]) {
+        let a = added(&hub, name);
+        assert_eq!(total(a), d("0"), "{name}");
+        assert!(a.lines.iter().all(|l| matches!(l.source, Source::Provided { .. })), "{name}");
+    }
+    let (rows, delta) = self::rows(&hub);
+    assert_eq!(rows.iter().map(|r| r.total()).sum::<Decimal>(), delta);
+    // What is left: the private endpoints (58.40) and the charge-back (400.00).
+    assert_eq!(delta, d("458.40"));
+}
+
+fn stdout(args: &[&str]) -> String {
+    let o =
+        Command::new(env!("CARGO_BIN_EXE_closednet")).env("CLOSEDNET_TODAY", "2026-11-30").args(args).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8(o.stdout).unwrap()
+}
+
+#[test]
+fn every_format_shows_the_premium_by_requirement() {
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&["estimate", "examples/article.yaml", "--format", "json"])).unwrap();
+    let rows = json["designs"]["closed"]["by_requirement"].as_array().unwrap();
+    let sum: i64 = rows.iter().map(|r| r["total_monthly"].as_str().unwrap().parse::<i64>().unwrap()).sum();
+    assert_eq!(json["delta_monthly"], "1073085");
+    assert_eq!(sum, 1_073_085);
+    let identity = rows.iter().find(|r| r["requirement"] == "identity").unwrap();
+    assert_eq!((identity["total_monthly"].as_str(), identity["share"].as_str()), (Some("900000"), Some("83.9")));
+
+    // CSV: every closed line names its requirement; closed minus RBAC-only by requirement is the row.
+    let csv = stdout(&["estimate", "examples/article.yaml", "--format", "csv"]);
+    let mut r = csv::Reader::from_reader(csv.as_bytes());
+    let mut identity = 0i64;
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        if &rec[0] == "closed" {
+            assert!(!rec[3].is_empty(), "closed line without a requirement: {rec:?}");
+        }
+        if &rec[3] == "identity" && !rec[13].is_empty() {
+            identity += rec[13].parse::<i64>().unwrap() * if &rec[0] == "closed" { 1 } else { -1 };
+        }
+    }
+    assert_eq!(identity, 900_000);
+
+    let md = stdout(&["estimate", "examples/article.yaml", "--format", "markdown"]);
+    assert!(md.contains("| identity (conditional access) | 900,000 | 0 | 900,000 | 83.9% | 900,000 |  |"), "{md}");
+    let html = stdout(&["estimate", "examples/article.yaml", "--format", "html"]);
+    assert!(html.contains("<svg id=\"chart-requirements\""));
+    assert!(html.contains("<h2>What closing costs, by requirement</h2>"));
+}
