@@ -21,6 +21,8 @@ pub enum CapabilityKind {
     SharedPrivateLink,
     /// Shared private links for indexers that run a skillset.
     SharedPrivateLinkSkillset,
+    /// Shared private links for indexers whose skillset has only embedding skills.
+    SharedPrivateLinkEmbedding,
     /// Front Door reaches private origins over Private Link.
     PrivateLinkOrigin,
 }
@@ -33,6 +35,7 @@ impl CapabilityKind {
             CapabilityKind::VnetInjection => "vnet_injection",
             CapabilityKind::SharedPrivateLink => "shared_private_link",
             CapabilityKind::SharedPrivateLinkSkillset => "shared_private_link_skillset",
+            CapabilityKind::SharedPrivateLinkEmbedding => "shared_private_link_embedding",
             CapabilityKind::PrivateLinkOrigin => "private_link_origin",
         }
     }
@@ -195,6 +198,32 @@ pub struct PrivateEndpointDef {
     /// More zones the same endpoint needs (Azure Monitor Private Link Scope needs five).
     #[serde(default)]
     pub extra_dns_zones: Vec<String>,
+    /// One endpoint serves every service of the type in the network (an Azure Monitor Private Link
+    /// Scope serves many workspaces).
+    #[serde(default)]
+    pub one_per_network: bool,
+}
+
+/// Replicas a service needs for its SLA (AI Search: 2 for queries, 3 for queries and indexing).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SlaReplicas {
+    pub read: u32,
+    pub read_write: u32,
+    pub doc: String,
+    pub as_of: String,
+}
+
+/// Whether Front Door can reach this type over Private Link as an origin, and from when.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OriginSupport {
+    /// Microsoft Learn page listing the supported origin types.
+    pub doc: String,
+    pub as_of: String,
+    /// First day it is generally available (absent: before any snapshot).
+    #[serde(default)]
+    pub since: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -224,8 +253,23 @@ pub struct ServiceDef {
     /// The capability outbound access needs when the service runs a skillset (AI Search).
     #[serde(default)]
     pub outbound_with_skillset: Option<CapabilityKind>,
+    /// The capability outbound access needs when the skillset has only embedding skills.
+    #[serde(default)]
+    pub outbound_with_embedding: Option<CapabilityKind>,
     #[serde(default)]
     pub private_endpoint: Option<PrivateEndpointDef>,
+    /// The private DNS zone an instance injected in internal mode needs for its own hostnames
+    /// (API Management: `azure-api.net`, whose gateway, portal and management names resolve to the
+    /// private VIP only through a zone the customer runs).
+    #[serde(default)]
+    pub injected_dns_zone: Option<String>,
+    /// Front Door Premium reaches it over Private Link (absent: it cannot be a Private Link origin,
+    /// and an Application Gateway goes in front).
+    #[serde(default)]
+    pub private_link_origin: Option<OriginSupport>,
+    /// The SLA needs this many replicas (finding CN016 under `sla: production`).
+    #[serde(default)]
+    pub sla_replicas: Option<SlaReplicas>,
     /// Sub-resources that each take a private endpoint (storage), with their DNS zones.
     #[serde(default)]
     pub subresources: BTreeMap<String, String>,
@@ -245,6 +289,11 @@ pub struct ServiceDef {
 }
 
 impl ServiceDef {
+    /// Whether Front Door can reach this type over Private Link on `date`.
+    pub fn private_link_origin_at(&self, date: &str) -> bool {
+        self.private_link_origin.as_ref().is_some_and(|o| in_force(o.since.as_deref(), None, date))
+    }
+
     /// Finds a tier by id or alias, ignoring case.
     pub fn tier(&self, name: &str) -> Option<&Tier> {
         let name = name.trim();
