@@ -124,8 +124,33 @@ fn overrides(p: &PricingArgs) -> Result<Overrides, Error> {
 
 fn estimate_file<'c>(file: &Path, catalog: &'c Catalog, o: &Overrides) -> Result<Estimate<'c>, Error> {
     let name = file.display().to_string();
-    let text = std::fs::read_to_string(file).map_err(|e| Error::Message(format!("cannot read {name}: {e}")))?;
+    let text = read_architecture(file, &name)?;
     closednet::estimate(&name, &text, catalog, o)
+}
+
+/// An architecture file's text, reading no more than the library accepts: `/dev/zero`, a pipe
+/// that never ends or a 10 GB file stop at the limit instead of filling the memory.
+fn read_architecture(file: &Path, name: &str) -> Result<String, Error> {
+    use closednet::architecture::MAX_FILE_BYTES;
+    use std::io::Read;
+    let cannot = |e: &dyn std::fmt::Display| Error::Message(format!("cannot read {name}: {e}"));
+    let f = std::fs::File::open(file).map_err(|e| cannot(&e))?;
+    let mut bytes = Vec::new();
+    f.take(MAX_FILE_BYTES as u64 + 1).read_to_end(&mut bytes).map_err(|e| cannot(&e))?;
+    if bytes.len() > MAX_FILE_BYTES {
+        let size = std::fs::metadata(file)
+            .ok()
+            .filter(|m| m.is_file())
+            .map_or_else(|| format!("more than {MAX_FILE_BYTES}"), |m| m.len().to_string());
+        let d = closednet::error::Diagnostic::new(
+            name,
+            format!(
+                "the file is {size} bytes; closednet reads architecture files up to {MAX_FILE_BYTES} bytes (16 MiB)"
+            ),
+        );
+        return Err(d.help("split the design into several files").into());
+    }
+    String::from_utf8(bytes).map_err(|_| cannot(&"stream did not contain valid UTF-8"))
 }
 
 fn rule_id(flag: &str, name: &str) -> Result<String, Error> {

@@ -316,18 +316,25 @@ impl Catalog {
 /// The catalog files of `dir` as (path relative to `dir`, text), in path order.
 pub fn files_in(dir: &Path) -> Result<Vec<(String, String)>, String> {
     let mut files = Vec::new();
-    collect_toml(dir, dir, &mut files)?;
+    collect_toml(dir, dir, 0, &mut files)?;
     Ok(files)
 }
 
-fn collect_toml(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) -> Result<(), String> {
+/// How deep the layout goes: `<snapshot>/prices/` is two folders down. Deeper folders are never
+/// read, so `--pricing /` or a symbolic link to a parent folder ends instead of walking a disk.
+const MAX_DEPTH: usize = 2;
+
+fn collect_toml(root: &Path, dir: &Path, depth: usize, out: &mut Vec<(String, String)>) -> Result<(), String> {
     let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
     for path in paths {
         if path.is_dir() {
-            collect_toml(root, &path, out)?;
-        } else if path.extension().is_some_and(|e| e == "toml") {
+            if depth < MAX_DEPTH {
+                collect_toml(root, &path, depth + 1, out)?;
+            }
+        } else if path.is_file() && path.extension().is_some_and(|e| e == "toml") {
+            // Only regular files: a FIFO named x.toml would wait for a writer forever.
             let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
             let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
             out.push((rel, text));

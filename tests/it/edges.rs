@@ -307,3 +307,44 @@ fn check_and_diff_help_describe_their_files() {
     assert!(diff.contains("<OLD>  The architecture file before the change"), "{diff}");
     assert!(diff.contains("<NEW>  The architecture file after the change"), "{diff}");
 }
+
+/// A file that never ends stops at the 16 MiB limit instead of filling the memory.
+#[test]
+fn an_endless_architecture_file_is_refused_at_the_limit() {
+    let start = std::time::Instant::now();
+    let o = run(&["estimate", "/dev/zero"], Stdio::piped());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+    assert_eq!(
+        stderr(&o),
+        "error: /dev/zero: the file is more than 16777216 bytes; closednet reads architecture files up to \
+         16777216 bytes (16 MiB)\n  help: split the design into several files\n"
+    );
+    assert!(start.elapsed() < std::time::Duration::from_secs(30));
+}
+
+/// The catalog layout is two folders deep: a link back to the catalog (or `--pricing /`) is not
+/// walked without end, and a FIFO named like a catalog file is not waited on.
+#[test]
+fn a_catalog_folder_is_read_to_its_layout_depth_only() {
+    let dir = scratch_catalog("depth");
+    let fifo = dir.join("2026-08").join("prices").join("fifo.toml");
+    let made = Command::new("mkfifo").arg(&fifo).status().map(|s| s.success()).unwrap_or(false);
+    let d = dir.to_str().unwrap();
+    if made {
+        let o = run(&["catalog", "--pricing", d], Stdio::piped());
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        std::fs::remove_file(&fifo).unwrap();
+    }
+    std::os::unix::fs::symlink(".", dir.join("2026-08").join("prices").join("again")).unwrap();
+    let o = run(&["catalog", "--pricing", d], Stdio::piped());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    std::os::unix::fs::symlink("..", dir.join("services").join("up")).unwrap();
+    let o = run(&["catalog", "--pricing", d], Stdio::piped());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        format!("error: {d}: services/up/checksums.toml: not a catalog file (see the catalog module docs)\n")
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
