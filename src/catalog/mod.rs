@@ -350,5 +350,6 @@ fn snapshot_meta(origin: &str, folder: &str, text: &str, syntax: Syntax) -> Resu
     if meta.name != folder {
         return Err(format!("{}: name {:?} differs from its folder {folder:?}", where_(), meta.name));
     }
+    meta.validate().map_err(|e| format!("{}: {e}", where_()))?;
     Ok(meta)
 }

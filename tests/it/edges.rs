@@ -348,3 +348,26 @@ fn a_catalog_folder_is_read_to_its_layout_depth_only() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_broken_snapshot_toml_is_rejected_naming_the_file() {
+    let cases = [
+        ("hours_per_month = \"730\"", "hours_per_month = \"0\"", "hours_per_month 0 is not above zero"),
+        ("as_of = \"2026-08-15\"", "as_of = \"2026-13-15\"", "as_of \"2026-13-15\" is not a date"),
+        ("currency = \"USD\"", "currency = \"JPY\"", "the prices of a snapshot are in USD"),
+    ];
+    for (i, (from, to, expect)) in cases.into_iter().enumerate() {
+        let dir = scratch_catalog(&format!("snapshot-{i}"));
+        let path = dir.join("2026-08").join("snapshot.toml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{from}");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+        let o = run(&["estimate", "examples/article.yaml", "--pricing", dir.to_str().unwrap()], Stdio::piped());
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        let err = stderr(&o);
+        assert!(err.starts_with(&format!("error: {}: 2026-08/snapshot.toml: ", dir.display())), "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(stderr(&o).contains(expect), "{}", stderr(&o));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
