@@ -9,7 +9,9 @@
 //! <snapshot>/documented.toml    hand-written: figures the API pages do not carry, with sources
 //! ```
 //!
-//! A definition's file name is its type (checked when it is parsed). The embedded catalog is
+//! A definition's file name is its type, and [`definitions::ServiceDef::validate`] checks what the
+//! engine relies on (tiers, names, dates, sources, units, usage keys), when it is parsed; a
+//! `snapshot.toml` is checked by [`snapshot::SnapshotMeta::validate`]. The embedded catalog is
 //! read lazily (see [`embedded`]): definitions and price files are parsed on first use, and the
 //! test suite checks every one of them; a directory is parsed and checked in full when loaded.
 //!
