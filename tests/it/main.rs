@@ -6,6 +6,7 @@ mod browser;
 mod catalog;
 mod check;
 mod cli;
+mod edges;
 mod engine;
 mod finance;
 mod hostile;
