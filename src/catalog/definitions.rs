@@ -385,6 +385,22 @@ impl ServiceDef {
         if let Some(s) = self.default_subresources.iter().find(|s| !self.subresources.contains_key(*s)) {
             return Err(format!("default_subresources: {s} is not in subresources"));
         }
+        // Other documented facts: a page and its date, like a capability's.
+        let pages = [
+            self.private_link_origin.as_ref().map(|o| ("private_link_origin", &o.doc, &o.as_of)),
+            self.sla_replicas.as_ref().map(|r| ("sla_replicas", &r.doc, &r.as_of)),
+        ];
+        for (what, doc, as_of) in pages.into_iter().flatten() {
+            if !doc.starts_with("https://") {
+                return Err(format!("{what}: doc \"{doc}\" is not an https:// page"));
+            }
+            if !is_date(as_of) {
+                return Err(format!("{what}: as_of \"{as_of}\" is not a date written YYYY-MM-DD"));
+            }
+        }
+        if let Some(since) = self.private_link_origin.as_ref().and_then(|o| o.since.as_ref()) {
+            dates(&Some(since.clone()), &None).map_err(|e| format!("private_link_origin: {e}"))?;
+        }
         if !self.implied_only {
             // An architecture file may name either OS without a tier; the engine then needs a tier
             // that runs it.

@@ -190,8 +190,24 @@ fn a_broken_definition_is_rejected_naming_the_tier_or_component() {
             "id = \"standard\"",
             "tier standard: the name standard is used by two tiers",
         ),
-        ("ai-search", "as_of = \"", "as_of = \"20", "capability private_endpoint: as_of \"20"),
-        ("ai-search", ", doc = \"https://", ", doc = \"http://", "capability private_endpoint: doc \"http://"),
+        (
+            "ai-search",
+            "private-endpoint\", as_of = \"",
+            "private-endpoint\", as_of = \"20",
+            "capability private_endpoint: as_of \"20",
+        ),
+        (
+            "ai-search",
+            "\"private_endpoint\", doc = \"https://",
+            "\"private_endpoint\", doc = \"http://",
+            "capability private_endpoint: doc \"http://",
+        ),
+        (
+            "ai-search",
+            "sla_replicas = { read = 2, read_write = 3, doc = \"https://",
+            "sla_replicas = { read = 2, read_write = 3, doc = \"http://",
+            "sla_replicas: doc \"http://",
+        ),
         ("key-vault", "usage = \"operations\"", "usage = \"calls\"", "usage calls is not in the type's usage keys"),
     ];
     for (i, (type_id, from, to, expect)) in cases.iter().enumerate() {
