@@ -229,6 +229,13 @@ fn qualify<'c>(
         let why = if svc.runtime.as_deref() == Some("python") { " (Python needs Linux)" } else { "" };
         return Err(Reason::Other(format!("does not run {os}{why}").into()));
     }
+    // A tier that does not offer the declared model would price as free: it is no candidate.
+    if let Some(model) = svc.model.as_deref()
+        && tier.components.iter().any(|c| c.model.is_some())
+        && !tier.components.iter().any(|c| c.model.as_deref() == Some(model))
+    {
+        return Err(Reason::Other(format!("does not offer {model}").into()));
+    }
     if arch.closed.production && tier.sla == Some(false) {
         return Err(Reason::Other("no SLA, and closed_network.sla is production".into()));
     }

@@ -8,6 +8,7 @@ mod check;
 mod cli;
 mod edges;
 mod engine;
+mod facts;
 mod finance;
 mod hostile;
 mod import;
