@@ -265,6 +265,14 @@ pub fn added<'a>(
             region,
             one,
         )));
+        if net.on_premises == OnPremises::ExpressRoute {
+            out.push(hub(Added::new(
+                "ExpressRoute circuit",
+                Requirement::OnPremises,
+                "the ExpressRoute gateway terminates a circuit to the provider, billed by port bandwidth and data plan",
+                resource("expressroute-circuit", "standard-metered", region, "count", one),
+            )));
+        }
         out.push(hub(Added::new(
             "DNS resolver inbound endpoint",
             Requirement::OnPremises,

@@ -200,3 +200,16 @@ fn documented_figures_are_dated_when_they_took_effect() {
     let now = c.snapshot("2026-08").unwrap();
     assert_eq!(now.price("private-endpoint/standard/hour", "eastus2").unwrap().effective, "2020-02-01");
 }
+
+#[test]
+fn an_expressroute_gateway_comes_with_its_circuit() {
+    let c = Catalog::embedded().unwrap();
+    let est = run(&c, &ARTICLE.replace("on_premises: vpn ", "on_premises: expressroute"));
+    // ErGw1AZ in japaneast: the gateway is priced from the API ...
+    assert!(added(&est, "ExpressRoute gateway").totals.total() > d("0"));
+    // ... and the circuit next to it says why it has no price instead of being left out.
+    let circuit = added(&est, "ExpressRoute circuit");
+    assert!(
+        matches!(&circuit.lines[0].source, Source::NoPrice(why) if why.contains("expressroute.json carries gateway meters only"))
+    );
+}
