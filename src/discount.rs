@@ -1,6 +1,7 @@
 //! Negotiated discounts (EA/MCA percentages) kept local: they come from the architecture file's
 //! `discounts:` or `--discount`, apply to every line of a service after the tier choice (which is
-//! made on list prices), and every report shows list price, discount and net. Nothing leaves the
+//! made on list prices), and every report shows list price, discount and net. Lines priced at the
+//! file's own `prices:` take no discount (the figure is already what you pay). Nothing leaves the
 //! machine.
 
 use crate::rules::Design;
@@ -62,6 +63,10 @@ pub fn apply(design: &mut Design, discounts: &[Discount]) -> Result<(), String> 
     for s in design.services.iter_mut().chain(design.added.iter_mut()) {
         let pct = for_service(discounts, &s.name, s.type_id).map(|d| d.percent);
         for l in &mut s.lines {
+            // A price of yours is already what you pay: no discount on top of it.
+            if matches!(l.source, crate::estimate::Source::Yours { .. }) {
+                continue;
+            }
             l.discount = pct.filter(|p| !p.is_zero());
         }
         s.totals = crate::estimate::Totals::of(&s.lines)?;

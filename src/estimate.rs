@@ -45,6 +45,18 @@ pub enum Source<'c> {
     Provided { reason: String, would_cost: Option<Decimal> },
     /// A figure the architect states in the file, with where it comes from.
     Stated(String),
+    /// A unit price from the file's `prices:` (an EA/MCA price sheet, a negotiated rate): `source`
+    /// is where the figure comes from; `list` is the API or documented price the line had, if any.
+    Yours { source: String, list: Option<Box<Listed<'c>>> },
+}
+
+/// What a line cost at the catalog's price before the architect's own figure replaced it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Listed<'c> {
+    /// Unrounded USD for the month at list price.
+    pub monthly: Decimal,
+    pub unit_price: Option<Decimal>,
+    pub source: Source<'c>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -92,6 +104,30 @@ impl Line<'_> {
         self.unit_price = None;
         self.buckets = &[];
         self.free_units = Decimal::ZERO;
+    }
+
+    /// Prices the line at `unit_price` (USD per unit of the line) from the architect's own figure:
+    /// the quantity stays, free grants stay (the documented ones and a zero-priced first bucket
+    /// of the API data), and what the line cost before is kept as its list price.
+    pub fn set_price(&mut self, unit_price: Decimal, source: &str) -> Result<(), String> {
+        let mut free = self.free_units;
+        if let [first, next, ..] = self.buckets
+            && first.price.is_zero()
+        {
+            free = free.checked_add(next.from).ok_or_else(|| overflow(self.component))?;
+        }
+        let billable = (self.quantity - free).max(Decimal::ZERO);
+        let monthly = billable.checked_mul(unit_price).ok_or_else(|| overflow(self.component))?;
+        let list = self
+            .monthly
+            .map(|m| Box::new(Listed { monthly: m, unit_price: self.unit_price, source: self.source.clone() }));
+        self.source = Source::Yours { source: source.to_string(), list };
+        self.monthly = Some(monthly);
+        self.unit_price = Some(unit_price);
+        self.buckets = &[];
+        self.free_units = free;
+        self.discount = None;
+        Ok(())
     }
 
     /// Unrounded USD for the month after the discount.
@@ -173,12 +209,19 @@ pub fn price_tier<'c>(tier: &'c Tier, snapshot: &'c Snapshot, res: &Resource) ->
             },
         };
         let key = comp.key.as_str();
-        // A line that says why it has no price; `base` is in the architecture's own units.
+        // A line that says why it has no price, its quantity in the component's unit where that
+        // unit is understood (so that a price the architect gives, or types into the workbook,
+        // applies to it), else in the architecture's own units.
+        let hours = snapshot.meta.hours_per_month;
+        let unpriced_quantity = match Unit::parse(comp.unit()) {
+            Some(u) => quantity_in(&u, comp.charge, base, hours).unwrap_or(base),
+            None => base,
+        };
         let unpriced = |why: String| Line {
             component: &comp.name,
             key,
             charge: comp.charge,
-            quantity: base,
+            quantity: unpriced_quantity,
             unit: comp.unit(),
             unit_price: None,
             monthly: None,
@@ -209,20 +252,10 @@ pub fn price_tier<'c>(tier: &'c Tier, snapshot: &'c Snapshot, res: &Resource) ->
             }
         };
         let unit = Unit::parse(&entry.unit).ok_or_else(|| format!("{key}: unit {:?} is not understood", entry.unit))?;
-        let quantity = match comp.charge {
-            Charge::Fixed => {
-                let hours = snapshot.meta.hours_per_month;
-                let periods = match unit.period {
-                    Some(Period::Hour) => hours,
-                    Some(Period::Day) => hours.checked_div(Decimal::from(24)).ok_or_else(|| overflow(key))?,
-                    Some(Period::Month) => Decimal::ONE,
-                    Some(Period::Year) => Decimal::ONE / Decimal::from(12),
-                    None => return Err(format!("{key}: a fixed charge needs a unit of time, not {:?}", entry.unit)),
-                };
-                periods.checked_mul(base).and_then(|q| q.checked_div(unit.size)).ok_or_else(|| overflow(&comp.name))?
-            }
-            Charge::Usage => base.checked_div(unit.size).ok_or_else(|| overflow(&comp.name))?,
-        };
+        let quantity = quantity_in(&unit, comp.charge, base, hours).map_err(|e| match e {
+            QuantityError::NoPeriod => format!("{key}: a fixed charge needs a unit of time, not {:?}", entry.unit),
+            QuantityError::Overflow => overflow(&comp.name),
+        })?;
         let free = comp.free_units.unwrap_or(Decimal::ZERO);
         let billable = (quantity - free).max(Decimal::ZERO);
         let monthly = bucket_cost(&entry.buckets, billable).ok_or_else(|| overflow(&comp.name))?;
@@ -249,6 +282,29 @@ pub fn price_tier<'c>(tier: &'c Tier, snapshot: &'c Snapshot, res: &Resource) ->
         });
     }
     Ok(lines)
+}
+
+enum QuantityError {
+    NoPeriod,
+    Overflow,
+}
+
+/// A month's quantity in `unit`: a fixed charge's `base` (capacity) over the month's hours, days or
+/// months; a usage charge's `base` (declared usage) in units of the meter's size.
+fn quantity_in(unit: &Unit, charge: Charge, base: Decimal, hours: Decimal) -> Result<Decimal, QuantityError> {
+    match charge {
+        Charge::Fixed => {
+            let periods = match unit.period {
+                Some(Period::Hour) => hours,
+                Some(Period::Day) => hours.checked_div(Decimal::from(24)).ok_or(QuantityError::Overflow)?,
+                Some(Period::Month) => Decimal::ONE,
+                Some(Period::Year) => Decimal::ONE / Decimal::from(12),
+                None => return Err(QuantityError::NoPeriod),
+            };
+            periods.checked_mul(base).and_then(|q| q.checked_div(unit.size)).ok_or(QuantityError::Overflow)
+        }
+        Charge::Usage => base.checked_div(unit.size).ok_or(QuantityError::Overflow),
+    }
 }
 
 /// Cost of `quantity` units split across the buckets (each bucket runs to the next one's start).

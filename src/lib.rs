@@ -15,6 +15,7 @@ pub mod discount;
 pub mod error;
 pub mod estimate;
 pub mod money;
+pub mod prices;
 pub mod report;
 pub mod rules;
 pub mod suggest;
@@ -113,6 +114,15 @@ pub fn estimate<'c>(
     let mut rbac = rules::rbac(&architecture, catalog, snapshot).map_err(|e| Error::Message(format!("{file}: {e}")))?;
     let mut closed = rules::closed(&architecture, catalog, snapshot, &conversion)
         .map_err(|e| Error::Message(format!("{file}: {e}")))?;
+    // Your own prices apply after the tier choice and before the findings, so that a line they
+    // price is no longer "no price".
+    if !architecture.prices.is_empty() {
+        let file = architecture.file.as_str();
+        prices::check_services(&architecture.prices, &[&rbac, &closed], file).map_err(Error::Input)?;
+        let usd = prices::to_usd(&architecture.prices, &conversion, file).map_err(Error::Input)?;
+        prices::apply(&mut rbac, &usd).map_err(|e| Error::Message(format!("{file}: {e}")))?;
+        prices::apply(&mut closed, &usd).map_err(|e| Error::Message(format!("{file}: {e}")))?;
+    }
     let mut findings = rules::findings::findings(&architecture, catalog, &rbac, &closed, &snapshot.meta.as_of);
     let today = overrides.today.clone().unwrap_or_else(today);
     let limit = if overrides.max_price_age == 0 { 6 } else { overrides.max_price_age };

@@ -218,6 +218,8 @@ pub struct Architecture {
     pub services: Vec<Service>,
     pub policy: Policy,
     pub discounts: Vec<crate::discount::Discount>,
+    /// Your own unit prices (`prices:`), in the currency the file gives them.
+    pub prices: Vec<crate::prices::Price>,
     /// Service name -> index in `services`, so lookups stay constant-time for large files.
     pub index: HashMap<String, usize>,
 }

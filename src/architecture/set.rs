@@ -163,6 +163,7 @@ fn architecture(raw: &mut RawArchitecture, path: &[&str], value: &str) -> Result
             service(&mut raw.services[i].value, rest, value)?
         }
         ["discounts", ..] => return Err("discounts are set with --discount [TARGET=]PERCENT".into()),
+        ["prices", ..] => return Err("prices are set in the file's `prices:` list".into()),
         [key, ..] => return Err(unknown("", key, &keys)),
         [] => return Err("empty path".into()),
     }

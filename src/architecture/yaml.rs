@@ -47,6 +47,9 @@ pub(crate) struct RawArchitecture {
     /// Negotiated discounts, applied locally.
     #[schemars(with = "Option<Vec<RawDiscount>>")]
     pub discounts: Option<Vec<Spanned<RawDiscount>>>,
+    /// Your own unit prices (an EA/MCA price sheet, a negotiated rate), applied after the tier choice.
+    #[schemars(with = "Option<Vec<RawPrice>>")]
+    pub prices: Option<Vec<Spanned<RawPrice>>>,
     /// What `closednet check` enforces; the command line wins over it.
     #[schemars(with = "Option<RawPolicy>")]
     pub policy: Option<Spanned<RawPolicy>>,
@@ -65,6 +68,35 @@ pub(crate) struct RawDiscount {
     pub service: Option<Spanned<String>>,
     /// Where the figure comes from (agreement name), shown in reports.
     pub source: Option<String>,
+}
+
+/// A unit price of yours: for a service `type`, optionally one `tier`, one `component` or one
+/// `service` (a declared service or an added resource by name); the most specific entry wins.
+#[derive(Deserialize, Debug, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawPrice {
+    #[serde(rename = "type")]
+    #[schemars(with = "String")]
+    pub type_id: Spanned<String>,
+    #[schemars(with = "Option<String>")]
+    pub tier: Option<Spanned<String>>,
+    /// A component id of the tier (`closednet explain TYPE` lists them), e.g. `linux`.
+    #[schemars(with = "Option<String>")]
+    pub component: Option<Spanned<String>>,
+    #[schemars(with = "Option<String>")]
+    pub service: Option<Spanned<String>>,
+    /// The price of one unit of the component's meter (e.g. per hour), not negative.
+    #[schemars(with = "Scalar")]
+    pub price: Spanned<Scalar>,
+    /// The component's unit (e.g. `1 Hour`), checked when given.
+    #[schemars(with = "Option<String>")]
+    pub unit: Option<Spanned<String>>,
+    /// ISO 4217 code of the price: USD (default) or the report currency.
+    #[schemars(with = "Option<String>")]
+    pub currency: Option<Spanned<String>>,
+    /// Where the figure comes from (price sheet, agreement), shown in every report.
+    #[schemars(with = "String")]
+    pub source: Spanned<String>,
 }
 
 #[derive(Deserialize, Debug, Default, JsonSchema)]

@@ -2,12 +2,12 @@
 //! header; `requirement` names what each line's cost serves in the closed design (see
 //! [`crate::rules::requirement`]). `--excel` prepends the UTF-8 byte-order mark Excel needs to read Japanese text.
 
-use super::{PresentedDesign, present, requirement_of, source_text};
+use super::{PresentedDesign, line_source, present, requirement_of};
 use crate::Estimate;
 use crate::catalog::definitions::Charge;
 use crate::estimate::Source;
 
-pub const HEADER: [&str; 19] = [
+pub const HEADER: [&str; 20] = [
     "design",
     "service",
     "role",
@@ -27,6 +27,7 @@ pub const HEADER: [&str; 19] = [
     "effective",
     "source",
     "note",
+    "catalog_monthly",
 ];
 
 /// The rows of one design. `closed` gives each line its requirement: an RBAC-only line takes the
@@ -36,8 +37,9 @@ fn rows(
     design: &str,
     d: &PresentedDesign,
     closed: &PresentedDesign,
-    currency: &str,
+    cur: &crate::money::Currency,
 ) -> Result<(), String> {
+    let currency = cur.code();
     for (role, list) in [("declared", &d.services), ("added", &d.added)] {
         for (i, s) in list.iter().enumerate() {
             let index = (role == "declared").then_some(i);
@@ -46,7 +48,7 @@ fn rows(
                 let (meter_id, effective) = match &l.line.source {
                     Source::Meter { meter_id, effective, .. } => (*meter_id, *effective),
                     Source::Documented { effective, .. } => ("", *effective),
-                    Source::NoPrice(_) | Source::Provided { .. } | Source::Stated(_) => ("", ""),
+                    Source::NoPrice(_) | Source::Provided { .. } | Source::Stated(_) | Source::Yours { .. } => ("", ""),
                 };
                 let opt = |d: Option<rust_decimal::Decimal>| d.map(|d| d.normalize().to_string()).unwrap_or_default();
                 w.write_record([
@@ -67,8 +69,9 @@ fn rows(
                     currency.to_string(),
                     meter_id.to_string(),
                     effective.to_string(),
-                    source_text(&l.line.source),
+                    line_source(l, cur),
                     l.line.note().unwrap_or_default(),
+                    l.catalog.map(|m| m.to_string()).unwrap_or_default(),
                 ])
                 .map_err(|e| e.to_string())?;
             }
@@ -80,7 +83,7 @@ fn rows(
 pub fn render(est: &Estimate, excel: bool) -> Result<String, String> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(HEADER).map_err(|e| e.to_string())?;
-    let cur = est.conversion.currency.code();
+    let cur = &est.conversion.currency;
     let closed = present(&est.closed, &est.conversion)?;
     rows(&mut w, "rbac", &present(&est.rbac, &est.conversion)?, &closed, cur)?;
     rows(&mut w, "closed", &closed, &closed, cur)?;

@@ -2,7 +2,7 @@
 //! summary, a stacked bar chart of fixed and usage cost per design and a per-service breakdown as
 //! inline SVG, the line items, the decisions and findings, and the sources. It prints cleanly.
 
-use super::{PresentedDesign, RequirementRow, by_requirement, horizon_rows, present, share_text, source_text};
+use super::{PresentedDesign, RequirementRow, by_requirement, horizon_rows, line_source, present, share_text};
 use crate::Estimate;
 use crate::catalog::definitions::Charge;
 use crate::money::{Currency, format_amount};
@@ -351,7 +351,7 @@ pub fn render(est: &Estimate) -> Result<String, String> {
                 "<li>{} / {}: {}</li>",
                 esc(&s.service.name),
                 esc(l.line.component),
-                esc(&source_text(&l.line.source))
+                esc(&line_source(l, &est.conversion.currency))
             )
             .unwrap();
         }

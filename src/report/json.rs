@@ -23,7 +23,7 @@ fn service(s: &PresentedService, dp: usize, conv: &crate::money::Conversion) -> 
                     (json!(meter_id), json!(effective), source_text(&l.line.source))
                 }
                 Source::Documented { effective, .. } => (Value::Null, json!(effective), source_text(&l.line.source)),
-                Source::NoPrice(_) | Source::Provided { .. } | Source::Stated(_) => {
+                Source::NoPrice(_) | Source::Provided { .. } | Source::Stated(_) | Source::Yours { .. } => {
                     (Value::Null, Value::Null, source_text(&l.line.source))
                 }
             };
@@ -42,6 +42,15 @@ fn service(s: &PresentedService, dp: usize, conv: &crate::money::Conversion) -> 
                 "effective": effective,
                 "source": source,
                 "note": l.line.note(),
+                "your_figure": match &l.line.source {
+                    Source::Yours { source, list } => json!({
+                        "source": source,
+                        "list_monthly": l.catalog.map(|m| money(m, dp)),
+                        "list_unit_price": list.as_ref().and_then(|x| x.unit_price).map(|p| p.normalize().to_string()),
+                        "list_source": list.as_ref().map(|x| source_text(&x.source)),
+                    }),
+                    _ => Value::Null,
+                },
                 "provided": match &l.line.source {
                     Source::Provided { reason, would_cost } => json!({
                         "reason": reason,

@@ -60,6 +60,9 @@ pub struct PresentedLine<'a> {
     /// List price, converted and rounded.
     pub list: Option<Decimal>,
     pub unit_price: Option<Decimal>,
+    /// For a line priced at your own figure: what it costs at the catalog's (API or documented)
+    /// price, converted and rounded; `None` otherwise or when the catalog had no price.
+    pub catalog: Option<Decimal>,
 }
 
 pub struct PresentedService<'a> {
@@ -104,7 +107,11 @@ fn present_service<'a>(s: &'a PricedService, conv: &Conversion) -> Result<Presen
             (Some(m), Charge::Usage) => out.usage += m,
             (None, _) => out.unpriced += 1,
         }
-        out.lines.push(PresentedLine { line, monthly, list, unit_price });
+        let catalog = match &line.source {
+            Source::Yours { list: Some(l), .. } => Some(conv.present(l.monthly)?),
+            _ => None,
+        };
+        out.lines.push(PresentedLine { line, monthly, list, unit_price, catalog });
     }
     Ok(out)
 }
@@ -274,5 +281,22 @@ pub fn source_text(source: &Source) -> String {
         Source::NoPrice(why) => format!("no price: {why}"),
         Source::Provided { reason, .. } => format!("no cost to this design: {reason}"),
         Source::Stated(what) => format!("your figure: {what}"),
+        Source::Yours { source, list: None } => format!("your figure: {source} (no list price)"),
+        Source::Yours { source, list: Some(l) } => {
+            format!("your figure: {source} (list price: {})", source_text(&l.source))
+        }
+    }
+}
+
+/// [`source_text`] with, for a line priced at your own figure, the monthly cost at list price:
+/// `your figure: EA 2026 (list price JPY 1,234/month: Retail Prices API meter ...)`.
+pub fn line_source(l: &PresentedLine, cur: &crate::money::Currency) -> String {
+    match (&l.line.source, l.catalog) {
+        (Source::Yours { source, list: Some(list) }, Some(m)) => format!(
+            "your figure: {source} (list price {cur} {}/month: {})",
+            crate::money::format_amount(m, cur),
+            source_text(&list.source)
+        ),
+        (s, _) => source_text(s),
     }
 }

@@ -1,6 +1,6 @@
 //! The default report: both designs side by side, what the closed network adds, totals, and why.
 
-use super::{PresentedService, by_requirement, present, share_text, source_text};
+use super::{PresentedService, by_requirement, line_source, present, share_text};
 use crate::Estimate;
 use crate::estimate::Source;
 use crate::money::{Currency, format_amount};
@@ -217,7 +217,7 @@ pub fn render(est: &Estimate) -> Result<String, String> {
     writeln!(out, "\nSources (closed design):").unwrap();
     for s in closed.services.iter().chain(&closed.added) {
         for l in &s.lines {
-            writeln!(out, "- {} / {}: {}", s.service.name, l.line.component, source_text(&l.line.source)).unwrap();
+            writeln!(out, "- {} / {}: {}", s.service.name, l.line.component, line_source(l, cur)).unwrap();
         }
     }
     Ok(out)

@@ -1,7 +1,7 @@
 //! `--format markdown`: a sign-off worksheet that reads well printed or pasted into a wiki.
 //! It carries no generation date (reports are reproducible); the sign-off block has blank dates.
 
-use super::{PresentedDesign, by_requirement, horizon_rows, present, share_text, source_text};
+use super::{PresentedDesign, by_requirement, horizon_rows, line_source, present, share_text};
 use crate::Estimate;
 use crate::catalog::definitions::Charge;
 use crate::money::{Currency, format_amount};
@@ -178,7 +178,8 @@ pub fn render(est: &Estimate) -> Result<String, String> {
     writeln!(out, "\n## Price sources (closed design)\n").unwrap();
     for s in closed.services.iter().chain(&closed.added) {
         for l in &s.lines {
-            writeln!(out, "- {} / {}: {}", s.service.name, l.line.component, source_text(&l.line.source)).unwrap();
+            writeln!(out, "- {} / {}: {}", s.service.name, l.line.component, line_source(l, &est.conversion.currency))
+                .unwrap();
         }
     }
     writeln!(out, "\n## Sign-off\n").unwrap();

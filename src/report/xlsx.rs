@@ -150,6 +150,7 @@ fn lines_sheet(
                 Source::Documented { source, effective, .. } => (source.to_string(), *effective),
                 Source::NoPrice(why) => (format!("no price: {why}"), ""),
                 Source::Provided { .. } | Source::Stated(_) => (source_text(&l.line.source), ""),
+                Source::Yours { .. } => (super::line_source(l, &est.conversion.currency), ""),
             };
             ws.write_string(row, 10, &src).map_err(e)?;
             ws.write_string(row, 11, eff).map_err(e)?;
@@ -422,7 +423,7 @@ pub fn render(est: &Estimate) -> Result<Vec<u8>, String> {
                 ws.write_string(r, 0, label).map_err(e)?;
                 ws.write_string(r, 1, &s.service.name).map_err(e)?;
                 ws.write_string(r, 2, l.line.component).map_err(e)?;
-                ws.write_string(r, 3, source_text(&l.line.source)).map_err(e)?;
+                ws.write_string(r, 3, super::line_source(l, &est.conversion.currency)).map_err(e)?;
                 ws.write_string(r, 4, l.line.note().as_deref().unwrap_or("")).map_err(e)?;
             }
         }

@@ -190,7 +190,8 @@ fn csv_rows_add_up_and_excel_gets_a_bom() {
             "meter_id",
             "effective",
             "source",
-            "note"
+            "note",
+            "catalog_monthly"
         ]
     );
     let mut closed = 0i64;

@@ -13,6 +13,7 @@ mod finance;
 mod hostile;
 mod import;
 mod platform;
+mod prices;
 mod properties;
 mod recipes;
 mod reproducible;

@@ -1,0 +1,231 @@
+//! Prices the user controls (issue 12): `prices:` in the architecture file, with hand-checked
+//! figures. List prices quoted in the comments are the Retail Prices API items in
+//! `pricing/2026-08/prices/` (eastus2).
+
+use closednet::catalog::Catalog;
+use closednet::error::Error;
+use closednet::estimate::Source;
+use closednet::{Estimate, Overrides, estimate};
+use rust_decimal::Decimal;
+use std::process::Command;
+use std::str::FromStr;
+
+fn d(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap()
+}
+
+fn catalog() -> Catalog {
+    Catalog::embedded().expect("the embedded catalog loads")
+}
+
+fn run<'c>(catalog: &'c Catalog, yaml: &str) -> Estimate<'c> {
+    match estimate("test.yaml", yaml, catalog, &Overrides::default()) {
+        Ok(e) => e,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+fn errors(catalog: &Catalog, yaml: &str) -> String {
+    match estimate("test.yaml", yaml, catalog, &Overrides::default()) {
+        Ok(_) => panic!("expected an error"),
+        Err(Error::Input(diags)) => diags.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"),
+        Err(e) => e.to_string(),
+    }
+}
+
+fn closednet(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_closednet")).env("CLOSEDNET_TODAY", "2026-11-30").args(args).output().unwrap()
+}
+
+fn scratch(name: &str, text: &str) -> String {
+    let p = std::env::temp_dir().join(format!("closednet-prices-{}-{name}", std::process::id()));
+    std::fs::write(&p, text).unwrap();
+    p.to_str().unwrap().to_string()
+}
+
+/// Two build agents (the saved pages have no VM price in eastus2) and an App Service plan.
+const AGENTS: &str = "
+version: 1
+name: Build agents
+region: eastus2
+closed_network:
+  cicd: azure-devops
+  build_agents: 2
+services:
+  - name: web
+    type: app-service
+    tier: p1v3
+";
+
+fn with_prices(prices: &str) -> String {
+    format!("{AGENTS}prices:\n{prices}")
+}
+
+#[test]
+fn build_agents_with_your_vm_price_make_a_complete_total() {
+    let c = catalog();
+    // Without a price the VMs are "no price" and the closed total is incomplete.
+    let before = run(&c, AGENTS);
+    assert_eq!(before.closed.totals().unwrap().unpriced, 1);
+
+    let yaml = with_prices(
+        "  - { type: virtual-machine, tier: d2s-v5, price: 0.096, source: \"EA price sheet 2026-11\" }\n  \
+         - { type: virtual-machine, price: 1, source: \"everything else\" }\n",
+    );
+    let est = run(&c, &yaml);
+    let t = est.closed.totals().unwrap();
+    assert_eq!(t.unpriced, 0);
+    let agents = est.closed.added.iter().find(|a| a.name == "build agents").unwrap();
+    // The tier entry beats the type entry: 0.096 USD/h x 730 h x 2 agents = 140.16.
+    assert_eq!(agents.totals.fixed, d("140.16"));
+    let line = &agents.lines[0];
+    assert_eq!(line.quantity, d("1460"));
+    assert_eq!(line.unit_price, Some(d("0.096")));
+    assert_eq!(line.source, Source::Yours { source: "EA price sheet 2026-11".into(), list: None });
+    // No CN008 any more: nothing is without a price.
+    assert!(est.findings.iter().all(|f| f.rule != "CN008"));
+    // Closed: web 0.315 x 730 = 229.95; private endpoint 7.30; DNS zone 0.50; agents 140.16;
+    // parallel jobs: 2 agents, the first free, 15.00. 229.95 + 7.30 + 0.50 + 140.16 + 15.00 = 392.91.
+    assert_eq!(t.total(), d("392.91"));
+
+    let out = closednet(&["estimate", &scratch("agents.yaml", &yaml)]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("| Total / month      229.95           392.91 |"), "{text}");
+    assert!(!text.contains(" *"), "no incomplete total: {text}");
+    assert!(
+        text.contains("- build agents / Standard_D2s_v5 Linux: your figure: EA price sheet 2026-11 (no list price)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_service_price_beats_a_type_price_and_shows_the_list_price() {
+    let c = catalog();
+    let yaml = with_prices(
+        "  - { type: app-service, price: 1, source: \"type\" }\n  \
+         - { type: app-service, tier: p1v3, component: instance-windows, price: 0.25, source: \"tier\" }\n  \
+         - { type: app-service, service: web, price: 0.2, unit: 1 Hour, source: \"MCA 2026\" }\n",
+    );
+    let est = run(&c, &yaml);
+    for design in [&est.rbac, &est.closed] {
+        let web = &design.services[0];
+        // 0.2 x 730 = 146.00, in both designs.
+        assert_eq!(web.totals.fixed, d("146.00"));
+        match &web.lines[0].source {
+            Source::Yours { source, list: Some(list) } => {
+                assert_eq!(source, "MCA 2026");
+                // The list price it replaced: 0.315 x 730 = 229.95 (meter 953b4a88-...).
+                assert_eq!(list.monthly, d("229.950"));
+                assert!(matches!(list.source, Source::Meter { meter_id: "953b4a88-c50e-5d95-b702-08740ee283f0", .. }));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    // Every format shows both figures.
+    let file = scratch("web.yaml", &yaml);
+    let json = closednet(&["estimate", &file, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let line = &v["designs"]["closed"]["services"][0]["lines"][0];
+    assert_eq!(line["monthly"], "146.00");
+    assert_eq!(line["your_figure"]["source"], "MCA 2026");
+    assert_eq!(line["your_figure"]["list_monthly"], "229.95");
+    assert_eq!(line["your_figure"]["list_unit_price"], "0.315");
+    let csv = String::from_utf8(closednet(&["estimate", &file, "--format", "csv"]).stdout).unwrap();
+    let mut r = csv::Reader::from_reader(csv.as_bytes());
+    let rec = r.records().next().unwrap().unwrap();
+    assert_eq!((d(&rec[13]), d(&rec[19])), (d("146.00"), d("229.95")));
+    assert!(
+        rec[17].starts_with("your figure: MCA 2026 (list price USD 229.95/month: Retail Prices API meter 953b4a88")
+    );
+    for format in ["table", "markdown", "html"] {
+        let out = String::from_utf8(closednet(&["estimate", &file, "--format", format]).stdout).unwrap();
+        assert!(out.contains("your figure: MCA 2026 (list price USD 229.95/month"), "{format}: {out}");
+    }
+}
+
+#[test]
+fn a_price_in_the_report_currency_is_converted_and_discounts_do_not_stack() {
+    let c = catalog();
+    let yaml = format!(
+        "{AGENTS}currency: JPY\nfx: {{ JPY: 150 }}\ndiscounts:\n  - {{ percent: 10 }}\nprices:\n  \
+         - {{ type: virtual-machine, price: 14.4, currency: JPY, source: \"EA 2026, yen\" }}\n"
+    );
+    let est = run(&c, &yaml);
+    let agents = est.closed.added.iter().find(|a| a.name == "build agents").unwrap();
+    // 14.4 JPY / 150 = 0.096 USD/h; x 1,460 h = 140.16 USD; no discount on your own figure.
+    assert_eq!(agents.lines[0].unit_price, Some(d("0.096")));
+    assert_eq!(agents.totals.fixed, d("140.16"));
+    assert_eq!(agents.lines[0].discount, None);
+    // The list-priced web plan still takes the 10%: 229.95 x 0.9 = 206.955.
+    assert_eq!(est.closed.services[0].totals.fixed, d("206.955"));
+
+    // A third currency is an error at the entry.
+    let bad = format!(
+        "{AGENTS}currency: JPY\nfx: {{ JPY: 150 }}\nprices:\n  - {{ type: virtual-machine, price: 1, currency: EUR, source: x }}\n"
+    );
+    let e = errors(&c, &bad);
+    assert!(e.contains("prices[0].currency: a price in EUR, but the report currency is JPY"), "{e}");
+    // `--currency` changes the report currency after the file was read: checked again.
+    let yen = format!(
+        "{AGENTS}fx: {{ JPY: 150 }}\nprices:\n  - {{ type: virtual-machine, price: 1, currency: JPY, source: x }}\n"
+    );
+    let o = Overrides { currency: Some("USD".into()), ..Overrides::default() };
+    match estimate("test.yaml", &yen, &c, &o) {
+        Err(e) => assert!(e.to_string().contains("prices[0]"), "{e}"),
+        Ok(_) => panic!("a JPY price in a USD report"),
+    }
+}
+
+#[test]
+fn price_entries_are_validated_like_every_other_key() {
+    let c = catalog();
+    let e = errors(
+        &c,
+        &with_prices(
+            "  - { type: virtual-machin, price: 1, source: x }\n  \
+             - { type: virtual-machine, tier: d2s-v6, price: 1, source: x }\n  \
+             - { type: virtual-machine, tier: d2s-v5, component: linx, price: 1, source: x }\n  \
+             - { type: virtual-machine, price: 1, unit: 1 Month, source: x }\n  \
+             - { type: virtual-machine, price: 1, source: \" \" }\n  \
+             - { type: virtual-machine, price: 1, currency: dollars, source: x }\n  \
+             - { type: storage, service: web, price: 1, source: x }\n",
+        ),
+    );
+    for expected in [
+        "prices[0].type: unknown service type \"virtual-machin\"\n  help: did you mean \"virtual-machine\"?",
+        "prices[1].tier: unknown virtual-machine tier \"d2s-v6\"\n  help: did you mean \"d2s-v5\"?",
+        "prices[2].component: virtual-machine d2s-v5 has no component \"linx\"\n  help: did you mean \"linux\"?",
+        "prices[3].unit: the unit \"1 Month\" is not the component's unit\n  help: the entry prices components in: 1 Hour",
+        "prices[4].source: a price needs a `source`",
+        "prices[5].currency: \"dollars\" is not an ISO 4217 currency code",
+        "prices[6].service: service \"web\" has type app-service, not storage",
+    ] {
+        assert!(e.contains(expected), "missing {expected:?} in:\n{e}");
+    }
+    // Located: file, line and column of the entry's value.
+    assert!(e.contains("error: test.yaml:13:"), "{e}");
+    // A negative price is refused when the file is read.
+    let e = errors(&c, &with_prices("  - { type: virtual-machine, price: -1, source: x }\n"));
+    assert!(e.contains("prices[0].price: -1 is negative; quantities must be zero or more"), "{e}");
+    // `source` is required.
+    let e = errors(&c, &with_prices("  - { type: virtual-machine, price: 1 }\n"));
+    assert!(e.contains("missing field `source`"), "{e}");
+    // A `service` may name an added resource; an unknown one is an error with a suggestion.
+    let ok = run(&c, &with_prices("  - { type: virtual-machine, service: build agents, price: 0.1, source: x }\n"));
+    assert_eq!(ok.closed.totals().unwrap().unpriced, 0);
+    let e = errors(&c, &with_prices("  - { type: virtual-machine, service: build agent, price: 0.1, source: x }\n"));
+    assert!(
+        e.contains("prices[0].service: no service or added resource named \"build agent\"\n  help: did you mean \"build agents\"?"),
+        "{e}"
+    );
+    // Two entries for the same lines.
+    let e = errors(
+        &c,
+        &with_prices(
+            "  - { type: virtual-machine, price: 0.1, source: x }\n  - { type: virtual-machine, price: 0.2, source: y }\n",
+        ),
+    );
+    assert!(e.contains("prices[1]: prices[0] already prices the same lines"), "{e}");
+}
