@@ -2,7 +2,9 @@
 //! (quantity x unit price, or the meter's tier buckets for tiered meters, x the FX rate x (1 -
 //! discount)), so editing a quantity recomputes every total; the Summary sums the line sheets and
 //! charts fixed against usage cost. Cached results are the report's own figures, so a reader that
-//! does not recalculate sees the same numbers.
+//! does not recalculate sees the same numbers. A line without a price gets a highlighted input cell
+//! for its unit price (column H, USD) and the formula `F*H*FX_RATE*(1-discount)`: a figure typed in
+//! there flows into every total.
 //!
 //! Excel stores numbers as doubles: quantities and prices are converted from `Decimal` only when a
 //! cell is written.
@@ -15,7 +17,8 @@ use crate::money::minor_units;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{
-    Chart, ChartType, DocProperties, ExcelDateTime, Format, FormatBorder, Formula, Workbook, Worksheet, XlsxError,
+    Chart, ChartType, Color, DocProperties, ExcelDateTime, Format, FormatBorder, Formula, Workbook, Worksheet,
+    XlsxError,
 };
 
 const SUMMARY: &str = "Summary";
@@ -39,6 +42,8 @@ struct Formats {
     number: Format,
     percent: Format,
     total: Format,
+    /// A cell for finance to type in: a line's unit price where the catalog has none.
+    input: Format,
 }
 
 fn formats(dp: u32) -> Formats {
@@ -49,6 +54,11 @@ fn formats(dp: u32) -> Formats {
         number: Format::new().set_num_format("#,##0.######"),
         percent: Format::new().set_num_format("0.0%"),
         total: Format::new().set_bold().set_num_format(money).set_border_top(FormatBorder::Thin),
+        input: Format::new()
+            .set_num_format("#,##0.######")
+            .set_background_color(Color::RGB(0xFFF2CC))
+            .set_border(FormatBorder::Thin)
+            .set_unlocked(),
     }
 }
 
@@ -141,8 +151,14 @@ fn lines_sheet(
                 (None, Some(m)) => {
                     ws.write_number_with_format(row, 9, f(m), &fm.money).map_err(e)?;
                 }
+                // No price: an input cell for the unit price (USD per unit of the line) and a
+                // live formula, so that a figure typed in flows into every total.
                 (_, None) => {
-                    ws.write_string(row, 9, "no price").map_err(e)?;
+                    ws.write_blank(row, 7, &fm.input).map_err(e)?;
+                    let r = row + 1;
+                    let formula = format!("=ROUND(F{r}*H{r}*FX_RATE*(1-I{r}/100),{dp})");
+                    ws.write_formula_with_format(row, 9, Formula::new(formula).set_result("0"), &fm.money)
+                        .map_err(e)?;
                 }
             }
             let (src, eff) = match &l.line.source {

@@ -19,12 +19,14 @@ fn scratch(name: &str) -> std::path::PathBuf {
     std::env::temp_dir().join(format!("closednet-finance-{}-{name}", std::process::id()))
 }
 
-/// A tiny evaluator for the formulas the workbook writes on line rows: numbers, `F`/`I` cells of
-/// the same row, FX_RATE, + - * /, parentheses, MAX, MIN, ROUND.
+/// A tiny evaluator for the formulas the workbook writes on line rows: numbers, `F`/`H`/`I` cells
+/// of the same row, FX_RATE, + - * /, parentheses, MAX, MIN, ROUND.
 struct Eval<'a> {
     s: &'a [u8],
     i: usize,
     q: f64,
+    /// The unit price typed into an input cell (a line without a price).
+    price: f64,
     discount: f64,
     fx: f64,
 }
@@ -89,12 +91,16 @@ impl Eval<'_> {
             self.i += 7;
             return self.fx;
         }
-        if let Some(c @ (b'F' | b'I')) = self.peek() {
+        if let Some(c @ (b'F' | b'H' | b'I')) = self.peek() {
             self.i += 1;
             while self.peek().is_some_and(|c| c.is_ascii_digit()) {
                 self.i += 1;
             }
-            return if c == b'F' { self.q } else { self.discount };
+            return match c {
+                b'F' => self.q,
+                b'H' => self.price,
+                _ => self.discount,
+            };
         }
         let start = self.i;
         while self.peek().is_some_and(|c| c.is_ascii_digit() || c == b'.') {
@@ -105,8 +111,13 @@ impl Eval<'_> {
 }
 
 fn eval(formula: &str, q: f64, discount: f64, fx: f64) -> f64 {
+    eval_priced(formula, q, 0.0, discount, fx)
+}
+
+/// [`eval`] with a unit price typed into the row's input cell (column H).
+pub(crate) fn eval_priced(formula: &str, q: f64, price: f64, discount: f64, fx: f64) -> f64 {
     let f = formula.trim_start_matches('=');
-    Eval { s: f.as_bytes(), i: 0, q, discount, fx }.expr()
+    Eval { s: f.as_bytes(), i: 0, q, price, discount, fx }.expr()
 }
 
 fn workbook(file: &str, extra: &[&str]) -> Xlsx<Cursor<Vec<u8>>> {

@@ -229,3 +229,36 @@ fn price_entries_are_validated_like_every_other_key() {
     );
     assert!(e.contains("prices[1]: prices[0] already prices the same lines"), "{e}");
 }
+
+#[test]
+fn the_workbook_has_an_input_cell_for_a_line_without_a_price() {
+    use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+    let file = scratch("input.yaml", AGENTS);
+    let out = std::env::temp_dir().join(format!("closednet-prices-{}-input.xlsx", std::process::id()));
+    let o = closednet(&["estimate", &file, "--format", "xlsx", "--output", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut wb: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(std::fs::read(&out).unwrap())).unwrap();
+    let range = wb.worksheet_range("Closed network").unwrap();
+    let formulas = wb.worksheet_formula("Closed network").unwrap();
+    let rows: Vec<_> = range.rows().collect();
+    let row = rows.iter().position(|r| r[3] == Data::String("Standard_D2s_v5 Linux".into())).unwrap();
+    let r = row + 1;
+    // 2 agents x 730 h in the meter's unit (1 Hour); the unit price cell is empty, for finance to fill.
+    assert_eq!(rows[row][5], Data::Float(1460.0));
+    assert_eq!(rows[row][6], Data::String("1 Hour".into()));
+    assert!(matches!(rows[row][7], Data::Empty), "{:?}", rows[row][7]);
+    // The monthly cell is a live formula over the input cell; until a price is typed in it is 0.
+    let f = formulas.get_value((row as u32, 9)).unwrap().clone();
+    assert_eq!(f, format!("ROUND(F{r}*H{r}*FX_RATE*(1-I{r}/100),2)"));
+    assert_eq!(rows[row][9], Data::Float(0.0));
+    // Typing 0.096 USD/h: 1,460 h x 0.096 = 140.16 USD (FX_RATE 1 in a USD report); with a 10%
+    // discount in column I: 140.16 x 0.9 = 126.144 -> 126.14.
+    assert_eq!(crate::finance::eval_priced(&f, 1460.0, 0.096, 0.0, 1.0), 140.16);
+    assert_eq!(crate::finance::eval_priced(&f, 1460.0, 0.096, 10.0, 1.0), 126.14);
+    // The fixed total of the sheet sums column J, so the figure flows into every total.
+    let total = formulas.cells().find(|(_, _, v)| v.starts_with("SUMIF(E2:E")).map(|(_, _, v)| v.clone()).unwrap();
+    assert!(
+        total.contains(&format!("J2:J{}", rows.iter().filter(|r| !matches!(r[0], Data::Empty)).count())),
+        "{total}"
+    );
+}
