@@ -14,6 +14,9 @@
 //! - two rows for the same bucket: identical prices collapse into one, otherwise the newest
 //!   `effectiveStartDate` wins; a tie with different prices is reported, never guessed.
 //!
+//! - an item's `savingsPlan` rates (1-year and 3-year terms) are kept next to its pay-as-you-go
+//!   price, for a meter with one bucket.
+//!
 //! A component that no item matches is written as `[[missing]]` with the reason, so the catalog
 //! says "no price" for it rather than inventing one.
 
@@ -60,6 +63,25 @@ struct Item {
     effective_start_date: String,
     #[serde(default)]
     effective_end_date: Option<String>,
+    /// Savings plan rates of the item: `[{ term: "1 Year" | "3 Years", retailPrice, unitPrice }]`.
+    #[serde(default)]
+    savings_plan: Vec<SavingsRate>,
+}
+
+#[derive(Deserialize, Clone, Debug)]
+#[serde(rename_all = "camelCase")]
+struct SavingsRate {
+    #[serde(default)]
+    term: String,
+    #[serde(deserialize_with = "exact_decimal")]
+    retail_price: Decimal,
+}
+
+impl Item {
+    /// The savings plan rate of `term` (`1 Year`, `3 Years`).
+    fn savings(&self, term: &str) -> Option<Decimal> {
+        self.savings_plan.iter().find(|r| r.term == term).map(|r| r.retail_price.normalize())
+    }
 }
 
 /// Reads a JSON number as written in the page (serde_json's `arbitrary_precision` keeps the text),
@@ -251,6 +273,8 @@ fn entry_for(key: &str, region: &str, items: &[&Item], as_of: &str) -> Result<Op
         }
     }
     let newest = by_bucket.values().max_by_key(|i| date(&i.effective_start_date)).expect("non-empty");
+    // Savings plans discount compute meters priced per unit: only a meter with one bucket keeps them.
+    let single = (by_bucket.len() == 1).then_some(*newest);
     Ok(Some(PriceEntry {
         key: key.to_string(),
         region: region.to_string(),
@@ -260,6 +284,8 @@ fn entry_for(key: &str, region: &str, items: &[&Item], as_of: &str) -> Result<Op
         buckets: by_bucket.iter().map(|(from, i)| Bucket { from: *from, price: i.retail_price.normalize() }).collect(),
         source: None,
         confidence: None,
+        savings_1y: single.and_then(|i| i.savings("1 Year")),
+        savings_3y: single.and_then(|i| i.savings("3 Years")),
     }))
 }
 

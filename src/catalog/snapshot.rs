@@ -90,6 +90,12 @@ pub struct PriceEntry {
     pub source: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confidence: Option<String>,
+    /// Savings plan unit prices (the item's `savingsPlan` rates, 1-year and 3-year terms) of a
+    /// meter with one bucket, next to its pay-as-you-go price.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "rust_decimal::serde::str_option")]
+    pub savings_1y: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "rust_decimal::serde::str_option")]
+    pub savings_3y: Option<Decimal>,
 }
 
 /// A component the importer looked for and did not find in a region.
@@ -211,6 +217,12 @@ fn check_buckets(snapshot: &str, e: &PriceEntry) -> Result<(), String> {
     }
     if let Some(b) = e.buckets.iter().find(|b| b.price.is_sign_negative() && !b.price.is_zero()) {
         return Err(format!("{}: negative price {}", at(), b.price));
+    }
+    if let Some(p) = [e.savings_1y, e.savings_3y].into_iter().flatten().find(|p| p.is_sign_negative() && !p.is_zero()) {
+        return Err(format!("{}: negative savings plan price {p}", at()));
+    }
+    if (e.savings_1y.is_some() || e.savings_3y.is_some()) && e.buckets.len() != 1 {
+        return Err(format!("{}: savings plan prices need a meter with one bucket", at()));
     }
     Ok(())
 }
