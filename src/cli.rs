@@ -22,6 +22,27 @@ pub enum OutputFormat {
     Json,
 }
 
+#[derive(Clone, Copy, Debug, Default, ValueEnum)]
+pub enum CommitmentArg {
+    // No doc comments on the values: clap would switch `--help` to its long layout.
+    #[default]
+    Payg,
+    #[value(name = "savings-1y")]
+    Savings1y,
+    #[value(name = "savings-3y")]
+    Savings3y,
+}
+
+impl From<CommitmentArg> for crate::estimate::Commitment {
+    fn from(c: CommitmentArg) -> Self {
+        match c {
+            CommitmentArg::Payg => crate::estimate::Commitment::Payg,
+            CommitmentArg::Savings1y => crate::estimate::Commitment::Savings1y,
+            CommitmentArg::Savings3y => crate::estimate::Commitment::Savings3y,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum EstimateFormat {
     Table,
@@ -79,6 +100,10 @@ pub struct PricingArgs {
     /// --set closed_network.licences.entra=owned. An empty VALUE removes the key.
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<String>,
+    /// Price fixed compute lines whose meter has a savings plan rate at that rate: payg (default),
+    /// savings-1y or savings-3y. Tiers are still chosen at pay-as-you-go prices.
+    #[arg(long, value_enum, default_value = "payg")]
+    pub commitment: CommitmentArg,
     /// Show totals over N months as well (planning).
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1200))]
     pub months: u32,

@@ -78,6 +78,43 @@ pub struct Line<'c> {
     /// so that a spreadsheet can recompute the line from its quantity.
     pub buckets: &'c [Bucket],
     pub free_units: Decimal,
+    /// Savings plan unit prices (1-year, 3-year) of a fixed line's meter, from the snapshot.
+    pub savings: [Option<Decimal>; 2],
+    /// The savings plan the line is priced at (`--commitment`); `None`: pay-as-you-go.
+    pub commitment: Option<Commitment>,
+}
+
+/// How fixed compute is bought: pay-as-you-go, or a 1-year or 3-year savings plan (`--commitment`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Commitment {
+    #[default]
+    Payg,
+    Savings1y,
+    Savings3y,
+}
+
+impl Commitment {
+    pub const ALL: [Commitment; 3] = [Commitment::Payg, Commitment::Savings1y, Commitment::Savings3y];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Commitment::Payg => "payg",
+            Commitment::Savings1y => "savings-1y",
+            Commitment::Savings3y => "savings-3y",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Commitment::Payg => "pay-as-you-go",
+            Commitment::Savings1y => "1-year savings plan",
+            Commitment::Savings3y => "3-year savings plan",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Commitment> {
+        Commitment::ALL.into_iter().find(|c| c.id().eq_ignore_ascii_case(text.trim()))
+    }
 }
 
 impl Line<'_> {
@@ -96,6 +133,47 @@ impl Line<'_> {
         (!notes.is_empty()).then(|| notes.join("; "))
     }
 
+    /// The units billed after free grants.
+    fn billable(&self) -> Decimal {
+        (self.quantity - self.free_units).max(Decimal::ZERO)
+    }
+
+    /// Whether the line's meter has savings plan rates.
+    pub fn has_savings(&self) -> bool {
+        self.savings.iter().any(Option::is_some)
+    }
+
+    /// Unrounded USD for the month at `c` (list price, before discounts), for a line with savings
+    /// plan rates; `None` for other lines, or when the meter has no rate for the term.
+    pub fn monthly_at(&self, c: Commitment) -> Option<Decimal> {
+        if !self.has_savings() || matches!(self.source, Source::Yours { .. } | Source::Provided { .. }) {
+            return None;
+        }
+        match c {
+            Commitment::Payg => bucket_cost(self.buckets, self.billable()),
+            Commitment::Savings1y => self.savings[0].and_then(|r| self.billable().checked_mul(r)),
+            Commitment::Savings3y => self.savings[1].and_then(|r| self.billable().checked_mul(r)),
+        }
+    }
+
+    /// Prices the line at the savings plan rate of `c` when its meter has one; true if it did.
+    pub fn commit(&mut self, c: Commitment) -> bool {
+        let rate = match c {
+            Commitment::Payg => return false,
+            Commitment::Savings1y => self.savings[0],
+            Commitment::Savings3y => self.savings[1],
+        };
+        match (rate, self.monthly_at(c)) {
+            (Some(rate), Some(monthly)) => {
+                self.monthly = Some(monthly);
+                self.unit_price = Some(rate);
+                self.commitment = Some(c);
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// Marks the line as provided by something the organisation already has: zero for this design,
     /// keeping its quantity and what it would cost.
     pub fn provide(&mut self, reason: &str) {
@@ -104,6 +182,8 @@ impl Line<'_> {
         self.unit_price = None;
         self.buckets = &[];
         self.free_units = Decimal::ZERO;
+        self.savings = [None, None];
+        self.commitment = None;
     }
 
     /// Prices the line at `unit_price` (USD per unit of the line) from the architect's own figure:
@@ -127,6 +207,8 @@ impl Line<'_> {
         self.buckets = &[];
         self.free_units = free;
         self.discount = None;
+        self.savings = [None, None];
+        self.commitment = None;
         Ok(())
     }
 
@@ -229,6 +311,8 @@ pub fn price_tier<'c>(tier: &'c Tier, snapshot: &'c Snapshot, res: &Resource) ->
             discount: None,
             buckets: &[],
             free_units: Decimal::ZERO,
+            savings: [None, None],
+            commitment: None,
         };
         let zone;
         let region = match (comp.region.as_deref(), res.zone) {
@@ -279,6 +363,12 @@ pub fn price_tier<'c>(tier: &'c Tier, snapshot: &'c Snapshot, res: &Resource) ->
             discount: None,
             buckets: &entry.buckets,
             free_units: free,
+            // Savings plans cover compute billed by the hour: fixed lines of one-bucket meters.
+            savings: match (comp.charge, entry.buckets.len()) {
+                (Charge::Fixed, 1) => [entry.savings_1y, entry.savings_3y],
+                _ => [None, None],
+            },
+            commitment: None,
         });
     }
     Ok(lines)

@@ -41,6 +41,8 @@ pub struct Estimate<'c> {
     pub discounts: Vec<discount::Discount>,
     /// Planning horizon for totals (`--months`, default 1).
     pub months: u32,
+    /// How fixed compute is bought (`--commitment`, default pay-as-you-go).
+    pub commitment: estimate::Commitment,
 }
 
 /// Options from the command line that override the file.
@@ -62,6 +64,8 @@ pub struct Overrides {
     pub max_price_age: u32,
     /// `--set PATH=VALUE`: what-if overrides of the file, validated like the file.
     pub sets: Vec<architecture::set::Set>,
+    /// `--commitment`: price fixed lines with savings plan rates at the 1-year or 3-year rate.
+    pub commitment: estimate::Commitment,
 }
 
 /// Today's date, UTC, as YYYY-MM-DD (civil-from-days, proleptic Gregorian).
@@ -114,8 +118,11 @@ pub fn estimate<'c>(
     let mut rbac = rules::rbac(&architecture, catalog, snapshot).map_err(|e| Error::Message(format!("{file}: {e}")))?;
     let mut closed = rules::closed(&architecture, catalog, snapshot, &conversion)
         .map_err(|e| Error::Message(format!("{file}: {e}")))?;
-    // Your own prices apply after the tier choice and before the findings, so that a line they
-    // price is no longer "no price".
+    // A savings plan, then your own prices, apply after the tier choice (made at pay-as-you-go list
+    // prices) and before the findings, so that a line your prices cover is no longer "no price".
+    let commitment = overrides.commitment;
+    prices::commit(&mut rbac, commitment).map_err(Error::Message)?;
+    prices::commit(&mut closed, commitment).map_err(Error::Message)?;
     if !architecture.prices.is_empty() {
         let file = architecture.file.as_str();
         prices::check_services(&architecture.prices, &[&rbac, &closed], file).map_err(Error::Input)?;
@@ -133,7 +140,7 @@ pub fn estimate<'c>(
     discount::apply(&mut rbac, &discounts)?;
     discount::apply(&mut closed, &discounts)?;
     let months = overrides.months.max(1);
-    Ok(Estimate { architecture, snapshot, conversion, rbac, closed, findings, discounts, months })
+    Ok(Estimate { architecture, snapshot, conversion, rbac, closed, findings, discounts, months, commitment })
 }
 
 /// The file's discounts, then the command line's (a target names a service, else a type).

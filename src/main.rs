@@ -120,6 +120,7 @@ fn overrides(p: &PricingArgs) -> Result<Overrides, Error> {
         today: None,
         max_price_age: p.max_price_age,
         sets: p.set.iter().map(|s| closednet::architecture::set::Set::parse(s)).collect::<Result<Vec<_>, _>>()?,
+        commitment: p.commitment.into(),
     })
 }
 

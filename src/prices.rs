@@ -172,6 +172,25 @@ pub fn apply(design: &mut Design, prices: &[Price]) -> Result<(), String> {
     Ok(())
 }
 
+/// Prices every fixed line whose meter has a savings plan rate for `c` at that rate (tiers were
+/// chosen at pay-as-you-go prices) and recomputes the service totals.
+pub fn commit(design: &mut Design, c: crate::estimate::Commitment) -> Result<(), String> {
+    if c == crate::estimate::Commitment::Payg {
+        return Ok(());
+    }
+    let dropped = design.dropped.iter_mut().flat_map(|(_, rest)| rest.iter_mut());
+    for s in design.services.iter_mut().chain(design.added.iter_mut()).chain(dropped) {
+        let mut changed = false;
+        for l in &mut s.lines {
+            changed |= l.commit(c);
+        }
+        if changed {
+            s.totals = crate::estimate::Totals::of(&s.lines).map_err(|e| format!("{}: {e}", s.name))?;
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,7 @@ use crate::Estimate;
 use crate::catalog::definitions::Charge;
 use crate::estimate::Source;
 
-pub const HEADER: [&str; 20] = [
+pub const HEADER: [&str; 24] = [
     "design",
     "service",
     "role",
@@ -28,6 +28,10 @@ pub const HEADER: [&str; 20] = [
     "source",
     "note",
     "catalog_monthly",
+    "commitment",
+    "payg_monthly",
+    "savings_1y_monthly",
+    "savings_3y_monthly",
 ];
 
 /// The rows of one design. `closed` gives each line its requirement: an RBAC-only line takes the
@@ -50,6 +54,7 @@ fn rows(
                     Source::Documented { effective, .. } => ("", *effective),
                     Source::NoPrice(_) | Source::Provided { .. } | Source::Stated(_) | Source::Yours { .. } => ("", ""),
                 };
+                let plan = |i: usize| l.plans.and_then(|p| p[i]).map(|m| m.to_string()).unwrap_or_default();
                 let opt = |d: Option<rust_decimal::Decimal>| d.map(|d| d.normalize().to_string()).unwrap_or_default();
                 w.write_record([
                     design.to_string(),
@@ -72,6 +77,10 @@ fn rows(
                     line_source(l, cur),
                     l.line.note().unwrap_or_default(),
                     l.catalog.map(|m| m.to_string()).unwrap_or_default(),
+                    l.line.commitment.map(|c| c.id().to_string()).unwrap_or_default(),
+                    plan(0),
+                    plan(1),
+                    plan(2),
                 ])
                 .map_err(|e| e.to_string())?;
             }

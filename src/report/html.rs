@@ -253,6 +253,9 @@ pub fn render(est: &Estimate) -> Result<String, String> {
     for d in &est.discounts {
         write!(out, "<p>Discount: {} (from the user's own input, applied locally).</p>", esc(&d.describe())).unwrap();
     }
+    if let Some(text) = super::commitment_text(est) {
+        write!(out, "<p>{}</p>", esc(&text)).unwrap();
+    }
 
     let rows = by_requirement(&est.closed, &rbac, &closed, &est.conversion)?;
     if !rows.is_empty() {

@@ -42,6 +42,12 @@ fn service(s: &PresentedService, dp: usize, conv: &crate::money::Conversion) -> 
                 "effective": effective,
                 "source": source,
                 "note": l.line.note(),
+                "commitment": l.line.commitment.map(|c| c.id()),
+                "savings_plan": l.plans.map(|[payg, one, three]| json!({
+                    "payg_monthly": payg.map(|m| money(m, dp)),
+                    "savings_1y_monthly": one.map(|m| money(m, dp)),
+                    "savings_3y_monthly": three.map(|m| money(m, dp)),
+                })),
                 "your_figure": match &l.line.source {
                     Source::Yours { source, list } => json!({
                         "source": source,
@@ -176,6 +182,11 @@ pub fn render(est: &Estimate) -> Result<String, String> {
             "closed": money(closed.total() * rust_decimal::Decimal::from(est.months), dp),
         },
         "discounts": est.discounts.iter().map(|d| d.describe()).collect::<Vec<_>>(),
+        "commitment": {
+            "term": est.commitment.id(),
+            "label": est.commitment.label(),
+            "lines": super::committed_lines(est),
+        },
         "findings": est.findings.iter().map(|f| json!({
             "rule": f.rule,
             "slug": f.slug,

@@ -17,7 +17,7 @@ pub mod xlsx;
 
 use crate::Estimate;
 use crate::catalog::definitions::Charge;
-use crate::estimate::{Line, Source};
+use crate::estimate::{Commitment, Line, Source};
 use crate::money::Conversion;
 use crate::rules::requirement::Requirement;
 use crate::rules::{Design, PricedService};
@@ -63,6 +63,9 @@ pub struct PresentedLine<'a> {
     /// For a line priced at your own figure: what it costs at the catalog's (API or documented)
     /// price, converted and rounded; `None` otherwise or when the catalog had no price.
     pub catalog: Option<Decimal>,
+    /// For a fixed line with savings plan rates: its monthly list cost pay-as-you-go, on a 1-year
+    /// and on a 3-year savings plan, converted and rounded (`None` for a term the meter lacks).
+    pub plans: Option<[Option<Decimal>; 3]>,
 }
 
 pub struct PresentedService<'a> {
@@ -111,7 +114,16 @@ fn present_service<'a>(s: &'a PricedService, conv: &Conversion) -> Result<Presen
             Source::Yours { list: Some(l), .. } => Some(conv.present(l.monthly)?),
             _ => None,
         };
-        out.lines.push(PresentedLine { line, monthly, list, unit_price, catalog });
+        let plans = if line.has_savings() {
+            let mut p = [None; 3];
+            for (slot, c) in p.iter_mut().zip(Commitment::ALL) {
+                *slot = line.monthly_at(c).map(|m| conv.present(m)).transpose()?;
+            }
+            Some(p)
+        } else {
+            None
+        };
+        out.lines.push(PresentedLine { line, monthly, list, unit_price, catalog, plans });
     }
     Ok(out)
 }
@@ -299,4 +311,38 @@ pub fn line_source(l: &PresentedLine, cur: &crate::money::Currency) -> String {
         ),
         (s, _) => source_text(s),
     }
+}
+
+/// The lines a savings plan priced (`--commitment`), as `design: service / component`, or empty.
+pub fn committed_lines(est: &Estimate) -> Vec<String> {
+    let mut out = Vec::new();
+    for (label, d) in [("RBAC-only", &est.rbac), ("closed", &est.closed)] {
+        for s in d.services.iter().chain(&d.added) {
+            for l in s.lines.iter().filter(|l| l.commitment.is_some()) {
+                out.push(format!("{label}: {} / {}", s.name, l.component));
+            }
+        }
+    }
+    out
+}
+
+/// `Commitment: 3-year savings plan rates on 2 fixed line(s): ...`, or `None` for pay-as-you-go.
+pub fn commitment_text(est: &Estimate) -> Option<String> {
+    if est.commitment == Commitment::Payg {
+        return None;
+    }
+    let lines = committed_lines(est);
+    Some(if lines.is_empty() {
+        format!(
+            "Commitment: {}; no line's meter has a savings plan rate, so every line is pay-as-you-go.",
+            est.commitment.label()
+        )
+    } else {
+        format!(
+            "Commitment: {} rates on {} fixed line(s) (tiers chosen at pay-as-you-go prices): {}.",
+            est.commitment.label(),
+            lines.len(),
+            lines.join("; ")
+        )
+    })
 }

@@ -130,6 +130,9 @@ pub fn render(est: &Estimate) -> Result<String, String> {
         )
         .unwrap();
     }
+    if let Some(text) = super::commitment_text(est) {
+        writeln!(out, "{text}").unwrap();
+    }
     if rbac.unpriced + closed.unpriced > 0 {
         writeln!(
             out,

@@ -89,6 +89,9 @@ pub fn render(est: &Estimate) -> Result<String, String> {
         writeln!(out, "- Discount: {} (from the user's own file or command line, applied locally).", d.describe())
             .unwrap();
     }
+    if let Some(text) = super::commitment_text(est) {
+        writeln!(out, "- {}", esc(&text)).unwrap();
+    }
     let unpriced = rbac.unpriced + closed.unpriced;
     if unpriced > 0 {
         writeln!(out, "- **{unpriced} line(s) have no price** and are left out of the totals (see the findings).")
@@ -109,6 +112,8 @@ pub fn render(est: &Estimate) -> Result<String, String> {
         .unwrap();
     }
     writeln!(out, "| Fixed share | {} | {} | |\n", share_text(&rbac), share_text(&closed)).unwrap();
+
+    savings_plans(&mut out, &rbac, &closed, cur);
 
     let rows = by_requirement(&est.closed, &rbac, &closed, &est.conversion)?;
     if !rows.is_empty() {
@@ -188,4 +193,43 @@ pub fn render(est: &Estimate) -> Result<String, String> {
         writeln!(out, "| {role} | | | |").unwrap();
     }
     Ok(out)
+}
+
+/// The fixed lines whose meters have savings plan rates: monthly list cost pay-as-you-go, on a
+/// 1-year and on a 3-year plan (`--commitment` prices them at one of these).
+fn savings_plans(out: &mut String, rbac: &PresentedDesign, closed: &PresentedDesign, cur: &crate::money::Currency) {
+    let mut rows = Vec::new();
+    for (label, d) in [("RBAC-only", rbac), ("Closed", closed)] {
+        for s in d.services.iter().chain(&d.added) {
+            for l in &s.lines {
+                if let Some(p) = l.plans {
+                    let cell = |m: Option<rust_decimal::Decimal>| {
+                        m.map(|m| format_amount(m, cur)).unwrap_or_else(|| "-".into())
+                    };
+                    let used = l.line.commitment.map(|c| c.label()).unwrap_or("pay-as-you-go");
+                    rows.push(format!(
+                        "| {label} | {} | {} | {} | {} | {} | {used} |",
+                        esc(&s.service.name),
+                        esc(l.line.component),
+                        cell(p[0]),
+                        cell(p[1]),
+                        cell(p[2])
+                    ));
+                }
+            }
+        }
+    }
+    if rows.is_empty() {
+        return;
+    }
+    writeln!(out, "## Savings plans\n").unwrap();
+    writeln!(
+        out,
+        "| Design | Service | Component | Pay-as-you-go ({cur}) | 1-year plan ({cur}) | 3-year plan ({cur}) | Priced at |\n|---|---|---|--:|--:|--:|---|"
+    )
+    .unwrap();
+    for r in rows {
+        writeln!(out, "{r}").unwrap();
+    }
+    writeln!(out).unwrap();
 }

@@ -65,15 +65,15 @@ fn formats(dp: u32) -> Formats {
 /// The USD cost of the quantity in `q` (a cell reference) for one line, as a formula expression.
 fn cost_expr(line: &PresentedLine, q: &str) -> Option<String> {
     let buckets = &line.line.buckets;
-    if buckets.is_empty() {
-        // A figure the architect states is its unit price times the quantity.
-        return line.line.unit_price.map(|p| format!("{q}*{}", p.normalize()));
-    }
     let billable = if line.line.free_units.is_zero() {
         q.to_string()
     } else {
         format!("MAX(0,{q}-{})", line.line.free_units.normalize())
     };
+    if buckets.is_empty() || line.line.commitment.is_some() {
+        // A figure the architect states, or a savings plan rate: its unit price times the quantity.
+        return line.line.unit_price.map(|p| format!("{billable}*{}", p.normalize()));
+    }
     if buckets.len() == 1 {
         return Some(format!("{billable}*{}", buckets[0].price.normalize()));
     }
@@ -118,6 +118,9 @@ fn lines_sheet(
         "Effective",
         "Note",
         "Requirement",
+        &format!("Pay-as-you-go ({cur})"),
+        &format!("1-year savings plan ({cur})"),
+        &format!("3-year savings plan ({cur})"),
     ];
     for (c, h) in headers.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, *h, &fm.header).map_err(e)?;
@@ -172,6 +175,12 @@ fn lines_sheet(
             ws.write_string(row, 11, eff).map_err(e)?;
             ws.write_string(row, 12, l.line.note().as_deref().unwrap_or("")).map_err(e)?;
             ws.write_string(row, 13, requirement).map_err(e)?;
+            // Savings plans: the line's monthly list cost at each commitment, where its meter has them.
+            for (i, m) in l.plans.iter().flatten().enumerate() {
+                if let Some(m) = m {
+                    ws.write_number_with_format(row, 14 + i as u16, f(*m), &fm.money).map_err(e)?;
+                }
+            }
             row += 1;
         }
     }
@@ -425,6 +434,11 @@ pub fn render(est: &Estimate) -> Result<Vec<u8>, String> {
     for d in &est.discounts {
         ws.write_string(r, 0, "Discount").map_err(e)?;
         ws.write_string(r, 1, d.describe()).map_err(e)?;
+        r += 1;
+    }
+    if let Some(text) = super::commitment_text(est) {
+        ws.write_string(r, 0, "Commitment").map_err(e)?;
+        ws.write_string(r, 1, text).map_err(e)?;
         r += 1;
     }
     r += 1;

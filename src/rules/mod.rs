@@ -471,6 +471,8 @@ fn stated<'c>(name: &str, reason: &str, usd: Decimal) -> Result<PricedService<'c
         discount: None,
         buckets: &[],
         free_units: Decimal::ZERO,
+        savings: [None, None],
+        commitment: None,
     };
     let lines = vec![line];
     let totals = Totals::of(&lines)?;

@@ -202,7 +202,11 @@ fn csv_rows_add_up_and_excel_gets_a_bom() {
             "effective",
             "source",
             "note",
-            "catalog_monthly"
+            "catalog_monthly",
+            "commitment",
+            "payg_monthly",
+            "savings_1y_monthly",
+            "savings_3y_monthly"
         ]
     );
     let mut closed = 0i64;

@@ -262,3 +262,94 @@ fn the_workbook_has_an_input_cell_for_a_line_without_a_price() {
         "{total}"
     );
 }
+
+/// Functions Elastic Premium EP1 in eastus2, one instance (saved page eastus2/functions.json,
+/// product "Premium Functions", sku "Premium"):
+/// - vCPU Duration, meter 4c3f1c09-11cc-44b2-b5a6-4f8b1770b353: 0.16 USD/h; savingsPlan 1 Year and
+///   3 Years both 0.1328;
+/// - Memory Duration, meter 289b982a-33f5-4bae-b62f-50d76c5cf954: 0.0114 USD/GiB-h; savingsPlan 1
+///   Year and 3 Years both 0.009462.
+///
+/// Pay-as-you-go: 0.16 x 730 = 116.80 and 0.0114 x 3.5 x 730 = 29.127 -> 29.13: 145.93.
+/// 3-year plan: 0.1328 x 730 = 96.944 -> 96.94 and 0.009462 x 3.5 x 730 = 24.17541 -> 24.18:
+/// 121.12, 24.81 less a month (145.93 - 121.12).
+const EP1: &str = "
+version: 1
+name: EP1
+region: eastus2
+services:
+  - name: fn
+    type: functions
+    tier: ep1
+    runtime: python
+  - name: web
+    type: app-service
+    tier: p1v3
+";
+
+#[test]
+fn a_savings_plan_prices_the_lines_whose_meters_have_the_rate() {
+    let c = catalog();
+    // The importer kept the rates next to the pay-as-you-go price.
+    let snapshot = c.snapshot("2026-08").unwrap();
+    let vcpu = snapshot.price("functions/ep1/vcpu", "eastus2").unwrap();
+    assert_eq!((vcpu.savings_1y, vcpu.savings_3y), (Some(d("0.1328")), Some(d("0.1328"))));
+
+    let payg = run(&c, EP1);
+    assert_eq!(payg.closed.services[0].totals.fixed, d("145.927"));
+    let o = Overrides { commitment: closednet::estimate::Commitment::Savings3y, ..Overrides::default() };
+    let est = match estimate("test.yaml", EP1, &c, &o) {
+        Ok(e) => e,
+        Err(e) => panic!("{e}"),
+    };
+    let f = &est.closed.services[0];
+    // 96.944 + 24.17541 = 121.11941 unrounded.
+    assert_eq!(f.totals.fixed, d("121.11941"));
+    assert!(f.lines.iter().all(|l| l.commitment == Some(closednet::estimate::Commitment::Savings3y)));
+    // The private endpoint has no savings plan: pay-as-you-go.
+    assert!(est.closed.added.iter().flat_map(|a| &a.lines).all(|l| l.commitment.is_none()));
+
+    let file = scratch("ep1.yaml", EP1);
+    let out = closednet(&["estimate", &file, "--commitment", "savings-3y"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("| fn                    functions          ep1              121.12 "), "{text}");
+    assert!(text.contains("Commitment: 3-year savings plan rates on 6 fixed line(s)"), "{text}");
+    assert!(text.contains("closed: fn / EP1 memory (3.5 GiB per instance)"), "{text}");
+
+    // JSON: PAYG, 1-year and 3-year figures of each such line. App Service P1v3 Windows, meter
+    // 953b4a88-c50e-5d95-b702-08740ee283f0: 0.315 x 730 = 229.95; 1 Year 0.276255 x 730 = 201.66615
+    // -> 201.67; 3 Years 0.245259 x 730 = 179.03907 -> 179.04.
+    let json = closednet(&["estimate", &file, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let web = &v["designs"]["closed"]["services"][1]["lines"][0];
+    assert_eq!(web["savings_plan"]["payg_monthly"], "229.95");
+    assert_eq!(web["savings_plan"]["savings_1y_monthly"], "201.67");
+    assert_eq!(web["savings_plan"]["savings_3y_monthly"], "179.04");
+    assert_eq!(web["commitment"], serde_json::Value::Null);
+    assert_eq!(v["commitment"]["term"], "payg");
+    let json = closednet(&["estimate", &file, "--format", "json", "--commitment", "savings-1y"]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let web = &v["designs"]["closed"]["services"][1]["lines"][0];
+    assert_eq!((&web["monthly"], &web["commitment"]), (&"201.67".into(), &"savings-1y".into()));
+    assert_eq!(v["commitment"]["lines"].as_array().unwrap().len(), 6);
+
+    // CSV and worksheet carry the three figures; the workbook too (columns O to Q).
+    let csv = String::from_utf8(closednet(&["estimate", &file, "--format", "csv"]).stdout).unwrap();
+    let mut r = csv::Reader::from_reader(csv.as_bytes());
+    let rec = r.records().map(Result::unwrap).find(|r| &r[1] == "web").unwrap();
+    assert_eq!((&rec[21], &rec[22], &rec[23]), ("229.95", "201.67", "179.04"));
+    let md = String::from_utf8(closednet(&["estimate", &file, "--format", "markdown"]).stdout).unwrap();
+    assert!(
+        md.contains("| Closed | web | P1 v3 Windows instance | 229.95 | 201.67 | 179.04 | pay-as-you-go |"),
+        "{md}"
+    );
+
+    // check and diff take the flag: the 3-year plan brings the closed design under 300.
+    // Closed at 3 years: fn 121.12 + web 179.04 + 2 private endpoints 14.60 + 2 DNS zones 1.00 = 315.76.
+    let o = closednet(&["check", &file, "--max-monthly", "320", "--commitment", "savings-3y"]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stdout));
+    let o = closednet(&["check", &file, "--max-monthly", "320"]);
+    assert_eq!(o.status.code(), Some(1));
+    let o = closednet(&["diff", &file, &file, "--commitment", "savings-3y"]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+}
