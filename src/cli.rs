@@ -104,6 +104,10 @@ pub struct PricingArgs {
     /// savings-1y or savings-3y. Tiers are still chosen at pay-as-you-go prices.
     #[arg(long, value_enum, default_value = "payg")]
     pub commitment: CommitmentArg,
+    /// An EA/MCA price sheet (CSV, as downloaded from the Azure portal): lines whose meter id is in
+    /// it are priced at its unit price (the row in force on the snapshot's date, else today).
+    #[arg(long, value_name = "FILE.csv")]
+    pub price_sheet: Option<PathBuf>,
     /// Show totals over N months as well (planning).
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1200))]
     pub months: u32,

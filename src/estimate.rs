@@ -198,9 +198,14 @@ impl Line<'_> {
         }
         let billable = (self.quantity - free).max(Decimal::ZERO);
         let monthly = billable.checked_mul(unit_price).ok_or_else(|| overflow(self.component))?;
-        let list = self
-            .monthly
-            .map(|m| Box::new(Listed { monthly: m, unit_price: self.unit_price, source: self.source.clone() }));
+        // A figure of yours over another (the file's `prices:` over a price sheet's): the list
+        // price stays the catalog's.
+        let list = match &self.source {
+            Source::Yours { list, .. } => list.clone(),
+            _ => self
+                .monthly
+                .map(|m| Box::new(Listed { monthly: m, unit_price: self.unit_price, source: self.source.clone() })),
+        };
         self.source = Source::Yours { source: source.to_string(), list };
         self.monthly = Some(monthly);
         self.unit_price = Some(unit_price);

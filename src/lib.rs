@@ -15,6 +15,7 @@ pub mod discount;
 pub mod error;
 pub mod estimate;
 pub mod money;
+pub mod price_sheet;
 pub mod prices;
 pub mod report;
 pub mod rules;
@@ -43,6 +44,8 @@ pub struct Estimate<'c> {
     pub months: u32,
     /// How fixed compute is bought (`--commitment`, default pay-as-you-go).
     pub commitment: estimate::Commitment,
+    /// The price sheet of `--price-sheet`: its file, the date it was read at and the lines it priced.
+    pub price_sheet: Option<price_sheet::Applied>,
 }
 
 /// Options from the command line that override the file.
@@ -66,6 +69,8 @@ pub struct Overrides {
     pub sets: Vec<architecture::set::Set>,
     /// `--commitment`: price fixed lines with savings plan rates at the 1-year or 3-year rate.
     pub commitment: estimate::Commitment,
+    /// `--price-sheet FILE`: (file name, text) of an EA/MCA price sheet (CSV).
+    pub price_sheet: Option<(String, String)>,
 }
 
 /// Today's date, UTC, as YYYY-MM-DD (civil-from-days, proleptic Gregorian).
@@ -120,6 +125,17 @@ pub fn estimate<'c>(
         .map_err(|e| Error::Message(format!("{file}: {e}")))?;
     // A savings plan, then your own prices, apply after the tier choice (made at pay-as-you-go list
     // prices) and before the findings, so that a line your prices cover is no longer "no price".
+    let today = overrides.today.clone().unwrap_or_else(today);
+    let price_sheet = match &overrides.price_sheet {
+        None => None,
+        Some((file, text)) => {
+            let sheet = price_sheet::PriceSheet::parse(file, text).map_err(Error::Message)?;
+            let date = sheet.date(&snapshot.meta.as_of, &today).to_string();
+            let mut lines = sheet.apply(&mut rbac, &date, &conversion).map_err(Error::Message)?;
+            lines += sheet.apply(&mut closed, &date, &conversion).map_err(Error::Message)?;
+            Some(price_sheet::Applied { file: file.clone(), lines, date })
+        }
+    };
     let commitment = overrides.commitment;
     prices::commit(&mut rbac, commitment).map_err(Error::Message)?;
     prices::commit(&mut closed, commitment).map_err(Error::Message)?;
@@ -131,7 +147,6 @@ pub fn estimate<'c>(
         prices::apply(&mut closed, &usd).map_err(|e| Error::Message(format!("{file}: {e}")))?;
     }
     let mut findings = rules::findings::findings(&architecture, catalog, &rbac, &closed, &snapshot.meta.as_of);
-    let today = overrides.today.clone().unwrap_or_else(today);
     let limit = if overrides.max_price_age == 0 { 6 } else { overrides.max_price_age };
     if let Some(age) = months_between(&snapshot.meta.as_of, &today).filter(|a| *a > i64::from(limit)) {
         findings.push(rules::findings::stale(snapshot, &today, age, limit));
@@ -140,7 +155,18 @@ pub fn estimate<'c>(
     discount::apply(&mut rbac, &discounts)?;
     discount::apply(&mut closed, &discounts)?;
     let months = overrides.months.max(1);
-    Ok(Estimate { architecture, snapshot, conversion, rbac, closed, findings, discounts, months, commitment })
+    Ok(Estimate {
+        architecture,
+        snapshot,
+        conversion,
+        rbac,
+        closed,
+        findings,
+        discounts,
+        months,
+        commitment,
+        price_sheet,
+    })
 }
 
 /// The file's discounts, then the command line's (a target names a service, else a type).

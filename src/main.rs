@@ -121,6 +121,15 @@ fn overrides(p: &PricingArgs) -> Result<Overrides, Error> {
         max_price_age: p.max_price_age,
         sets: p.set.iter().map(|s| closednet::architecture::set::Set::parse(s)).collect::<Result<Vec<_>, _>>()?,
         commitment: p.commitment.into(),
+        price_sheet: match &p.price_sheet {
+            None => None,
+            Some(path) => {
+                let name = path.display().to_string();
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| Error::Message(format!("cannot read the price sheet {name}: {e}")))?;
+                Some((name, text))
+            }
+        },
     })
 }
 

@@ -256,6 +256,9 @@ pub fn render(est: &Estimate) -> Result<String, String> {
     if let Some(text) = super::commitment_text(est) {
         write!(out, "<p>{}</p>", esc(&text)).unwrap();
     }
+    if let Some(text) = super::price_sheet_text(est) {
+        write!(out, "<p>{}</p>", esc(&text)).unwrap();
+    }
 
     let rows = by_requirement(&est.closed, &rbac, &closed, &est.conversion)?;
     if !rows.is_empty() {

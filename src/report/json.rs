@@ -182,6 +182,11 @@ pub fn render(est: &Estimate) -> Result<String, String> {
             "closed": money(closed.total() * rust_decimal::Decimal::from(est.months), dp),
         },
         "discounts": est.discounts.iter().map(|d| d.describe()).collect::<Vec<_>>(),
+        "price_sheet": est.price_sheet.as_ref().map(|p| json!({
+            "file": p.file,
+            "date": p.date,
+            "lines_priced": p.lines,
+        })),
         "commitment": {
             "term": est.commitment.id(),
             "label": est.commitment.label(),

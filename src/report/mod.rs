@@ -346,3 +346,13 @@ pub fn commitment_text(est: &Estimate) -> Option<String> {
         )
     })
 }
+
+/// `Price sheet FILE (rows in force on DATE) priced N line(s) ...`, or `None` without `--price-sheet`.
+pub fn price_sheet_text(est: &Estimate) -> Option<String> {
+    est.price_sheet.as_ref().map(|p| {
+        format!(
+            "Price sheet {} (rows in force on {}) priced {} line(s) of the two designs; each shows its list price too.",
+            p.file, p.date, p.lines
+        )
+    })
+}

@@ -133,6 +133,9 @@ pub fn render(est: &Estimate) -> Result<String, String> {
     if let Some(text) = super::commitment_text(est) {
         writeln!(out, "{text}").unwrap();
     }
+    if let Some(text) = super::price_sheet_text(est) {
+        writeln!(out, "{text}").unwrap();
+    }
     if rbac.unpriced + closed.unpriced > 0 {
         writeln!(
             out,

@@ -92,6 +92,9 @@ pub fn render(est: &Estimate) -> Result<String, String> {
     if let Some(text) = super::commitment_text(est) {
         writeln!(out, "- {}", esc(&text)).unwrap();
     }
+    if let Some(text) = super::price_sheet_text(est) {
+        writeln!(out, "- {}", esc(&text)).unwrap();
+    }
     let unpriced = rbac.unpriced + closed.unpriced;
     if unpriced > 0 {
         writeln!(out, "- **{unpriced} line(s) have no price** and are left out of the totals (see the findings).")

@@ -441,6 +441,11 @@ pub fn render(est: &Estimate) -> Result<Vec<u8>, String> {
         ws.write_string(r, 1, text).map_err(e)?;
         r += 1;
     }
+    if let Some(text) = super::price_sheet_text(est) {
+        ws.write_string(r, 0, "Price sheet").map_err(e)?;
+        ws.write_string(r, 1, text).map_err(e)?;
+        r += 1;
+    }
     r += 1;
     for (c, h) in ["Design", "Service", "Component", "Source of the price", "Free grants and tiers"].iter().enumerate()
     {

@@ -353,3 +353,60 @@ fn a_savings_plan_prices_the_lines_whose_meters_have_the_rate() {
     let o = closednet(&["diff", &file, &file, "--commitment", "savings-3y"]);
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+/// `tests/fixtures/price-sheet.csv` against the EP1 + P1v3 design in eastus2 (snapshot as of
+/// 2026-08-15): P1v3 Windows (953b4a88-...) is 0.25 USD/h in the row in force then (the 0.30 row
+/// ended 2025-12-31; the savings plan row is not a pay-as-you-go price): 0.25 x 730 = 182.50
+/// (list 229.95). EP1 vCPU (4c3f1c09-...) is 1.2 USD per 10 Hours = 0.12/h: 0.12 x 730 = 87.60
+/// (list 116.80). EP1 memory is not in the sheet: list, 29.127. RBAC-only total 182.50 + 87.60 +
+/// 29.13 = 299.23. Two lines in each design: 4.
+#[test]
+fn a_price_sheet_prices_the_meters_it_lists() {
+    let file = scratch("sheet.yaml", EP1);
+    let sheet = "tests/fixtures/price-sheet.csv";
+    let json = closednet(&["estimate", &file, "--format", "json", "--price-sheet", sheet]);
+    assert_eq!(json.status.code(), Some(0), "{}", String::from_utf8_lossy(&json.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v["price_sheet"]["lines_priced"], 4);
+    assert_eq!(v["price_sheet"]["date"], "2026-08-15");
+    let rbac = &v["designs"]["rbac"];
+    assert_eq!(rbac["total_monthly"], "299.23");
+    let web = &rbac["services"][1]["lines"][0];
+    assert_eq!(web["monthly"], "182.50");
+    assert_eq!(web["your_figure"]["list_monthly"], "229.95");
+    assert!(
+        web["your_figure"]["source"].as_str().unwrap().starts_with("price sheet tests/fixtures/price-sheet.csv, row 3")
+    );
+    let vcpu = &rbac["services"][0]["lines"][0];
+    assert_eq!((&vcpu["monthly"], &vcpu["unit_price"]), (&"87.60".into(), &"0.12".into()));
+    assert_eq!(rbac["services"][0]["lines"][1]["monthly"], "29.13");
+    let text = String::from_utf8(closednet(&["estimate", &file, "--price-sheet", sheet]).stdout).unwrap();
+    assert!(
+        text.contains("Price sheet tests/fixtures/price-sheet.csv (rows in force on 2026-08-15) priced 4 line(s)"),
+        "{text}"
+    );
+
+    // The file's own `prices:` win over the sheet; the list price stays the catalog's.
+    let own =
+        scratch("sheet-own.yaml", &format!("{EP1}prices:\n  - {{ type: app-service, price: 0.2, source: MCA }}\n"));
+    let v: serde_json::Value =
+        serde_json::from_slice(&closednet(&["estimate", &own, "--format", "json", "--price-sheet", sheet]).stdout)
+            .unwrap();
+    let web = &v["designs"]["rbac"]["services"][1]["lines"][0];
+    assert_eq!((&web["monthly"], &web["your_figure"]["list_monthly"]), (&"146.00".into(), &"229.95".into()));
+
+    // A row in a third currency, or in a unit that does not convert, is an error naming the row.
+    let yen = scratch(
+        "yen.csv",
+        "meterId,unitOfMeasure,unitPrice,currency\n953b4a88-c50e-5d95-b702-08740ee283f0,1 Hour,40,JPY\n",
+    );
+    let o = closednet(&["estimate", &file, "--price-sheet", &yen]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains(":2: a price in JPY but the report is in USD"));
+    let gb = scratch("gb.csv", "Meter ID,Unit of Measure,Unit Price\n953b4a88-c50e-5d95-b702-08740ee283f0,1 GB,1\n");
+    let o = closednet(&["estimate", &file, "--price-sheet", &gb]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("priced per \"1 GB\" in the sheet but per \"1 Hour\""));
+    let none = scratch("none.csv", "meterId,unitPrice\n");
+    let o = closednet(&["estimate", &file, "--price-sheet", &none]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("the price sheet has no `unitOfMeasure` column"));
+}
