@@ -108,6 +108,10 @@ pub struct PricingArgs {
     /// it are priced at its unit price (the row in force on the snapshot's date, else today).
     #[arg(long, value_name = "FILE.csv")]
     pub price_sheet: Option<PathBuf>,
+    /// What the closed design compares tiers on: list prices (default) or negotiated (the
+    /// --price-sheet's prices).
+    #[arg(long, value_name = "list|negotiated", value_parser = ["list", "negotiated"], default_value = "list")]
+    pub choose_on: String,
     /// Show totals over N months as well (planning).
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1200))]
     pub months: u32,

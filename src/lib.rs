@@ -71,6 +71,8 @@ pub struct Overrides {
     pub commitment: estimate::Commitment,
     /// `--price-sheet FILE`: (file name, text) of an EA/MCA price sheet (CSV).
     pub price_sheet: Option<(String, String)>,
+    /// `--choose-on negotiated`: the closed design compares tiers at the price sheet's prices.
+    pub choose_on_negotiated: bool,
 }
 
 /// Today's date, UTC, as YYYY-MM-DD (civil-from-days, proleptic Gregorian).
@@ -121,19 +123,35 @@ pub fn estimate<'c>(
     }
     let conversion = conversion(&architecture, snapshot, overrides)?;
     let mut rbac = rules::rbac(&architecture, catalog, snapshot).map_err(|e| Error::Message(format!("{file}: {e}")))?;
-    let mut closed = rules::closed(&architecture, catalog, snapshot, &conversion)
+    let today = overrides.today.clone().unwrap_or_else(today);
+    let sheet = match &overrides.price_sheet {
+        None => None,
+        Some((name, text)) => {
+            let sheet = price_sheet::PriceSheet::parse(name, text).map_err(Error::Message)?;
+            let date = sheet.date(&snapshot.meta.as_of, &today).to_string();
+            Some((sheet, date))
+        }
+    };
+    if overrides.choose_on_negotiated && sheet.is_none() {
+        return Err(Error::Message("--choose-on negotiated needs --price-sheet FILE.csv".into()));
+    }
+    let negotiated = match (&sheet, overrides.choose_on_negotiated) {
+        (Some((sheet, date)), true) => {
+            Some(price_sheet::Negotiated { sheet, date: date.as_str(), conversion: &conversion })
+        }
+        _ => None,
+    };
+    let mut closed = rules::closed_on(&architecture, catalog, snapshot, &conversion, negotiated.as_ref())
         .map_err(|e| Error::Message(format!("{file}: {e}")))?;
     // A savings plan, then your own prices, apply after the tier choice (made at pay-as-you-go list
     // prices) and before the findings, so that a line your prices cover is no longer "no price".
-    let today = overrides.today.clone().unwrap_or_else(today);
-    let price_sheet = match &overrides.price_sheet {
+    let price_sheet = match &sheet {
         None => None,
-        Some((file, text)) => {
-            let sheet = price_sheet::PriceSheet::parse(file, text).map_err(Error::Message)?;
-            let date = sheet.date(&snapshot.meta.as_of, &today).to_string();
-            let mut lines = sheet.apply(&mut rbac, &date, &conversion).map_err(Error::Message)?;
-            lines += sheet.apply(&mut closed, &date, &conversion).map_err(Error::Message)?;
-            Some(price_sheet::Applied { file: file.clone(), lines, date })
+        Some((sheet, date)) => {
+            let mut lines = sheet.apply(&mut rbac, date, &conversion).map_err(Error::Message)?;
+            lines += sheet.apply(&mut closed, date, &conversion).map_err(Error::Message)?;
+            let chose_tiers = overrides.choose_on_negotiated;
+            Some(price_sheet::Applied { file: sheet.file.clone(), lines, date: date.clone(), chose_tiers })
         }
     };
     let commitment = overrides.commitment;

@@ -121,6 +121,7 @@ fn overrides(p: &PricingArgs) -> Result<Overrides, Error> {
         max_price_age: p.max_price_age,
         sets: p.set.iter().map(|s| closednet::architecture::set::Set::parse(s)).collect::<Result<Vec<_>, _>>()?,
         commitment: p.commitment.into(),
+        choose_on_negotiated: p.choose_on == "negotiated",
         price_sheet: match &p.price_sheet {
             None => None,
             Some(path) => {

@@ -13,7 +13,7 @@
 //! `Unit Price` and `Currency Code` work too. Nothing leaves the machine.
 
 use crate::catalog::units::Unit;
-use crate::estimate::Source;
+use crate::estimate::{Line, Source};
 use crate::money::Conversion;
 use crate::rules::{Design, PricedService};
 use rust_decimal::Decimal;
@@ -43,6 +43,8 @@ pub struct Applied {
     pub file: String,
     /// Lines priced from the sheet, in both designs.
     pub lines: usize,
+    /// `--choose-on negotiated`: the closed design chose its tiers on the sheet's prices.
+    pub chose_tiers: bool,
     /// The date the sheet's rows were read at.
     pub date: String,
 }
@@ -167,8 +169,17 @@ impl PriceSheet {
     }
 
     fn price_service(&self, s: &mut PricedService, date: &str, conv: &Conversion) -> Result<usize, String> {
+        let count = self.price_lines(&mut s.lines, date, conv).map_err(|e| format!("{}: {e}", s.name))?;
+        if count > 0 {
+            s.totals = crate::estimate::Totals::of(&s.lines).map_err(|e| format!("{}: {e}", s.name))?;
+        }
+        Ok(count)
+    }
+
+    /// Prices the lines whose meter id the sheet has; returns how many.
+    pub fn price_lines(&self, lines: &mut [Line], date: &str, conv: &Conversion) -> Result<usize, String> {
         let mut count = 0;
-        for l in &mut s.lines {
+        for l in lines {
             let Source::Meter { meter_id, .. } = l.source else { continue };
             let Some(row) = self.row(meter_id, date) else { continue };
             let at = format!("{}:{}", self.file, row.line);
@@ -193,15 +204,23 @@ impl PriceSheet {
                 ));
             };
             let per_line_unit = usd.checked_mul(ratio).ok_or_else(|| format!("{at}: the price overflows"))?;
-            let source = format!("price sheet {}, row {} (effective {})", self.file, row.line, row.start);
-            l.set_price(per_line_unit, &source).map_err(|e| format!("{}: {e}", s.name))?;
+            let source = match row.start.as_str() {
+                "" => format!("price sheet {}, row {}", self.file, row.line),
+                start => format!("price sheet {}, row {} (effective {start})", self.file, row.line),
+            };
+            l.set_price(per_line_unit, &source)?;
             count += 1;
-        }
-        if count > 0 {
-            s.totals = crate::estimate::Totals::of(&s.lines).map_err(|e| format!("{}: {e}", s.name))?;
         }
         Ok(count)
     }
+}
+
+/// `--choose-on negotiated`: the sheet, the date it is read at and the report's conversion, with
+/// which the closed design compares candidate tiers.
+pub struct Negotiated<'a> {
+    pub sheet: &'a PriceSheet,
+    pub date: &'a str,
+    pub conversion: &'a Conversion,
 }
 
 #[cfg(test)]

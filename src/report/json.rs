@@ -186,6 +186,7 @@ pub fn render(est: &Estimate) -> Result<String, String> {
             "file": p.file,
             "date": p.date,
             "lines_priced": p.lines,
+            "tiers_chosen_on_sheet": p.chose_tiers,
         })),
         "commitment": {
             "term": est.commitment.id(),

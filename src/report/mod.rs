@@ -351,8 +351,11 @@ pub fn commitment_text(est: &Estimate) -> Option<String> {
 pub fn price_sheet_text(est: &Estimate) -> Option<String> {
     est.price_sheet.as_ref().map(|p| {
         format!(
-            "Price sheet {} (rows in force on {}) priced {} line(s) of the two designs; each shows its list price too.",
-            p.file, p.date, p.lines
+            "Price sheet {} (rows in force on {}) priced {} line(s) of the two designs; each shows its list price too{}.",
+            p.file,
+            p.date,
+            p.lines,
+            if p.chose_tiers { "; the closed design chose its tiers on the sheet's prices" } else { "" }
         )
     })
 }

@@ -363,13 +363,25 @@ pub fn closed<'c>(
     snapshot: &'c Snapshot,
     conversion: &Conversion,
 ) -> Result<Design<'c>, String> {
+    closed_on(arch, catalog, snapshot, conversion, None)
+}
+
+/// [`closed`], comparing candidate tiers at a price sheet's prices when `negotiated` is given
+/// (`--choose-on negotiated`); the lines themselves stay at list price until the sheet is applied.
+pub fn closed_on<'c>(
+    arch: &Architecture,
+    catalog: &'c Catalog,
+    snapshot: &'c Snapshot,
+    conversion: &Conversion,
+    negotiated: Option<&crate::price_sheet::Negotiated>,
+) -> Result<Design<'c>, String> {
     let mut services = Vec::with_capacity(arch.services.len());
     let mut decisions = Vec::new();
     for svc in &arch.services {
         let def = def(catalog, &svc.type_id)?;
         let declared = declared_tier(svc, def);
         let needs = needs(arch, svc, def, catalog, &snapshot.meta.as_of);
-        let (decision, chosen) = choose(arch, svc, def, declared, &needs, snapshot)?;
+        let (decision, chosen) = choose(arch, svc, def, declared, &needs, snapshot, negotiated)?;
         let mut priced = match chosen {
             // The chosen tier was priced while choosing: no need to price it again.
             Some((tier, lines)) => service(&svc.name, def, tier, lines, None, None)?,
@@ -502,6 +514,7 @@ fn choose<'c>(
     declared: &'c Tier,
     needs: &Needs<'c>,
     snapshot: &'c Snapshot,
+    negotiated: Option<&crate::price_sheet::Negotiated>,
 ) -> Result<(Decision<'c>, Option<Chosen<'c>>), String> {
     let date = snapshot.meta.as_of.as_str();
     let mut rejected = Vec::new();
@@ -524,7 +537,14 @@ fn choose<'c>(
             rejected.push(Rejected { tier: &tier.id, reason: Reason::NoPrice { component, why: why.clone() } });
             continue;
         }
-        let total = Totals::of(&lines)?.total();
+        let total = match negotiated {
+            None => Totals::of(&lines)?.total(),
+            Some(n) => {
+                let mut at_sheet = lines.clone();
+                n.sheet.price_lines(&mut at_sheet, n.date, n.conversion).map_err(|e| format!("{}: {e}", svc.name))?;
+                Totals::of(&at_sheet)?.total()
+            }
+        };
         candidates.push((tier, total, evidence, lines));
     }
     // Cheapest first; on equal cost the lower rank, then catalog order (stable sort).

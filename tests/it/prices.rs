@@ -410,3 +410,38 @@ fn a_price_sheet_prices_the_meters_it_lists() {
     let o = closednet(&["estimate", &file, "--price-sheet", &none]);
     assert!(String::from_utf8_lossy(&o.stderr).contains("the price sheet has no `unitOfMeasure` column"));
 }
+
+/// `--choose-on negotiated`: API Management Standard calling a private App Service must move up
+/// (no VNet integration). At list prices in eastus2 Standard v2 wins (700.00 a month; Premium
+/// 3.829 x 730 = 2,795.17). The fixture sheet prices the Premium unit (15ebd8a7-...) at 0.10 USD/h:
+/// 0.10 x 730 = 73.00, so on negotiated prices Premium wins, 700.00 - 73.00 = 627.00 cheaper.
+#[test]
+fn tiers_can_be_chosen_on_the_price_sheet() {
+    let yaml = "
+version: 1
+name: APIM
+region: eastus2
+services:
+  - name: gateway
+    type: api-management
+    tier: standard
+    calls: [web]
+  - name: web
+    type: app-service
+    tier: p1v3
+";
+    let file = scratch("choose.yaml", yaml);
+    let sheet = "tests/fixtures/price-sheet.csv";
+    let list = String::from_utf8(closednet(&["estimate", &file, "--price-sheet", sheet]).stdout).unwrap();
+    assert!(list.contains("- gateway: api-management standard -> standard-v2 [CN102]"), "{list}");
+    let o = closednet(&["estimate", &file, "--price-sheet", sheet, "--choose-on", "negotiated"]);
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(text.contains("- gateway: api-management standard -> premium [CN102]"), "{text}");
+    assert!(text.contains("not standard-v2: meets the needs but costs USD 627.00/month more than premium"), "{text}");
+    assert!(text.contains("premium (was standard)    73.00"), "{text}");
+    assert!(text.contains("the closed design chose its tiers on the sheet's prices"), "{text}");
+    // Without a sheet there is nothing to choose on.
+    let o = closednet(&["estimate", &file, "--choose-on", "negotiated"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--choose-on negotiated needs --price-sheet FILE.csv"));
+}
