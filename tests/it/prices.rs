@@ -445,3 +445,32 @@ services:
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--choose-on negotiated needs --price-sheet FILE.csv"));
 }
+
+/// Lines at your figure or at a savings plan rate keep a live formula that reproduces their value:
+/// App Service P1v3 at 0.2 USD/h (0.2 x 730 = 146.00) and Functions EP1 at the 3-year rate
+/// (0.1328 x 730 = 96.944 -> 96.94; 0.009462 x 2,555 GiB-h = 24.17541 -> 24.18).
+#[test]
+fn workbook_formulas_follow_your_figures_and_savings_plans() {
+    use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+    let yaml = format!("{EP1}prices:\n  - {{ type: app-service, service: web, price: 0.2, source: MCA }}\n");
+    let file = scratch("wb.yaml", &yaml);
+    let out = std::env::temp_dir().join(format!("closednet-prices-{}-wb.xlsx", std::process::id()));
+    let args = ["estimate", &file, "--commitment", "savings-3y", "--format", "xlsx", "--output", out.to_str().unwrap()];
+    let o = closednet(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut wb: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(std::fs::read(&out).unwrap())).unwrap();
+    let range = wb.worksheet_range("Closed network").unwrap();
+    let formulas = wb.worksheet_formula("Closed network").unwrap();
+    let rows: Vec<_> = range.rows().collect();
+    let value = |name: &str| {
+        let r = rows.iter().position(|r| r[3] == Data::String(name.into())).unwrap();
+        let f = formulas.get_value((r as u32, 9)).unwrap().clone();
+        let Data::Float(q) = rows[r][5] else { panic!("quantity of {name}") };
+        (rows[r][9].clone(), crate::finance::eval_priced(&f, q, 0.0, 0.0, 1.0), rows[r][16].clone())
+    };
+    assert_eq!(value("P1 v3 Windows instance").0, Data::Float(146.0));
+    assert_eq!(value("P1 v3 Windows instance").1, 146.0);
+    let (cached, evaluated, three_years) = value("EP1 vCPU (1 per instance, at least one instance always billed)");
+    assert_eq!((cached, evaluated, three_years), (Data::Float(96.94), 96.94, Data::Float(96.94)));
+    assert_eq!(value("EP1 memory (3.5 GiB per instance)").1, 24.18);
+}
