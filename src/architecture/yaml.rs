@@ -80,7 +80,7 @@ pub(crate) struct RawPrice {
     pub type_id: Spanned<String>,
     #[schemars(with = "Option<String>")]
     pub tier: Option<Spanned<String>>,
-    /// A component id of the tier (`closednet explain TYPE` lists them), e.g. `linux`.
+    /// A component id: the last part of a line's `key` in `--format json`, e.g. `linux`.
     #[schemars(with = "Option<String>")]
     pub component: Option<Spanned<String>>,
     #[schemars(with = "Option<String>")]
