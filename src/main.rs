@@ -369,7 +369,5 @@ fn run(cli: Cli) -> Result<(String, u8), Error> {
 
 /// The `snapshotDate` of a `snapshot-manifest.json` beside the region folders, if any.
 fn manifest_date(input: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(input.join("snapshot-manifest.json")).ok()?;
-    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
-    v.get("snapshotDate")?.as_str().map(str::to_string)
+    catalog::import::manifest_date(input)
 }

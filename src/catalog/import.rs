@@ -15,7 +15,8 @@
 //!   `effectiveStartDate` wins; a tie with different prices is reported, never guessed.
 //!
 //! - an item's `savingsPlan` rates (1-year and 3-year terms) are kept next to its pay-as-you-go
-//!   price, for a meter with one bucket.
+//!   price, for a meter with one bucket. The rates carry no date of their own: they are the rates of
+//!   the pages' date (`snapshot-manifest.json`), so an import as of an earlier date leaves them out.
 //!
 //! A component that no item matches is written as `[[missing]]` with the reason, so the catalog
 //! says "no price" for it rather than inventing one.
@@ -113,7 +114,16 @@ pub struct Imported {
 }
 
 /// Imports prices for every service in `catalog` from `input`.
+/// The `snapshotDate` of a `snapshot-manifest.json` beside the region folders, if any.
+pub fn manifest_date(input: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(input.join("snapshot-manifest.json")).ok()?;
+    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+    v.get("snapshotDate")?.as_str().map(str::to_string)
+}
+
 pub fn import(catalog: &Catalog, input: &Path, as_of: &str) -> Result<Imported, String> {
+    // Savings plan rates are those of the pages' date: not known to apply at an earlier date.
+    let savings = manifest_date(input).is_none_or(|pages| as_of >= pages.as_str());
     let regions = region_folders(input)?;
     if regions.is_empty() {
         return Err(format!("{}: no region folders with Retail Prices API pages", input.display()));
@@ -170,7 +180,7 @@ pub fn import(catalog: &Catalog, input: &Path, as_of: &str) -> Result<Imported, 
                         None => {
                             let here: Vec<&Item> =
                                 matching.iter().copied().filter(|i| i.arm_region_name == *region).collect();
-                            match entry_for(&key, region, &here, as_of)? {
+                            match entry_for(&key, region, &here, as_of, savings)? {
                                 Some(entry) => file.price.push(entry),
                                 None => file.missing.push(Missing {
                                     key,
@@ -191,7 +201,7 @@ pub fn import(catalog: &Catalog, input: &Path, as_of: &str) -> Result<Imported, 
                                 }
                                 let here: Vec<&Item> =
                                     matching.iter().copied().filter(|i| i.arm_region_name == r).collect();
-                                if let Some(entry) = entry_for(&key, &r, &here, as_of)? {
+                                if let Some(entry) = entry_for(&key, &r, &here, as_of, savings)? {
                                     non_regional.insert((key.clone(), r), entry);
                                 }
                             }
@@ -238,7 +248,13 @@ fn no_match_reason(def: &ServiceDef, comp: &Component, region: &str, as_of: &str
 }
 
 /// Collapses the matching items of one meter in one region into a price entry.
-fn entry_for(key: &str, region: &str, items: &[&Item], as_of: &str) -> Result<Option<PriceEntry>, String> {
+fn entry_for(
+    key: &str,
+    region: &str,
+    items: &[&Item],
+    as_of: &str,
+    savings: bool,
+) -> Result<Option<PriceEntry>, String> {
     let in_force: Vec<&Item> = items
         .iter()
         .copied()
@@ -274,7 +290,7 @@ fn entry_for(key: &str, region: &str, items: &[&Item], as_of: &str) -> Result<Op
     }
     let newest = by_bucket.values().max_by_key(|i| date(&i.effective_start_date)).expect("non-empty");
     // Savings plans discount compute meters priced per unit: only a meter with one bucket keeps them.
-    let single = (by_bucket.len() == 1).then_some(*newest);
+    let single = (savings && by_bucket.len() == 1).then_some(*newest);
     Ok(Some(PriceEntry {
         key: key.to_string(),
         region: region.to_string(),

@@ -294,6 +294,10 @@ fn a_savings_plan_prices_the_lines_whose_meters_have_the_rate() {
     let snapshot = c.snapshot("2026-08").unwrap();
     let vcpu = snapshot.price("functions/ep1/vcpu", "eastus2").unwrap();
     assert_eq!((vcpu.savings_1y, vcpu.savings_3y), (Some(d("0.1328")), Some(d("0.1328"))));
+    // The rates carry no date: the 2023-12 snapshot (imported as of 2023-12-01 from the same pages)
+    // has the pay-as-you-go price of 2019-11-11 but no savings plan rates.
+    let old = c.snapshot("2023-12").unwrap().price("functions/ep1/vcpu", "eastus2").unwrap();
+    assert_eq!((old.buckets[0].price, old.savings_1y, old.savings_3y), (d("0.16"), None, None));
 
     let payg = run(&c, EP1);
     assert_eq!(payg.closed.services[0].totals.fixed, d("145.927"));
