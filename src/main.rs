@@ -237,7 +237,20 @@ fn run(cli: Cli) -> Result<(String, u8), Error> {
             let cli = cli_policy(max_monthly, max_fixed, max_increase, &deny, &warn, &allow)?;
             let catalog = load_catalog(pricing.pricing.as_deref())?;
             let o = overrides(&pricing)?;
-            let est = estimate_file(&file, catalog, &o)?;
+            let est = match estimate_file(&file, catalog, &o) {
+                Ok(est) => est,
+                // A machine format gets the problems in its own form (on stdout, exit 2).
+                Err(Error::Input(diags)) if !matches!(format, CheckFormat::Text | CheckFormat::Markdown) => {
+                    let name = match format {
+                        CheckFormat::Github => "github",
+                        CheckFormat::Azure => "azure",
+                        CheckFormat::Sarif => "sarif",
+                        _ => "json",
+                    };
+                    return Ok((report::check::invalid(&diags, name)?, 2));
+                }
+                Err(e) => return Err(e),
+            };
             // The baseline is the file as it stands: --set makes a variant of FILE only.
             let plain = Overrides { sets: Vec::new(), ..o.clone() };
             let base = baseline.map(|b| estimate_file(&b, catalog, &plain)).transpose()?;

@@ -68,3 +68,38 @@ fn unpriced_lines_count_what_priced_ones_count() {
     let line = csv.lines().find(|l| l.starts_with("closed,build agents,")).unwrap();
     assert!(line.contains(",fixed,730,1 Hour,,"), "{line}");
 }
+
+#[test]
+fn check_speaks_its_format_when_the_file_is_invalid() {
+    let file = "tests/fixtures/bad/no-version.yaml";
+    let (code, gh, _) = run(&["check", file, "--format", "github"]);
+    assert_eq!(code, 2);
+    assert!(
+        gh.contains(&format!(
+            "::error file={file},line=6,col=11,title=closednet input::services[0].type: unknown service type \"storag\" (did you mean \"storage\"?)\n"
+        )),
+        "{gh}"
+    );
+    let (code, az, _) = run(&["check", file, "--format", "azure"]);
+    assert_eq!(code, 2);
+    assert!(az.contains(&format!(
+        "##vso[task.logissue type=error;sourcepath={file};linenumber=3;columnnumber=9;code=input]"
+    )));
+    let (code, js, _) = run(&["check", file, "--format", "json"]);
+    assert_eq!(code, 2);
+    let v: serde_json::Value = serde_json::from_str(&js).unwrap();
+    assert_eq!((v["valid"].as_bool(), v["errors"].as_array().unwrap().len()), (Some(false), 3));
+    let (code, sarif, _) = run(&["check", file, "--format", "sarif"]);
+    assert_eq!(code, 2);
+    let sarif: serde_json::Value = serde_json::from_str(&sarif).unwrap();
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string("tests/fixtures/sarif-schema-2.1.0.json").unwrap()).unwrap();
+    let validator = jsonschema::options().should_validate_formats(false).build(&schema).unwrap();
+    let errors: Vec<String> = validator.iter_errors(&sarif).map(|e| format!("{e} at {}", e.instance_path())).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert_eq!(sarif["runs"][0]["results"][2]["locations"][0]["physicalLocation"]["region"]["startLine"], 6);
+    // The text format stays an error message on stderr.
+    let (code, out, err) = run(&["check", file]);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert!(err.starts_with(&format!("error: {file}: version: missing `version`")));
+}
