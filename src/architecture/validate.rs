@@ -13,7 +13,7 @@ use crate::suggest;
 use serde_saphyr::Spanned;
 use std::collections::BTreeSet;
 
-const RUNTIMES: [&str; 6] = ["python", "node", "dotnet", "java", "powershell", "custom"];
+pub(crate) const RUNTIMES: [&str; 6] = ["python", "node", "dotnet", "java", "powershell", "custom"];
 
 struct Checker<'a> {
     file: &'a str,

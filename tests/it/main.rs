@@ -18,3 +18,4 @@ mod properties;
 mod recipes;
 mod reproducible;
 mod rules;
+mod schema;
