@@ -307,13 +307,21 @@ fn get_page(agent: &ureq::Agent, url: &str, opts: &Options) -> Result<(Page, u64
                 last = e.to_string();
                 backoff
             }
-            Err(e) => return Err(format!("GET {url}: {e}")),
+            Err(e) => return Err(format!("GET {url}: {e}{}", through_proxy(agent, url))),
         };
         if attempt < MAX_ATTEMPTS {
             std::thread::sleep(wait);
         }
     }
-    Err(format!("GET {url}: {last}; gave up after {MAX_ATTEMPTS} attempts"))
+    Err(format!("GET {url}: {last}{}; gave up after {MAX_ATTEMPTS} attempts", through_proxy(agent, url)))
+}
+
+/// ` (through the proxy HOST:PORT)` when the request went through one (never its credentials).
+fn through_proxy(agent: &ureq::Agent, url: &str) -> String {
+    match (agent.config().proxy(), url.parse::<ureq::http::Uri>()) {
+        (Some(p), Ok(uri)) if !p.is_no_proxy(&uri) => format!(" (through the proxy {}:{})", p.host(), p.port()),
+        _ => String::new(),
+    }
 }
 
 /// `Retry-After` in seconds (the HTTP-date form falls back to the backoff).

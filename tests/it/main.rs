@@ -7,6 +7,7 @@ mod catalog;
 mod check;
 mod cli;
 mod engine;
+mod fetch;
 mod finance;
 mod hostile;
 mod import;
