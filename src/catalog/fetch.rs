@@ -192,11 +192,24 @@ pub fn fetch(catalog: &Catalog, out: &Path, regions: &[String], opts: &Options) 
     let started = timestamp(SystemTime::now());
     let agent = agent(opts);
     let mut progress = Progress { on: opts.progress, shown: 0 };
+    let fetched = fetch_targets(&agent, &targets, out, opts, &mut progress);
+    progress.clear();
+    let summary = fetched?;
+    write_manifest(out, &regions, &targets, &started, opts)?;
+    Ok(summary)
+}
+
+fn fetch_targets(
+    agent: &ureq::Agent,
+    targets: &[Target],
+    out: &Path,
+    opts: &Options,
+    progress: &mut Progress,
+) -> Result<Summary, String> {
     let mut summary = Summary::default();
     for (n, target) in targets.iter().enumerate() {
         let dir = out.join(&target.region);
         let path = dir.join(&target.file);
-        let name = format!("{}/{}", target.region, target.file);
         if is_complete(&path) {
             summary.skipped += 1;
             continue;
@@ -207,19 +220,24 @@ pub fn fetch(catalog: &Catalog, out: &Path, regions: &[String], opts: &Options) 
             let mut url = query.url(&opts.endpoint);
             let mut seen = BTreeSet::new();
             loop {
-                progress.show(&format!("[{}/{}] {name}: {} items", n + 1, targets.len(), items.len()));
+                progress.show(&format!(
+                    "[{}/{}] {}/{}: {} items",
+                    n + 1,
+                    targets.len(),
+                    target.region,
+                    target.file,
+                    items.len()
+                ));
                 if seen.len() >= MAX_PAGES || !seen.insert(url.clone()) {
-                    progress.clear();
                     return Err(format!("GET {url}: the API's NextPageLink chain does not end"));
                 }
-                let (page, bytes) = get_page(&agent, &url, opts).inspect_err(|_| progress.clear())?;
+                let (page, bytes) = get_page(agent, &url, opts)?;
                 summary.pages += 1;
                 summary.bytes += bytes;
                 items.extend(page.items);
                 match page.next {
                     Some(next) if !next.is_empty() => {
                         if !(next.starts_with("https://") || next.starts_with("http://")) {
-                            progress.clear();
                             return Err(format!("GET {url}: NextPageLink {next:?} is not an http(s) URL"));
                         }
                         url = next;
@@ -232,8 +250,6 @@ pub fn fetch(catalog: &Catalog, out: &Path, regions: &[String], opts: &Options) 
         write_atomically(&path, page_envelope(&items).as_bytes())?;
         summary.fetched += 1;
     }
-    progress.clear();
-    write_manifest(out, &regions, &targets, &started, opts)?;
     Ok(summary)
 }
 
