@@ -1,5 +1,5 @@
 //! `closednet pricing fetch` against a local Retail Prices API on 127.0.0.1: pages made from the
-//! real items of tests/fixtures/retail, split across NextPageLinks, with a 429, a 500, a truncated
+//! real items of tests/fixtures/retail (and retail-global for a `Global` meter), split across NextPageLinks, with a 429, a 500, a truncated
 //! body, a cut JSON page and a response slower than the timeout on the way. The fetched folder must
 //! import exactly as the same pages read from disk.
 
@@ -22,24 +22,33 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-/// The fixture's items of `region`, each as its exact text.
-fn fixture_items(region: &str) -> Vec<String> {
+/// The items of a fixture file, each as its exact text.
+fn items_of(file: &str) -> Vec<String> {
     #[derive(serde::Deserialize)]
     struct Page {
         #[serde(rename = "Items")]
         items: Vec<Box<RawValue>>,
     }
-    let text = std::fs::read_to_string(format!("tests/fixtures/retail/{region}/api_management.json")).unwrap();
+    let text = std::fs::read_to_string(file).unwrap();
     let page: Page = serde_json::from_str(&text).unwrap();
     page.items.iter().map(|i| i.get().to_string()).collect()
 }
 
-/// A catalog with API Management only, and a snapshot whose regions are the fixture's.
-fn small_catalog(dir: &Path) -> PathBuf {
+/// API Management's items in `region`.
+fn fixture_items(region: &str) -> Vec<String> {
+    items_of(&format!("tests/fixtures/retail/{region}/api_management.json"))
+}
+
+const GLOBAL_DEVOPS: &str = "tests/fixtures/retail-global/azure_devops.json";
+
+/// A catalog with these service types only, and a snapshot whose regions are the fixture's.
+fn small_catalog(dir: &Path, types: &[&str]) -> PathBuf {
     let cat = dir.join("catalog");
     std::fs::create_dir_all(cat.join("services")).unwrap();
     std::fs::create_dir_all(cat.join("2026-08")).unwrap();
-    std::fs::copy("pricing/services/api-management.toml", cat.join("services/api-management.toml")).unwrap();
+    for t in types {
+        std::fs::copy(format!("pricing/services/{t}.toml"), cat.join(format!("services/{t}.toml"))).unwrap();
+    }
     std::fs::write(
         cat.join("2026-08/snapshot.toml"),
         "name = \"2026-08\"\nas_of = \"2026-08-15\"\nsource = \"test\"\ncurrency = \"USD\"\n\
@@ -72,8 +81,10 @@ impl Server {
         let port = listener.local_addr().unwrap().port();
         let log = Arc::new(Mutex::new(Vec::new()));
         let tries: Arc<Mutex<HashMap<String, usize>>> = Arc::default();
-        let items: Arc<HashMap<String, Vec<String>>> =
-            Arc::new(REGIONS.iter().map(|r| (r.to_string(), fixture_items(r))).collect());
+        let mut served: HashMap<(String, String), Vec<String>> =
+            REGIONS.iter().map(|r| (("API Management".to_string(), r.to_string()), fixture_items(r))).collect();
+        served.insert(("Azure DevOps".into(), "Global".into()), items_of(GLOBAL_DEVOPS));
+        let items = Arc::new(served);
         let server_log = log.clone();
         std::thread::spawn(move || {
             for stream in listener.incoming() {
@@ -99,7 +110,7 @@ fn serve(
     port: u16,
     log: &Mutex<Vec<String>>,
     tries: &Mutex<HashMap<String, usize>>,
-    items: &HashMap<String, Vec<String>>,
+    items: &HashMap<(String, String), Vec<String>>,
 ) {
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut request_line = String::new();
@@ -157,10 +168,7 @@ fn serve(
     };
     let (service, region) = (quoted("serviceName"), quoted("armRegionName"));
     assert!(filter.ends_with("and priceType eq 'Consumption'"), "{filter}");
-    let all: &[String] = match items.get(&region) {
-        Some(list) if service == "API Management" => list,
-        _ => &[],
-    };
+    let all: &[String] = items.get(&(service.clone(), region.clone())).map_or(&[], Vec::as_slice);
     let page = &all[skip.min(all.len())..(skip + PAGE).min(all.len())];
     let next = if skip + PAGE < all.len() {
         format!("\"http://127.0.0.1:{port}{path}?{}&$skip={}\"", base.join("&"), skip + PAGE)
@@ -173,7 +181,7 @@ fn serve(
         page.join(","),
         page.len()
     );
-    let key = format!("{region}/{skip}");
+    let key = format!("{service}/{region}/{skip}");
     let attempt = {
         let mut t = tries.lock().unwrap();
         let n = t.entry(key).or_insert(0);
@@ -181,6 +189,7 @@ fn serve(
         *n
     };
     let fault = match (mode, region.as_str(), skip, attempt) {
+        _ if service != "API Management" => "",
         (Mode::Down, "japaneast", s, _) if s > 0 => "500",
         (Mode::Faulty, "japaneast", 0, 1) => "429",
         (Mode::Faulty, "japaneast", 3, 1) => "500",
@@ -260,7 +269,7 @@ fn saved_items(file: &Path) -> (serde_json::Value, Vec<String>) {
 fn fetches_every_item_through_faults_and_imports_as_the_saved_pages() {
     let server = Server::start();
     let dir = scratch("faults");
-    let catalog = small_catalog(&dir);
+    let catalog = small_catalog(&dir, &["api-management", "devops-pipelines"]);
     let pages = dir.join("pages");
     let started = Instant::now();
     let run = closednet(
@@ -280,10 +289,11 @@ fn fetches_every_item_through_faults_and_imports_as_the_saved_pages() {
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(run.status.success(), "{stderr}");
     assert!(run.stdout.is_empty());
-    // No terminal: no progress line, only the summary. japaneast is 4 pages, eastus2 1.
+    // No terminal: no progress line, only the summary. API Management is 4 pages in japaneast and
+    // 1 in eastus2; Azure DevOps 3 in each (none in the region, 4 Global items over 2 pages).
     assert_eq!(
         stderr.trim_end(),
-        format!("fetched 2 files (5 pages, 13 items, 0.0 MB), skipped 0 already complete, into {}", pages.display())
+        format!("fetched 4 files (11 pages, 21 items, 0.0 MB), skipped 0 already complete, into {}", pages.display())
     );
     assert!(started.elapsed() >= Duration::from_secs(1), "the 429's Retry-After: 1 was waited for");
 
@@ -292,7 +302,7 @@ fn fetches_every_item_through_faults_and_imports_as_the_saved_pages() {
     let count = |region: &str, skip: Option<usize>| {
         requests
             .iter()
-            .filter(|r| r.contains(&format!("armRegionName%20eq%20%27{region}%27")))
+            .filter(|r| r.contains("API%20Management") && r.contains(&format!("armRegionName%20eq%20%27{region}%27")))
             .filter(|r| match skip {
                 Some(0) => !r.contains("$skip="),
                 Some(s) => r.contains(&format!("$skip={s} ")),
@@ -306,17 +316,19 @@ fn fetches_every_item_through_faults_and_imports_as_the_saved_pages() {
     assert!(count("eastus2", None) >= 2, "{requests:#?}");
     assert!(requests[0].starts_with("GET /faulty/api/retail/prices?api-version=2023-01-01-preview&$filter="));
 
-    // Every item, exactly as served, in the API's envelope.
+    // Every item, exactly as served, in the API's envelope; the Global items in every region's file.
     for region in REGIONS {
         let (envelope, items) = saved_items(&pages.join(region).join("api_management.json"));
         assert_eq!(items, fixture_items(region), "{region}");
         assert_eq!(envelope["NextPageLink"], serde_json::Value::Null);
         assert_eq!(envelope["BillingCurrency"], "USD");
         assert_eq!(envelope["Count"].to_string(), items.len().to_string());
+        assert_eq!(saved_items(&pages.join(region).join("azure_devops.json")).1, items_of(GLOBAL_DEVOPS), "{region}");
     }
-    let leftovers: Vec<_> =
+    let mut leftovers: Vec<_> =
         std::fs::read_dir(pages.join("japaneast")).unwrap().map(|e| e.unwrap().file_name()).collect();
-    assert_eq!(leftovers, ["api_management.json"]);
+    leftovers.sort();
+    assert_eq!(leftovers, ["api_management.json", "azure_devops.json"]);
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(pages.join("snapshot-manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["snapshotDate"], "2026-08-15");
@@ -336,7 +348,9 @@ fn fetches_every_item_through_faults_and_imports_as_the_saved_pages() {
         String::from_utf8_lossy(&run.stderr).to_string()
     };
     let fetched_log = import(&dir.join("a/2026-08"));
-    assert!(fetched_log.contains("from 2 files (13 items"), "{fetched_log}");
+    assert!(fetched_log.contains("from 4 files (21 items"), "{fetched_log}");
+    let devops = std::fs::read_to_string(dir.join("a/2026-08/prices/devops-pipelines.toml")).unwrap();
+    assert!(devops.contains("region = \"Global\""), "{devops}");
     assert!(fetched_log.contains("in force on 2026-08-15"), "{fetched_log}");
     std::fs::rename(&pages, dir.join("fetched")).unwrap();
     for region in REGIONS {
@@ -346,11 +360,12 @@ fn fetches_every_item_through_faults_and_imports_as_the_saved_pages() {
             pages.join(region).join("api_management.json"),
         )
         .unwrap();
+        std::fs::copy(GLOBAL_DEVOPS, pages.join(region).join("azure_devops.json")).unwrap();
     }
     std::fs::write(pages.join("snapshot-manifest.json"), "{\"snapshotDate\": \"2026-08-15\"}").unwrap();
     let saved_log = import(&dir.join("b/2026-08"));
     assert_eq!(fetched_log.replace("/a/", "/b/"), saved_log);
-    for file in ["snapshot.toml", "prices/api-management.toml"] {
+    for file in ["snapshot.toml", "prices/api-management.toml", "prices/devops-pipelines.toml"] {
         let a = std::fs::read(dir.join("a/2026-08").join(file)).unwrap();
         let b = std::fs::read(dir.join("b/2026-08").join(file)).unwrap();
         assert!(a == b, "{file} differs:\n{}\n---\n{}", String::from_utf8_lossy(&a), String::from_utf8_lossy(&b));
@@ -361,7 +376,7 @@ fn fetches_every_item_through_faults_and_imports_as_the_saved_pages() {
 fn a_failing_endpoint_stops_with_the_url_and_a_rerun_resumes() {
     let server = Server::start();
     let dir = scratch("resume");
-    let catalog = small_catalog(&dir);
+    let catalog = small_catalog(&dir, &["api-management"]);
     let pages = dir.join("pages");
     let fetch = |mode: &str| {
         closednet(
@@ -425,7 +440,7 @@ fn a_failing_endpoint_stops_with_the_url_and_a_rerun_resumes() {
 fn a_client_error_is_not_retried() {
     let server = Server::start();
     let dir = scratch("404");
-    let catalog = small_catalog(&dir);
+    let catalog = small_catalog(&dir, &["api-management"]);
     let out = dir.join("pages");
     let run = closednet(
         &[
@@ -450,7 +465,7 @@ fn a_client_error_is_not_retried() {
 fn proxies_come_from_the_environment() {
     let server = Server::start();
     let dir = scratch("proxy");
-    let catalog = small_catalog(&dir);
+    let catalog = small_catalog(&dir, &["api-management"]);
     let proxy = format!("http://127.0.0.1:{}", server.port);
     let args = |out: &Path, endpoint: &str| -> Vec<String> {
         [
