@@ -366,6 +366,14 @@ fn run(cli: Cli) -> Result<(String, u8), Error> {
             note(msg.trim_end());
             ok(String::new())
         }
+        Command::Pricing { command: PricingCommand::Fetch { out, regions, endpoint, pricing } } => {
+            use std::io::IsTerminal;
+            let catalog = load_catalog(pricing.as_deref())?;
+            let opts = catalog::fetch::Options::new(endpoint, std::io::stderr().is_terminal())?;
+            let summary = catalog::fetch::fetch(catalog, &out, &regions, &opts)?;
+            eprintln!("{}", summary.line(&out));
+            ok(String::new())
+        }
     }
 }
 

@@ -20,6 +20,7 @@
 
 pub mod definitions;
 pub mod embedded;
+pub mod fetch;
 pub mod import;
 pub mod snapshot;
 pub mod units;

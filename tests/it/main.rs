@@ -9,6 +9,7 @@ mod cli;
 mod edges;
 mod engine;
 mod facts;
+mod fetch;
 mod finance;
 mod hostile;
 mod import;
