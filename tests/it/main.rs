@@ -15,3 +15,4 @@ mod properties;
 mod recipes;
 mod reproducible;
 mod rules;
+mod tiers;
