@@ -225,3 +225,23 @@ fn python_functions_on_a_dedicated_plan_keep_it_and_consumption_still_moves_to_f
     let svc = est.closed.services.iter().find(|s| s.name == "api").unwrap();
     assert_eq!(svc.totals.fixed, d("13.870"));
 }
+
+#[test]
+fn in_december_2023_a_basic_b1_plan_cost_a_thirteenth_of_ep1() {
+    let c = catalog();
+    // japaneast B1 Linux, meter a89fa607-4645-43e2-a0d5-eded680e8cdd (from 2019-06-01): 0.019 x 730 = 13.87
+    assert_eq!(monthly_at(&c, "2023-12", "app-service", "b1", "japaneast", "linux"), Some(d("13.870")));
+    // EP1 there: 730 x (0.196 vCPU-h + 3.5 x 0.014 GiB-h) = 178.85 (meters from 2019-11-11)
+    let res = Resource {
+        type_id: "functions",
+        tier: "ep1",
+        region: "japaneast",
+        capacity: Cow::Owned([("instances".to_string(), Decimal::ONE)].into()),
+        usage: Cow::Owned(BTreeMap::new()),
+        model: None,
+        os: Some("linux"),
+        zone: None,
+    };
+    let lines = price(c.service("functions").unwrap(), c.snapshot("2023-12").unwrap(), &res).unwrap();
+    assert_eq!(Totals::of(&lines).unwrap().total(), d("178.85"));
+}
