@@ -104,6 +104,7 @@ pub enum Command {
     /// CI gate: validate, estimate, and fail (exit 1) on budgets or findings; policy may also live
     /// in the file's `policy:` section, and the command line wins.
     Check {
+        /// The architecture file to check (YAML, schema version 1).
         file: PathBuf,
         #[arg(long, value_enum, default_value = "text")]
         format: CheckFormat,
@@ -135,7 +136,9 @@ pub enum Command {
     },
     /// What changed between two architecture files, in tiers and cost, for both designs.
     Diff {
+        /// The architecture file before the change (e.g. the main branch's).
         old: PathBuf,
+        /// The architecture file after the change.
         new: PathBuf,
         #[arg(long, value_enum, default_value = "table")]
         format: DiffFormat,
@@ -172,6 +175,13 @@ pub enum Command {
     },
     /// Print the JSON Schema of the architecture file (for editors: yaml-language-server).
     Schema,
+    /// Print a shell completion script, e.g. `closednet completions bash > /etc/bash_completion.d/closednet`.
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), e.g. `closednet man > closednet.1; man ./closednet.1`.
+    Man,
     /// Build or refresh a pricing snapshot.
     Pricing {
         #[command(subcommand)]

@@ -113,7 +113,7 @@ pub fn estimate<'c>(
     let mut rbac = rules::rbac(&architecture, catalog, snapshot).map_err(|e| Error::Message(format!("{file}: {e}")))?;
     let mut closed = rules::closed(&architecture, catalog, snapshot, &conversion)
         .map_err(|e| Error::Message(format!("{file}: {e}")))?;
-    let mut findings = rules::findings::findings(&architecture, catalog, &rbac, &closed);
+    let mut findings = rules::findings::findings(&architecture, catalog, &rbac, &closed, &snapshot.meta.as_of);
     let today = overrides.today.clone().unwrap_or_else(today);
     let limit = if overrides.max_price_age == 0 { 6 } else { overrides.max_price_age };
     if let Some(age) = months_between(&snapshot.meta.as_of, &today).filter(|a| *a > i64::from(limit)) {

@@ -1,7 +1,7 @@
 //! The `closednet` binary: parse arguments, call the library, map results to exit codes
 //! (0 success, 1 `check` failed, 2 the tool could not run).
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use closednet::architecture::{Policy, RuleAction, parse_limit, quantity::parse_quantity};
 use closednet::catalog::Catalog;
 use closednet::cli::{
@@ -12,22 +12,75 @@ use closednet::report::{self, Format, Rendered};
 use closednet::rules::registry::{self, Severity};
 use closednet::{Estimate, Overrides, catalog};
 use rust_decimal::Decimal;
+use std::io::{ErrorKind, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
 const XLSX_NEEDS_OUTPUT: &str = "--format xlsx writes a workbook: add --output FILE.xlsx";
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    std::panic::set_hook(Box::new(internal_error));
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return clap_exit(&e),
+    };
     match run(cli) {
-        Ok((out, code)) => {
-            print!("{out}");
-            ExitCode::from(code)
-        }
-        Err(e) => {
-            eprintln!("{e}");
-            ExitCode::from(2)
-        }
+        Ok((out, code)) => match write_stdout(out.as_bytes()) {
+            Ok(()) => ExitCode::from(code),
+            // The reader went away (`closednet ... | head -1`): it has what it wanted. Stop quietly,
+            // with the command's own exit code, as ripgrep and the coreutils do.
+            Err(e) if e.kind() == ErrorKind::BrokenPipe => ExitCode::from(code),
+            Err(e) => fail(&Error::Message(format!("cannot write the report to standard output: {e}"))),
+        },
+        Err(e) => fail(&e),
+    }
+}
+
+/// The last line of defence: a panic is a bug, but the user still gets one line and exit code 2
+/// ("the tool could not run"), never Rust's 101 and a backtrace hint.
+fn internal_error(info: &std::panic::PanicHookInfo) {
+    let what = info
+        .payload()
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| info.payload().downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+    note(&format!("error: internal error{at}: {} (a bug in closednet: please report it)", what.replace('\n', " ")));
+    std::process::exit(2);
+}
+
+/// Writes a report to standard output. `print!` panics when the write fails (a full disk, a
+/// closed pipe); this returns the error instead.
+fn write_stdout(bytes: &[u8]) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)?;
+    out.flush()
+}
+
+/// A line for the user on standard error. `eprintln!` panics when standard error cannot be
+/// written; then there is nobody to tell, and the exit code says what happened.
+fn note(msg: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(msg.as_bytes()).and_then(|()| err.write_all(b"\n"));
+}
+
+/// Reports an error that stops the tool: exit code 2.
+fn fail(e: &Error) -> ExitCode {
+    note(&e.to_string());
+    ExitCode::from(2)
+}
+
+/// clap's answer to the arguments: `--help` and `--version` (exit 0) or a usage error (exit 2).
+/// `Error::exit` would ignore a failed write and exit 0 after `--help > /dev/full`.
+fn clap_exit(e: &clap::Error) -> ExitCode {
+    let code = if e.use_stderr() { 2 } else { 0 };
+    match e.print() {
+        Ok(()) => ExitCode::from(code),
+        // A closed pipe after `--help | head -1`, or a usage error that standard error could not
+        // take: the exit code still says what happened.
+        Err(w) if w.kind() == ErrorKind::BrokenPipe || e.use_stderr() => ExitCode::from(code),
+        Err(w) => fail(&Error::Message(format!("cannot write to standard output: {w}"))),
     }
 }
 
@@ -72,8 +125,33 @@ fn overrides(p: &PricingArgs) -> Result<Overrides, Error> {
 
 fn estimate_file<'c>(file: &Path, catalog: &'c Catalog, o: &Overrides) -> Result<Estimate<'c>, Error> {
     let name = file.display().to_string();
-    let text = std::fs::read_to_string(file).map_err(|e| Error::Message(format!("cannot read {name}: {e}")))?;
+    let text = read_architecture(file, &name)?;
     closednet::estimate(&name, &text, catalog, o)
+}
+
+/// An architecture file's text, reading no more than the library accepts: `/dev/zero`, a pipe
+/// that never ends or a 10 GB file stop at the limit instead of filling the memory.
+fn read_architecture(file: &Path, name: &str) -> Result<String, Error> {
+    use closednet::architecture::MAX_FILE_BYTES;
+    use std::io::Read;
+    let cannot = |e: &dyn std::fmt::Display| Error::Message(format!("cannot read {name}: {e}"));
+    let f = std::fs::File::open(file).map_err(|e| cannot(&e))?;
+    let mut bytes = Vec::new();
+    f.take(MAX_FILE_BYTES as u64 + 1).read_to_end(&mut bytes).map_err(|e| cannot(&e))?;
+    if bytes.len() > MAX_FILE_BYTES {
+        let size = std::fs::metadata(file)
+            .ok()
+            .filter(|m| m.is_file())
+            .map_or_else(|| format!("more than {MAX_FILE_BYTES}"), |m| m.len().to_string());
+        let d = closednet::error::Diagnostic::new(
+            name,
+            format!(
+                "the file is {size} bytes; closednet reads architecture files up to {MAX_FILE_BYTES} bytes (16 MiB)"
+            ),
+        );
+        return Err(d.help("split the design into several files").into());
+    }
+    String::from_utf8(bytes).map_err(|_| cannot(&"stream did not contain valid UTF-8"))
 }
 
 fn rule_id(flag: &str, name: &str) -> Result<String, Error> {
@@ -150,7 +228,7 @@ fn run(cli: Cli) -> Result<(String, u8), Error> {
                     };
                     std::fs::write(&path, bytes)
                         .map_err(|e| Error::Message(format!("cannot write {}: {e}", path.display())))?;
-                    eprintln!("wrote {}", path.display());
+                    note(&format!("wrote {}", path.display()));
                     ok(String::new())
                 }
             }
@@ -219,12 +297,24 @@ fn run(cli: Cli) -> Result<(String, u8), Error> {
             })
         }
         Command::Schema => ok(closednet::architecture::schema::json()?),
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "closednet", &mut out);
+            ok(String::from_utf8_lossy(&out).into_owned())
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut out)
+                .map_err(|e| Error::Message(format!("cannot render the man page: {e}")))?;
+            ok(String::from_utf8_lossy(&out).into_owned())
+        }
         Command::Pricing { command: PricingCommand::Checksums { dir } } => {
             let catalog = Catalog::from_dir(&dir)?;
             let path = dir.join(catalog::CHECKSUMS);
             std::fs::write(&path, catalog::checksums_file(&catalog))
                 .map_err(|e| Error::Message(format!("cannot write {}: {e}", path.display())))?;
-            eprintln!("wrote {}", path.display());
+            note(&format!("wrote {}", path.display()));
             ok(String::new())
         }
         Command::Pricing { command: PricingCommand::Import { input, out, as_of, pricing } } => {
@@ -260,7 +350,7 @@ fn run(cli: Cli) -> Result<(String, u8), Error> {
             for w in &summary.written {
                 msg.push_str(&format!("wrote {}\n", w.display()));
             }
-            eprint!("{msg}");
+            note(msg.trim_end());
             ok(String::new())
         }
     }

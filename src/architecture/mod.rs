@@ -127,6 +127,17 @@ pub struct ClosedNetwork {
 /// Usage keys of `closed_network.usage`.
 pub const PLATFORM_USAGE: [&str; 2] = ["egress_gb", "ci_minutes"];
 
+/// What an AI Search indexer's skillset runs: it decides which tier can run it over a shared
+/// private link (search-indexer-howto-access-private: embedding skills from Basic, others from S1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Skillset {
+    None,
+    /// Only embedding skills (integrated vectorization).
+    Embedding,
+    /// Other built-in or custom skills (`skillset: true` means this).
+    Full,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Service {
     pub index: usize,
@@ -142,7 +153,7 @@ pub struct Service {
     pub public: bool,
     pub calls: Vec<String>,
     pub subresources: Vec<String>,
-    pub skillset: bool,
+    pub skillset: Skillset,
     pub custom_skill_timeout: Option<Decimal>,
     pub zone: Option<u8>,
     pub usage: BTreeMap<String, Decimal>,

@@ -268,7 +268,7 @@ fn service(raw: &mut RawService, path: &[&str], value: &str) -> Result<(), Strin
         ["runtime", rest @ ..] => leaf(&mut raw.runtime, rest, value)?,
         ["os", rest @ ..] => leaf(&mut raw.os, rest, value)?,
         ["public"] => raw.public = parse(value)?,
-        ["skillset"] => raw.skillset = parse(value)?,
+        ["skillset", rest @ ..] => leaf(&mut raw.skillset, rest, value)?,
         ["custom_skill_timeout", rest @ ..] => leaf(&mut raw.custom_skill_timeout, rest, value)?,
         ["zone", rest @ ..] => leaf(&mut raw.zone, rest, value)?,
         ["calls"] => raw.calls = parse::<Option<Vec<String>>>(value)?.map(|v| v.into_iter().map(spanned).collect()),

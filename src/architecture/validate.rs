@@ -588,8 +588,18 @@ fn service(
 
     let subresources = subresources(c, s, def, &p);
 
-    let skillset = s.skillset.unwrap_or(false);
-    if skillset && def.outbound_with_skillset.is_none() {
+    let skillset = match &s.skillset {
+        None => Skillset::None,
+        Some(v) => {
+            let word = Spanned::new(v.value.text(), v.referenced, v.defined);
+            match c.choice(&word, &p("skillset"), &["embedding", "full", "true", "false"]) {
+                Some("embedding") => Skillset::Embedding,
+                Some("full" | "true") => Skillset::Full,
+                _ => Skillset::None,
+            }
+        }
+    };
+    if skillset != Skillset::None && def.outbound_with_skillset.is_none() {
         c.error(at, p("skillset"), format!("{} has no skillsets", def.type_id)).help =
             Some("skillset applies to ai-search".into());
     }

@@ -157,6 +157,22 @@ pub(crate) struct RawJumpbox {
     pub disk: Option<Spanned<String>>,
 }
 
+/// The JSON Schema of `skillset`.
+pub(crate) struct SkillsetValue;
+
+impl JsonSchema for SkillsetValue {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Skillset".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "What the indexer's skillset runs: embedding (only embedding skills), full (other skills); true means full.",
+            "anyOf": [{ "type": "boolean" }, { "type": "string", "enum": ["embedding", "full"] }]
+        })
+    }
+}
+
 /// One word or a list of words (`operator_access: bastion` or `[bastion-standard, jumpbox]`).
 #[derive(Debug, Default, Clone, PartialEq)]
 pub(crate) struct Choices(pub Vec<String>);
@@ -232,7 +248,9 @@ pub(crate) struct RawService {
     pub calls: Option<Vec<Spanned<String>>>,
     #[schemars(with = "Option<Vec<String>>")]
     pub subresources: Option<Vec<Spanned<String>>>,
-    pub skillset: Option<bool>,
+    /// `embedding` (only embedding skills), `full` (other skills) or true (= full) / false.
+    #[schemars(with = "Option<SkillsetValue>")]
+    pub skillset: Option<Spanned<Scalar>>,
     /// Timeout of the skillset's custom Web API skills, seconds (AI Search allows at most 230).
     #[schemars(with = "Option<Scalar>")]
     pub custom_skill_timeout: Option<Spanned<Scalar>>,

@@ -21,6 +21,8 @@ pub enum CapabilityKind {
     SharedPrivateLink,
     /// Shared private links for indexers that run a skillset.
     SharedPrivateLinkSkillset,
+    /// Shared private links for indexers whose skillset has only embedding skills.
+    SharedPrivateLinkEmbedding,
     /// Front Door reaches private origins over Private Link.
     PrivateLinkOrigin,
 }
@@ -33,6 +35,7 @@ impl CapabilityKind {
             CapabilityKind::VnetInjection => "vnet_injection",
             CapabilityKind::SharedPrivateLink => "shared_private_link",
             CapabilityKind::SharedPrivateLinkSkillset => "shared_private_link_skillset",
+            CapabilityKind::SharedPrivateLinkEmbedding => "shared_private_link_embedding",
             CapabilityKind::PrivateLinkOrigin => "private_link_origin",
         }
     }
@@ -195,6 +198,32 @@ pub struct PrivateEndpointDef {
     /// More zones the same endpoint needs (Azure Monitor Private Link Scope needs five).
     #[serde(default)]
     pub extra_dns_zones: Vec<String>,
+    /// One endpoint serves every service of the type in the network (an Azure Monitor Private Link
+    /// Scope serves many workspaces).
+    #[serde(default)]
+    pub one_per_network: bool,
+}
+
+/// Replicas a service needs for its SLA (AI Search: 2 for queries, 3 for queries and indexing).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SlaReplicas {
+    pub read: u32,
+    pub read_write: u32,
+    pub doc: String,
+    pub as_of: String,
+}
+
+/// Whether Front Door can reach this type over Private Link as an origin, and from when.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OriginSupport {
+    /// Microsoft Learn page listing the supported origin types.
+    pub doc: String,
+    pub as_of: String,
+    /// First day it is generally available (absent: before any snapshot).
+    #[serde(default)]
+    pub since: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -224,8 +253,23 @@ pub struct ServiceDef {
     /// The capability outbound access needs when the service runs a skillset (AI Search).
     #[serde(default)]
     pub outbound_with_skillset: Option<CapabilityKind>,
+    /// The capability outbound access needs when the skillset has only embedding skills.
+    #[serde(default)]
+    pub outbound_with_embedding: Option<CapabilityKind>,
     #[serde(default)]
     pub private_endpoint: Option<PrivateEndpointDef>,
+    /// The private DNS zone an instance injected in internal mode needs for its own hostnames
+    /// (API Management: `azure-api.net`, whose gateway, portal and management names resolve to the
+    /// private VIP only through a zone the customer runs).
+    #[serde(default)]
+    pub injected_dns_zone: Option<String>,
+    /// Front Door Premium reaches it over Private Link (absent: it cannot be a Private Link origin,
+    /// and an Application Gateway goes in front).
+    #[serde(default)]
+    pub private_link_origin: Option<OriginSupport>,
+    /// The SLA needs this many replicas (finding CN016 under `sla: production`).
+    #[serde(default)]
+    pub sla_replicas: Option<SlaReplicas>,
     /// Sub-resources that each take a private endpoint (storage), with their DNS zones.
     #[serde(default)]
     pub subresources: BTreeMap<String, String>,
@@ -245,6 +289,11 @@ pub struct ServiceDef {
 }
 
 impl ServiceDef {
+    /// Whether Front Door can reach this type over Private Link on `date`.
+    pub fn private_link_origin_at(&self, date: &str) -> bool {
+        self.private_link_origin.as_ref().is_some_and(|o| in_force(o.since.as_deref(), None, date))
+    }
+
     /// Finds a tier by id or alias, ignoring case.
     pub fn tier(&self, name: &str) -> Option<&Tier> {
         let name = name.trim();
@@ -277,5 +326,176 @@ impl ServiceDef {
             }
         }
         self
+    }
+}
+
+/// Whether `s` is a calendar date written YYYY-MM-DD (so that text order is date order).
+pub fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    if !b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit()) {
+        return false;
+    }
+    let n = |r: std::ops::Range<usize>| s[r].parse::<u32>().unwrap_or(0);
+    let (year, month, day) = (n(0..4), n(5..7), n(8..10));
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&day)
+}
+
+/// The operating systems an architecture file may name (`os:`).
+const OPERATING_SYSTEMS: [&str; 2] = ["linux", "windows"];
+
+impl ServiceDef {
+    /// Checks what the engine relies on and the loader cannot express in types: every catalog
+    /// the loader accepts is one the engine can run. The first problem found, naming the tier or
+    /// component (`tier standard: ...`, `standard/gateway-unit: ...`); the caller adds the file.
+    pub fn validate(&self) -> Result<(), String> {
+        let https = |s: &Option<String>| s.as_deref().is_some_and(|d| d.starts_with("https://"));
+        let dates = |since: &Option<String>, until: &Option<String>| -> Result<(), String> {
+            for d in [since, until].into_iter().flatten() {
+                if !is_date(d) {
+                    return Err(format!("date \"{d}\" is not a date written YYYY-MM-DD"));
+                }
+            }
+            match (since, until) {
+                (Some(s), Some(u)) if s >= u => Err(format!("since {s} is not before until {u}")),
+                _ => Ok(()),
+            }
+        };
+        if self.tiers.is_empty() {
+            return Err("no tiers: a service type needs at least one tier".into());
+        }
+        for (key, value) in &self.capacity_defaults {
+            if !self.capacity.contains(key) {
+                return Err(format!("capacity_defaults: {key} is not a capacity key (capacity = {:?})", self.capacity));
+            }
+            if value.trim().parse::<Decimal>().map_or(true, |v| v <= Decimal::ZERO) {
+                return Err(format!("capacity_defaults: {key} = \"{value}\" is not a number above zero"));
+            }
+        }
+        if let Some(s) = self.default_subresources.iter().find(|s| !self.subresources.contains_key(*s)) {
+            return Err(format!("default_subresources: {s} is not in subresources"));
+        }
+        // Other documented facts: a page and its date, like a capability's.
+        let pages = [
+            self.private_link_origin.as_ref().map(|o| ("private_link_origin", &o.doc, &o.as_of)),
+            self.sla_replicas.as_ref().map(|r| ("sla_replicas", &r.doc, &r.as_of)),
+        ];
+        for (what, doc, as_of) in pages.into_iter().flatten() {
+            if !doc.starts_with("https://") {
+                return Err(format!("{what}: doc \"{doc}\" is not an https:// page"));
+            }
+            if !is_date(as_of) {
+                return Err(format!("{what}: as_of \"{as_of}\" is not a date written YYYY-MM-DD"));
+            }
+        }
+        if let Some(since) = self.private_link_origin.as_ref().and_then(|o| o.since.as_ref()) {
+            dates(&Some(since.clone()), &None).map_err(|e| format!("private_link_origin: {e}"))?;
+        }
+        if !self.implied_only {
+            // An architecture file may name either OS without a tier; the engine then needs a tier
+            // that runs it.
+            if let Some(os) = OPERATING_SYSTEMS.iter().find(|os| !self.tiers.iter().any(|t| t.supports_os(os))) {
+                return Err(format!("no tier runs {os}, which an architecture file may declare"));
+            }
+        }
+        let mut names = std::collections::BTreeSet::new();
+        for tier in &self.tiers {
+            let at = |msg: String| format!("tier {}: {msg}", tier.id);
+            for name in std::iter::once(&tier.id).chain(&tier.aliases) {
+                if !names.insert(name.to_ascii_lowercase()) {
+                    return Err(at(format!("the name {name} is used by two tiers")));
+                }
+            }
+            if let Some(os) = tier.os.iter().find(|os| !OPERATING_SYSTEMS.contains(&os.as_str())) {
+                return Err(at(format!("os {os} is none of {}", OPERATING_SYSTEMS.join(", "))));
+            }
+            if tier.sla == Some(false) && tier.sla_doc.is_none() {
+                return Err(at("sla = false needs sla_doc, the page that says so".into()));
+            }
+            if tier.sla_doc.is_some() && !https(&tier.sla_doc) {
+                return Err(at("sla_doc is not an https:// page".into()));
+            }
+            dates(&tier.since, &tier.until).map_err(at)?;
+            if tier.since.is_some() && !https(&tier.since_doc) {
+                return Err(at("since needs since_doc, an https:// page".into()));
+            }
+            for cap in &tier.capabilities {
+                let at = |msg: String| at(format!("capability {}: {msg}", cap.kind.as_str()));
+                if !cap.doc.starts_with("https://") {
+                    return Err(at(format!("doc \"{}\" is not an https:// page", cap.doc)));
+                }
+                if !is_date(&cap.as_of) {
+                    return Err(at(format!("as_of \"{}\" is not a date written YYYY-MM-DD", cap.as_of)));
+                }
+                dates(&cap.since, &cap.until).map_err(at)?;
+            }
+            if tier.components.is_empty() {
+                return Err(at("no components: a tier needs at least one priced component".into()));
+            }
+            let mut ids = std::collections::BTreeSet::new();
+            for comp in &tier.components {
+                comp.validate(self).map_err(|msg| format!("{}/{}: {msg}", tier.id, comp.id))?;
+                if !ids.insert(&comp.id) {
+                    return Err(format!("{}/{}: the component is defined twice", tier.id, comp.id));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Component {
+    fn validate(&self, def: &ServiceDef) -> Result<(), String> {
+        match (&self.meter, self.documented) {
+            (None, false) => return Err("no price source: give a `meter` filter or `documented = true`".into()),
+            (Some(_), true) => return Err("both a `meter` filter and `documented = true`: give one".into()),
+            (Some(_), false) if def.retail_file.is_none() || def.service_name.is_none() => {
+                return Err("metered, but the type has no retail_file and service_name".into());
+            }
+            _ => {}
+        }
+        let Some(unit) = crate::catalog::units::Unit::parse(self.unit()) else {
+            return Err(format!(
+                "unit \"{}\" is not a unit the calculator reads (e.g. 1 Hour, 10K, 1 GB/Month)",
+                self.unit()
+            ));
+        };
+        match self.charge {
+            Charge::Fixed => {
+                if unit.period.is_none() {
+                    return Err(format!("a fixed charge needs a unit of time, not \"{}\"", self.unit()));
+                }
+                if let Some(p) = self.per.iter().find(|p| !def.capacity.contains(p)) {
+                    return Err(format!("per {p} is not a capacity key of {}", def.type_id));
+                }
+            }
+            Charge::Usage => match self.usage.as_deref() {
+                None => return Err("a usage charge needs `usage`, the usage key that drives it".into()),
+                Some(u) if !def.usage.iter().any(|k| k == u) => {
+                    return Err(format!("usage {u} is not in the type's usage keys ({})", def.usage.join(", ")));
+                }
+                Some(_) => {}
+            },
+        }
+        if let Some(m) = self.model.as_ref().filter(|m| !def.models.contains(m)) {
+            return Err(format!("model {m} is not in the type's models"));
+        }
+        if self.free_units.is_some() && !self.free_doc.as_deref().is_some_and(|d| d.starts_with("https://")) {
+            return Err("free_units needs free_doc, an https:// page".into());
+        }
+        if self.factor.is_some_and(|f| f < Decimal::ZERO) {
+            return Err("factor is negative".into());
+        }
+        Ok(())
     }
 }

@@ -9,7 +9,9 @@
 //! <snapshot>/documented.toml    hand-written: figures the API pages do not carry, with sources
 //! ```
 //!
-//! A definition's file name is its type (checked when it is parsed). The embedded catalog is
+//! A definition's file name is its type, and [`definitions::ServiceDef::validate`] checks what the
+//! engine relies on (tiers, names, dates, sources, units, usage keys), when it is parsed; a
+//! `snapshot.toml` is checked by [`snapshot::SnapshotMeta::validate`]. The embedded catalog is
 //! read lazily (see [`embedded`]): definitions and price files are parsed on first use, and the
 //! test suite checks every one of them; a directory is parsed and checked in full when loaded.
 //!
@@ -221,7 +223,7 @@ impl LazyDef {
             let place = || format!("{}: services/{type_id}.toml", self.origin);
             let def = self.syntax.parse::<ServiceDef>(&self.text).map_err(|e| format!("{}: {e}", place()));
             Box::new(def.and_then(|def| match def.type_id == type_id {
-                true => Ok(def.with_keys()),
+                true => def.validate().map(|()| def.with_keys()).map_err(|e| format!("{}: {e}", place())),
                 false => Err(format!("{}: type \"{}\" differs from its file name", place(), def.type_id)),
             }))
         });
@@ -316,18 +318,25 @@ impl Catalog {
 /// The catalog files of `dir` as (path relative to `dir`, text), in path order.
 pub fn files_in(dir: &Path) -> Result<Vec<(String, String)>, String> {
     let mut files = Vec::new();
-    collect_toml(dir, dir, &mut files)?;
+    collect_toml(dir, dir, 0, &mut files)?;
     Ok(files)
 }
 
-fn collect_toml(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) -> Result<(), String> {
+/// How deep the layout goes: `<snapshot>/prices/` is two folders down. Deeper folders are never
+/// read, so `--pricing /` or a symbolic link to a parent folder ends instead of walking a disk.
+const MAX_DEPTH: usize = 2;
+
+fn collect_toml(root: &Path, dir: &Path, depth: usize, out: &mut Vec<(String, String)>) -> Result<(), String> {
     let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
     for path in paths {
         if path.is_dir() {
-            collect_toml(root, &path, out)?;
-        } else if path.extension().is_some_and(|e| e == "toml") {
+            if depth < MAX_DEPTH {
+                collect_toml(root, &path, depth + 1, out)?;
+            }
+        } else if path.is_file() && path.extension().is_some_and(|e| e == "toml") {
+            // Only regular files: a FIFO named x.toml would wait for a writer forever.
             let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
             let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
             out.push((rel, text));
@@ -343,5 +352,6 @@ fn snapshot_meta(origin: &str, folder: &str, text: &str, syntax: Syntax) -> Resu
     if meta.name != folder {
         return Err(format!("{}: name {:?} differs from its folder {folder:?}", where_(), meta.name));
     }
+    meta.validate().map_err(|e| format!("{}: {e}", where_()))?;
     Ok(meta)
 }

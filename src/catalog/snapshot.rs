@@ -33,6 +33,35 @@ pub struct SnapshotMeta {
     pub fx: Vec<FxRate>,
 }
 
+impl SnapshotMeta {
+    /// What the engine relies on: a dated snapshot of USD prices for at least one region, a
+    /// month of hours, and FX rates above zero.
+    pub fn validate(&self) -> Result<(), String> {
+        use super::definitions::is_date;
+        if !is_date(&self.as_of) {
+            return Err(format!("as_of \"{}\" is not a date written YYYY-MM-DD", self.as_of));
+        }
+        if self.currency != "USD" {
+            return Err(format!("currency \"{}\": the prices of a snapshot are in USD", self.currency));
+        }
+        if self.hours_per_month <= Decimal::ZERO {
+            return Err(format!("hours_per_month {} is not above zero", self.hours_per_month));
+        }
+        if self.regions.is_empty() {
+            return Err("no regions: a snapshot prices at least one".into());
+        }
+        for fx in &self.fx {
+            if fx.rate <= Decimal::ZERO {
+                return Err(format!("fx {}: rate {} is not above zero", fx.currency, fx.rate));
+            }
+            if !is_date(&fx.date) {
+                return Err(format!("fx {}: date \"{}\" is not a date written YYYY-MM-DD", fx.currency, fx.date));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// One bucket of a tiered meter: from `from` units (inclusive) on, each unit costs `price`.
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]

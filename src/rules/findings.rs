@@ -24,7 +24,7 @@ fn finding(id: &str, message: String, path: Option<String>, loc: Option<Loc>) ->
 }
 
 /// Every finding for an architecture and its two priced designs, ordered by rule id, then place.
-pub fn findings(arch: &Architecture, catalog: &Catalog, rbac: &Design, closed: &Design) -> Vec<Finding> {
+pub fn findings(arch: &Architecture, catalog: &Catalog, rbac: &Design, closed: &Design, date: &str) -> Vec<Finding> {
     let mut out = Vec::new();
     // Who calls whom, computed once: a large file must not make this quadratic.
     let mut callers: std::collections::HashMap<&str, Vec<&str>> = std::collections::HashMap::new();
@@ -40,10 +40,13 @@ pub fn findings(arch: &Architecture, catalog: &Catalog, rbac: &Design, closed: &
         if svc.type_id == "storage" {
             let callers = callers.get(svc.name.as_str()).cloned().unwrap_or_default();
             if !callers.is_empty() {
+                // True of the RBAC-only design; the closed design reaches a private account through its
+                // private endpoints, where IP rules do not apply.
+                let designs = if svc.public { "in both designs" } else { "in the RBAC-only design" };
                 out.push(finding(
                     "CN001",
                     format!(
-                        "{} is called from the same region by {}: storage IP rules cannot restrict those callers; use private endpoints or VNet rules",
+                        "{designs}, {} is called from the same region by {}: storage IP rules cannot restrict those callers; use private endpoints or VNet rules",
                         svc.name,
                         callers.join(", ")
                     ),
@@ -63,7 +66,7 @@ pub fn findings(arch: &Architecture, catalog: &Catalog, rbac: &Design, closed: &
                 here.1,
             ));
         }
-        if svc.skillset {
+        if svc.skillset != crate::architecture::Skillset::None {
             for host in svc.calls.iter().filter_map(|c| arch.service(c)).filter(|h| h.type_id == "functions") {
                 out.push(finding(
                     "CN002",
@@ -73,6 +76,34 @@ pub fn findings(arch: &Architecture, catalog: &Catalog, rbac: &Design, closed: &
                     ),
                     Some(host.path()),
                     Some(host.loc),
+                ));
+            }
+        }
+        if svc.skillset == crate::architecture::Skillset::Embedding {
+            out.push(finding(
+                "CN015",
+                format!(
+                    "{} runs an embedding-only skillset, which runs privately from Basic: but on Basic a shared private link cannot reach a Microsoft Foundry resource, and an indexer with more than 2 embedding skills cannot run privately",
+                    svc.name
+                ),
+                here.0.clone(),
+                here.1,
+            ));
+        }
+        if let (true, Some(sla)) = (arch.closed.production, &def.sla_replicas) {
+            let replicas = svc.capacity.get("replicas").copied().unwrap_or(rust_decimal::Decimal::ONE);
+            let indexing = !svc.calls.is_empty();
+            let needed = if indexing { sla.read_write } else { sla.read };
+            if replicas < rust_decimal::Decimal::from(needed) {
+                let what = if indexing { "queries and indexing" } else { "queries" };
+                out.push(finding(
+                    "CN016",
+                    format!(
+                        "{} has {replicas} replica(s): its SLA for {what} needs {needed} ({}, {}), and closed_network.sla is production",
+                        svc.name, sla.doc, sla.as_of
+                    ),
+                    here.0.clone(),
+                    here.1,
                 ));
             }
         }
@@ -106,6 +137,20 @@ pub fn findings(arch: &Architecture, catalog: &Catalog, rbac: &Design, closed: &
                 here.0.clone(),
                 svc.tier_loc.or(here.1),
             ));
+        }
+        if svc.public && def.outbound_via.contains(&crate::catalog::definitions::CapabilityKind::PrivateLinkOrigin) {
+            let (_, unlinked) = super::private_link_origins(arch, svc, catalog, date);
+            for origin in unlinked {
+                out.push(finding(
+                    "CN014",
+                    format!(
+                        "{} cannot reach {} ({}) over Private Link on {date}: the closed design puts an internet-facing Application Gateway in front of it",
+                        svc.name, origin.name, origin.type_id
+                    ),
+                    here.0.clone(),
+                    here.1,
+                ));
+            }
         }
         if !svc.public {
             for target in svc.calls.iter().filter_map(|c| arch.service(c)).filter(|t| t.public) {

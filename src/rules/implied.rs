@@ -80,21 +80,33 @@ pub struct Endpoint {
 /// AI Search's shared private links.
 pub fn private_endpoints(arch: &Architecture, catalog: &Catalog, design: &Design, date: &str) -> Vec<Endpoint> {
     let mut out = Vec::new();
+    let injected = injected(design);
     for (svc, priced) in arch.services.iter().zip(&design.services) {
         if svc.public {
             continue;
         }
         let Some(def) = catalog.service(&svc.type_id) else { continue };
         let Some(tier) = def.tier(priced.tier) else { continue };
-        // Injected tiers are private without an endpoint.
-        if tier.capability(CapabilityKind::PrivateEndpoint, date).is_none() {
+        // Injected services are private without an endpoint.
+        if tier.capability(CapabilityKind::PrivateEndpoint, date).is_none() || injected.contains(svc.name.as_str()) {
             continue;
         }
         if let Some(pe) = &def.private_endpoint {
-            let zones = std::iter::once(&pe.dns_zone).chain(&pe.extra_dns_zones).cloned().collect();
-            out.push(Endpoint { owner: svc.name.clone(), subresource: pe.subresource.clone(), zones });
+            let shared =
+                pe.one_per_network.then(|| out.iter_mut().find(|e: &&mut Endpoint| e.subresource == pe.subresource));
+            match shared.flatten() {
+                Some(e) => e.owner.push_str(&format!(" + {}", svc.name)),
+                None => {
+                    let zones = std::iter::once(&pe.dns_zone).chain(&pe.extra_dns_zones).cloned().collect();
+                    out.push(Endpoint { owner: svc.name.clone(), subresource: pe.subresource.clone(), zones });
+                }
+            }
         }
-        for sub in &svc.subresources {
+        // A Data Lake (dfs) endpoint also needs a blob one: operations on dfs may be redirected to
+        // blob (https://learn.microsoft.com/azure/storage/common/storage-private-endpoints, 2025-07-08).
+        let blob_too = svc.subresources.iter().any(|s| s == "dfs") && !svc.subresources.iter().any(|s| s == "blob");
+        let extra = blob_too.then(|| "blob".to_string());
+        for sub in svc.subresources.iter().chain(extra.as_ref()) {
             if let Some(zone) = def.subresources.get(sub) {
                 out.push(Endpoint { owner: svc.name.clone(), subresource: sub.clone(), zones: vec![zone.clone()] });
             }
@@ -124,6 +136,29 @@ pub fn private_endpoints(arch: &Architecture, catalog: &Catalog, design: &Design
         }
     }
     out
+}
+
+/// Services the closed design makes private inbound by VNet injection (no private endpoint).
+fn injected<'d>(design: &'d Design) -> BTreeSet<&'d str> {
+    design
+        .decisions
+        .iter()
+        .filter(|d| d.evidence.iter().any(|e| e.need == "private inbound" && e.capability == "vnet_injection"))
+        .map(|d| d.service.as_str())
+        .collect()
+}
+
+/// Private DNS zones that services injected in internal mode need for their own hostnames
+/// (`injected_dns_zone` in the definition, e.g. `azure-api.net` for API Management).
+fn injected_zones<'c>(arch: &Architecture, catalog: &'c Catalog, design: &Design) -> Vec<(String, &'c str)> {
+    let injected = injected(design);
+    arch.services
+        .iter()
+        .filter(|s| injected.contains(s.name.as_str()))
+        .filter_map(|s| {
+            catalog.service(&s.type_id).and_then(|d| d.injected_dns_zone.as_deref()).map(|z| (s.name.clone(), z))
+        })
+        .collect()
 }
 
 const HUB: &str = "provided by the organisation's hub (closed_network.hub: existing)";
@@ -167,14 +202,48 @@ pub fn added<'a>(
             resource("private-endpoint", "standard", region, "count", Decimal::from(pes.len())),
         ));
     }
-    let zones: BTreeSet<&str> = pes.iter().flat_map(|e| &e.zones).map(String::as_str).collect();
+    let internal = injected_zones(arch, catalog, design);
+    let zones: BTreeSet<&str> =
+        pes.iter().flat_map(|e| &e.zones).map(String::as_str).chain(internal.iter().map(|(_, z)| *z)).collect();
     if !zones.is_empty() {
+        let mut why = format!("one per privatelink zone: {}", zones.iter().copied().collect::<Vec<_>>().join(", "));
+        for (service, zone) in &internal {
+            why.push_str(&format!("; {zone} resolves {service}, injected in internal mode"));
+        }
         out.push(hub(Added::new(
             "private DNS zones",
             Requirement::PrivateAccess,
-            format!("one per privatelink zone: {}", zones.iter().copied().collect::<Vec<_>>().join(", ")),
+            why,
             resource("private-dns-zone", "standard", region, "count", Decimal::from(zones.len())),
         )));
+    }
+
+    // A public edge whose private origins cannot be Private Link origins at the date: the documented
+    // path is an internet-facing Application Gateway in front of each, reaching it privately.
+    for svc in arch.services.iter().filter(|s| s.public) {
+        let Some(def) = catalog.service(&svc.type_id) else { continue };
+        if !def.outbound_via.contains(&CapabilityKind::PrivateLinkOrigin) {
+            continue;
+        }
+        let (_, unlinked) = super::private_link_origins(arch, svc, catalog, date);
+        for origin in unlinked {
+            out.push(Added::new(
+                format!("Application Gateway for {}", origin.name),
+                Requirement::PrivateEdge,
+                format!(
+                    "{} cannot reach {} ({}) over Private Link on {date}: an internet-facing Application Gateway (Standard v2) in front of it takes the edge's traffic and reaches it privately (CN014)",
+                    svc.name, origin.name, origin.type_id
+                ),
+                resource("app-gateway", "standard-v2", region, "units", one),
+            ));
+            out.push(public_ip(
+                &format!("Application Gateway public IP ({})", origin.name),
+                Requirement::PrivateEdge,
+                "an Application Gateway v2",
+                region,
+                one,
+            ));
+        }
     }
 
     if net.on_premises != OnPremises::None {
@@ -196,6 +265,14 @@ pub fn added<'a>(
             region,
             one,
         )));
+        if net.on_premises == OnPremises::ExpressRoute {
+            out.push(hub(Added::new(
+                "ExpressRoute circuit",
+                Requirement::OnPremises,
+                "the ExpressRoute gateway terminates a circuit to the provider, billed by port bandwidth and data plan",
+                resource("expressroute-circuit", "standard-metered", region, "count", one),
+            )));
+        }
         out.push(hub(Added::new(
             "DNS resolver inbound endpoint",
             Requirement::OnPremises,

@@ -17,7 +17,7 @@ pub mod implied;
 pub mod registry;
 pub mod requirement;
 
-use crate::architecture::{Architecture, Service};
+use crate::architecture::{Architecture, Service, Skillset};
 use crate::catalog::Catalog;
 use crate::catalog::definitions::{CapabilityKind, ServiceDef, Tier};
 use crate::catalog::snapshot::Snapshot;
@@ -168,16 +168,39 @@ impl Needs<'_> {
     }
 }
 
-pub fn needs<'c>(arch: &Architecture, svc: &Service, def: &'c ServiceDef) -> Needs<'c> {
+/// The private services `svc` calls.
+fn private_callees<'a>(arch: &'a Architecture, svc: &'a Service) -> impl Iterator<Item = &'a Service> {
+    svc.calls.iter().filter_map(|c| arch.service(c)).filter(|t| !t.public)
+}
+
+/// The private origins of a public edge that it can reach over Private Link on `date`, and those it
+/// cannot (an Application Gateway goes in front of those: see `implied`).
+pub fn private_link_origins<'a>(
+    arch: &'a Architecture,
+    svc: &'a Service,
+    catalog: &Catalog,
+    date: &str,
+) -> (Vec<&'a Service>, Vec<&'a Service>) {
+    private_callees(arch, svc)
+        .partition(|t| catalog.service(&t.type_id).is_some_and(|d| d.private_link_origin_at(date)))
+}
+
+pub fn needs<'c>(arch: &Architecture, svc: &Service, def: &'c ServiceDef, catalog: &Catalog, date: &str) -> Needs<'c> {
     if def.in_network.is_some() {
         return Needs { inbound: false, outbound: None };
     }
-    let calls_private = svc.calls.iter().filter_map(|c| arch.service(c)).any(|t| !t.public);
+    let calls_private = private_callees(arch, svc).next().is_some();
+    let edge = def.outbound_via.contains(&CapabilityKind::PrivateLinkOrigin);
     let outbound = if !calls_private {
         None
-    } else if def.outbound_via.contains(&CapabilityKind::PrivateLinkOrigin) {
-        Some((&[CapabilityKind::PrivateLinkOrigin][..], "CN103"))
-    } else if let (true, Some(k)) = (svc.skillset, def.outbound_with_skillset.as_ref()) {
+    } else if edge {
+        // Only origins that can be Private Link origins at the date need a Private Link tier.
+        let (linked, _) = private_link_origins(arch, svc, catalog, date);
+        (!linked.is_empty()).then_some((&[CapabilityKind::PrivateLinkOrigin][..], "CN103"))
+    } else if let (Skillset::Embedding, Some(k)) = (svc.skillset, def.outbound_with_embedding.as_ref()) {
+        Some((std::slice::from_ref(k), "CN104"))
+    } else if let (Skillset::Full | Skillset::Embedding, Some(k)) = (svc.skillset, def.outbound_with_skillset.as_ref())
+    {
         Some((std::slice::from_ref(k), "CN104"))
     } else if def.outbound_via == [CapabilityKind::SharedPrivateLink] {
         Some((def.outbound_via.as_slice(), "CN105"))
@@ -206,13 +229,37 @@ fn qualify<'c>(
         let why = if svc.runtime.as_deref() == Some("python") { " (Python needs Linux)" } else { "" };
         return Err(Reason::Other(format!("does not run {os}{why}").into()));
     }
+    // A tier that does not offer the declared model would price as free: it is no candidate.
+    if let Some(model) = svc.model.as_deref()
+        && tier.components.iter().any(|c| c.model.is_some())
+        && !tier.components.iter().any(|c| c.model.as_deref() == Some(model))
+    {
+        return Err(Reason::Other(format!("does not offer {model}").into()));
+    }
     if arch.closed.production && tier.sla == Some(false) {
         return Err(Reason::Other("no SLA, and closed_network.sla is production".into()));
     }
     let mut evidence = Vec::new();
+    let no_inbound = needs.inbound
+        && tier.capability(CapabilityKind::PrivateEndpoint, date).is_none()
+        && tier.capability(CapabilityKind::VnetInjection, date).is_none();
+    if no_inbound {
+        return Err(Reason::Other("no private endpoint or VNet injection".into()));
+    }
+    let outbound = match needs.outbound {
+        Some((kinds, rule)) => {
+            let cap = kinds.iter().find_map(|k| tier.capability(*k, date)).ok_or(Reason::NoOutbound(kinds))?;
+            Some((cap, rule))
+        }
+        None => None,
+    };
     if needs.inbound {
-        let cap = tier
-            .capability(CapabilityKind::PrivateEndpoint, date)
+        // An instance injected into the VNet for its outbound calls is private inbound through the
+        // same injection (internal mode): classic API Management, for one, takes no private endpoint
+        // once injected (private-endpoint page, 2025-11-17).
+        let injected = outbound.filter(|(c, _)| c.kind == CapabilityKind::VnetInjection).map(|(c, _)| c);
+        let cap = injected
+            .or_else(|| tier.capability(CapabilityKind::PrivateEndpoint, date))
             .or_else(|| tier.capability(CapabilityKind::VnetInjection, date))
             .ok_or(Reason::Other("no private endpoint or VNet injection".into()))?;
         evidence.push(Evidence {
@@ -223,8 +270,7 @@ fn qualify<'c>(
             as_of: &cap.as_of,
         });
     }
-    if let Some((kinds, rule)) = needs.outbound {
-        let cap = kinds.iter().find_map(|k| tier.capability(*k, date)).ok_or(Reason::NoOutbound(kinds))?;
+    if let Some((cap, rule)) = outbound {
         evidence.push(Evidence {
             need: "private outbound",
             rule,
@@ -322,7 +368,7 @@ pub fn closed<'c>(
     for svc in &arch.services {
         let def = def(catalog, &svc.type_id)?;
         let declared = declared_tier(svc, def);
-        let needs = needs(arch, svc, def);
+        let needs = needs(arch, svc, def, catalog, &snapshot.meta.as_of);
         let (decision, chosen) = choose(arch, svc, def, declared, &needs, snapshot)?;
         let mut priced = match chosen {
             // The chosen tier was priced while choosing: no need to price it again.

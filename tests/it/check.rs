@@ -47,10 +47,10 @@ fn the_article_passes_by_default_and_fails_a_budget_by_how_much() {
 
 #[test]
 fn severities_and_per_rule_actions() {
-    // --deny warning fails on the three warnings (CN001, CN008, CN009) ...
+    // --deny warning fails on the four warnings (CN001, CN008, CN009, CN016) ...
     let (c, text) = code(&["check", "examples/article.yaml", "--deny", "warning"]);
     assert_eq!(c, 1);
-    assert_eq!(text.lines().filter(|l| l.starts_with("FAIL ")).count(), 3, "{text}");
+    assert_eq!(text.lines().filter(|l| l.starts_with("FAIL ")).count(), 4, "{text}");
     // ... unless they are allowed (by id or slug) or demoted.
     let (c, text) = code(&[
         "check",
@@ -63,6 +63,8 @@ fn severities_and_per_rule_actions() {
         "no-price",
         "--allow",
         "retiring-plan",
+        "--allow",
+        "search-replicas-sla",
     ]);
     assert_eq!(c, 0, "{text}");
     // --deny RULE makes a note fail.
@@ -166,7 +168,7 @@ fn github_azure_and_markdown_formats() {
     let (_, md) = code(&["check", "examples/article.yaml", "--format", "markdown", "--max-monthly", "1M"]);
     assert!(md.starts_with("### closednet check failed: `examples/article.yaml`\n"), "{md}");
     assert!(md.contains("| budget `max-monthly` | `examples/article.yaml` |"));
-    assert!(md.contains("<details><summary>7 more finding(s)</summary>"));
+    assert!(md.contains("<details><summary>8 more finding(s)</summary>"));
     let (c, js) = code(&["check", "examples/article.yaml", "--format", "json", "--max-fixed", "1M"]);
     assert_eq!(c, 1);
     let v: serde_json::Value = serde_json::from_str(&js).unwrap();
