@@ -173,12 +173,16 @@ pub fn price_tier<'c>(tier: &'c Tier, snapshot: &'c Snapshot, res: &Resource) ->
             },
         };
         let key = comp.key.as_str();
-        // A line that says why it has no price; `base` is in the architecture's own units.
+        // A line that says why it has no price, counting what a priced line would count (730 hours,
+        // not one VM) when the component's unit says.
+        let unpriced_quantity = Unit::parse(comp.unit())
+            .and_then(|u| quantity(comp.charge, &u, base, snapshot.meta.hours_per_month).ok())
+            .unwrap_or(base);
         let unpriced = |why: String| Line {
             component: &comp.name,
             key,
             charge: comp.charge,
-            quantity: base,
+            quantity: unpriced_quantity,
             unit: comp.unit(),
             unit_price: None,
             monthly: None,
@@ -209,20 +213,10 @@ pub fn price_tier<'c>(tier: &'c Tier, snapshot: &'c Snapshot, res: &Resource) ->
             }
         };
         let unit = Unit::parse(&entry.unit).ok_or_else(|| format!("{key}: unit {:?} is not understood", entry.unit))?;
-        let quantity = match comp.charge {
-            Charge::Fixed => {
-                let hours = snapshot.meta.hours_per_month;
-                let periods = match unit.period {
-                    Some(Period::Hour) => hours,
-                    Some(Period::Day) => hours.checked_div(Decimal::from(24)).ok_or_else(|| overflow(key))?,
-                    Some(Period::Month) => Decimal::ONE,
-                    Some(Period::Year) => Decimal::ONE / Decimal::from(12),
-                    None => return Err(format!("{key}: a fixed charge needs a unit of time, not {:?}", entry.unit)),
-                };
-                periods.checked_mul(base).and_then(|q| q.checked_div(unit.size)).ok_or_else(|| overflow(&comp.name))?
-            }
-            Charge::Usage => base.checked_div(unit.size).ok_or_else(|| overflow(&comp.name))?,
-        };
+        let quantity = quantity(comp.charge, &unit, base, snapshot.meta.hours_per_month).map_err(|e| match e {
+            QuantityError::NoTime => format!("{key}: a fixed charge needs a unit of time, not {:?}", entry.unit),
+            QuantityError::Overflow => overflow(&comp.name),
+        })?;
         let free = comp.free_units.unwrap_or(Decimal::ZERO);
         let billable = (quantity - free).max(Decimal::ZERO);
         let monthly = bucket_cost(&entry.buckets, billable).ok_or_else(|| overflow(&comp.name))?;
@@ -249,6 +243,29 @@ pub fn price_tier<'c>(tier: &'c Tier, snapshot: &'c Snapshot, res: &Resource) ->
         });
     }
     Ok(lines)
+}
+
+enum QuantityError {
+    NoTime,
+    Overflow,
+}
+
+/// A line's quantity in the meter's unit: a fixed charge's periods in a month (730 hours, 730/24
+/// days, one month) times `base`, or a usage divided by the unit's size (`10K` calls).
+fn quantity(charge: Charge, unit: &Unit, base: Decimal, hours: Decimal) -> Result<Decimal, QuantityError> {
+    match charge {
+        Charge::Fixed => {
+            let periods = match unit.period {
+                Some(Period::Hour) => hours,
+                Some(Period::Day) => hours.checked_div(Decimal::from(24)).ok_or(QuantityError::Overflow)?,
+                Some(Period::Month) => Decimal::ONE,
+                Some(Period::Year) => Decimal::ONE / Decimal::from(12),
+                None => return Err(QuantityError::NoTime),
+            };
+            periods.checked_mul(base).and_then(|q| q.checked_div(unit.size)).ok_or(QuantityError::Overflow)
+        }
+        Charge::Usage => base.checked_div(unit.size).ok_or(QuantityError::Overflow),
+    }
 }
 
 /// Cost of `quantity` units split across the buckets (each bucket runs to the next one's start).

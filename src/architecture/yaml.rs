@@ -26,8 +26,9 @@ pub(crate) fn loc<T>(s: &Spanned<T>) -> Loc {
     description = "Schema version 1: services, tiers, usage and what closed must mean. See the README."
 )]
 pub(crate) struct RawArchitecture {
+    /// Schema version: 1. Required; a file without it is reported with its other problems.
     #[schemars(with = "Scalar")]
-    pub version: Spanned<Scalar>,
+    pub version: Option<Spanned<Scalar>>,
     pub name: Option<String>,
     #[schemars(with = "Option<String>")]
     pub region: Option<Spanned<String>>,
@@ -42,6 +43,8 @@ pub(crate) struct RawArchitecture {
     pub fx: Option<BTreeMap<String, Spanned<Scalar>>>,
     #[schemars(with = "Option<RawClosedNetwork>")]
     pub closed_network: Option<Spanned<RawClosedNetwork>>,
+    /// Required; a file without it is reported with its other problems.
+    #[serde(default)]
     #[schemars(with = "Vec<RawService>")]
     pub services: Vec<Spanned<RawService>>,
     /// Negotiated discounts, applied locally.
@@ -330,6 +333,16 @@ fn describe(file: &str, e: serde_saphyr::Error, path: String) -> Box<Diagnostic>
     let mut d = Diagnostic::new(file, message).path(path);
     if let Some(l) = e.location() {
         d = d.at(l.line(), l.column());
+    }
+    // Structural errors name the parser's state; say what is likely wrong in the file.
+    let structural = ["mapping values are not allowed", "did not find expected", "could not find expected"];
+    if structural.iter().any(|s| d.message.contains(s)) {
+        d = d.help(
+            "check the indentation here: a key must line up with the keys of its own mapping, a list item \
+             with its siblings (spaces only); a value that contains `: ` needs quotes",
+        );
+    } else if d.message.contains("invalid boolean") {
+        d = d.help("use true or false (in YAML 1.2, yes/no and other words are text)");
     }
     if let Some(rest) = d.message.strip_prefix("unknown field `") {
         let (field, expected) = rest.split_once("`, expected one of ").unwrap_or((rest, ""));

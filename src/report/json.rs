@@ -33,7 +33,9 @@ fn service(s: &PresentedService, dp: usize, conv: &crate::money::Conversion) -> 
                 "charge": if l.line.charge == Charge::Fixed { "fixed" } else { "usage" },
                 "quantity": l.line.quantity.normalize().to_string(),
                 "unit": l.line.unit,
+                // In the report currency (like every other amount here), and at source in USD.
                 "unit_price": l.unit_price.map(|p| p.normalize().to_string()),
+                "unit_price_usd": l.line.unit_price.map(|p| p.normalize().to_string()),
                 "monthly": l.monthly.map(|m| money(m, dp)),
                 "list_monthly": l.list.map(|m| money(m, dp)),
                 "discount_percent": l.line.discount.map(|p| p.normalize().to_string()),

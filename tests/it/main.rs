@@ -12,6 +12,7 @@ mod facts;
 mod finance;
 mod hostile;
 mod import;
+mod messages;
 mod platform;
 mod properties;
 mod recipes;
