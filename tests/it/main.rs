@@ -20,3 +20,4 @@ mod recipes;
 mod reproducible;
 mod rules;
 mod schema;
+mod tiers;
