@@ -11,6 +11,7 @@ mod engine;
 mod facts;
 mod fetch;
 mod finance;
+mod golden;
 mod hostile;
 mod import;
 mod messages;
