@@ -174,6 +174,11 @@ pub struct Tier {
     /// The tier is retiring (finding CN009 for a service that declares it).
     #[serde(default)]
     pub retires: Option<Retirement>,
+    /// The app's own host storage account, locked down with it in a closed network: its private
+    /// endpoints, sub-resource -> private DNS zone (Functions Premium: blob and file; Logic Apps
+    /// Standard: blob, file, queue, table).
+    #[serde(default)]
+    pub host_storage: std::collections::BTreeMap<String, String>,
 }
 
 /// A tier's announced retirement, for the OS it applies to.
