@@ -86,12 +86,15 @@ fn requirement_rows(rows: &[RequirementRow], dp: usize) -> Value {
         .collect()
 }
 
+/// An array member: its key, its length, and how to build element `i` when it is written.
+type LazyArray<'a> = (&'static str, usize, Box<dyn Fn(usize) -> Value + 'a>);
+
 /// A JSON object written member by member, in key order (as a `Value` map is): plain members are
 /// values, `arrays` are built one element at a time as they are written, so a 20,000-service report
 /// never holds its whole document tree in memory.
 struct Object<'a> {
     values: serde_json::Map<String, Value>,
-    arrays: Vec<(&'static str, usize, Box<dyn Fn(usize) -> Value + 'a>)>,
+    arrays: Vec<LazyArray<'a>>,
     objects: Vec<(&'static str, Object<'a>)>,
 }
 
@@ -108,7 +111,7 @@ impl Object<'_> {
 impl serde::Serialize for Object<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::{SerializeMap, SerializeSeq};
-        struct Array<'b, 'a>(&'b (&'static str, usize, Box<dyn Fn(usize) -> Value + 'a>));
+        struct Array<'b, 'a>(&'b LazyArray<'a>);
         impl serde::Serialize for Array<'_, '_> {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 let (_, len, element) = self.0;
