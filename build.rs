@@ -5,7 +5,9 @@
 //! `src/catalog/embedded.rs` for why). Each snapshot's SHA-256 is computed here with the same rule
 //! as `catalog::digest`. The generated code is included by `src/catalog/embedded.rs`.
 
-use sha2::{Digest, Sha256};
+#[path = "src/catalog/digest.rs"]
+mod digest;
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -27,6 +29,7 @@ fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap()).join("pricing");
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").unwrap());
     println!("cargo:rerun-if-changed=pricing");
+    println!("cargo:rerun-if-changed=src/catalog/digest.rs");
     let mut paths = Vec::new();
     collect(&root, &mut paths);
     // In the order of the relative paths as text, the order the digests hash them in.
@@ -126,20 +129,12 @@ fn main() {
     let checksums = files.iter().find(|(p, _)| p == CHECKSUMS).map(|(_, t)| t.as_str()).unwrap_or("");
     writeln!(json_code, "pub static CHECKSUMS_TEXT: &str = {checksums:?};").unwrap();
 
-    // Per snapshot: services/* and <snapshot>/*, path NUL text (CRLF as LF) NUL, in path order.
+    // Per snapshot, by the library's own rule (src/catalog/digest.rs).
     let snapshots: Vec<String> =
         files.iter().filter_map(|(p, _)| p.strip_suffix("/snapshot.toml").map(str::to_string)).collect();
     let mut digest_code = String::from("pub static DIGESTS: &[(&str, &str)] = &[\n");
     for snap in snapshots {
-        let prefix = format!("{snap}/");
-        let mut h = Sha256::new();
-        for (path, text) in files.iter().filter(|(p, _)| p.starts_with("services/") || p.starts_with(&prefix)) {
-            h.update(path.as_bytes());
-            h.update([0]);
-            h.update(text.replace("\r\n", "\n").as_bytes());
-            h.update([0]);
-        }
-        let hex: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        let hex = digest::digest(&files, &snap);
         writeln!(digest_code, "    ({snap:?}, {hex:?}),").unwrap();
     }
     digest_code.push_str("];\n");

@@ -239,6 +239,23 @@ pub enum PricingCommand {
         #[arg(long, value_name = "DIR")]
         pricing: Option<PathBuf>,
     },
+    /// Download the Retail Prices API pages the service definitions read, as `pricing import`
+    /// reads them (needs internet access; honours HTTPS_PROXY and NO_PROXY).
+    Fetch {
+        /// Folder to write: one sub-folder per region, and snapshot-manifest.json. A re-run
+        /// resumes, skipping the files already complete.
+        #[arg(long)]
+        out: PathBuf,
+        /// ARM region to fetch, repeatable (default: every region of the newest snapshot).
+        #[arg(long = "region", value_name = "REGION")]
+        regions: Vec<String>,
+        /// Retail Prices API endpoint, e.g. a mirror (default: https://prices.azure.com/api/retail/prices).
+        #[arg(long, value_name = "URL")]
+        endpoint: Option<String>,
+        /// Service definitions to fetch for (default: the embedded catalog's).
+        #[arg(long, value_name = "DIR")]
+        pricing: Option<PathBuf>,
+    },
     /// Record every snapshot's SHA-256 in DIR/checksums.toml (after an import).
     Checksums {
         /// The catalog directory (pricing/).

@@ -296,14 +296,11 @@ pub fn price_tier<'c>(tier: &'c Tier, snapshot: &'c Snapshot, res: &Resource) ->
             },
         };
         let key = comp.key.as_str();
-        // A line that says why it has no price, its quantity in the component's unit where that
-        // unit is understood (so that a price the architect gives, or types into the workbook,
-        // applies to it), else in the architecture's own units.
-        let hours = snapshot.meta.hours_per_month;
-        let unpriced_quantity = match Unit::parse(comp.unit()) {
-            Some(u) => quantity_in(&u, comp.charge, base, hours).unwrap_or(base),
-            None => base,
-        };
+        // A line that says why it has no price, counting what a priced line would count (730 hours,
+        // not one VM) when the component's unit says.
+        let unpriced_quantity = Unit::parse(comp.unit())
+            .and_then(|u| quantity(comp.charge, &u, base, snapshot.meta.hours_per_month).ok())
+            .unwrap_or(base);
         let unpriced = |why: String| Line {
             component: &comp.name,
             key,
@@ -341,8 +338,8 @@ pub fn price_tier<'c>(tier: &'c Tier, snapshot: &'c Snapshot, res: &Resource) ->
             }
         };
         let unit = Unit::parse(&entry.unit).ok_or_else(|| format!("{key}: unit {:?} is not understood", entry.unit))?;
-        let quantity = quantity_in(&unit, comp.charge, base, hours).map_err(|e| match e {
-            QuantityError::NoPeriod => format!("{key}: a fixed charge needs a unit of time, not {:?}", entry.unit),
+        let quantity = quantity(comp.charge, &unit, base, snapshot.meta.hours_per_month).map_err(|e| match e {
+            QuantityError::NoTime => format!("{key}: a fixed charge needs a unit of time, not {:?}", entry.unit),
             QuantityError::Overflow => overflow(&comp.name),
         })?;
         let free = comp.free_units.unwrap_or(Decimal::ZERO);
@@ -380,13 +377,13 @@ pub fn price_tier<'c>(tier: &'c Tier, snapshot: &'c Snapshot, res: &Resource) ->
 }
 
 enum QuantityError {
-    NoPeriod,
+    NoTime,
     Overflow,
 }
 
-/// A month's quantity in `unit`: a fixed charge's `base` (capacity) over the month's hours, days or
-/// months; a usage charge's `base` (declared usage) in units of the meter's size.
-fn quantity_in(unit: &Unit, charge: Charge, base: Decimal, hours: Decimal) -> Result<Decimal, QuantityError> {
+/// A line's quantity in the meter's unit: a fixed charge's periods in a month (730 hours, 730/24
+/// days, one month) times `base`, or a usage divided by the unit's size (`10K` calls).
+fn quantity(charge: Charge, unit: &Unit, base: Decimal, hours: Decimal) -> Result<Decimal, QuantityError> {
     match charge {
         Charge::Fixed => {
             let periods = match unit.period {
@@ -394,7 +391,7 @@ fn quantity_in(unit: &Unit, charge: Charge, base: Decimal, hours: Decimal) -> Re
                 Some(Period::Day) => hours.checked_div(Decimal::from(24)).ok_or(QuantityError::Overflow)?,
                 Some(Period::Month) => Decimal::ONE,
                 Some(Period::Year) => Decimal::ONE / Decimal::from(12),
-                None => return Err(QuantityError::NoPeriod),
+                None => return Err(QuantityError::NoTime),
             };
             periods.checked_mul(base).and_then(|q| q.checked_div(unit.size)).ok_or(QuantityError::Overflow)
         }

@@ -248,7 +248,20 @@ fn run(cli: Cli) -> Result<(String, u8), Error> {
             let cli = cli_policy(max_monthly, max_fixed, max_increase, &deny, &warn, &allow)?;
             let catalog = load_catalog(pricing.pricing.as_deref())?;
             let o = overrides(&pricing)?;
-            let est = estimate_file(&file, catalog, &o)?;
+            let est = match estimate_file(&file, catalog, &o) {
+                Ok(est) => est,
+                // A machine format gets the problems in its own form (on stdout, exit 2).
+                Err(Error::Input(diags)) if !matches!(format, CheckFormat::Text | CheckFormat::Markdown) => {
+                    let name = match format {
+                        CheckFormat::Github => "github",
+                        CheckFormat::Azure => "azure",
+                        CheckFormat::Sarif => "sarif",
+                        _ => "json",
+                    };
+                    return Ok((report::check::invalid(&diags, name)?, 2));
+                }
+                Err(e) => return Err(e),
+            };
             // The baseline is the file as it stands: --set makes a variant of FILE only.
             let plain = Overrides { sets: Vec::new(), ..o.clone() };
             let base = baseline.map(|b| estimate_file(&b, catalog, &plain)).transpose()?;
@@ -307,7 +320,7 @@ fn run(cli: Cli) -> Result<(String, u8), Error> {
                 OutputFormat::Json => report::catalog::json(catalog)?,
             })
         }
-        Command::Schema => ok(closednet::architecture::schema::json()?),
+        Command::Schema => ok(closednet::architecture::schema::json(load_catalog(None)?)?),
         Command::Completions { shell } => {
             let mut out = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "closednet", &mut out);
@@ -362,6 +375,14 @@ fn run(cli: Cli) -> Result<(String, u8), Error> {
                 msg.push_str(&format!("wrote {}\n", w.display()));
             }
             note(msg.trim_end());
+            ok(String::new())
+        }
+        Command::Pricing { command: PricingCommand::Fetch { out, regions, endpoint, pricing } } => {
+            use std::io::IsTerminal;
+            let catalog = load_catalog(pricing.as_deref())?;
+            let opts = catalog::fetch::Options::new(endpoint, std::io::stderr().is_terminal())?;
+            let summary = catalog::fetch::fetch(catalog, &out, &regions, &opts)?;
+            eprintln!("{}", summary.line(&out));
             ok(String::new())
         }
     }

@@ -105,6 +105,29 @@ impl schemars::JsonSchema for Scalar {
     }
 }
 
+/// The JSON Schema of a quantity: a number of zero or more, or its text with a K, M or B suffix.
+/// The pattern accepts what [`parse_quantity`] accepts, so an editor flags `users: three hundred`.
+pub struct Quantity;
+
+/// The pattern of a quantity written as text.
+pub const QUANTITY_PATTERN: &str = "^\\s*[0-9][0-9_]*(\\.[0-9_]+)?\\s*[kKMB]?\\s*$";
+
+impl schemars::JsonSchema for Quantity {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Quantity".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A number of zero or more, or one with a K, M or B suffix: 12, 0.5, 400k, 2M, 1.5B.",
+            "anyOf": [
+                { "type": "number", "minimum": 0 },
+                { "type": "string", "pattern": QUANTITY_PATTERN }
+            ]
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -139,7 +139,7 @@ fn architecture(raw: &mut RawArchitecture, path: &[&str], value: &str) -> Result
     let keys =
         ["version", "name", "region", "currency", "pricing", "users", "fx", "closed_network", "services", "policy"];
     match path {
-        ["version"] => raw.version = spanned(parse(value)?),
+        ["version", rest @ ..] => leaf(&mut raw.version, rest, value)?,
         ["name"] => raw.name = parse(value)?,
         ["region", rest @ ..] => leaf(&mut raw.region, rest, value)?,
         ["currency", rest @ ..] => leaf(&mut raw.currency, rest, value)?,

@@ -13,7 +13,7 @@ use crate::suggest;
 use serde_saphyr::Spanned;
 use std::collections::BTreeSet;
 
-const RUNTIMES: [&str; 6] = ["python", "node", "dotnet", "java", "powershell", "custom"];
+pub(crate) const RUNTIMES: [&str; 6] = ["python", "node", "dotnet", "java", "powershell", "custom"];
 
 struct Checker<'a> {
     file: &'a str,
@@ -61,9 +61,19 @@ impl Checker<'_> {
 pub(super) fn validate(file: &str, raw: RawArchitecture, catalog: &Catalog) -> Result<Architecture, Vec<Diagnostic>> {
     let mut c = Checker { file, diags: Vec::new() };
 
-    if raw.version.value.text() != "1" {
-        c.error(loc(&raw.version), "version", format!("unsupported schema version {}", raw.version.value.text()))
-            .help = Some("this closednet reads version: 1".into());
+    match &raw.version {
+        None => {
+            c.diags.push(
+                Diagnostic::new(file, "missing `version`")
+                    .path("version")
+                    .help("add `version: 1` as the first key of the file"),
+            );
+        }
+        Some(v) if v.value.text() != "1" => {
+            c.error(loc(v), "version", format!("unsupported schema version {}", v.value.text())).help =
+                Some("this closednet reads version: 1".into());
+        }
+        Some(_) => {}
     }
 
     let pricing = raw.pricing.as_ref().map(|p| (p.value.text(), loc(p)));
@@ -466,7 +476,20 @@ fn closed_network(
         "expressroute" => OnPremises::ExpressRoute,
         _ => OnPremises::None,
     };
-    let cicd = match pick(c, &r.cicd, "cicd", &["none", "azure-devops", "github"], "none") {
+    // Other CI systems are not a typo of a supported one: say so rather than suggest one.
+    let other_ci = ["gitlab", "jenkins", "circleci", "bitbucket", "teamcity", "buildkite"];
+    if let Some(v) = r.cicd.as_ref().filter(|v| other_ci.contains(&v.value.trim().to_ascii_lowercase().as_str())) {
+        c.error(loc(v), "closed_network.cicd", format!("{} is not supported", v.value.trim())).help = Some(
+            "closednet prices Azure DevOps (azure-devops) and GitHub (github) agents; for another CI system use \
+             `cicd: none` and price its runners with `prices:` or your own services"
+                .into(),
+        );
+    }
+    let cicd_raw = r.cicd.as_ref().filter(|v| !other_ci.contains(&v.value.trim().to_ascii_lowercase().as_str()));
+    let cicd = match cicd_raw
+        .and_then(|v| c.choice(v, "closed_network.cicd", &["none", "azure-devops", "github"]))
+        .unwrap_or("none")
+    {
         "azure-devops" => Cicd::AzureDevops,
         "github" => Cicd::Github,
         _ => Cicd::None,

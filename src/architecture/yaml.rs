@@ -1,7 +1,7 @@
 //! Reading the architecture file. This is the only module that knows the YAML library
 //! (serde-saphyr): it turns text into the raw, located structure that `validate` checks.
 
-use super::quantity::Scalar;
+use super::quantity::{Quantity, Scalar};
 use crate::error::Diagnostic;
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -26,22 +26,25 @@ pub(crate) fn loc<T>(s: &Spanned<T>) -> Loc {
     description = "Schema version 1: services, tiers, usage and what closed must mean. See the README."
 )]
 pub(crate) struct RawArchitecture {
+    /// Schema version: 1. Required; a file without it is reported with its other problems.
     #[schemars(with = "Scalar")]
-    pub version: Spanned<Scalar>,
+    pub version: Option<Spanned<Scalar>>,
     pub name: Option<String>,
     #[schemars(with = "Option<String>")]
     pub region: Option<Spanned<String>>,
     #[schemars(with = "Option<String>")]
     pub currency: Option<Spanned<String>>,
-    #[schemars(with = "Option<Scalar>")]
+    #[schemars(with = "Option<String>")]
     pub pricing: Option<Spanned<Scalar>>,
-    #[schemars(with = "Option<Scalar>")]
+    #[schemars(with = "Option<Quantity>")]
     pub users: Option<Spanned<Scalar>>,
     /// Exchange rates the architect states (units per 1 USD), e.g. `{ JPY: 150 }`.
     #[schemars(with = "Option<BTreeMap<String, Scalar>>")]
     pub fx: Option<BTreeMap<String, Spanned<Scalar>>>,
     #[schemars(with = "Option<RawClosedNetwork>")]
     pub closed_network: Option<Spanned<RawClosedNetwork>>,
+    /// Required; a file without it is reported with its other problems.
+    #[serde(default)]
     #[schemars(with = "Vec<RawService>")]
     pub services: Vec<Spanned<RawService>>,
     /// Negotiated discounts, applied locally.
@@ -102,12 +105,12 @@ pub(crate) struct RawPrice {
 #[derive(Deserialize, Debug, Default, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawPolicy {
-    #[schemars(with = "Option<Scalar>")]
+    #[schemars(with = "Option<Quantity>")]
     pub max_monthly: Option<Spanned<Scalar>>,
-    #[schemars(with = "Option<Scalar>")]
+    #[schemars(with = "Option<Quantity>")]
     pub max_fixed: Option<Spanned<Scalar>>,
     /// An amount (`200k`) or a percentage (`25%`) over the baseline.
-    #[schemars(with = "Option<Scalar>")]
+    #[schemars(with = "Option<String>")]
     pub max_increase: Option<Spanned<Scalar>>,
     /// Fail on findings of this severity or worse: note | warning | error.
     #[schemars(with = "Option<String>", extend("enum" = ["note", "warning", "error"]))]
@@ -139,14 +142,14 @@ pub(crate) struct RawClosedNetwork {
     pub jumpbox: Option<Spanned<RawJumpbox>>,
     #[schemars(with = "Option<String>", extend("enum" = ["none", "production"]))]
     pub sla: Option<Spanned<String>>,
-    #[schemars(with = "Option<Scalar>")]
+    #[schemars(with = "Option<Quantity>")]
     pub build_agents: Option<Spanned<Scalar>>,
     /// `existing`: the organisation's landing-zone hub provides on-premises connectivity, DNS,
     /// egress, operator access and the private DNS zones.
     #[schemars(with = "Option<String>", extend("enum" = ["new", "existing"]))]
     pub hub: Option<Spanned<String>>,
     /// Monthly charge-back for the existing hub, in the report currency.
-    #[schemars(with = "Option<Scalar>")]
+    #[schemars(with = "Option<Quantity>")]
     pub hub_share: Option<Spanned<Scalar>>,
     #[schemars(
         with = "Option<String>",
@@ -171,7 +174,7 @@ pub(crate) struct RawLicences {
     #[schemars(with = "Option<String>", extend("enum" = ["buy", "owned"]))]
     pub entra: Option<Spanned<String>>,
     /// How many of the users already hold the licence; the rest are bought.
-    #[schemars(with = "Option<Scalar>")]
+    #[schemars(with = "Option<Quantity>")]
     pub licensed_users: Option<Spanned<Scalar>>,
 }
 
@@ -187,6 +190,26 @@ pub(crate) struct RawJumpbox {
     /// A managed-disk tier for the OS disk (default premium-ssd-p10 on Windows, premium-ssd-p4 on Linux).
     #[schemars(with = "Option<String>")]
     pub disk: Option<Spanned<String>>,
+}
+
+/// The JSON Schema of a boolean as the loader reads it: true/false, and the YAML 1.1 words
+/// (yes/no, on/off, y/n, any case) that serde-saphyr also takes, even quoted.
+pub(crate) struct Flag;
+
+impl JsonSchema for Flag {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Flag".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "true or false (yes/no, on/off, y/n are read the same way).",
+            "anyOf": [
+                { "type": "boolean" },
+                { "type": "string", "pattern": "^([yY]([eE][sS])?|[nN]([oO])?|[tT][rR][uU][eE]|[fF][aA][lL][sS][eE]|[oO][nN]|[oO][fF][fF])$" }
+            ]
+        })
+    }
 }
 
 /// The JSON Schema of `skillset`.
@@ -260,21 +283,23 @@ pub(crate) struct RawService {
     pub type_id: Spanned<String>,
     #[schemars(with = "Option<String>")]
     pub tier: Option<Spanned<String>>,
-    #[schemars(with = "Option<Scalar>")]
+    #[schemars(with = "Option<Quantity>")]
     pub units: Option<Spanned<Scalar>>,
-    #[schemars(with = "Option<Scalar>")]
+    #[schemars(with = "Option<Quantity>")]
     pub replicas: Option<Spanned<Scalar>>,
-    #[schemars(with = "Option<Scalar>")]
+    #[schemars(with = "Option<Quantity>")]
     pub partitions: Option<Spanned<Scalar>>,
-    #[schemars(with = "Option<Scalar>")]
+    #[schemars(with = "Option<Quantity>")]
     pub instances: Option<Spanned<Scalar>>,
     /// Provisioned throughput in RU/s (Cosmos DB).
-    #[schemars(with = "Option<Scalar>")]
+    #[schemars(with = "Option<Quantity>")]
     pub throughput: Option<Spanned<Scalar>>,
     #[schemars(with = "Option<String>")]
     pub runtime: Option<Spanned<String>>,
     #[schemars(with = "Option<String>")]
     pub os: Option<Spanned<String>>,
+    /// true or false (the YAML 1.1 words yes/no, on/off, y/n are read as booleans too).
+    #[schemars(with = "Option<Flag>")]
     pub public: Option<bool>,
     #[schemars(with = "Option<Vec<String>>")]
     pub calls: Option<Vec<Spanned<String>>>,
@@ -284,10 +309,10 @@ pub(crate) struct RawService {
     #[schemars(with = "Option<SkillsetValue>")]
     pub skillset: Option<Spanned<Scalar>>,
     /// Timeout of the skillset's custom Web API skills, seconds (AI Search allows at most 230).
-    #[schemars(with = "Option<Scalar>")]
+    #[schemars(with = "Option<Quantity>")]
     pub custom_skill_timeout: Option<Spanned<Scalar>>,
     /// Front Door billing zone (1-8) of the clients' edge locations.
-    #[schemars(with = "Option<Scalar>")]
+    #[schemars(with = "Option<Quantity>")]
     pub zone: Option<Spanned<Scalar>>,
     #[schemars(with = "Option<BTreeMap<String, Scalar>>")]
     pub usage: Option<BTreeMap<String, Spanned<Scalar>>>,
@@ -362,6 +387,16 @@ fn describe(file: &str, e: serde_saphyr::Error, path: String) -> Box<Diagnostic>
     let mut d = Diagnostic::new(file, message).path(path);
     if let Some(l) = e.location() {
         d = d.at(l.line(), l.column());
+    }
+    // Structural errors name the parser's state; say what is likely wrong in the file.
+    let structural = ["mapping values are not allowed", "did not find expected", "could not find expected"];
+    if structural.iter().any(|s| d.message.contains(s)) {
+        d = d.help(
+            "check the indentation here: a key must line up with the keys of its own mapping, a list item \
+             with its siblings (spaces only); a value that contains `: ` needs quotes",
+        );
+    } else if d.message.contains("invalid boolean") {
+        d = d.help("use true or false");
     }
     if let Some(rest) = d.message.strip_prefix("unknown field `") {
         let (field, expected) = rest.split_once("`, expected one of ").unwrap_or((rest, ""));

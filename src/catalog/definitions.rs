@@ -171,6 +171,28 @@ pub struct Tier {
     /// First day it can no longer be created.
     #[serde(default)]
     pub until: Option<String>,
+    /// The tier is retiring (finding CN009 for a service that declares it).
+    #[serde(default)]
+    pub retires: Option<Retirement>,
+    /// The app's own host storage account, locked down with it in a closed network: its private
+    /// endpoints, sub-resource -> private DNS zone (Functions Premium: blob and file; Logic Apps
+    /// Standard: blob, file, queue, table).
+    #[serde(default)]
+    pub host_storage: std::collections::BTreeMap<String, String>,
+}
+
+/// A tier's announced retirement, for the OS it applies to.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Retirement {
+    /// The plan as people name it: `Linux Consumption`.
+    pub plan: String,
+    pub date: String,
+    /// Only this OS retires (Linux Consumption); absent: every OS.
+    #[serde(default)]
+    pub os: Option<String>,
+    pub replacement: String,
+    pub doc: String,
 }
 
 impl Tier {
@@ -267,6 +289,12 @@ pub struct ServiceDef {
     /// and an Application Gateway goes in front).
     #[serde(default)]
     pub private_link_origin: Option<OriginSupport>,
+    /// IP network rules cannot restrict callers in the same region (storage: finding CN001).
+    #[serde(default)]
+    pub ip_rules_same_region: bool,
+    /// It can host an AI Search custom skill, which must answer within 230 s (finding CN002).
+    #[serde(default)]
+    pub custom_skill_host: bool,
     /// The SLA needs this many replicas (finding CN016 under `sla: production`).
     #[serde(default)]
     pub sla_replicas: Option<SlaReplicas>,

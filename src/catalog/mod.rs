@@ -19,7 +19,9 @@
 //! capability is written (and dated) once, and a snapshot holds only what changes with the date.
 
 pub mod definitions;
+pub mod digest;
 pub mod embedded;
+pub mod fetch;
 pub mod import;
 pub mod snapshot;
 pub mod units;
@@ -250,23 +252,7 @@ impl Syntax {
 /// File of recorded snapshot digests (`closednet catalog --verify` compares with it); not hashed.
 pub const CHECKSUMS: &str = "checksums.toml";
 
-/// SHA-256 over the service definitions and the snapshot's own files: each as its path, a NUL, its
-/// text with CRLF turned into LF, and a NUL, in path order.
-pub fn digest(files: &[(String, String)], snapshot: &str) -> String {
-    use sha2::{Digest, Sha256};
-    let prefix = format!("{snapshot}/");
-    let mut chosen: Vec<&(String, String)> =
-        files.iter().filter(|(p, _)| p.starts_with("services/") || p.starts_with(&prefix)).collect();
-    chosen.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut h = Sha256::new();
-    for (path, text) in chosen {
-        h.update(path.as_bytes());
-        h.update([0]);
-        h.update(text.replace("\r\n", "\n").as_bytes());
-        h.update([0]);
-    }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
-}
+pub use digest::digest;
 
 /// The text of a `checksums.toml` recording every snapshot's digest.
 pub fn checksums_file(catalog: &Catalog) -> String {

@@ -336,3 +336,107 @@ pub fn markdown(r: &CheckResult) -> String {
     }
     out
 }
+
+/// A file `check` could not read or validate, in the format asked for: a CI log or a code-scanning
+/// upload shows the problem at its line instead of a bare error. The exit code stays 2.
+pub fn invalid(diags: &[crate::error::Diagnostic], format: &str) -> Result<String, String> {
+    let mut out = String::new();
+    match format {
+        "github" => {
+            for d in diags {
+                let pos = match (d.line, d.column) {
+                    (Some(l), Some(c)) => format!(",line={l},col={c}"),
+                    _ => String::new(),
+                };
+                writeln!(out, "::error file={}{pos},title=closednet input::{}", gh_prop(&d.file), gh_data(&message(d)))
+                    .unwrap();
+            }
+            writeln!(out, "closednet check could not run: {} problem(s) in the input", diags.len()).unwrap();
+        }
+        "azure" => {
+            for d in diags {
+                let pos = match (d.line, d.column) {
+                    (Some(l), Some(c)) => format!(";linenumber={l};columnnumber={c}"),
+                    _ => String::new(),
+                };
+                writeln!(
+                    out,
+                    "##vso[task.logissue type=error;sourcepath={}{pos};code=input]{}",
+                    vso(&d.file),
+                    vso(&message(d))
+                )
+                .unwrap();
+            }
+            writeln!(
+                out,
+                "##vso[task.complete result=Failed;]closednet check could not run: {} problem(s)",
+                diags.len()
+            )
+            .unwrap();
+        }
+        "sarif" => {
+            let results: Vec<Value> = diags
+                .iter()
+                .map(|d| {
+                    let mut physical = json!({ "artifactLocation": { "uri": d.file } });
+                    if let Some(l) = d.line.filter(|l| *l > 0) {
+                        physical["region"] = json!({ "startLine": l, "startColumn": d.column.unwrap_or(1).max(1) });
+                    }
+                    json!({
+                        "ruleId": "input",
+                        "ruleIndex": 0,
+                        "level": "error",
+                        "message": { "text": message(d) },
+                        "locations": [{ "physicalLocation": physical }],
+                    })
+                })
+                .collect();
+            let v = json!({
+                "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+                "version": "2.1.0",
+                "runs": [{
+                    "tool": { "driver": {
+                        "name": "closednet",
+                        "version": env!("CARGO_PKG_VERSION"),
+                        "informationUri": "https://learn.microsoft.com/azure/private-link/private-endpoint-overview",
+                        "rules": [{
+                            "id": "input",
+                            "name": "invalid-input",
+                            "shortDescription": { "text": "The architecture file cannot be read or is not valid" },
+                            "defaultConfiguration": { "level": "error" },
+                        }],
+                    }},
+                    "invocations": [{ "executionSuccessful": false }],
+                    "results": results,
+                }],
+            });
+            out = serde_json::to_string_pretty(&v).map(|s| s + "\n").map_err(|e| e.to_string())?;
+        }
+        _ => {
+            let errors: Vec<Value> = diags
+                .iter()
+                .map(|d| {
+                    json!({
+                        "file": d.file, "line": d.line, "column": d.column, "path": d.path,
+                        "message": d.message, "help": d.help,
+                    })
+                })
+                .collect();
+            let v = json!({ "schema_version": 1, "passed": false, "valid": false, "errors": errors });
+            out = serde_json::to_string_pretty(&v).map(|s| s + "\n").map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(out)
+}
+
+/// `path: message (help)` in one line.
+fn message(d: &crate::error::Diagnostic) -> String {
+    let mut m = match &d.path {
+        Some(p) => format!("{p}: {}", d.message),
+        None => d.message.clone(),
+    };
+    if let Some(h) = &d.help {
+        m.push_str(&format!(" ({h})"));
+    }
+    m
+}

@@ -296,8 +296,12 @@ pub fn render(est: &Estimate) -> Result<String, String> {
     )
     .unwrap();
 
-    out.push_str("<h2>Why the closed design changes tiers</h2><ul>");
-    for d in est.closed.decisions.iter().filter(|d| d.changed() || d.to.is_none()) {
+    let changed: Vec<_> = est.closed.decisions.iter().filter(|d| d.changed() || d.to.is_none()).collect();
+    if !changed.is_empty() {
+        out.push_str("<h2>Why the closed design changes tiers</h2>");
+    }
+    out.push_str("<ul>");
+    for d in changed {
         let to = d.to.unwrap_or("(no qualifying tier)");
         write!(
             out,

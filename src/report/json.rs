@@ -33,7 +33,9 @@ fn service(s: &PresentedService, dp: usize, conv: &crate::money::Conversion) -> 
                 "charge": if l.line.charge == Charge::Fixed { "fixed" } else { "usage" },
                 "quantity": l.line.quantity.normalize().to_string(),
                 "unit": l.line.unit,
+                // In the report currency (like every other amount here), and at source in USD.
                 "unit_price": l.unit_price.map(|p| p.normalize().to_string()),
+                "unit_price_usd": l.line.unit_price.map(|p| p.normalize().to_string()),
                 "monthly": l.monthly.map(|m| money(m, dp)),
                 "list_monthly": l.list.map(|m| money(m, dp)),
                 "discount_percent": l.line.discount.map(|p| p.normalize().to_string()),
@@ -99,13 +101,71 @@ fn requirement_rows(rows: &[RequirementRow], dp: usize) -> Value {
         .collect()
 }
 
-fn design(
-    p: &PresentedDesign,
-    d: &Design,
+/// An array member: its key, its length, and how to build element `i` when it is written.
+type LazyArray<'a> = (&'static str, usize, Box<dyn Fn(usize) -> Value + 'a>);
+
+/// A JSON object written member by member, in key order (as a `Value` map is): plain members are
+/// values, `arrays` are built one element at a time as they are written, so a 20,000-service report
+/// never holds its whole document tree in memory.
+struct Object<'a> {
+    values: serde_json::Map<String, Value>,
+    arrays: Vec<LazyArray<'a>>,
+    objects: Vec<(&'static str, Object<'a>)>,
+}
+
+impl Object<'_> {
+    fn new(values: Value) -> Self {
+        let values = match values {
+            Value::Object(m) => m,
+            _ => serde_json::Map::new(),
+        };
+        Object { values, arrays: Vec::new(), objects: Vec::new() }
+    }
+}
+
+impl serde::Serialize for Object<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        struct Array<'b, 'a>(&'b LazyArray<'a>);
+        impl serde::Serialize for Array<'_, '_> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let (_, len, element) = self.0;
+                let mut seq = serializer.serialize_seq(Some(*len))?;
+                for i in 0..*len {
+                    seq.serialize_element(&element(i))?;
+                }
+                seq.end()
+            }
+        }
+        enum Member<'b, 'a> {
+            Value(&'b Value),
+            Array(Array<'b, 'a>),
+            Object(&'b Object<'a>),
+        }
+        let mut members: Vec<(&str, Member)> =
+            self.values.iter().map(|(k, v)| (k.as_str(), Member::Value(v))).collect();
+        members.extend(self.arrays.iter().map(|a| (a.0, Member::Array(Array(a)))));
+        members.extend(self.objects.iter().map(|(k, o)| (*k, Member::Object(o))));
+        members.sort_by(|a, b| a.0.cmp(b.0));
+        let mut map = serializer.serialize_map(Some(members.len()))?;
+        for (key, member) in &members {
+            match member {
+                Member::Value(v) => map.serialize_entry(key, v)?,
+                Member::Array(a) => map.serialize_entry(key, a)?,
+                Member::Object(o) => map.serialize_entry(key, o)?,
+            }
+        }
+        map.end()
+    }
+}
+
+fn design<'a>(
+    p: &'a PresentedDesign,
+    d: &'a Design,
     rows: Option<&[RequirementRow]>,
     dp: usize,
-    conv: &crate::money::Conversion,
-) -> Value {
+    conv: &'a crate::money::Conversion,
+) -> Object<'a> {
     let mut v = json!({
         "fixed_monthly": money(p.fixed, dp),
         "usage_monthly": money(p.usage, dp),
@@ -114,36 +174,37 @@ fn design(
         "fixed_share_percent": p.fixed_share().map(|s| s.to_string()),
         "complete": p.unpriced == 0,
         "unpriced_lines": p.unpriced,
-        "services": p.services.iter().map(|s| service(s, dp, conv)).collect::<Vec<_>>(),
-        "added": p.added.iter().map(|s| service(s, dp, conv)).collect::<Vec<_>>(),
     });
     if let Some(rows) = rows {
         v["by_requirement"] = requirement_rows(rows, dp);
-        v["decisions"] = d
-            .decisions
-            .iter()
-            .map(|dec| {
-                // The documentation behind the rule that forced the bump, else the first need's.
-                let first = dec.evidence.iter().find(|e| Some(&e.rule) == dec.rule.as_ref()).or(dec.evidence.first());
-                json!({
-                    "service": dec.service,
-                    "type": dec.type_id,
-                    "from": dec.from,
-                    "to": dec.to,
-                    "changed": dec.changed(),
-                    "rule": dec.rule,
-                    "needs": dec.needs.describe(),
-                    "doc": first.map(|e| e.doc),
-                    "as_of": first.map(|e| e.as_of),
-                    "evidence": dec.evidence.iter().map(|e| json!({
-                        "need": e.need, "rule": e.rule, "capability": e.capability, "doc": e.doc, "as_of": e.as_of,
-                    })).collect::<Vec<_>>(),
-                    "rejected": dec.rejected.iter().map(|r| json!({"tier": r.tier, "reason": r.reason.to_string()})).collect::<Vec<_>>(),
-                })
-            })
-            .collect();
     }
-    v
+    let mut o = Object::new(v);
+    o.arrays.push(("services", p.services.len(), Box::new(move |i| service(&p.services[i], dp, conv))));
+    o.arrays.push(("added", p.added.len(), Box::new(move |i| service(&p.added[i], dp, conv))));
+    if rows.is_some() {
+        o.arrays.push(("decisions", d.decisions.len(), Box::new(move |i| decision(&d.decisions[i]))));
+    }
+    o
+}
+
+fn decision(dec: &crate::rules::Decision) -> Value {
+    // The documentation behind the rule that forced the bump, else the first need's.
+    let first = dec.evidence.iter().find(|e| Some(&e.rule) == dec.rule.as_ref()).or(dec.evidence.first());
+    json!({
+        "service": dec.service,
+        "type": dec.type_id,
+        "from": dec.from,
+        "to": dec.to,
+        "changed": dec.changed(),
+        "rule": dec.rule,
+        "needs": dec.needs.describe(),
+        "doc": first.map(|e| e.doc),
+        "as_of": first.map(|e| e.as_of),
+        "evidence": dec.evidence.iter().map(|e| json!({
+            "need": e.need, "rule": e.rule, "capability": e.capability, "doc": e.doc, "as_of": e.as_of,
+        })).collect::<Vec<_>>(),
+        "rejected": dec.rejected.iter().map(|r| json!({"tier": r.tier, "reason": r.reason.to_string()})).collect::<Vec<_>>(),
+    })
 }
 
 pub fn render(est: &Estimate) -> Result<String, String> {
@@ -171,10 +232,6 @@ pub fn render(est: &Estimate) -> Result<String, String> {
             },
             "rounding": format!("each line rounded half away from zero to {} decimal places; totals are sums of rounded lines", crate::money::minor_units(&conv.currency)),
         },
-        "designs": {
-            "rbac": design(&rbac, &est.rbac, None, dp, conv),
-            "closed": design(&closed, &est.closed, Some(&rows), dp, conv),
-        },
         "delta_monthly": money(round(closed.total() - rbac.total(), &conv.currency), dp),
         "months": est.months,
         "totals_for_months": {
@@ -193,17 +250,30 @@ pub fn render(est: &Estimate) -> Result<String, String> {
             "label": est.commitment.label(),
             "lines": super::committed_lines(est),
         },
-        "findings": est.findings.iter().map(|f| json!({
-            "rule": f.rule,
-            "slug": f.slug,
-            "severity": f.severity.as_str(),
-            "message": f.message,
-            "file": est.architecture.file,
-            "path": f.path,
-            "line": f.loc.map(|l| l.line),
-            "column": f.loc.map(|l| l.column),
-            "doc": f.doc,
-        })).collect::<Vec<_>>(),
     });
+    let mut doc = Object::new(doc);
+    let mut designs = Object::new(json!({}));
+    designs.objects.push(("rbac", design(&rbac, &est.rbac, None, dp, conv)));
+    designs.objects.push(("closed", design(&closed, &est.closed, Some(&rows), dp, conv)));
+    doc.objects.push(("designs", designs));
+    let file = &est.architecture.file;
+    doc.arrays.push((
+        "findings",
+        est.findings.len(),
+        Box::new(move |i| {
+            let f = &est.findings[i];
+            json!({
+                "rule": f.rule,
+                "slug": f.slug,
+                "severity": f.severity.as_str(),
+                "message": f.message,
+                "file": file,
+                "path": f.path,
+                "line": f.loc.map(|l| l.line),
+                "column": f.loc.map(|l| l.column),
+                "doc": f.doc,
+            })
+        }),
+    ));
     serde_json::to_string_pretty(&doc).map(|s| s + "\n").map_err(|e| e.to_string())
 }

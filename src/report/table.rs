@@ -33,7 +33,12 @@ pub fn render(est: &Estimate) -> Result<String, String> {
     let arch = &est.architecture;
     let mut out = String::new();
 
-    writeln!(out, "{} ({})", arch.name, arch.file).unwrap();
+    // A file without `name` is named by its path: print it once.
+    if arch.name == arch.file {
+        writeln!(out, "{}", arch.file).unwrap();
+    } else {
+        writeln!(out, "{} ({})", arch.name, arch.file).unwrap();
+    }
     let rate = if cur.is_usd() {
         "USD".to_string()
     } else {

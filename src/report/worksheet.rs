@@ -160,8 +160,11 @@ pub fn render(est: &Estimate) -> Result<String, String> {
     lines(&mut out, "RBAC-only design", &rbac, cur);
     lines(&mut out, "Closed-network design", &closed, cur);
 
-    writeln!(out, "## Decisions\n").unwrap();
-    for d in est.closed.decisions.iter().filter(|d| d.changed() || d.to.is_none()) {
+    let changed: Vec<_> = est.closed.decisions.iter().filter(|d| d.changed() || d.to.is_none()).collect();
+    if !changed.is_empty() {
+        writeln!(out, "## Decisions\n").unwrap();
+    }
+    for d in changed {
         let to = d.to.unwrap_or("(no qualifying tier)");
         writeln!(
             out,

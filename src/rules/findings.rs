@@ -1,6 +1,6 @@
 //! Findings: facts about the design the architect must know, each citing a registered rule.
 
-use super::registry::{Severity, rule};
+use super::registry::{RuleId, Severity};
 use super::{Design, declared_tier};
 use crate::architecture::{Access, Architecture, Cicd, CicdAgents, ConditionalAccess, Egress, Hub, Loc, OnPremises};
 use crate::catalog::Catalog;
@@ -18,8 +18,8 @@ pub struct Finding {
     pub doc: &'static str,
 }
 
-fn finding(id: &str, message: String, path: Option<String>, loc: Option<Loc>) -> Finding {
-    let r = rule(id);
+fn finding(id: RuleId, message: String, path: Option<String>, loc: Option<Loc>) -> Finding {
+    let r = id.rule();
     Finding { rule: r.id, slug: r.slug, severity: r.severity, message, path, loc, doc: r.doc }
 }
 
@@ -37,14 +37,14 @@ pub fn findings(arch: &Architecture, catalog: &Catalog, rbac: &Design, closed: &
         let Some(def) = catalog.service(&svc.type_id) else { continue };
         let here = (Some(svc.path()), Some(svc.loc));
         // Storage called by a service in the same region (every service shares the file's region).
-        if svc.type_id == "storage" {
+        if def.ip_rules_same_region {
             let callers = callers.get(svc.name.as_str()).cloned().unwrap_or_default();
             if !callers.is_empty() {
                 // True of the RBAC-only design; the closed design reaches a private account through its
                 // private endpoints, where IP rules do not apply.
                 let designs = if svc.public { "in both designs" } else { "in the RBAC-only design" };
                 out.push(finding(
-                    "CN001",
+                    RuleId::CN001,
                     format!(
                         "{designs}, {} is called from the same region by {}: storage IP rules cannot restrict those callers; use private endpoints or VNet rules",
                         svc.name,
@@ -57,7 +57,7 @@ pub fn findings(arch: &Architecture, catalog: &Catalog, rbac: &Design, closed: &
         }
         if let Some(t) = svc.custom_skill_timeout.filter(|t| *t > rust_decimal::Decimal::from(230)) {
             out.push(finding(
-                "CN002",
+                RuleId::CN002,
                 format!(
                     "{} sets custom_skill_timeout {t} s: custom Web API skills time out at 230 s at most (PT230S)",
                     svc.name
@@ -67,9 +67,10 @@ pub fn findings(arch: &Architecture, catalog: &Catalog, rbac: &Design, closed: &
             ));
         }
         if svc.skillset != crate::architecture::Skillset::None {
-            for host in svc.calls.iter().filter_map(|c| arch.service(c)).filter(|h| h.type_id == "functions") {
+            let hosts = svc.calls.iter().filter_map(|c| arch.service(c));
+            for host in hosts.filter(|h| catalog.service(&h.type_id).is_some_and(|d| d.custom_skill_host)) {
                 out.push(finding(
-                    "CN002",
+                    RuleId::CN002,
                     format!(
                         "{} may host a custom skill of {}: an HTTP-triggered function answers within 230 s at most, or the indexer run fails",
                         host.name, svc.name
@@ -81,7 +82,7 @@ pub fn findings(arch: &Architecture, catalog: &Catalog, rbac: &Design, closed: &
         }
         if svc.skillset == crate::architecture::Skillset::Embedding {
             out.push(finding(
-                "CN015",
+                RuleId::CN015,
                 format!(
                     "{} runs an embedding-only skillset, which runs privately from Basic: but on Basic a shared private link cannot reach a Microsoft Foundry resource, and an indexer with more than 2 embedding skills cannot run privately",
                     svc.name
@@ -97,7 +98,7 @@ pub fn findings(arch: &Architecture, catalog: &Catalog, rbac: &Design, closed: &
             if replicas < rust_decimal::Decimal::from(needed) {
                 let what = if indexing { "queries and indexing" } else { "queries" };
                 out.push(finding(
-                    "CN016",
+                    RuleId::CN016,
                     format!(
                         "{} has {replicas} replica(s): its SLA for {what} needs {needed} ({}, {}), and closed_network.sla is production",
                         svc.name, sla.doc, sla.as_of
@@ -109,7 +110,7 @@ pub fn findings(arch: &Architecture, catalog: &Catalog, rbac: &Design, closed: &
         }
         if svc.runtime.as_deref() == Some("python") {
             out.push(finding(
-                "CN003",
+                RuleId::CN003,
                 format!("{} runs Python, which runs only on Linux: only Linux plans are candidates", svc.name),
                 here.0.clone(),
                 here.1,
@@ -118,7 +119,7 @@ pub fn findings(arch: &Architecture, catalog: &Catalog, rbac: &Design, closed: &
         let declared = declared_tier(svc, def);
         if arch.closed.production && declared.sla == Some(false) {
             out.push(finding(
-                "CN006",
+                RuleId::CN006,
                 format!(
                     "{} declares {} tier {}, which has no SLA, in a production design",
                     svc.name, def.type_id, declared.id
@@ -127,12 +128,13 @@ pub fn findings(arch: &Architecture, catalog: &Catalog, rbac: &Design, closed: &
                 svc.tier_loc.or(here.1),
             ));
         }
-        if svc.type_id == "functions" && declared.id == "consumption" && svc.os.as_deref() == Some("linux") {
+        let retiring = declared.retires.as_ref().filter(|r| r.os.is_none() || r.os == svc.os);
+        if let Some(r) = retiring {
             out.push(finding(
-                "CN009",
+                RuleId::CN009,
                 format!(
-                    "{} is on the Linux Consumption plan, which retires on 2028-09-30; Flex Consumption replaces it",
-                    svc.name
+                    "{} is on the {} plan, which retires on {}; {} replaces it",
+                    svc.name, r.plan, r.date, r.replacement
                 ),
                 here.0.clone(),
                 svc.tier_loc.or(here.1),
@@ -142,7 +144,7 @@ pub fn findings(arch: &Architecture, catalog: &Catalog, rbac: &Design, closed: &
             let (_, unlinked) = super::private_link_origins(arch, svc, catalog, date);
             for origin in unlinked {
                 out.push(finding(
-                    "CN014",
+                    RuleId::CN014,
                     format!(
                         "{} cannot reach {} ({}) over Private Link on {date}: the closed design puts an internet-facing Application Gateway in front of it",
                         svc.name, origin.name, origin.type_id
@@ -155,7 +157,7 @@ pub fn findings(arch: &Architecture, catalog: &Catalog, rbac: &Design, closed: &
         if !svc.public {
             for target in svc.calls.iter().filter_map(|c| arch.service(c)).filter(|t| t.public) {
                 out.push(finding(
-                    "CN010",
+                    RuleId::CN010,
                     format!(
                         "{} is private but calls {}, which stays public: that call leaves the closed network",
                         svc.name, target.name
@@ -183,7 +185,7 @@ pub fn findings(arch: &Architecture, catalog: &Catalog, rbac: &Design, closed: &
         ),
     };
     if let Some(message) = cicd {
-        out.push(finding("CN004", message.to_string(), Some("closed_network.cicd".into()), Some(net.loc)));
+        out.push(finding(RuleId::CN004, message.to_string(), Some("closed_network.cicd".into()), Some(net.loc)));
     }
     // Private outbound access with nothing controlling the way out.
     let outbound = closed.decisions.iter().any(|d| {
@@ -193,7 +195,7 @@ pub fn findings(arch: &Architecture, catalog: &Catalog, rbac: &Design, closed: &
     }) || closed.added.iter().any(|a| a.type_id == "virtual-machine");
     if outbound && net.egress == Egress::None && net.hub == Hub::New {
         out.push(finding(
-            "CN012",
+            RuleId::CN012,
             "services with private outbound access reach the internet uninspected: closed_network.egress is none (add a firewall or NAT gateway, or hub: existing)".into(),
             Some("closed_network.egress".into()),
             Some(net.loc),
@@ -202,7 +204,7 @@ pub fn findings(arch: &Architecture, catalog: &Catalog, rbac: &Design, closed: &
     let has_hub = net.hub == Hub::Existing || net.on_premises != OnPremises::None || net.egress != Egress::None;
     if has_hub && net.operator_access.contains(&Access::BastionDeveloper) {
         out.push(finding(
-            "CN013",
+            RuleId::CN013,
             "Bastion Developer cannot reach VMs in peered virtual networks, and this network has a hub: use bastion-basic or higher in the hub, or attach it to the spoke".into(),
             Some("closed_network.operator_access".into()),
             Some(net.loc),
@@ -210,7 +212,7 @@ pub fn findings(arch: &Architecture, catalog: &Catalog, rbac: &Design, closed: &
     }
     if arch.closed.conditional_access != ConditionalAccess::None {
         out.push(finding(
-            "CN005",
+            RuleId::CN005,
             "Entra ID licences for conditional access are bought through Microsoft 365 / volume licensing, not the Azure portal".into(),
             Some("closed_network.conditional_access".into()),
             Some(arch.closed.loc),
@@ -221,7 +223,7 @@ pub fn findings(arch: &Architecture, catalog: &Catalog, rbac: &Design, closed: &
             let svc = arch.service(&d.service);
             let reasons: Vec<String> = d.rejected.iter().map(|r| format!("{}: {}", r.tier, r.reason)).collect();
             out.push(finding(
-                "CN007",
+                RuleId::CN007,
                 format!(
                     "no {} tier meets {} needs ({}); the closed design keeps {}",
                     d.type_id,
@@ -240,7 +242,7 @@ pub fn findings(arch: &Architecture, catalog: &Catalog, rbac: &Design, closed: &
                 if let Source::NoPrice(why) = &l.source {
                     let svc = arch.service(&s.name);
                     out.push(finding(
-                        "CN008",
+                        RuleId::CN008,
                         format!("{name} design: {} / {}: no price ({why})", s.name, l.component),
                         svc.map(|s| s.path()),
                         svc.map(|s| s.loc),
@@ -256,7 +258,7 @@ pub fn findings(arch: &Architecture, catalog: &Catalog, rbac: &Design, closed: &
 /// CN011: the snapshot's prices are older than the limit.
 pub fn stale(snapshot: &crate::catalog::snapshot::Snapshot, today: &str, age: i64, limit: u32) -> Finding {
     finding(
-        "CN011",
+        RuleId::CN011,
         format!(
             "prices are {age} months old (snapshot {}, as of {}; today {today}; limit {limit} months): refresh them with `closednet pricing import`",
             snapshot.meta.name, snapshot.meta.as_of

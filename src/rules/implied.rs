@@ -102,6 +102,14 @@ pub fn private_endpoints(arch: &Architecture, catalog: &Catalog, design: &Design
                 }
             }
         }
+        // The app's own host storage account is locked down with it.
+        for (sub, zone) in &tier.host_storage {
+            out.push(Endpoint {
+                owner: format!("{} host storage", svc.name),
+                subresource: sub.clone(),
+                zones: vec![zone.clone()],
+            });
+        }
         // A Data Lake (dfs) endpoint also needs a blob one: operations on dfs may be redirected to
         // blob (https://learn.microsoft.com/azure/storage/common/storage-private-endpoints, 2025-07-08).
         let blob_too = svc.subresources.iter().any(|s| s == "dfs") && !svc.subresources.iter().any(|s| s == "blob");

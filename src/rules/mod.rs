@@ -23,6 +23,7 @@ use crate::catalog::definitions::{CapabilityKind, ServiceDef, Tier};
 use crate::catalog::snapshot::Snapshot;
 use crate::estimate::{self, Line, Resource, Source, Totals};
 use crate::money::Conversion;
+use registry::RuleId;
 use requirement::Requirement;
 use rust_decimal::Decimal;
 use std::borrow::Cow;
@@ -196,16 +197,16 @@ pub fn needs<'c>(arch: &Architecture, svc: &Service, def: &'c ServiceDef, catalo
     } else if edge {
         // Only origins that can be Private Link origins at the date need a Private Link tier.
         let (linked, _) = private_link_origins(arch, svc, catalog, date);
-        (!linked.is_empty()).then_some((&[CapabilityKind::PrivateLinkOrigin][..], "CN103"))
+        (!linked.is_empty()).then_some((&[CapabilityKind::PrivateLinkOrigin][..], RuleId::CN103.as_str()))
     } else if let (Skillset::Embedding, Some(k)) = (svc.skillset, def.outbound_with_embedding.as_ref()) {
-        Some((std::slice::from_ref(k), "CN104"))
+        Some((std::slice::from_ref(k), RuleId::CN104.as_str()))
     } else if let (Skillset::Full | Skillset::Embedding, Some(k)) = (svc.skillset, def.outbound_with_skillset.as_ref())
     {
-        Some((std::slice::from_ref(k), "CN104"))
+        Some((std::slice::from_ref(k), RuleId::CN104.as_str()))
     } else if def.outbound_via == [CapabilityKind::SharedPrivateLink] {
-        Some((def.outbound_via.as_slice(), "CN105"))
+        Some((def.outbound_via.as_slice(), RuleId::CN105.as_str()))
     } else {
-        Some((def.outbound_via.as_slice(), "CN102"))
+        Some((def.outbound_via.as_slice(), RuleId::CN102.as_str()))
     };
     Needs { inbound: !svc.public, outbound }
 }
@@ -264,7 +265,7 @@ fn qualify<'c>(
             .ok_or(Reason::Other("no private endpoint or VNet injection".into()))?;
         evidence.push(Evidence {
             need: "private inbound",
-            rule: "CN101",
+            rule: RuleId::CN101.as_str(),
             capability: cap.kind.as_str(),
             doc: &cap.doc,
             as_of: &cap.as_of,
@@ -555,9 +556,9 @@ fn choose<'c>(
             && declared.capability(CapabilityKind::PrivateEndpoint, date).is_none()
             && declared.capability(CapabilityKind::VnetInjection, date).is_none();
         match (&needs.outbound, inbound_fails) {
-            (_, true) => Some("CN101"),
+            (_, true) => Some(RuleId::CN101.as_str()),
             (Some((_, r)), false) => Some(*r),
-            (None, false) => Some("CN101"),
+            (None, false) => Some(RuleId::CN101.as_str()),
         }
     } else {
         None

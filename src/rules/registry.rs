@@ -29,6 +29,70 @@ pub struct Rule {
     pub docs: &'static str,
 }
 
+/// A rule's id as a type: a misspelt id is a compile error, not a panic at run time. The variants
+/// are in the order of [`RULES`] (a test keeps them so), which is id order.
+#[allow(clippy::upper_case_acronyms)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RuleId {
+    CN001,
+    CN002,
+    CN003,
+    CN004,
+    CN005,
+    CN006,
+    CN007,
+    CN008,
+    CN009,
+    CN010,
+    CN011,
+    CN012,
+    CN013,
+    CN014,
+    CN015,
+    CN016,
+    CN101,
+    CN102,
+    CN103,
+    CN104,
+    CN105,
+}
+
+impl RuleId {
+    pub const ALL: [RuleId; 21] = [
+        RuleId::CN001,
+        RuleId::CN002,
+        RuleId::CN003,
+        RuleId::CN004,
+        RuleId::CN005,
+        RuleId::CN006,
+        RuleId::CN007,
+        RuleId::CN008,
+        RuleId::CN009,
+        RuleId::CN010,
+        RuleId::CN011,
+        RuleId::CN012,
+        RuleId::CN013,
+        RuleId::CN014,
+        RuleId::CN015,
+        RuleId::CN016,
+        RuleId::CN101,
+        RuleId::CN102,
+        RuleId::CN103,
+        RuleId::CN104,
+        RuleId::CN105,
+    ];
+
+    /// The rule's registry entry.
+    pub fn rule(self) -> &'static Rule {
+        &RULES[self as usize]
+    }
+
+    /// `CN001`.
+    pub fn as_str(self) -> &'static str {
+        self.rule().id
+    }
+}
+
 pub const RULES: &[Rule] = &[
     Rule {
         id: "CN001",
@@ -200,10 +264,6 @@ pub const RULES: &[Rule] = &[
     },
 ];
 
-pub fn rule(id: &str) -> &'static Rule {
-    RULES.iter().find(|r| r.id == id).unwrap_or_else(|| panic!("rule {id} is not registered"))
-}
-
 /// A rule by id (any case) or slug.
 pub fn lookup(name: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.id.eq_ignore_ascii_case(name) || r.slug == name)
@@ -212,6 +272,15 @@ pub fn lookup(name: &str) -> Option<&'static Rule> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_enum_follows_the_registry() {
+        assert_eq!(RuleId::ALL.len(), RULES.len());
+        for (id, rule) in RuleId::ALL.iter().zip(RULES) {
+            assert_eq!(format!("{id:?}"), rule.id);
+            assert_eq!(id.as_str(), rule.id);
+        }
+    }
 
     #[test]
     fn ids_are_sorted_unique_and_slugs_unique() {

@@ -82,9 +82,10 @@ impl Requirement {
 
     /// The requirement a tier bump's rule serves.
     pub fn of_rule(rule: Option<&str>) -> Requirement {
+        use super::registry::RuleId;
         match rule {
-            Some("CN103") => Requirement::PrivateEdge,
-            Some("CN104") => Requirement::PrivateIndexing,
+            Some(r) if r == RuleId::CN103.as_str() => Requirement::PrivateEdge,
+            Some(r) if r == RuleId::CN104.as_str() => Requirement::PrivateIndexing,
             _ => Requirement::PrivateAccess,
         }
     }

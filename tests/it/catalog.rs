@@ -155,3 +155,24 @@ fn embedded_catalog_is_the_pricing_directory() {
     }
     assert_eq!(embedded.checksums, dir.checksums);
 }
+
+#[test]
+fn a_snapshot_digest_covers_its_own_files_and_the_definitions_it_prices() {
+    let files = closednet::catalog::files_in(std::path::Path::new("pricing")).unwrap();
+    let before = closednet::catalog::digest(&files, "2023-12");
+    // The embedded catalog's digest (build.rs) follows the same rule as a directory's.
+    let embedded = Catalog::embedded().unwrap();
+    assert_eq!(embedded.snapshot("2023-12").unwrap().sha256, before);
+    // A new service type that 2023-12 does not price leaves its digest unchanged ...
+    let mut more = files.clone();
+    more.push(("services/new-type.toml".into(), "type = \"new-type\"\n".into()));
+    assert_eq!(closednet::catalog::digest(&more, "2023-12"), before);
+    // ... and changes it once the snapshot prices it.
+    more.push(("2023-12/prices/new-type.toml".into(), String::new()));
+    assert_ne!(closednet::catalog::digest(&more, "2023-12"), before);
+    // A definition the snapshot prices is covered: editing it changes the digest.
+    let mut edited = files.clone();
+    let storage = edited.iter_mut().find(|(p, _)| p == "services/storage.toml").unwrap();
+    storage.1.push_str("\n# edited\n");
+    assert_ne!(closednet::catalog::digest(&edited, "2023-12"), before);
+}

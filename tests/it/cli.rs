@@ -210,7 +210,9 @@ fn the_article_in_december_2023() {
     //   + 31,850 the Application Gateway Standard v2 in front of it: (0.29 + 0.008) x 730 x 146.41
     //   + 534    its public IP: 0.005 x 730 x 146.41
     //   + 366    5 private DNS zones at 0.50, dated 2021-06-01 (no price before)
-    assert_eq!(v["designs"]["closed"]["total_monthly"], "1922787");
+    //   + 2,138  EP1's host storage behind blob and file endpoints: 7 x 7.30 x 146.41 = 7,482 for 5,344
+    //   + 73     and the file zone: 6 x 0.50 x 146.41 = 439 for 366
+    assert_eq!(v["designs"]["closed"]["total_monthly"], "1924998");
     // the VPN gateway, the DNS resolver and the build agent VM
     assert_eq!(v["designs"]["closed"]["unpriced_lines"], 3);
 }

@@ -38,8 +38,9 @@ fn injected_classic_api_management_takes_no_private_endpoint() {
     assert_eq!(by_need, [("private inbound", "vnet_injection"), ("private outbound", "vnet_injection")]);
     let pes = added(&est, "private endpoints");
     assert!(!pes.reason.as_deref().unwrap().contains("gateway (Gateway)"), "{:?}", pes.reason);
-    // chat-api, gpt, search, docs and the shared private link: 5 endpoints.
-    assert_eq!(pes.count, Some(d("5")));
+    // chat-api, its host storage (blob, file), gpt, search, docs and the shared private link: 7.
+    assert_eq!(pes.count, Some(d("7")));
+    assert!(pes.reason.as_deref().unwrap().contains("chat-api host storage (blob), chat-api host storage (file)"));
     let zones = added(&est, "private DNS zones");
     assert!(zones.reason.as_deref().unwrap().contains("azure-api.net resolves gateway, injected in internal mode"));
     assert!(!zones.reason.as_deref().unwrap().contains("privatelink.azure-api.net"));

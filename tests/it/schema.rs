@@ -1,0 +1,82 @@
+//! The JSON Schema editors use and the loader accept and refuse the same files (issue 13): service
+//! types, tiers per type, regions, usage keys, models and quantities are enums and patterns taken from
+//! the catalog, so an editor completes them and flags what the loader would refuse.
+
+use closednet::catalog::Catalog;
+use closednet::{Overrides, estimate};
+
+fn schema() -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string("schema/architecture.schema.json").unwrap()).unwrap()
+}
+
+/// (loader accepts, schema accepts) for a YAML text.
+fn verdicts(catalog: &Catalog, validator: &jsonschema::Validator, yaml: &str) -> (bool, bool) {
+    let loader = estimate("t.yaml", yaml, catalog, &Overrides::default()).is_ok();
+    let value: serde_json::Value = serde_saphyr::from_str(yaml).unwrap();
+    (loader, validator.is_valid(&value))
+}
+
+const BASE: &str = "version: 1
+region: eastus2
+users: 300
+closed_network:
+  conditional_access: ip
+  operator_access: [bastion-standard, jumpbox]
+services:
+  - name: api
+    type: functions
+    tier: y1
+    runtime: python
+    usage: { executions: 400k }
+  - name: search
+    type: ai-search
+    tier: basic
+    skillset: embedding
+    calls: [docs]
+  - name: gpt
+    type: openai
+    usage: { model: gpt-4o, input_tokens: 2M }
+  - name: docs
+    type: storage
+    public: false
+    subresources: [blob, dfs]
+";
+
+#[test]
+fn schema_and_loader_agree_on_good_and_bad_files() {
+    let catalog = Catalog::embedded().unwrap();
+    let schema = schema();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    assert_eq!(verdicts(&catalog, &validator, BASE), (true, true), "the base file is good");
+    for example in
+        ["examples/article.yaml", "examples/article-2023.yaml", "examples/landing-zone.yaml", "examples/small.yaml"]
+    {
+        let text = std::fs::read_to_string(example).unwrap();
+        assert_eq!(verdicts(&catalog, &validator, &text), (true, true), "{example}");
+    }
+    let bad = [
+        ("tier: y1", "tier: p1v4"),
+        ("users: 300", "users: three hundred"),
+        ("public: false", "public: \"maybe\""),
+        ("type: storage", "type: storag"),
+        ("region: eastus2", "region: mars"),
+        ("executions: 400k", "executons: 400k"),
+        ("model: gpt-4o", "model: gpt-5-turbo"),
+        ("skillset: embedding", "skillset: maybe"),
+        ("[bastion-standard, jumpbox]", "[bastion-standrd, jumpbox]"),
+        ("runtime: python", "runtime: cobol"),
+        ("subresources: [blob, dfs]", "subresources: [blob, dsf]"),
+        ("version: 1", "version: 2"),
+        ("input_tokens: 2M", "input_tokens: 2 million"),
+    ];
+    // Both read the YAML 1.1 words as booleans, quoted or not.
+    for word in ["\"no\"", "no", "Yes", "off"] {
+        let yaml = BASE.replacen("public: false", &format!("public: {word}"), 1);
+        assert_eq!(verdicts(&catalog, &validator, &yaml), (true, true), "public: {word}");
+    }
+    for (from, to) in bad {
+        let yaml = BASE.replacen(from, to, 1);
+        assert_ne!(yaml, BASE, "{from}");
+        assert_eq!(verdicts(&catalog, &validator, &yaml), (false, false), "{to}: loader and schema must both refuse");
+    }
+}
