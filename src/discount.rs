@@ -59,10 +59,14 @@ pub fn apply(design: &mut Design, discounts: &[Discount]) -> Result<(), String> 
     if discounts.is_empty() {
         return Ok(());
     }
-    for s in design.services.iter_mut().chain(design.added.iter_mut()) {
+    // The re-priced variants behind "saving if dropped" get the same discounts, so the saving is net.
+    let dropped = design.dropped.iter_mut().flat_map(|(_, rest)| rest.iter_mut());
+    for s in design.services.iter_mut().chain(design.added.iter_mut()).chain(dropped) {
         let pct = for_service(discounts, &s.name, s.type_id).map(|d| d.percent);
         for l in &mut s.lines {
-            l.discount = pct.filter(|p| !p.is_zero());
+            // A figure the architect states (the hub's charge-back) is not an Azure list price.
+            let stated = matches!(l.source, crate::estimate::Source::Stated(_));
+            l.discount = pct.filter(|p| !p.is_zero() && !stated);
         }
         s.totals = crate::estimate::Totals::of(&s.lines)?;
     }
