@@ -60,14 +60,15 @@ pub fn apply(design: &mut Design, discounts: &[Discount]) -> Result<(), String> 
     if discounts.is_empty() {
         return Ok(());
     }
-    for s in design.services.iter_mut().chain(design.added.iter_mut()) {
+    // The re-priced variants behind "saving if dropped" get the same discounts, so the saving is net.
+    let dropped = design.dropped.iter_mut().flat_map(|(_, rest)| rest.iter_mut());
+    for s in design.services.iter_mut().chain(design.added.iter_mut()).chain(dropped) {
         let pct = for_service(discounts, &s.name, s.type_id).map(|d| d.percent);
         for l in &mut s.lines {
-            // A price of yours is already what you pay: no discount on top of it.
-            if matches!(l.source, crate::estimate::Source::Yours { .. }) {
-                continue;
-            }
-            l.discount = pct.filter(|p| !p.is_zero());
+            // A figure the architect states (the hub's charge-back) is not an Azure list price, and a
+            // price of yours (`prices:`, a price sheet) is already what you pay: no discount on them.
+            let own = matches!(l.source, crate::estimate::Source::Stated(_) | crate::estimate::Source::Yours { .. });
+            l.discount = pct.filter(|p| !p.is_zero() && !own);
         }
         s.totals = crate::estimate::Totals::of(&s.lines)?;
     }

@@ -81,6 +81,14 @@ pub(crate) fn relabel(diags: &mut [Diagnostic], sets: &[Set], resolved: &[String
 
 fn unknown(section: &str, key: &str, keys: &[&str]) -> String {
     let what = if section.is_empty() { "the file".to_string() } else { section.to_string() };
+    if keys.contains(&key) {
+        return match key {
+            "services" => "name a service: services.NAME.KEY=VALUE or services[N].KEY=VALUE".to_string(),
+            _ => {
+                format!("{key} is set as a whole or key by key below it, not as written (see the README's --set paths)")
+            }
+        };
+    }
     format!("{what} has no key \"{key}\"; {}", suggest::help(key, keys))
 }
 
@@ -114,6 +122,11 @@ fn map_leaf(map: &mut BTreeMap<String, Spanned<Scalar>>, path: &[&str], value: &
                 Some(v) => map.insert(key.to_string(), spanned(v)),
                 None => map.remove(*key),
             };
+            Ok(())
+        }
+        // An empty value removes the whole map.
+        [] if value.is_empty() => {
+            map.clear();
             Ok(())
         }
         [] => Err("name a key, e.g. usage.calls=5M".into()),

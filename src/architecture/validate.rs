@@ -136,6 +136,10 @@ pub(super) fn validate(file: &str, raw: RawArchitecture, catalog: &Catalog) -> R
     }
 
     let closed = closed_network(&mut c, raw.closed_network.as_ref(), catalog, users);
+    if closed.conditional_access != ConditionalAccess::None && users.is_some_and(|u| u.is_zero()) {
+        c.error(closed.loc, "users", "conditional access is licensed per user, but `users` is 0").help =
+            Some("set `users: N` to the people who sign in".into());
+    }
     if closed.conditional_access != ConditionalAccess::None && users.is_none() {
         c.error(
             closed.loc,
@@ -574,6 +578,16 @@ fn closed_network(
         _ => Ddos::None,
     };
     let licensed_users = licences(c, r.licences.as_ref(), users);
+    if let (CicdAgents::GithubHostedPrivate, None, Some(v)) =
+        (cicd_agents, r.usage.as_ref().and_then(|u| u.get("ci_minutes")), &r.cicd_agents)
+    {
+        c.error(
+            loc(v),
+            "closed_network.cicd_agents",
+            "GitHub bills hosted runners per minute, and the file gives no minutes",
+        )
+        .help = Some("add `usage: { ci_minutes: N }` under closed_network (minutes a month)".into());
+    }
 
     let mut usage = BTreeMap::new();
     for (key, value) in r.usage.iter().flatten() {

@@ -171,9 +171,9 @@ impl RequirementRow {
         self.fixed + self.usage
     }
 
-    /// `12.3%`, or `-` when the difference is zero.
+    /// `12.3%` (always one decimal place), or `-` when the difference is zero.
     pub fn share_text(&self) -> String {
-        self.share.map(|s| format!("{s}%")).unwrap_or_else(|| "-".into())
+        self.share.map(|s| format!("{s:.1}%")).unwrap_or_else(|| "-".into())
     }
 
     /// `2 line(s) already provided, at no cost; 1 line(s) without a price`, or empty.

@@ -82,7 +82,7 @@ pub fn render(est: &Estimate) -> Result<String, String> {
             format!("{} x{}", a.service.tier, quantity_of(a)),
             if provided(a) {
                 "provided".to_string()
-            } else if a.unpriced == a.lines.len() {
+            } else if a.unpriced > 0 && a.unpriced == a.lines.len() {
                 "no price".to_string()
             } else {
                 amount(a.fixed, cur, a.unpriced)

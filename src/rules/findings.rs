@@ -141,13 +141,14 @@ pub fn findings(arch: &Architecture, catalog: &Catalog, rbac: &Design, closed: &
             ));
         }
         if svc.public && def.outbound_via.contains(&crate::catalog::definitions::CapabilityKind::PrivateLinkOrigin) {
-            let (_, unlinked) = super::private_link_origins(arch, svc, catalog, date);
+            let injected = super::implied::injected(closed);
+            let (_, unlinked) = super::private_link_origins(arch, svc, catalog, date, &injected);
             for origin in unlinked {
                 out.push(finding(
                     RuleId::CN014,
                     format!(
-                        "{} cannot reach {} ({}) over Private Link on {date}: the closed design puts an internet-facing Application Gateway in front of it",
-                        svc.name, origin.name, origin.type_id
+                        "{}: the closed design puts an internet-facing Application Gateway in front of it",
+                        super::unlinked_reason(svc, origin, catalog, &injected, date)
                     ),
                     here.0.clone(),
                     here.1,
@@ -193,13 +194,17 @@ pub fn findings(arch: &Architecture, catalog: &Catalog, rbac: &Design, closed: &
             .iter()
             .any(|e| e.need == "private outbound" && matches!(e.capability, "vnet_integration" | "vnet_injection"))
     }) || closed.added.iter().any(|a| a.type_id == "virtual-machine");
-    if outbound && net.egress == Egress::None && net.hub == Hub::New {
-        out.push(finding(
-            RuleId::CN012,
-            "services with private outbound access reach the internet uninspected: closed_network.egress is none (add a firewall or NAT gateway, or hub: existing)".into(),
-            Some("closed_network.egress".into()),
-            Some(net.loc),
-        ));
+    let uninspected = match net.egress {
+        Egress::None => Some(
+            "services with private outbound access reach the internet uninspected: closed_network.egress is none (add a firewall, or hub: existing; a NAT gateway gives a fixed outbound IP but inspects nothing)",
+        ),
+        Egress::NatGateway => Some(
+            "services with private outbound access reach the internet through a NAT gateway, which inspects nothing (egress: firewall-basic, -standard or -premium inspects it)",
+        ),
+        _ => None,
+    };
+    if let (true, Some(message), Hub::New) = (outbound, uninspected, net.hub) {
+        out.push(finding(RuleId::CN012, message.into(), Some("closed_network.egress".into()), Some(net.loc)));
     }
     let has_hub = net.hub == Hub::Existing || net.on_premises != OnPremises::None || net.egress != Egress::None;
     if has_hub && net.operator_access.contains(&Access::BastionDeveloper) {

@@ -147,7 +147,7 @@ pub fn private_endpoints(arch: &Architecture, catalog: &Catalog, design: &Design
 }
 
 /// Services the closed design makes private inbound by VNet injection (no private endpoint).
-fn injected<'d>(design: &'d Design) -> BTreeSet<&'d str> {
+pub(crate) fn injected<'d>(design: &'d Design) -> BTreeSet<&'d str> {
     design
         .decisions
         .iter()
@@ -233,14 +233,19 @@ pub fn added<'a>(
         if !def.outbound_via.contains(&CapabilityKind::PrivateLinkOrigin) {
             continue;
         }
-        let (_, unlinked) = super::private_link_origins(arch, svc, catalog, date);
+        let injected = injected(design);
+        let (_, unlinked) = super::private_link_origins(arch, svc, catalog, date, &injected);
+        // One gateway per origin, however many edges call it.
         for origin in unlinked {
+            if out.iter().any(|a: &Added| a.name == format!("Application Gateway for {}", origin.name)) {
+                continue;
+            }
             out.push(Added::new(
                 format!("Application Gateway for {}", origin.name),
                 Requirement::PrivateEdge,
                 format!(
-                    "{} cannot reach {} ({}) over Private Link on {date}: an internet-facing Application Gateway (Standard v2) in front of it takes the edge's traffic and reaches it privately (CN014)",
-                    svc.name, origin.name, origin.type_id
+                    "{}: an internet-facing Application Gateway (Standard v2) in front of it takes the edge's traffic and reaches it privately (CN014)",
+                    super::unlinked_reason(svc, origin, catalog, &injected, date)
                 ),
                 resource("app-gateway", "standard-v2", region, "units", one),
             ));

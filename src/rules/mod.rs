@@ -176,17 +176,51 @@ fn private_callees<'a>(arch: &'a Architecture, svc: &'a Service) -> impl Iterato
 
 /// The private origins of a public edge that it can reach over Private Link on `date`, and those it
 /// cannot (an Application Gateway goes in front of those: see `implied`).
+/// Why `edge` cannot reach `origin` over Private Link: the origin type at the date, or its injection.
+pub fn unlinked_reason(
+    edge: &Service,
+    origin: &Service,
+    catalog: &Catalog,
+    injected: &std::collections::BTreeSet<&str>,
+    date: &str,
+) -> String {
+    let supported = catalog.service(&origin.type_id).is_some_and(|d| d.private_link_origin_at(date));
+    let injection = format!("{} is injected into the VNet (internal mode) and takes no private endpoint", origin.name);
+    match (supported, injected.contains(origin.name.as_str())) {
+        (true, _) => format!("{} cannot reach {} over Private Link: {injection}", edge.name, origin.name),
+        (false, false) => {
+            format!("{} cannot reach {} ({}) over Private Link on {date}", edge.name, origin.name, origin.type_id)
+        }
+        (false, true) => format!(
+            "{} cannot reach {} ({}) over Private Link on {date}, and {injection}",
+            edge.name, origin.name, origin.type_id
+        ),
+    }
+}
+
+/// An origin injected into the VNet (classic API Management in internal mode) has no private
+/// endpoint for Front Door to reach: `injected` names the services the closed design injects.
 pub fn private_link_origins<'a>(
     arch: &'a Architecture,
     svc: &'a Service,
     catalog: &Catalog,
     date: &str,
+    injected: &std::collections::BTreeSet<&str>,
 ) -> (Vec<&'a Service>, Vec<&'a Service>) {
-    private_callees(arch, svc)
-        .partition(|t| catalog.service(&t.type_id).is_some_and(|d| d.private_link_origin_at(date)))
+    private_callees(arch, svc).partition(|t| {
+        !injected.contains(t.name.as_str())
+            && catalog.service(&t.type_id).is_some_and(|d| d.private_link_origin_at(date))
+    })
 }
 
-pub fn needs<'c>(arch: &Architecture, svc: &Service, def: &'c ServiceDef, catalog: &Catalog, date: &str) -> Needs<'c> {
+pub fn needs<'c>(
+    arch: &Architecture,
+    svc: &Service,
+    def: &'c ServiceDef,
+    catalog: &Catalog,
+    date: &str,
+    injected: &std::collections::BTreeSet<&str>,
+) -> Needs<'c> {
     if def.in_network.is_some() {
         return Needs { inbound: false, outbound: None };
     }
@@ -196,7 +230,7 @@ pub fn needs<'c>(arch: &Architecture, svc: &Service, def: &'c ServiceDef, catalo
         None
     } else if edge {
         // Only origins that can be Private Link origins at the date need a Private Link tier.
-        let (linked, _) = private_link_origins(arch, svc, catalog, date);
+        let (linked, _) = private_link_origins(arch, svc, catalog, date, injected);
         (!linked.is_empty()).then_some((&[CapabilityKind::PrivateLinkOrigin][..], RuleId::CN103.as_str()))
     } else if let (Skillset::Embedding, Some(k)) = (svc.skillset, def.outbound_with_embedding.as_ref()) {
         Some((std::slice::from_ref(k), RuleId::CN104.as_str()))
@@ -376,12 +410,22 @@ pub fn closed_on<'c>(
     conversion: &Conversion,
     negotiated: Option<&crate::price_sheet::Negotiated>,
 ) -> Result<Design<'c>, String> {
-    let mut services = Vec::with_capacity(arch.services.len());
-    let mut decisions = Vec::new();
-    for svc in &arch.services {
+    // Edges (Front Door) go last: whether an origin can be reached over Private Link depends on how
+    // the origin itself is made private (an injected classic API Management takes no endpoint).
+    let is_edge = |svc: &Service| {
+        catalog.service(&svc.type_id).is_some_and(|d| d.outbound_via.contains(&CapabilityKind::PrivateLinkOrigin))
+    };
+    let order = (0..arch.services.len())
+        .filter(|&i| !is_edge(&arch.services[i]))
+        .chain((0..arch.services.len()).filter(|&i| is_edge(&arch.services[i])));
+    let mut slots: Vec<Option<(PricedService<'c>, Option<Decision<'c>>)>> = vec![None; arch.services.len()];
+    let mut injected_names: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    for i in order.collect::<Vec<_>>() {
+        let svc = &arch.services[i];
         let def = def(catalog, &svc.type_id)?;
         let declared = declared_tier(svc, def);
-        let needs = needs(arch, svc, def, catalog, &snapshot.meta.as_of);
+        let injected: std::collections::BTreeSet<&str> = injected_names.iter().map(String::as_str).collect();
+        let needs = needs(arch, svc, def, catalog, &snapshot.meta.as_of, &injected);
         let (decision, chosen) = choose(arch, svc, def, declared, &needs, snapshot, negotiated)?;
         let mut priced = match chosen {
             // The chosen tier was priced while choosing: no need to price it again.
@@ -390,10 +434,16 @@ pub fn closed_on<'c>(
         };
         let rule = if decision.changed() { decision.rule } else { None };
         priced.requirement = Some(Requirement::of_rule(rule));
-        services.push(priced);
-        if needs.any() {
-            decisions.push(decision);
+        if decision.evidence.iter().any(|e| e.need == "private inbound" && e.capability == "vnet_injection") {
+            injected_names.insert(svc.name.clone());
         }
+        slots[i] = Some((priced, needs.any().then_some(decision)));
+    }
+    let mut services = Vec::with_capacity(arch.services.len());
+    let mut decisions = Vec::new();
+    for (priced, decision) in slots.into_iter().flatten() {
+        services.push(priced);
+        decisions.extend(decision);
     }
     let mut design = Design { services, added: Vec::new(), decisions, dropped: Vec::new() };
     let hub_share = match arch.closed.hub_share {

@@ -89,9 +89,13 @@ fn no_egress_with_private_outbound_is_a_note() {
     let f = est.findings.iter().find(|f| f.rule == "CN012").expect("CN012");
     assert_eq!(
         f.message,
-        "services with private outbound access reach the internet uninspected: closed_network.egress is none (add a firewall or NAT gateway, or hub: existing)"
+        "services with private outbound access reach the internet uninspected: closed_network.egress is none (add a firewall, or hub: existing; a NAT gateway gives a fixed outbound IP but inspects nothing)"
     );
     assert!(!est.closed.added.iter().any(|a| a.requirement == Some(Requirement::Egress)));
+    // A NAT gateway gives a fixed outbound IP but inspects nothing: still CN012, saying so.
+    let nat = run(&c, EGRESS, &["closed_network.egress=nat-gateway"]);
+    let f = nat.findings.iter().find(|f| f.rule == "CN012").expect("CN012 with a NAT gateway");
+    assert!(f.message.contains("through a NAT gateway, which inspects nothing"), "{}", f.message);
 }
 
 #[test]
@@ -487,4 +491,49 @@ fn every_format_shows_the_premium_by_requirement() {
     let html = stdout(&["estimate", "examples/article.yaml", "--format", "html"]);
     assert!(html.contains("<svg id=\"chart-requirements\""));
     assert!(html.contains("<h2>What closing costs, by requirement</h2>"));
+}
+
+#[test]
+fn review_fixes_hold() {
+    let c = Catalog::embedded().unwrap();
+    // With a discount, "saving if dropped" is net of it like the rows (it was list minus net).
+    let o = Overrides { discounts: vec![(None, d("10"))], ..Overrides::default() };
+    let est = estimate("test.yaml", ARTICLE, &c, &o).unwrap();
+    let (found, delta) = rows(&est);
+    assert_eq!(found.iter().map(|r| r.total()).sum::<Decimal>(), delta);
+    for r in &found {
+        assert_eq!(r.saving, r.total(), "{:?}", r.requirement);
+    }
+    // The hub's charge-back is the architect's own figure: no negotiated discount on it.
+    let o = Overrides {
+        discounts: vec![(None, d("10"))],
+        sets: vec![
+            Set::parse("closed_network.hub=existing").unwrap(),
+            Set::parse("closed_network.hub_share=30000").unwrap(),
+        ],
+        ..Overrides::default()
+    };
+    let est = estimate("test.yaml", ARTICLE, &c, &o).unwrap();
+    let (found, _) = rows(&est);
+    assert_eq!(row(&found, Requirement::HubShare).total(), d("30000"));
+    // An injected classic API Management is no Private Link origin: Front Door keeps its tier and an
+    // Application Gateway goes in front, once however many edges call it.
+    let est = run(&c, ARTICLE, &["services.gateway.tier=premium"]);
+    assert_eq!(est.closed.services[0].tier, "standard");
+    assert_eq!(est.closed.added.iter().filter(|a| a.name == "Application Gateway for gateway").count(), 1);
+    // GitHub-hosted runners without minutes, and licences for no users, are errors, not silent zeros.
+    for (sets, message) in [
+        (
+            ["closed_network.cicd=github", "closed_network.cicd_agents=github-hosted-private"],
+            "GitHub bills hosted runners per minute, and the file gives no minutes",
+        ),
+        (
+            ["users=0", "closed_network.conditional_access=ip"],
+            "conditional access is licensed per user, but `users` is 0",
+        ),
+    ] {
+        let o = Overrides { sets: sets.iter().map(|s| Set::parse(s).unwrap()).collect(), ..Overrides::default() };
+        let err = estimate("test.yaml", ARTICLE, &c, &o).err().unwrap().to_string();
+        assert!(err.contains(message), "{err}");
+    }
 }
