@@ -345,7 +345,7 @@ pub fn added<'a>(
                             "operators reach the portal's data plane from a {} VM inside the network (closed_network.jumpbox)",
                             jb.os
                         ),
-                        resource("virtual-machine", &jb.size, region, "count", one),
+                        resource("virtual-machine", &jb.size, region, "instances", one),
                     )
                     .os(&jb.os),
                 ));
@@ -353,7 +353,7 @@ pub fn added<'a>(
                     "jump box OS disk",
                     Requirement::OperatorAccess,
                     "the jump box's managed OS disk",
-                    resource("managed-disk", &jb.disk, region, "count", one),
+                    resource("managed-disk", &jb.disk, region, "instances", one),
                 )));
                 continue;
             }
@@ -498,7 +498,7 @@ fn cicd<'a>(net: &'a ClosedNetwork, region: &'a str, out: &mut Vec<Added<'a>>) {
             "build agents",
             Requirement::Cicd,
             "hosted agents cannot reach private endpoints (CN004): self-hosted agents run on VMs inside the network",
-            resource("virtual-machine", "d2s-v5", region, "count", agents),
+            resource("virtual-machine", "d2s-v5", region, "instances", agents),
         )),
         CicdAgents::ManagedDevopsPool => {
             // Billed as the pool's VMs at standard rates: per hour of use when the pool scales to zero
@@ -518,7 +518,7 @@ fn cicd<'a>(net: &'a ClosedNetwork, region: &'a str, out: &mut Vec<Added<'a>>) {
                     "Managed DevOps Pool agents",
                     Requirement::Cicd,
                     why,
-                    resource("virtual-machine", "d2s-v5", region, "count", count),
+                    resource("virtual-machine", "d2s-v5", region, "instances", count),
                 )
                 .usage("hours", minutes.map(|m| m / Decimal::from(60))),
             );

@@ -503,8 +503,10 @@ fn added<'c>(
                     .tier(add.resource.tier)
                     .ok_or_else(|| format!("{}: {} has no tier {}", add.name, def.type_id, add.resource.tier))?;
                 let mut p = priced(&add.name, def, tier, snapshot, &add.resource, Some(add.reason.clone()))?;
-                p.count =
-                    ["count", "users", "plans", "ips"].iter().find_map(|k| add.resource.capacity.get(*k)).copied();
+                p.count = ["count", "instances", "users", "plans", "ips"]
+                    .iter()
+                    .find_map(|k| add.resource.capacity.get(*k))
+                    .copied();
                 p
             }
         };

@@ -537,3 +537,28 @@ fn review_fixes_hold() {
         assert!(err.contains(message), "{err}");
     }
 }
+
+#[test]
+fn a_virtual_machine_and_its_disk_can_be_declared() {
+    let c = Catalog::embedded().unwrap();
+    let yaml = "
+version: 1
+region: mexicocentral
+services:
+  - name: app-vm
+    type: virtual-machine
+    tier: Standard_D4s_v5
+    os: windows
+    instances: 2
+  - name: app-disk
+    type: managed-disk
+    tier: premium-ssd-p10
+    instances: 2
+";
+    let est = run(&c, yaml, &[]);
+    // D4s v5 Windows 0.395/h in mexicocentral x 730 x 2 = 576.70; a VM is inside the network already.
+    assert_eq!(est.rbac.services[0].totals.total(), d("576.700"));
+    assert_eq!(est.closed.services[0].totals.total(), d("576.700"));
+    assert!(est.closed.added.is_empty());
+    assert_eq!(est.closed.services[1].tier, "premium-ssd-p10");
+}
