@@ -33,6 +33,9 @@ fn complete(v: &mut Value, catalog: &Catalog) -> Result<(), String> {
 
     let defs = catalog.services()?;
     let declarable: Vec<_> = defs.iter().filter(|d| !d.implied_only).collect();
+    // A price of yours may name any type, the resources the closed design adds too.
+    v["$defs"]["RawPrice"]["properties"]["type"] =
+        json!({ "type": "string", "enum": defs.iter().map(|d| d.type_id.as_str()).collect::<Vec<_>>() });
     let service = &mut v["$defs"]["RawService"];
     service["properties"]["type"] =
         json!({ "type": "string", "enum": declarable.iter().map(|d| d.type_id.as_str()).collect::<Vec<_>>() });

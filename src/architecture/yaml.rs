@@ -89,7 +89,7 @@ pub(crate) struct RawPrice {
     #[schemars(with = "Option<String>")]
     pub service: Option<Spanned<String>>,
     /// The price of one unit of the component's meter (e.g. per hour), not negative.
-    #[schemars(with = "Scalar")]
+    #[schemars(with = "Quantity")]
     pub price: Spanned<Scalar>,
     /// The component's unit (e.g. `1 Hour`), checked when given.
     #[schemars(with = "Option<String>")]
