@@ -88,6 +88,12 @@ pub struct MeterFilter {
     pub sku: String,
     pub meter: String,
     pub unit: String,
+    /// The API page and `serviceName` when they are not the type's: Functions on a Dedicated plan
+    /// are billed on App Service meters (`azure_app_service.json`, "Azure App Service").
+    #[serde(default)]
+    pub file: Option<String>,
+    #[serde(default)]
+    pub service: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -317,6 +323,13 @@ pub struct ServiceDef {
 }
 
 impl ServiceDef {
+    /// The API page and `serviceName` a metered component is priced from.
+    pub fn meter_source<'a>(&'a self, filter: &'a MeterFilter) -> Option<(&'a str, &'a str)> {
+        let file = filter.file.as_deref().or(self.retail_file.as_deref())?;
+        let service = filter.service.as_deref().or(self.service_name.as_deref())?;
+        Some((file, service))
+    }
+
     /// Whether Front Door can reach this type over Private Link on `date`.
     pub fn private_link_origin_at(&self, date: &str) -> bool {
         self.private_link_origin.as_ref().is_some_and(|o| in_force(o.since.as_deref(), None, date))
@@ -487,7 +500,7 @@ impl Component {
         match (&self.meter, self.documented) {
             (None, false) => return Err("no price source: give a `meter` filter or `documented = true`".into()),
             (Some(_), true) => return Err("both a `meter` filter and `documented = true`: give one".into()),
-            (Some(_), false) if def.retail_file.is_none() || def.service_name.is_none() => {
+            (Some(m), false) if def.meter_source(m).is_none() => {
                 return Err("metered, but the type has no retail_file and service_name".into());
             }
             _ => {}

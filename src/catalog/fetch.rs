@@ -118,15 +118,16 @@ pub fn plan(catalog: &Catalog, regions: &[String]) -> Result<Vec<Target>, String
     // retail file -> service name -> non-regional pricing regions of its components
     let mut files: BTreeMap<&str, BTreeMap<&str, BTreeSet<String>>> = BTreeMap::new();
     for def in catalog.services()? {
-        let (Some(file), Some(service)) = (&def.retail_file, &def.service_name) else { continue };
-        if Path::new(file).file_name().and_then(|n| n.to_str()) != Some(file.as_str()) || !file.ends_with(".json") {
-            return Err(format!(
-                "service type {}: retail_file {file:?} is not a file name ending in .json",
-                def.type_id
-            ));
-        }
-        let literals = files.entry(file).or_default().entry(service).or_default();
+        // Each metered component's page and serviceName (the type's, or its own).
         for comp in def.tiers.iter().flat_map(|t| &t.components) {
+            let Some((file, service)) = comp.meter.as_deref().and_then(|m| def.meter_source(m)) else { continue };
+            if Path::new(file).file_name().and_then(|n| n.to_str()) != Some(file) || !file.ends_with(".json") {
+                return Err(format!(
+                    "service type {}: retail_file {file:?} is not a file name ending in .json",
+                    def.type_id
+                ));
+            }
+            let literals = files.entry(file).or_default().entry(service).or_default();
             match comp.region.as_deref() {
                 Some("zone") => literals.extend((1..=8).map(|z| format!("Zone {z}"))),
                 Some(r) => {

@@ -131,30 +131,46 @@ pub fn import(catalog: &Catalog, input: &Path, as_of: &str) -> Result<Imported, 
     let mut summary = ImportSummary::default();
     let mut out = BTreeMap::new();
     for def in catalog.services()? {
-        let (Some(file_name), Some(service_name)) = (&def.retail_file, &def.service_name) else { continue };
+        // The pages this type's components read: its own, and any a component names instead.
+        let mut sources: Vec<&str> = def
+            .tiers
+            .iter()
+            .flat_map(|t| &t.components)
+            .filter_map(|c| c.meter.as_deref().and_then(|m| def.meter_source(m)).map(|(f, _)| f))
+            .collect();
+        sources.sort();
+        sources.dedup();
+        if sources.is_empty() {
+            continue;
+        }
         let mut file = PriceFile::default();
         // Prices of non-regional meters (Global, billing zones) are the same in every folder:
         // they are written once, from the first folder that has them.
         let mut non_regional: BTreeMap<(String, String), PriceEntry> = BTreeMap::new();
         for region in &regions {
-            let path = input.join(region).join(file_name);
-            let items = match std::fs::read(&path) {
-                Ok(bytes) => {
-                    summary.files_read += 1;
-                    summary.bytes_read += bytes.len() as u64;
-                    let page: Page = serde_json::from_slice(&bytes)
-                        .map_err(|e| format!("{}: not a Retail Prices API page: {e}", path.display()))?;
-                    summary.items_read += page.items.len();
-                    Some(page.items)
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-                Err(e) => return Err(format!("{}: {e}", path.display())),
-            };
+            let mut pages: BTreeMap<&str, Option<Vec<Item>>> = BTreeMap::new();
+            for source in &sources {
+                let path = input.join(region).join(source);
+                let items = match std::fs::read(&path) {
+                    Ok(bytes) => {
+                        summary.files_read += 1;
+                        summary.bytes_read += bytes.len() as u64;
+                        let page: Page = serde_json::from_slice(&bytes)
+                            .map_err(|e| format!("{}: not a Retail Prices API page: {e}", path.display()))?;
+                        summary.items_read += page.items.len();
+                        Some(page.items)
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                    Err(e) => return Err(format!("{}: {e}", path.display())),
+                };
+                pages.insert(source, items);
+            }
             for tier in &def.tiers {
                 for comp in &tier.components {
                     let Some(filter) = &comp.meter else { continue };
+                    let Some((file_name, service_name)) = def.meter_source(filter) else { continue };
                     let key = def.key(tier, comp);
-                    let Some(items) = &items else {
+                    let Some(items) = pages.get(file_name).and_then(Option::as_ref) else {
                         if comp.region.is_none() {
                             file.missing.push(Missing {
                                 key,
@@ -167,7 +183,7 @@ pub fn import(catalog: &Catalog, input: &Path, as_of: &str) -> Result<Imported, 
                     let matching: Vec<&Item> = items
                         .iter()
                         .filter(|i| {
-                            i.service_name == *service_name
+                            i.service_name == service_name
                                 && i.product_name == filter.product
                                 && i.sku_name == filter.sku
                                 && i.meter_name == filter.meter
@@ -239,7 +255,7 @@ fn no_match_reason(def: &ServiceDef, comp: &Component, region: &str, as_of: &str
     let f = comp.meter.as_ref().expect("only metered components are imported");
     format!(
         "no {} item in force on {as_of} in {region} matches product {:?}, sku {:?}, meter {:?}, unit {:?}",
-        def.service_name.as_deref().unwrap_or(""),
+        def.meter_source(f).map_or("", |(_, service)| service),
         f.product,
         f.sku,
         f.meter,

@@ -228,7 +228,8 @@ services:
     os: windows
 ";
     let est = run(&c, yaml);
-    assert_eq!(closed_tier(&est, "fn"), "ep1");
+    // Not Flex (Linux only): the cheapest Windows plan with VNet integration, a Dedicated B1.
+    assert_eq!(closed_tier(&est, "fn"), "dedicated-b1");
     let flex = decision(&est, "fn").rejected.iter().find(|r| r.tier == "flex-consumption").unwrap();
     assert_eq!(flex.reason.to_string(), "does not run windows");
 }
@@ -328,9 +329,15 @@ fn december_2023_reproduces_the_article() {
     let reason = |d: &Decision, tier: &str| d.rejected.iter().find(|r| r.tier == tier).unwrap().reason.to_string();
     assert_eq!(reason(gw, "standard-v2"), "no private endpoint or VNet injection");
     assert_eq!(reason(gw, "premium-v2"), "not generally available until 2025-11-20");
-    // No Flex Consumption in 2023-12: Python Functions go to Elastic Premium EP1.
-    assert_eq!(closed_tier(&est, "chat-api"), "ep1");
+    // No Flex Consumption in 2023-12: Python Functions go to a Dedicated Basic B1 plan with VNet
+    // integration, 0.019 USD/h (a89fa607-4645-43e2-a0d5-eded680e8cdd) x 730 = 13.87, not EP1's 178.85.
+    assert_eq!(closed_tier(&est, "chat-api"), "dedicated-b1");
     assert_eq!(reason(decision(&est, "chat-api"), "flex-consumption"), "not generally available until 2024-11-07");
+    // 178.85 - 13.87 = 164.98
+    assert_eq!(
+        reason(decision(&est, "chat-api"), "ep1"),
+        "meets the needs but costs USD 164.98/month more than dedicated-b1"
+    );
     // A skillset indexer over shared private link needed S2 before 2024-04-03.
     assert_eq!(closed_tier(&est, "search"), "s2");
     assert_eq!(reason(decision(&est, "search"), "s1"), "no shared_private_link_skillset");
