@@ -73,6 +73,30 @@ pub enum DiffFormat {
     Markdown,
 }
 
+/// What `check` enforces, from the command line (the file's `policy:` may say the same; these win).
+#[derive(Args, Debug, Clone, Default)]
+pub struct PolicyArgs {
+    /// Fail when the closed design's monthly total exceeds AMOUNT (report currency; 1.5M works).
+    #[arg(long, value_name = "AMOUNT")]
+    pub max_monthly: Option<String>,
+    /// Fail when the closed design's fixed monthly cost exceeds AMOUNT.
+    #[arg(long, value_name = "AMOUNT")]
+    pub max_fixed: Option<String>,
+    /// Fail when the closed design costs more than the baseline by AMOUNT or PERCENT% (e.g. 25%).
+    #[arg(long, value_name = "AMOUNT|PERCENT%")]
+    pub max_increase: Option<String>,
+    /// A severity (note, warning, error: fail on findings this severe or worse; default error) or
+    /// a rule id/slug whose findings always fail. Repeatable.
+    #[arg(long, value_name = "SEVERITY|RULE")]
+    pub deny: Vec<String>,
+    /// Report this rule's findings as warnings. Repeatable.
+    #[arg(long, value_name = "RULE")]
+    pub warn: Vec<String>,
+    /// Ignore this rule's findings. Repeatable.
+    #[arg(long, value_name = "RULE")]
+    pub allow: Vec<String>,
+}
+
 /// How to price: which catalog and snapshot, in which currency.
 #[derive(Args, Debug, Clone, Default)]
 pub struct PricingArgs {
@@ -141,29 +165,12 @@ pub enum Command {
         file: PathBuf,
         #[arg(long, value_enum, default_value = "text")]
         format: CheckFormat,
-        /// Fail when the closed design's monthly total exceeds AMOUNT (report currency; 1.5M works).
-        #[arg(long, value_name = "AMOUNT")]
-        max_monthly: Option<String>,
-        /// Fail when the closed design's fixed monthly cost exceeds AMOUNT.
-        #[arg(long, value_name = "AMOUNT")]
-        max_fixed: Option<String>,
-        /// Fail when the closed design costs more than the baseline by AMOUNT or PERCENT% (e.g. 25%).
-        #[arg(long, value_name = "AMOUNT|PERCENT%")]
-        max_increase: Option<String>,
         /// Baseline for --max-increase: another architecture file (its closed design); default: the
         /// RBAC-only design of FILE.
         #[arg(long, value_name = "OLD.yaml")]
         baseline: Option<PathBuf>,
-        /// A severity (note, warning, error: fail on findings this severe or worse; default error) or
-        /// a rule id/slug whose findings always fail. Repeatable.
-        #[arg(long, value_name = "SEVERITY|RULE")]
-        deny: Vec<String>,
-        /// Report this rule's findings as warnings. Repeatable.
-        #[arg(long, value_name = "RULE")]
-        warn: Vec<String>,
-        /// Ignore this rule's findings. Repeatable.
-        #[arg(long, value_name = "RULE")]
-        allow: Vec<String>,
+        #[command(flatten)]
+        policy: PolicyArgs,
         #[command(flatten)]
         pricing: PricingArgs,
     },
@@ -262,4 +269,159 @@ pub enum PricingCommand {
         #[arg(default_value = "pricing")]
         dir: PathBuf,
     },
+}
+
+// Arguments to the library's own types: here, tested without spawning the binary, so that `main`
+// only maps results to exit codes.
+
+use crate::Overrides;
+use crate::architecture::{Policy, RuleAction, parse_limit, quantity::parse_quantity};
+use crate::error::Error;
+use crate::rules::registry::{self, Severity};
+use rust_decimal::Decimal;
+
+/// `--fx JPY=150`, repeatable: (currency, units per USD).
+pub fn parse_fx(args: &[String]) -> Result<Vec<(String, Decimal)>, Error> {
+    args.iter()
+        .map(|a| {
+            let bad = || Error::Message(format!("--fx {a}: expected CUR=RATE, e.g. --fx JPY=150"));
+            let (cur, rate) = a.split_once('=').ok_or_else(bad)?;
+            let cur = crate::money::Currency::parse(cur).ok_or_else(bad)?;
+            let rate: Decimal = rate.trim().parse().map_err(|_| bad())?;
+            if rate <= Decimal::ZERO {
+                return Err(Error::Message(format!("--fx {a}: the rate must be more than zero")));
+            }
+            Ok((cur.code().to_string(), rate))
+        })
+        .collect()
+}
+
+impl TryFrom<&PricingArgs> for Overrides {
+    type Error = Error;
+
+    fn try_from(p: &PricingArgs) -> Result<Overrides, Error> {
+        let discounts = p.discount.iter().map(|d| crate::discount::parse_arg(d)).collect::<Result<Vec<_>, _>>()?;
+        Ok(Overrides {
+            currency: p.currency.clone(),
+            fx: parse_fx(&p.fx)?,
+            snapshot: p.snapshot.clone(),
+            discounts,
+            months: p.months,
+            today: None,
+            max_price_age: p.max_price_age,
+            sets: p.set.iter().map(|s| crate::architecture::set::Set::parse(s)).collect::<Result<Vec<_>, _>>()?,
+            commitment: p.commitment.into(),
+            choose_on_negotiated: p.choose_on == "negotiated",
+            price_sheet: match &p.price_sheet {
+                None => None,
+                Some(path) => {
+                    let name = path.display().to_string();
+                    let text = std::fs::read_to_string(path)
+                        .map_err(|e| Error::Message(format!("cannot read the price sheet {name}: {e}")))?;
+                    Some((name, text))
+                }
+            },
+        })
+    }
+}
+
+fn rule_id(flag: &str, name: &str) -> Result<String, Error> {
+    registry::lookup(name)
+        .map(|r| r.id.to_string())
+        .ok_or_else(|| Error::Message(format!("--{flag} {name}: no such rule (see `closednet rules`)")))
+}
+
+impl TryFrom<&PolicyArgs> for Policy {
+    type Error = Error;
+
+    fn try_from(a: &PolicyArgs) -> Result<Policy, Error> {
+        let amount = |flag: &str, v: &Option<String>| -> Result<Option<Decimal>, Error> {
+            v.as_ref().map(|v| parse_quantity(v).map_err(|e| Error::Message(format!("--{flag} {v}: {e}")))).transpose()
+        };
+        let mut p = Policy {
+            max_monthly: amount("max-monthly", &a.max_monthly)?,
+            max_fixed: amount("max-fixed", &a.max_fixed)?,
+            max_increase: a
+                .max_increase
+                .as_ref()
+                .map(|v| parse_limit(v).map_err(|e| Error::Message(format!("--max-increase {v}: {e}"))))
+                .transpose()?,
+            ..Policy::default()
+        };
+        for d in &a.deny {
+            match d.to_ascii_lowercase().as_str() {
+                "note" => p.deny = Some(Severity::Note),
+                "warning" => p.deny = Some(Severity::Warning),
+                "error" => p.deny = Some(Severity::Error),
+                _ => {
+                    p.rules.insert(rule_id("deny", d)?, RuleAction::Deny);
+                }
+            }
+        }
+        for w in &a.warn {
+            p.rules.insert(rule_id("warn", w)?, RuleAction::Warn);
+        }
+        for x in &a.allow {
+            p.rules.insert(rule_id("allow", x)?, RuleAction::Allow);
+        }
+        Ok(p)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fx_flags_become_rates_or_say_what_is_wrong() {
+        assert_eq!(parse_fx(&["jpy=150".into()]).unwrap(), vec![("JPY".to_string(), Decimal::from(150))]);
+        assert_eq!(
+            parse_fx(&["JPY:150".into()]).unwrap_err().to_string(),
+            "error: --fx JPY:150: expected CUR=RATE, e.g. --fx JPY=150"
+        );
+        assert_eq!(
+            parse_fx(&["JPY=-1".into()]).unwrap_err().to_string(),
+            "error: --fx JPY=-1: the rate must be more than zero"
+        );
+    }
+
+    #[test]
+    fn pricing_flags_become_overrides() {
+        let args = PricingArgs {
+            discount: vec!["openai=25".into()],
+            set: vec!["closed_network.hub=existing".into()],
+            months: 12,
+            ..PricingArgs::default()
+        };
+        let o = Overrides::try_from(&args).unwrap();
+        assert_eq!(o.discounts, vec![(Some("openai".to_string()), Decimal::from(25))]);
+        assert_eq!(o.sets[0].path, "closed_network.hub");
+        assert_eq!(o.months, 12);
+        let bad = PricingArgs { set: vec!["nothing".into()], ..PricingArgs::default() };
+        assert!(
+            Overrides::try_from(&bad).unwrap_err().to_string().starts_with("error: --set nothing: expected PATH=VALUE")
+        );
+    }
+
+    #[test]
+    fn policy_flags_become_a_policy() {
+        let args = PolicyArgs {
+            max_monthly: Some("1.5M".into()),
+            max_increase: Some("25%".into()),
+            deny: vec!["warning".into(), "python-needs-linux".into()],
+            allow: vec!["CN001".into()],
+            ..PolicyArgs::default()
+        };
+        let p = Policy::try_from(&args).unwrap();
+        assert_eq!(p.max_monthly, Some(Decimal::from(1_500_000)));
+        assert_eq!(p.max_increase, Some(crate::architecture::Limit::Percent(Decimal::from(25))));
+        assert_eq!(p.deny, Some(Severity::Warning));
+        assert_eq!(p.rules.get("CN003"), Some(&RuleAction::Deny));
+        assert_eq!(p.rules.get("CN001"), Some(&RuleAction::Allow));
+        let bad = PolicyArgs { warn: vec!["CN999".into()], ..PolicyArgs::default() };
+        assert_eq!(
+            Policy::try_from(&bad).unwrap_err().to_string(),
+            "error: --warn CN999: no such rule (see `closednet rules`)"
+        );
+    }
 }

@@ -2,16 +2,12 @@
 //! (0 success, 1 `check` failed, 2 the tool could not run).
 
 use clap::{CommandFactory, Parser};
-use closednet::architecture::{Policy, RuleAction, parse_limit, quantity::parse_quantity};
+use closednet::architecture::Policy;
 use closednet::catalog::Catalog;
-use closednet::cli::{
-    CheckFormat, Cli, Command, DiffFormat, EstimateFormat, OutputFormat, PricingArgs, PricingCommand,
-};
+use closednet::cli::{CheckFormat, Cli, Command, DiffFormat, EstimateFormat, OutputFormat, PricingCommand};
 use closednet::error::Error;
 use closednet::report::{self, Format, Rendered};
-use closednet::rules::registry::{self, Severity};
 use closednet::{Estimate, Overrides, catalog};
-use rust_decimal::Decimal;
 use std::io::{ErrorKind, Write};
 use std::path::Path;
 use std::process::ExitCode;
@@ -94,120 +90,10 @@ fn load_catalog(dir: Option<&Path>) -> Result<&'static Catalog, Error> {
     Ok(Box::leak(Box::new(catalog)))
 }
 
-fn parse_fx(args: &[String]) -> Result<Vec<(String, Decimal)>, Error> {
-    args.iter()
-        .map(|a| {
-            let bad = || Error::Message(format!("--fx {a}: expected CUR=RATE, e.g. --fx JPY=150"));
-            let (cur, rate) = a.split_once('=').ok_or_else(bad)?;
-            let cur = closednet::money::Currency::parse(cur).ok_or_else(bad)?;
-            let rate: Decimal = rate.trim().parse().map_err(|_| bad())?;
-            if rate <= Decimal::ZERO {
-                return Err(Error::Message(format!("--fx {a}: the rate must be more than zero")));
-            }
-            Ok((cur.code().to_string(), rate))
-        })
-        .collect()
-}
-
-fn overrides(p: &PricingArgs) -> Result<Overrides, Error> {
-    let discounts = p.discount.iter().map(|d| closednet::discount::parse_arg(d)).collect::<Result<Vec<_>, _>>()?;
-    Ok(Overrides {
-        currency: p.currency.clone(),
-        fx: parse_fx(&p.fx)?,
-        snapshot: p.snapshot.clone(),
-        discounts,
-        months: p.months,
-        today: None,
-        max_price_age: p.max_price_age,
-        sets: p.set.iter().map(|s| closednet::architecture::set::Set::parse(s)).collect::<Result<Vec<_>, _>>()?,
-        commitment: p.commitment.into(),
-        choose_on_negotiated: p.choose_on == "negotiated",
-        price_sheet: match &p.price_sheet {
-            None => None,
-            Some(path) => {
-                let name = path.display().to_string();
-                let text = std::fs::read_to_string(path)
-                    .map_err(|e| Error::Message(format!("cannot read the price sheet {name}: {e}")))?;
-                Some((name, text))
-            }
-        },
-    })
-}
-
 fn estimate_file<'c>(file: &Path, catalog: &'c Catalog, o: &Overrides) -> Result<Estimate<'c>, Error> {
     let name = file.display().to_string();
-    let text = read_architecture(file, &name)?;
+    let text = closednet::architecture::read(file, &name)?;
     closednet::estimate(&name, &text, catalog, o)
-}
-
-/// An architecture file's text, reading no more than the library accepts: `/dev/zero`, a pipe
-/// that never ends or a 10 GB file stop at the limit instead of filling the memory.
-fn read_architecture(file: &Path, name: &str) -> Result<String, Error> {
-    use closednet::architecture::MAX_FILE_BYTES;
-    use std::io::Read;
-    let cannot = |e: &dyn std::fmt::Display| Error::Message(format!("cannot read {name}: {e}"));
-    let f = std::fs::File::open(file).map_err(|e| cannot(&e))?;
-    let mut bytes = Vec::new();
-    f.take(MAX_FILE_BYTES as u64 + 1).read_to_end(&mut bytes).map_err(|e| cannot(&e))?;
-    if bytes.len() > MAX_FILE_BYTES {
-        let size = std::fs::metadata(file)
-            .ok()
-            .filter(|m| m.is_file())
-            .map_or_else(|| format!("more than {MAX_FILE_BYTES}"), |m| m.len().to_string());
-        let d = closednet::error::Diagnostic::new(
-            name,
-            format!(
-                "the file is {size} bytes; closednet reads architecture files up to {MAX_FILE_BYTES} bytes (16 MiB)"
-            ),
-        );
-        return Err(d.help("split the design into several files").into());
-    }
-    String::from_utf8(bytes).map_err(|_| cannot(&"stream did not contain valid UTF-8"))
-}
-
-fn rule_id(flag: &str, name: &str) -> Result<String, Error> {
-    registry::lookup(name)
-        .map(|r| r.id.to_string())
-        .ok_or_else(|| Error::Message(format!("--{flag} {name}: no such rule (see `closednet rules`)")))
-}
-
-/// The policy given on the command line.
-fn cli_policy(
-    max_monthly: Option<String>,
-    max_fixed: Option<String>,
-    max_increase: Option<String>,
-    deny: &[String],
-    warn: &[String],
-    allow: &[String],
-) -> Result<Policy, Error> {
-    let amount = |flag: &str, v: Option<String>| -> Result<Option<Decimal>, Error> {
-        v.map(|v| parse_quantity(&v).map_err(|e| Error::Message(format!("--{flag} {v}: {e}")))).transpose()
-    };
-    let mut p = Policy {
-        max_monthly: amount("max-monthly", max_monthly)?,
-        max_fixed: amount("max-fixed", max_fixed)?,
-        max_increase: max_increase
-            .map(|v| parse_limit(&v).map_err(|e| Error::Message(format!("--max-increase {v}: {e}"))))
-            .transpose()?,
-        ..Policy::default()
-    };
-    for d in deny {
-        match d.to_ascii_lowercase().as_str() {
-            "note" => p.deny = Some(Severity::Note),
-            "warning" => p.deny = Some(Severity::Warning),
-            "error" => p.deny = Some(Severity::Error),
-            _ => {
-                p.rules.insert(rule_id("deny", d)?, RuleAction::Deny);
-            }
-        }
-    }
-    for w in warn {
-        p.rules.insert(rule_id("warn", w)?, RuleAction::Warn);
-    }
-    for a in allow {
-        p.rules.insert(rule_id("allow", a)?, RuleAction::Allow);
-    }
-    Ok(p)
 }
 
 fn run(cli: Cli) -> Result<(String, u8), Error> {
@@ -227,7 +113,7 @@ fn run(cli: Cli) -> Result<(String, u8), Error> {
                 return Err(Error::Message(XLSX_NEEDS_OUTPUT.into()));
             }
             let catalog = load_catalog(pricing.pricing.as_deref())?;
-            let est = estimate_file(&file, catalog, &overrides(&pricing)?)?;
+            let est = estimate_file(&file, catalog, &Overrides::try_from(&pricing)?)?;
             let rendered = report::render(&est, f)?;
             match (output, rendered) {
                 (None, Rendered::Text(t)) => ok(t),
@@ -244,10 +130,10 @@ fn run(cli: Cli) -> Result<(String, u8), Error> {
                 }
             }
         }
-        Command::Check { file, format, max_monthly, max_fixed, max_increase, baseline, deny, warn, allow, pricing } => {
-            let cli = cli_policy(max_monthly, max_fixed, max_increase, &deny, &warn, &allow)?;
+        Command::Check { file, format, baseline, policy, pricing } => {
+            let cli = Policy::try_from(&policy)?;
             let catalog = load_catalog(pricing.pricing.as_deref())?;
-            let o = overrides(&pricing)?;
+            let o = Overrides::try_from(&pricing)?;
             let est = match estimate_file(&file, catalog, &o) {
                 Ok(est) => est,
                 // A machine format gets the problems in its own form (on stdout, exit 2).
@@ -279,7 +165,7 @@ fn run(cli: Cli) -> Result<(String, u8), Error> {
         }
         Command::Diff { old, new, format, pricing } => {
             let catalog = load_catalog(pricing.pricing.as_deref())?;
-            let o = overrides(&pricing)?;
+            let o = Overrides::try_from(&pricing)?;
             // --set makes a variant of NEW: `diff a.yaml a.yaml --set ...` compares a file with its variant.
             let plain = Overrides { sets: Vec::new(), ..o.clone() };
             let old = estimate_file(&old, catalog, &plain)?;
@@ -345,7 +231,7 @@ fn run(cli: Cli) -> Result<(String, u8), Error> {
             let catalog = load_catalog(pricing.as_deref())?;
             let as_of = match as_of {
                 Some(d) => d,
-                None => manifest_date(&input).unwrap_or_else(|| "9999-12-31".to_string()),
+                None => catalog::import::manifest_date(&input).unwrap_or_else(|| "9999-12-31".to_string()),
             };
             let shown = input.display().to_string();
             let mut imported = catalog::import::import(catalog, &input, &as_of)?;
@@ -386,9 +272,4 @@ fn run(cli: Cli) -> Result<(String, u8), Error> {
             ok(String::new())
         }
     }
-}
-
-/// The `snapshotDate` of a `snapshot-manifest.json` beside the region folders, if any.
-fn manifest_date(input: &Path) -> Option<String> {
-    catalog::import::manifest_date(input)
 }

@@ -248,6 +248,30 @@ pub const MAX_SERVICES: usize = 20_000;
 /// any real design (10,000 services take about 1 MiB).
 pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
 
+/// An architecture file's text, reading no more than the library accepts: `/dev/zero`, a pipe
+/// that never ends or a 10 GB file stop at the limit instead of filling the memory.
+pub fn read(file: &std::path::Path, name: &str) -> Result<String, crate::error::Error> {
+    use std::io::Read;
+    let cannot = |e: &dyn std::fmt::Display| crate::error::Error::Message(format!("cannot read {name}: {e}"));
+    let f = std::fs::File::open(file).map_err(|e| cannot(&e))?;
+    let mut bytes = Vec::new();
+    f.take(MAX_FILE_BYTES as u64 + 1).read_to_end(&mut bytes).map_err(|e| cannot(&e))?;
+    if bytes.len() > MAX_FILE_BYTES {
+        let size = std::fs::metadata(file)
+            .ok()
+            .filter(|m| m.is_file())
+            .map_or_else(|| format!("more than {MAX_FILE_BYTES}"), |m| m.len().to_string());
+        let d = Diagnostic::new(
+            name,
+            format!(
+                "the file is {size} bytes; closednet reads architecture files up to {MAX_FILE_BYTES} bytes (16 MiB)"
+            ),
+        );
+        return Err(d.help("split the design into several files").into());
+    }
+    String::from_utf8(bytes).map_err(|_| cannot(&"stream did not contain valid UTF-8"))
+}
+
 /// Reads and validates an architecture file.
 pub fn load(file: &str, text: &str, catalog: &Catalog) -> Result<Architecture, Vec<Diagnostic>> {
     load_with(file, text, catalog, &[])
