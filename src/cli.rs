@@ -245,6 +245,9 @@ pub enum PricingCommand {
         /// Service definitions to import for (default: the embedded catalog's).
         #[arg(long, value_name = "DIR")]
         pricing: Option<PathBuf>,
+        /// Import only this service type's prices (repeatable); the other price files stay as they are.
+        #[arg(long = "type", value_name = "TYPE")]
+        types: Vec<String>,
     },
     /// Download the Retail Prices API pages the service definitions read, as `pricing import`
     /// reads them (needs internet access; honours HTTPS_PROXY and NO_PROXY).

@@ -227,14 +227,14 @@ fn run(cli: Cli) -> Result<(String, u8), Error> {
             note(&format!("wrote {}", path.display()));
             ok(String::new())
         }
-        Command::Pricing { command: PricingCommand::Import { input, out, as_of, pricing } } => {
+        Command::Pricing { command: PricingCommand::Import { input, out, as_of, pricing, types } } => {
             let catalog = load_catalog(pricing.as_deref())?;
             let as_of = match as_of {
                 Some(d) => d,
                 None => catalog::import::manifest_date(&input).unwrap_or_else(|| "9999-12-31".to_string()),
             };
             let shown = input.display().to_string();
-            let mut imported = catalog::import::import(catalog, &input, &as_of)?;
+            let mut imported = catalog::import::import_types(catalog, &input, &as_of, &types)?;
             catalog::import::write(&out, &mut imported, &shown, &as_of)?;
             let (summary, regions) = (&imported.summary, &imported.regions);
             let mut msg = format!(

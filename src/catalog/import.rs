@@ -122,6 +122,16 @@ pub fn manifest_date(input: &Path) -> Option<String> {
 }
 
 pub fn import(catalog: &Catalog, input: &Path, as_of: &str) -> Result<Imported, String> {
+    import_types(catalog, input, as_of, &[])
+}
+
+/// [`import`] for the service types in `only` (all when empty): one type's price file can be
+/// refreshed without rewriting the others.
+pub fn import_types(catalog: &Catalog, input: &Path, as_of: &str, only: &[String]) -> Result<Imported, String> {
+    if let Some(t) = only.iter().find(|t| catalog.service(t).is_none()) {
+        let types: Vec<&str> = catalog.type_ids().collect();
+        return Err(format!("--type {t}: no such service type; {}", crate::suggest::help(t, &types)));
+    }
     // Savings plan rates are those of the pages' date: not known to apply at an earlier date.
     let savings = manifest_date(input).is_none_or(|pages| as_of >= pages.as_str());
     let regions = region_folders(input)?;
@@ -130,7 +140,7 @@ pub fn import(catalog: &Catalog, input: &Path, as_of: &str) -> Result<Imported, 
     }
     let mut summary = ImportSummary::default();
     let mut out = BTreeMap::new();
-    for def in catalog.services()? {
+    for def in catalog.services()?.into_iter().filter(|d| only.is_empty() || only.contains(&d.type_id)) {
         // The pages this type's components read: its own, and any a component names instead.
         let mut sources: Vec<&str> = def
             .tiers

@@ -155,3 +155,19 @@ fn a_page_that_is_not_json_is_an_error() {
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(stderr.contains("api_management.json: not a Retail Prices API page"), "{stderr}");
 }
+
+#[test]
+fn the_importer_can_run_for_one_type() {
+    let catalog = closednet::catalog::Catalog::embedded().unwrap();
+    let input = std::path::Path::new("tests/fixtures/retail");
+    let one =
+        closednet::catalog::import::import_types(&catalog, input, "2026-08-15", &["api-management".into()]).unwrap();
+    assert_eq!(one.files.keys().collect::<Vec<_>>(), ["api-management"]);
+    // The same prices as a full import gives for that type.
+    let all = closednet::catalog::import::import(&catalog, input, "2026-08-15").unwrap();
+    assert_eq!(one.files["api-management"].price, all.files["api-management"].price);
+    let err = closednet::catalog::import::import_types(&catalog, input, "2026-08-15", &["api-managment".into()])
+        .err()
+        .unwrap();
+    assert_eq!(err, "--type api-managment: no such service type; did you mean \"api-management\"?");
+}
