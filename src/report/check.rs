@@ -271,19 +271,7 @@ pub fn sarif(r: &CheckResult) -> Result<String, String> {
             "partialFingerprints": { "closednet/v1": fingerprint(&[j.finding.rule, file, path]) },
         }));
     }
-    let v = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
-                "name": "closednet",
-                "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://learn.microsoft.com/azure/private-link/private-endpoint-overview",
-                "rules": rules,
-            }},
-            "results": results,
-        }],
-    });
+    let v = sarif_log(Value::Array(rules), results, None);
     serde_json::to_string_pretty(&v).map(|s| s + "\n").map_err(|e| e.to_string())
 }
 
@@ -335,6 +323,23 @@ pub fn markdown(r: &CheckResult) -> String {
         writeln!(out, "\n</details>").unwrap();
     }
     out
+}
+
+/// A SARIF 2.1.0 log of one run of closednet with these rules and results.
+fn sarif_log(rules: Value, results: Vec<Value>, invocations: Option<Value>) -> Value {
+    let mut run = json!({
+        "tool": { "driver": {
+            "name": "closednet",
+            "version": env!("CARGO_PKG_VERSION"),
+            "informationUri": "https://learn.microsoft.com/azure/private-link/private-endpoint-overview",
+            "rules": rules,
+        }},
+        "results": results,
+    });
+    if let Some(i) = invocations {
+        run["invocations"] = i;
+    }
+    json!({ "$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0", "runs": [run] })
 }
 
 /// A file `check` could not read or validate, in the format asked for: a CI log or a code-scanning
@@ -391,25 +396,13 @@ pub fn invalid(diags: &[crate::error::Diagnostic], format: &str) -> Result<Strin
                     })
                 })
                 .collect();
-            let v = json!({
-                "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-                "version": "2.1.0",
-                "runs": [{
-                    "tool": { "driver": {
-                        "name": "closednet",
-                        "version": env!("CARGO_PKG_VERSION"),
-                        "informationUri": "https://learn.microsoft.com/azure/private-link/private-endpoint-overview",
-                        "rules": [{
-                            "id": "input",
-                            "name": "invalid-input",
-                            "shortDescription": { "text": "The architecture file cannot be read or is not valid" },
-                            "defaultConfiguration": { "level": "error" },
-                        }],
-                    }},
-                    "invocations": [{ "executionSuccessful": false }],
-                    "results": results,
-                }],
-            });
+            let rules = json!([{
+                "id": "input",
+                "name": "invalid-input",
+                "shortDescription": { "text": "The architecture file cannot be read or is not valid" },
+                "defaultConfiguration": { "level": "error" },
+            }]);
+            let v = sarif_log(rules, results, Some(json!([{ "executionSuccessful": false }])));
             out = serde_json::to_string_pretty(&v).map(|s| s + "\n").map_err(|e| e.to_string())?;
         }
         _ => {
