@@ -525,7 +525,12 @@ fn closed_network(
     if let Some(v) = &r.operator_access {
         let words =
             ["none", "bastion", "bastion-developer", "bastion-basic", "bastion-standard", "bastion-premium", "jumpbox"];
-        for word in &v.value.0 {
+        let words_given = &v.value.0;
+        if words_given.len() > 1 && words_given.iter().any(|w| w.trim().eq_ignore_ascii_case("none")) {
+            c.error(loc(v), "closed_network.operator_access", "`none` cannot be listed with other operator access")
+                .help = Some("write `none` alone, or list only what operators use".into());
+        }
+        for word in words_given {
             let spanned = Spanned::new(word.clone(), v.referenced, v.defined);
             let access = match c.choice(&spanned, "closed_network.operator_access", &words) {
                 Some("bastion" | "bastion-basic") => Access::BastionBasic,

@@ -103,3 +103,14 @@ fn check_speaks_its_format_when_the_file_is_invalid() {
     assert_eq!((code, out.as_str()), (2, ""));
     assert!(err.starts_with(&format!("error: {file}: version: missing `version`")));
 }
+
+#[test]
+fn none_cannot_be_listed_with_operator_access() {
+    let (code, _, err) =
+        run(&["estimate", "examples/landing-zone.yaml", "--set", "closed_network.operator_access=[none, jumpbox]"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        err,
+        "error: examples/landing-zone.yaml: closed_network.operator_access: `none` cannot be listed with other operator access (from --set closed_network.operator_access=[none, jumpbox])\n  help: write `none` alone, or list only what operators use\n"
+    );
+}
