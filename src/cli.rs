@@ -213,8 +213,13 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "table")]
         format: OutputFormat,
     },
-    /// Print the JSON Schema of the architecture file (for editors: yaml-language-server).
-    Schema,
+    /// Print the JSON Schema of the architecture file (for editors: yaml-language-server), or with
+    /// --report the JSON Schema of `estimate --format json`.
+    Schema {
+        /// The schema of the JSON report instead of the architecture file.
+        #[arg(long)]
+        report: bool,
+    },
     /// Print a shell completion script, e.g. `closednet completions bash > /etc/bash_completion.d/closednet`.
     Completions {
         /// The shell to complete for.

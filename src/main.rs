@@ -206,7 +206,8 @@ fn run(cli: Cli) -> Result<(String, u8), Error> {
                 OutputFormat::Json => report::catalog::json(catalog)?,
             })
         }
-        Command::Schema => ok(closednet::architecture::schema::json(load_catalog(None)?)?),
+        Command::Schema { report: true } => ok(report::dto::schema()?),
+        Command::Schema { report: false } => ok(closednet::architecture::schema::json(load_catalog(None)?)?),
         Command::Completions { shell } => {
             let mut out = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "closednet", &mut out);

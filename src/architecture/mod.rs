@@ -240,8 +240,8 @@ impl Architecture {
 }
 
 /// Most services one file may declare: memory and time stay bounded. At this size on the reference
-/// machine the table report takes about 0.5 s and 135 MB, the JSON report (written service by
-/// service, not built as one value) 0.7 s and 157 MB (`/usr/bin/time -f "%e s %M KB"`).
+/// machine the table report takes about 0.6 s and 150 MB, the JSON report (written service by
+/// service, not built as one value) 0.6 s and 180 MB (`/usr/bin/time -f "%e s %M KB"`).
 pub const MAX_SERVICES: usize = 20_000;
 
 /// Largest architecture file closednet reads: a typo-sized limit for a YAML document, far above

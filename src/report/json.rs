@@ -1,162 +1,98 @@
-//! `--format json`: one JSON document, money as strings, `schema_version: 1`.
+//! `--format json`: one JSON document, money as strings, `schema_version: 1`. The document is the
+//! types of [`super::dto`], whose JSON Schema `closednet schema --report` prints.
 
+use super::dto::{self, Each, Money};
 use super::{PresentedDesign, PresentedService, RequirementRow, by_requirement, present, source_text};
 use crate::Estimate;
 use crate::catalog::definitions::Charge;
 use crate::estimate::Source;
-use crate::money::round;
-use crate::rules::Design;
-use serde_json::{Value, json};
+use crate::money::{Conversion, round};
+use crate::rules::{Decision, Design};
 
 /// Money as a string with the currency's decimal places (`"2795.17"`, `"419276"`).
-fn money(d: rust_decimal::Decimal, dp: usize) -> Value {
-    Value::String(format!("{d:.dp$}"))
+fn money(d: rust_decimal::Decimal, dp: usize) -> Money {
+    format!("{d:.dp$}")
 }
 
-fn service(s: &PresentedService, dp: usize, conv: &crate::money::Conversion) -> Value {
-    let lines: Vec<Value> = s
+fn service<'a>(s: &'a PresentedService, dp: usize, conv: &Conversion) -> dto::ServiceDto<'a> {
+    let lines = s
         .lines
         .iter()
         .map(|l| {
-            let (meter_id, effective, source) = match &l.line.source {
-                Source::Meter { meter_id, effective, .. } => {
-                    (json!(meter_id), json!(effective), source_text(&l.line.source))
-                }
-                Source::Documented { effective, .. } => (Value::Null, json!(effective), source_text(&l.line.source)),
-                Source::NoPrice(_) | Source::Provided { .. } | Source::Stated(_) | Source::Yours { .. } => {
-                    (Value::Null, Value::Null, source_text(&l.line.source))
-                }
+            let (meter_id, effective) = match &l.line.source {
+                Source::Meter { meter_id, effective, .. } => (Some(*meter_id), Some(*effective)),
+                Source::Documented { effective, .. } => (None, Some(*effective)),
+                Source::NoPrice(_) | Source::Provided { .. } | Source::Stated(_) | Source::Yours { .. } => (None, None),
             };
-            json!({
-                "component": l.line.component,
-                "key": l.line.key,
-                "charge": if l.line.charge == Charge::Fixed { "fixed" } else { "usage" },
-                "quantity": l.line.quantity.normalize().to_string(),
-                "unit": l.line.unit,
-                // In the report currency (like every other amount here), and at source in USD.
-                "unit_price": l.unit_price.map(|p| p.normalize().to_string()),
-                "unit_price_usd": l.line.unit_price.map(|p| p.normalize().to_string()),
-                "monthly": l.monthly.map(|m| money(m, dp)),
-                "list_monthly": l.list.map(|m| money(m, dp)),
-                "discount_percent": l.line.discount.map(|p| p.normalize().to_string()),
-                "priced": l.monthly.is_some(),
-                "meter_id": meter_id,
-                "effective": effective,
-                "source": source,
-                "note": l.line.note(),
-                "commitment": l.line.commitment.map(|c| c.id()),
-                "savings_plan": l.plans.map(|[payg, one, three]| json!({
-                    "payg_monthly": payg.map(|m| money(m, dp)),
-                    "savings_1y_monthly": one.map(|m| money(m, dp)),
-                    "savings_3y_monthly": three.map(|m| money(m, dp)),
-                })),
-                "your_figure": match &l.line.source {
-                    Source::Yours { source, list } => json!({
-                        "source": source,
-                        "list_monthly": l.catalog.map(|m| money(m, dp)),
-                        "list_unit_price": list.as_ref().and_then(|x| x.unit_price).map(|p| p.normalize().to_string()),
-                        "list_source": list.as_ref().map(|x| source_text(&x.source)),
+            dto::LineDto {
+                charge: if l.line.charge == Charge::Fixed { "fixed" } else { "usage" },
+                commitment: l.line.commitment.map(|c| c.id()),
+                component: l.line.component,
+                discount_percent: l.line.discount.map(|p| p.normalize().to_string()),
+                effective,
+                key: l.line.key,
+                list_monthly: l.list.map(|m| money(m, dp)),
+                meter_id,
+                monthly: l.monthly.map(|m| money(m, dp)),
+                note: l.line.note(),
+                priced: l.monthly.is_some(),
+                provided: match &l.line.source {
+                    Source::Provided { reason, would_cost } => Some(dto::ProvidedDto {
+                        reason,
+                        would_cost_monthly: would_cost.and_then(|w| conv.present(w).ok()).map(|w| money(w, dp)),
                     }),
-                    _ => Value::Null,
+                    _ => None,
                 },
-                "provided": match &l.line.source {
-                    Source::Provided { reason, would_cost } => json!({
-                        "reason": reason,
-                        "would_cost_monthly": would_cost.and_then(|w| conv.present(w).ok()).map(|w| money(w, dp)),
+                quantity: l.line.quantity.normalize().to_string(),
+                savings_plan: l.plans.map(|[payg, one, three]| dto::SavingsPlanDto {
+                    payg_monthly: payg.map(|m| money(m, dp)),
+                    savings_1y_monthly: one.map(|m| money(m, dp)),
+                    savings_3y_monthly: three.map(|m| money(m, dp)),
+                }),
+                source: source_text(&l.line.source),
+                unit: l.line.unit,
+                unit_price: l.unit_price.map(|p| p.normalize().to_string()),
+                unit_price_usd: l.line.unit_price.map(|p| p.normalize().to_string()),
+                your_figure: match &l.line.source {
+                    Source::Yours { source, list } => Some(dto::YourFigureDto {
+                        list_monthly: l.catalog.map(|m| money(m, dp)),
+                        list_source: list.as_ref().map(|x| source_text(&x.source)),
+                        list_unit_price: list.as_ref().and_then(|x| x.unit_price).map(|p| p.normalize().to_string()),
+                        source,
                     }),
-                    _ => Value::Null,
+                    _ => None,
                 },
-            })
+            }
         })
         .collect();
-    json!({
-        "name": s.service.name,
-        "type": s.service.type_id,
-        "tier": s.service.tier,
-        "reason": s.service.reason,
-        "requirement": s.service.requirement.map(|r| r.id()),
-        "fixed_monthly": money(s.fixed, dp),
-        "usage_monthly": money(s.usage, dp),
-        "total_monthly": money(s.fixed + s.usage, dp),
-        "unpriced_lines": s.unpriced,
-        "lines": lines,
-    })
+    dto::ServiceDto {
+        fixed_monthly: money(s.fixed, dp),
+        lines,
+        name: &s.service.name,
+        reason: s.service.reason.as_deref(),
+        requirement: s.service.requirement.map(|r| r.id()),
+        tier: s.service.tier,
+        total_monthly: money(s.fixed + s.usage, dp),
+        type_id: s.service.type_id,
+        unpriced_lines: s.unpriced,
+        usage_monthly: money(s.usage, dp),
+    }
 }
 
-fn requirement_rows(rows: &[RequirementRow], dp: usize) -> Value {
+fn requirement_rows(rows: &[RequirementRow], dp: usize) -> Vec<dto::RequirementDto> {
     rows.iter()
-        .map(|r| {
-            json!({
-                "requirement": r.requirement.id(),
-                "label": r.requirement.label(),
-                "fixed_monthly": money(r.fixed, dp),
-                "usage_monthly": money(r.usage, dp),
-                "total_monthly": money(r.total(), dp),
-                "share": r.share.map(|s| s.to_string()),
-                "saving_if_dropped_monthly": money(r.saving, dp),
-                "provided_lines": r.provided,
-                "unpriced_lines": r.unpriced,
-            })
+        .map(|r| dto::RequirementDto {
+            fixed_monthly: money(r.fixed, dp),
+            label: r.requirement.label(),
+            provided_lines: r.provided,
+            requirement: r.requirement.id(),
+            saving_if_dropped_monthly: money(r.saving, dp),
+            share: r.share.map(|s| s.to_string()),
+            total_monthly: money(r.total(), dp),
+            unpriced_lines: r.unpriced,
+            usage_monthly: money(r.usage, dp),
         })
         .collect()
-}
-
-/// An array member: its key, its length, and how to build element `i` when it is written.
-type LazyArray<'a> = (&'static str, usize, Box<dyn Fn(usize) -> Value + 'a>);
-
-/// A JSON object written member by member, in key order (as a `Value` map is): plain members are
-/// values, `arrays` are built one element at a time as they are written, so a 20,000-service report
-/// never holds its whole document tree in memory.
-struct Object<'a> {
-    values: serde_json::Map<String, Value>,
-    arrays: Vec<LazyArray<'a>>,
-    objects: Vec<(&'static str, Object<'a>)>,
-}
-
-impl Object<'_> {
-    fn new(values: Value) -> Self {
-        let values = match values {
-            Value::Object(m) => m,
-            _ => serde_json::Map::new(),
-        };
-        Object { values, arrays: Vec::new(), objects: Vec::new() }
-    }
-}
-
-impl serde::Serialize for Object<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::{SerializeMap, SerializeSeq};
-        struct Array<'b, 'a>(&'b LazyArray<'a>);
-        impl serde::Serialize for Array<'_, '_> {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                let (_, len, element) = self.0;
-                let mut seq = serializer.serialize_seq(Some(*len))?;
-                for i in 0..*len {
-                    seq.serialize_element(&element(i))?;
-                }
-                seq.end()
-            }
-        }
-        enum Member<'b, 'a> {
-            Value(&'b Value),
-            Array(Array<'b, 'a>),
-            Object(&'b Object<'a>),
-        }
-        let mut members: Vec<(&str, Member)> =
-            self.values.iter().map(|(k, v)| (k.as_str(), Member::Value(v))).collect();
-        members.extend(self.arrays.iter().map(|a| (a.0, Member::Array(Array(a)))));
-        members.extend(self.objects.iter().map(|(k, o)| (*k, Member::Object(o))));
-        members.sort_by(|a, b| a.0.cmp(b.0));
-        let mut map = serializer.serialize_map(Some(members.len()))?;
-        for (key, member) in &members {
-            match member {
-                Member::Value(v) => map.serialize_entry(key, v)?,
-                Member::Array(a) => map.serialize_entry(key, a)?,
-                Member::Object(o) => map.serialize_entry(key, o)?,
-            }
-        }
-        map.end()
-    }
 }
 
 fn design<'a>(
@@ -164,47 +100,53 @@ fn design<'a>(
     d: &'a Design,
     rows: Option<&[RequirementRow]>,
     dp: usize,
-    conv: &'a crate::money::Conversion,
-) -> Object<'a> {
-    let mut v = json!({
-        "fixed_monthly": money(p.fixed, dp),
-        "usage_monthly": money(p.usage, dp),
-        "total_monthly": money(p.total(), dp),
-        "list_monthly": money(p.list, dp),
-        "fixed_share_percent": p.fixed_share().map(|s| s.to_string()),
-        "complete": p.unpriced == 0,
-        "unpriced_lines": p.unpriced,
-    });
-    if let Some(rows) = rows {
-        v["by_requirement"] = requirement_rows(rows, dp);
+    conv: &'a Conversion,
+) -> dto::DesignDto<'a> {
+    dto::DesignDto {
+        added: Each::new(p.added.len(), move |i| service(&p.added[i], dp, conv)),
+        by_requirement: rows.map(|r| requirement_rows(r, dp)),
+        complete: p.unpriced == 0,
+        decisions: rows.map(|_| Each::new(d.decisions.len(), move |i| decision(&d.decisions[i]))),
+        fixed_monthly: money(p.fixed, dp),
+        fixed_share_percent: p.fixed_share().map(|s| s.to_string()),
+        list_monthly: money(p.list, dp),
+        services: Each::new(p.services.len(), move |i| service(&p.services[i], dp, conv)),
+        total_monthly: money(p.total(), dp),
+        unpriced_lines: p.unpriced,
+        usage_monthly: money(p.usage, dp),
     }
-    let mut o = Object::new(v);
-    o.arrays.push(("services", p.services.len(), Box::new(move |i| service(&p.services[i], dp, conv))));
-    o.arrays.push(("added", p.added.len(), Box::new(move |i| service(&p.added[i], dp, conv))));
-    if rows.is_some() {
-        o.arrays.push(("decisions", d.decisions.len(), Box::new(move |i| decision(&d.decisions[i]))));
-    }
-    o
 }
 
-fn decision(dec: &crate::rules::Decision) -> Value {
+fn decision<'a>(dec: &'a Decision) -> dto::DecisionDto<'a> {
     // The documentation behind the rule that forced the bump, else the first need's.
     let first = dec.evidence.iter().find(|e| Some(&e.rule) == dec.rule.as_ref()).or(dec.evidence.first());
-    json!({
-        "service": dec.service,
-        "type": dec.type_id,
-        "from": dec.from,
-        "to": dec.to,
-        "changed": dec.changed(),
-        "rule": dec.rule,
-        "needs": dec.needs.describe(),
-        "doc": first.map(|e| e.doc),
-        "as_of": first.map(|e| e.as_of),
-        "evidence": dec.evidence.iter().map(|e| json!({
-            "need": e.need, "rule": e.rule, "capability": e.capability, "doc": e.doc, "as_of": e.as_of,
-        })).collect::<Vec<_>>(),
-        "rejected": dec.rejected.iter().map(|r| json!({"tier": r.tier, "reason": r.reason.to_string()})).collect::<Vec<_>>(),
-    })
+    dto::DecisionDto {
+        as_of: first.map(|e| e.as_of),
+        changed: dec.changed(),
+        doc: first.map(|e| e.doc),
+        evidence: dec
+            .evidence
+            .iter()
+            .map(|e| dto::EvidenceDto {
+                as_of: e.as_of,
+                capability: e.capability,
+                doc: e.doc,
+                need: e.need,
+                rule: e.rule,
+            })
+            .collect(),
+        from: dec.from,
+        needs: dec.needs.describe(),
+        rejected: dec
+            .rejected
+            .iter()
+            .map(|r| dto::RejectedDto { reason: r.reason.to_string(), tier: r.tier })
+            .collect(),
+        rule: dec.rule,
+        service: &dec.service,
+        to: dec.to,
+        type_id: dec.type_id,
+    }
 }
 
 pub fn render(est: &Estimate) -> Result<String, String> {
@@ -214,66 +156,61 @@ pub fn render(est: &Estimate) -> Result<String, String> {
     let closed = present(&est.closed, conv)?;
     let rows = by_requirement(&est.closed, &rbac, &closed, conv)?;
     let meta = &est.snapshot.meta;
-    let doc = json!({
-        "schema_version": 1,
-        "architecture": { "file": est.architecture.file, "name": est.architecture.name, "region": est.architecture.region },
-        "pricing": {
-            "snapshot": meta.name,
-            "sha256": est.snapshot.sha256,
-            "as_of": meta.as_of,
-            "source": meta.source,
-            "source_currency": meta.currency,
-            "hours_per_month": meta.hours_per_month.to_string(),
-            "currency": conv.currency.code(),
-            "fx": {
-                "rate": conv.rate.to_string(),
-                "source": conv.source,
-                "date": conv.date,
-            },
-            "rounding": format!("each line rounded half away from zero to {} decimal places; totals are sums of rounded lines", crate::money::minor_units(&conv.currency)),
+    let months = rust_decimal::Decimal::from(est.months);
+    let file = est.architecture.file.as_str();
+    let doc = dto::Report {
+        architecture: dto::ArchitectureDto { file, name: &est.architecture.name, region: &est.architecture.region },
+        commitment: dto::CommitmentDto {
+            label: est.commitment.label().to_string(),
+            lines: super::committed_lines(est),
+            term: est.commitment.id().to_string(),
         },
-        "delta_monthly": money(round(closed.total() - rbac.total(), &conv.currency), dp),
-        "months": est.months,
-        "totals_for_months": {
-            "rbac": money(rbac.total() * rust_decimal::Decimal::from(est.months), dp),
-            "closed": money(closed.total() * rust_decimal::Decimal::from(est.months), dp),
+        delta_monthly: money(round(closed.total() - rbac.total(), &conv.currency), dp),
+        designs: dto::Designs {
+            closed: design(&closed, &est.closed, Some(&rows), dp, conv),
+            rbac: design(&rbac, &est.rbac, None, dp, conv),
         },
-        "discounts": est.discounts.iter().map(|d| d.describe()).collect::<Vec<_>>(),
-        "price_sheet": est.price_sheet.as_ref().map(|p| json!({
-            "file": p.file,
-            "date": p.date,
-            "lines_priced": p.lines,
-            "tiers_chosen_on_sheet": p.chose_tiers,
-        })),
-        "commitment": {
-            "term": est.commitment.id(),
-            "label": est.commitment.label(),
-            "lines": super::committed_lines(est),
-        },
-    });
-    let mut doc = Object::new(doc);
-    let mut designs = Object::new(json!({}));
-    designs.objects.push(("rbac", design(&rbac, &est.rbac, None, dp, conv)));
-    designs.objects.push(("closed", design(&closed, &est.closed, Some(&rows), dp, conv)));
-    doc.objects.push(("designs", designs));
-    let file = &est.architecture.file;
-    doc.arrays.push((
-        "findings",
-        est.findings.len(),
-        Box::new(move |i| {
+        discounts: est.discounts.iter().map(|d| d.describe()).collect(),
+        findings: Each::new(est.findings.len(), move |i| {
             let f = &est.findings[i];
-            json!({
-                "rule": f.rule,
-                "slug": f.slug,
-                "severity": f.severity.as_str(),
-                "message": f.message,
-                "file": file,
-                "path": f.path,
-                "line": f.loc.map(|l| l.line),
-                "column": f.loc.map(|l| l.column),
-                "doc": f.doc,
-            })
+            dto::FindingDto {
+                column: f.loc.map(|l| l.column),
+                doc: f.doc,
+                file,
+                line: f.loc.map(|l| l.line),
+                message: &f.message,
+                path: f.path.as_deref(),
+                rule: f.rule,
+                severity: f.severity.as_str(),
+                slug: f.slug,
+            }
         }),
-    ));
+        months: est.months,
+        price_sheet: est.price_sheet.as_ref().map(|p| dto::PriceSheetDto {
+            date: p.date.clone(),
+            file: p.file.clone(),
+            lines_priced: p.lines,
+            tiers_chosen_on_sheet: p.chose_tiers,
+        }),
+        pricing: dto::PricingDto {
+            as_of: &meta.as_of,
+            currency: conv.currency.code(),
+            fx: dto::FxDto { date: conv.date.as_deref(), rate: conv.rate.to_string(), source: &conv.source },
+            hours_per_month: meta.hours_per_month.to_string(),
+            rounding: format!(
+                "each line rounded half away from zero to {} decimal places; totals are sums of rounded lines",
+                crate::money::minor_units(&conv.currency)
+            ),
+            sha256: &est.snapshot.sha256,
+            snapshot: &meta.name,
+            source: &meta.source,
+            source_currency: &meta.currency,
+        },
+        schema_version: 1,
+        totals_for_months: dto::TotalsForMonths {
+            closed: money(closed.total() * months, dp),
+            rbac: money(rbac.total() * months, dp),
+        },
+    };
     serde_json::to_string_pretty(&doc).map(|s| s + "\n").map_err(|e| e.to_string())
 }

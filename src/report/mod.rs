@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod check;
 pub mod csv;
 pub mod diff;
+pub mod dto;
 pub mod explain;
 pub mod html;
 pub mod json;

@@ -80,3 +80,50 @@ fn schema_and_loader_agree_on_good_and_bad_files() {
         assert_eq!(verdicts(&catalog, &validator, &yaml), (false, false), "{to}: loader and schema must both refuse");
     }
 }
+
+#[test]
+fn the_json_report_validates_against_its_committed_schema() {
+    let run = |args: &[&str]| {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_closednet"))
+            .env("CLOSEDNET_TODAY", "2026-11-30")
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let generated = run(&["schema", "--report"]);
+    let committed = std::fs::read_to_string("schema/report.schema.json").unwrap();
+    assert!(
+        generated == committed,
+        "schema/report.schema.json is stale: run `cargo run -- schema --report > schema/report.schema.json`"
+    );
+    let schema: serde_json::Value = serde_json::from_str(&committed).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    for args in [
+        &["estimate", "examples/article.yaml", "--format", "json"][..],
+        &["estimate", "examples/article-2023.yaml", "--format", "json"],
+        &[
+            "estimate",
+            "examples/landing-zone.yaml",
+            "--format",
+            "json",
+            "--set",
+            "closed_network.hub=existing",
+            "--set",
+            "closed_network.hub_share=400",
+        ],
+        &["estimate", "examples/article.yaml", "--format", "json", "--commitment", "savings-3y", "--discount", "10"],
+        &["estimate", "examples/article.yaml", "--format", "json", "--set", "closed_network.licences.entra=owned"],
+    ] {
+        let report: serde_json::Value = serde_json::from_str(&run(args)).unwrap();
+        let errors: Vec<String> =
+            validator.iter_errors(&report).map(|e| format!("{e} at {}", e.instance_path())).collect();
+        assert!(errors.is_empty(), "{args:?}: {errors:#?}");
+    }
+    // The schema is strict enough to catch a wrong type.
+    let mut report: serde_json::Value =
+        serde_json::from_str(&run(&["estimate", "examples/article.yaml", "--format", "json"])).unwrap();
+    report["designs"]["closed"]["total_monthly"] = serde_json::json!(1414499);
+    assert!(!validator.is_valid(&report));
+}
