@@ -212,11 +212,7 @@ pub fn render(est: &Estimate) -> Result<String, String> {
     write!(out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>closednet: {}</title><style>{STYLE}</style></head><body>", esc(&arch.name))
         .unwrap();
     write!(out, "<h1>{}</h1>", esc(&arch.name)).unwrap();
-    let rate = if cur.is_usd() {
-        "USD".to_string()
-    } else {
-        format!("{cur} at {} per USD ({})", est.conversion.rate.normalize(), esc(&est.conversion.source))
-    };
+    let rate = esc(&super::rate_text(&est.conversion));
     write!(
         out,
         "<p class=\"meta\">{} &middot; region {} &middot; pricing snapshot {} (prices as of {}, sha256 {}) &middot; {rate}</p>",

@@ -276,6 +276,16 @@ pub fn horizon_rows(rbac: &PresentedDesign, closed: &PresentedDesign) -> [(&'sta
     ]
 }
 
+/// The report currency and its rate, the same in every format: `USD`, or `JPY at 146.41 per USD
+/// (Federal Reserve H.10, ..., 2023-12-11)` with the rate's source and date.
+pub fn rate_text(conv: &Conversion) -> String {
+    if conv.currency.is_usd() {
+        return "USD".to_string();
+    }
+    let date = conv.date.as_ref().map(|d| format!(", {d}")).unwrap_or_default();
+    format!("{} at {} per USD ({}{date})", conv.currency, conv.rate.normalize(), conv.source)
+}
+
 /// `85.5%`, or `-` for a design that costs nothing.
 pub fn share_text(d: &PresentedDesign) -> String {
     d.fixed_share().map(|s| format!("{s}%")).unwrap_or_else(|| "-".into())

@@ -39,12 +39,7 @@ pub fn render(est: &Estimate) -> Result<String, String> {
     } else {
         writeln!(out, "{} ({})", arch.name, arch.file).unwrap();
     }
-    let rate = if cur.is_usd() {
-        "USD".to_string()
-    } else {
-        let date = est.conversion.date.as_ref().map(|d| format!(", {d}")).unwrap_or_default();
-        format!("{cur} at {} per USD ({}{date})", est.conversion.rate.normalize(), est.conversion.source)
-    };
+    let rate = super::rate_text(&est.conversion);
     writeln!(out, "Region {} | pricing snapshot {} (as of {}) | {rate}", arch.region, meta.name, meta.as_of).unwrap();
     writeln!(
         out,

@@ -67,12 +67,7 @@ pub fn render(est: &Estimate) -> Result<String, String> {
         meta.name, est.snapshot.sha256
     )
     .unwrap();
-    let rate = if cur.is_usd() {
-        "Currency: USD.".to_string()
-    } else {
-        let date = est.conversion.date.as_ref().map(|d| format!(", {d}")).unwrap_or_default();
-        format!("Currency: {cur} at {} per USD ({}{date}).", est.conversion.rate.normalize(), est.conversion.source)
-    };
+    let rate = format!("Currency: {}.", super::rate_text(&est.conversion));
     writeln!(out, "- {rate}").unwrap();
     writeln!(
         out,
