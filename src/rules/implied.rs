@@ -52,6 +52,11 @@ impl<'a> Added<'a> {
         self.resource.os = Some(os);
         self
     }
+
+    fn with_capacity(mut self, key: &str, value: Decimal) -> Self {
+        self.resource.capacity.to_mut().insert(key.to_string(), value);
+        self
+    }
 }
 
 fn resource<'a>(type_id: &'a str, tier: &'a str, region: &'a str, key: &str, count: Decimal) -> Resource<'a> {
@@ -459,13 +464,6 @@ pub fn added<'a>(
         out.push(a);
     }
     Ok(out)
-}
-
-impl Added<'_> {
-    fn with_capacity(mut self, key: &str, value: Decimal) -> Self {
-        self.resource.capacity.to_mut().insert(key.to_string(), value);
-        self
-    }
 }
 
 fn public_ip<'a>(name: &str, requirement: Requirement, what: &str, region: &'a str, count: Decimal) -> Added<'a> {

@@ -424,7 +424,11 @@ pub fn closed_on<'c>(
         let svc = &arch.services[i];
         let def = def(catalog, &svc.type_id)?;
         let declared = declared_tier(svc, def);
-        let injected: std::collections::BTreeSet<&str> = injected_names.iter().map(String::as_str).collect();
+        // Only an edge reads which origins are injected: no set per service otherwise.
+        let injected: std::collections::BTreeSet<&str> = match is_edge(svc) {
+            true => injected_names.iter().map(String::as_str).collect(),
+            false => std::collections::BTreeSet::new(),
+        };
         let needs = needs(arch, svc, def, catalog, &snapshot.meta.as_of, &injected);
         let (decision, chosen) = choose(arch, svc, def, declared, &needs, snapshot, negotiated)?;
         let mut priced = match chosen {

@@ -3,6 +3,7 @@
 //! Every expected number below was worked out by hand from the Retail Prices API items named in
 //! `pricing/2026-08/prices/` (and shared/reference/meters.md), not copied from the program's output.
 
+use super::support::{catalog, d, run};
 use closednet::catalog::Catalog;
 use closednet::estimate::{Resource, Totals, price};
 use closednet::rules::Decision;
@@ -10,22 +11,6 @@ use closednet::{Estimate, Overrides, estimate};
 use rust_decimal::Decimal;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::str::FromStr;
-
-fn d(s: &str) -> Decimal {
-    Decimal::from_str(s).unwrap()
-}
-
-fn catalog() -> Catalog {
-    Catalog::embedded().expect("the embedded catalog loads")
-}
-
-fn run<'c>(catalog: &'c Catalog, yaml: &str) -> Estimate<'c> {
-    match estimate("test.yaml", yaml, catalog, &Overrides::default()) {
-        Ok(e) => e,
-        Err(e) => panic!("{e}"),
-    }
-}
 
 fn decision<'a>(est: &'a Estimate, service: &str) -> &'a Decision<'a> {
     est.closed.decisions.iter().find(|d| d.service == service).unwrap_or_else(|| panic!("no decision for {service}"))

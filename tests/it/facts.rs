@@ -2,20 +2,11 @@
 //! with the figure or tier it changes. Figures are worked out by hand from the Retail Prices API
 //! items in `pricing/<snapshot>/prices/` or the documented figures, not copied from the output.
 
+use super::support::{d, run};
+use closednet::Estimate;
 use closednet::catalog::Catalog;
 use closednet::estimate::Source;
 use closednet::rules::PricedService;
-use closednet::{Estimate, Overrides, estimate};
-use rust_decimal::Decimal;
-use std::str::FromStr;
-
-fn d(s: &str) -> Decimal {
-    Decimal::from_str(s).unwrap()
-}
-
-fn run<'c>(catalog: &'c Catalog, yaml: &str) -> Estimate<'c> {
-    estimate("test.yaml", yaml, catalog, &Overrides::default()).unwrap_or_else(|e| panic!("{e}"))
-}
 
 fn added<'a>(est: &'a Estimate, name: &str) -> &'a PricedService<'a> {
     est.closed.added.iter().find(|a| a.name == name).unwrap_or_else(|| panic!("no added {name}"))

@@ -2,15 +2,10 @@
 //! (tests/fixtures/retail): duplicates, tiers, superseded and placeholder rows, future rows,
 //! unit mismatches, a newer price replacing an older one, and the as-of date.
 
+use super::support::d;
 use closednet::catalog::snapshot::{Bucket, PriceEntry, PriceFile};
-use rust_decimal::Decimal;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::str::FromStr;
-
-fn d(s: &str) -> Decimal {
-    Decimal::from_str(s).unwrap()
-}
 
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("closednet-test-{}-{name}", std::process::id()));

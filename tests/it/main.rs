@@ -22,4 +22,5 @@ mod recipes;
 mod reproducible;
 mod rules;
 mod schema;
+mod support;
 mod tiers;

@@ -5,6 +5,7 @@
 //! `pricing/2026-08/prices/` (meter ids in the comments) or the documented figures in
 //! `pricing/2026-08/documented.toml`, not copied from the program's output.
 
+use super::support::d;
 use closednet::architecture::set::Set;
 use closednet::catalog::Catalog;
 use closednet::estimate::Source;
@@ -14,11 +15,6 @@ use closednet::rules::requirement::Requirement;
 use closednet::{Estimate, Overrides, estimate};
 use rust_decimal::Decimal;
 use std::process::Command;
-use std::str::FromStr;
-
-fn d(s: &str) -> Decimal {
-    Decimal::from_str(s).unwrap()
-}
 
 fn run<'c>(catalog: &'c Catalog, yaml: &str, sets: &[&str]) -> Estimate<'c> {
     let o = Overrides { sets: sets.iter().map(|s| Set::parse(s).unwrap()).collect(), ..Overrides::default() };

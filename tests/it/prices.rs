@@ -2,28 +2,12 @@
 //! figures. List prices quoted in the comments are the Retail Prices API items in
 //! `pricing/2026-08/prices/` (eastus2).
 
+use super::support::{catalog, d, run};
 use closednet::catalog::Catalog;
 use closednet::error::Error;
 use closednet::estimate::Source;
-use closednet::{Estimate, Overrides, estimate};
-use rust_decimal::Decimal;
+use closednet::{Overrides, estimate};
 use std::process::Command;
-use std::str::FromStr;
-
-fn d(s: &str) -> Decimal {
-    Decimal::from_str(s).unwrap()
-}
-
-fn catalog() -> Catalog {
-    Catalog::embedded().expect("the embedded catalog loads")
-}
-
-fn run<'c>(catalog: &'c Catalog, yaml: &str) -> Estimate<'c> {
-    match estimate("test.yaml", yaml, catalog, &Overrides::default()) {
-        Ok(e) => e,
-        Err(e) => panic!("{e}"),
-    }
-}
 
 fn errors(catalog: &Catalog, yaml: &str) -> String {
     match estimate("test.yaml", yaml, catalog, &Overrides::default()) {

@@ -5,28 +5,13 @@
 //! comment (meter id), read by hand from /work/shared/retail-prices/2026-08-15/<region>/<file>.json, not
 //! copied from the program's output.
 
+use super::support::{catalog, d, run};
+use closednet::Estimate;
 use closednet::catalog::Catalog;
 use closednet::estimate::{Resource, Totals, price};
-use closednet::{Estimate, Overrides, estimate};
 use rust_decimal::Decimal;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::str::FromStr;
-
-fn d(s: &str) -> Decimal {
-    Decimal::from_str(s).unwrap()
-}
-
-fn catalog() -> Catalog {
-    Catalog::embedded().expect("the embedded catalog loads")
-}
-
-fn run<'c>(catalog: &'c Catalog, yaml: &str) -> Estimate<'c> {
-    match estimate("test.yaml", yaml, catalog, &Overrides::default()) {
-        Ok(e) => e,
-        Err(e) => panic!("{e}"),
-    }
-}
 
 fn closed_tier(est: &Estimate, service: &str) -> String {
     est.closed.services.iter().find(|s| s.name == service).unwrap().tier.to_string()

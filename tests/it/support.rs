@@ -1,0 +1,20 @@
+//! Helpers every test module uses: exact decimals, the embedded catalog, and an estimate that must
+//! succeed.
+
+use closednet::catalog::Catalog;
+use closednet::{Estimate, Overrides, estimate};
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+pub fn d(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap()
+}
+
+pub fn catalog() -> Catalog {
+    Catalog::embedded().expect("the embedded catalog loads")
+}
+
+/// The estimate of `yaml` (named `test.yaml`) with no overrides; panics with the error otherwise.
+pub fn run<'c>(catalog: &'c Catalog, yaml: &str) -> Estimate<'c> {
+    estimate("test.yaml", yaml, catalog, &Overrides::default()).unwrap_or_else(|e| panic!("{e}"))
+}
