@@ -14,6 +14,7 @@ pub mod cli;
 pub mod discount;
 pub mod error;
 pub mod estimate;
+pub mod iac;
 pub mod money;
 pub mod price_sheet;
 pub mod prices;
