@@ -10,7 +10,7 @@
 //!   that folder is absent); the throughput is printed in MB/s.
 
 use closednet::catalog::Catalog;
-use closednet::{Overrides, estimate};
+use closednet::pipeline::{self, Overrides};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::path::Path;
@@ -52,7 +52,7 @@ fn scaling(c: &mut Criterion) {
         let text = generate(n);
         g.throughput(Throughput::Elements(n as u64));
         g.bench_with_input(BenchmarkId::new("estimate", n), &text, |b, t| {
-            b.iter(|| estimate("bench.yaml", black_box(t), &catalog, &Overrides::default()).unwrap())
+            b.iter(|| pipeline::run("bench.yaml", black_box(t), &catalog, &Overrides::default()).unwrap())
         });
         g.bench_with_input(BenchmarkId::new("parse_yaml", n), &text, |b, t| {
             b.iter(|| serde_saphyr::from_str::<serde_json::Value>(black_box(t)).unwrap())

@@ -33,12 +33,12 @@ pub enum CommitmentArg {
     Savings3y,
 }
 
-impl From<CommitmentArg> for crate::estimate::Commitment {
+impl From<CommitmentArg> for crate::calculator::Commitment {
     fn from(c: CommitmentArg) -> Self {
         match c {
-            CommitmentArg::Payg => crate::estimate::Commitment::Payg,
-            CommitmentArg::Savings1y => crate::estimate::Commitment::Savings1y,
-            CommitmentArg::Savings3y => crate::estimate::Commitment::Savings3y,
+            CommitmentArg::Payg => crate::calculator::Commitment::Payg,
+            CommitmentArg::Savings1y => crate::calculator::Commitment::Savings1y,
+            CommitmentArg::Savings3y => crate::calculator::Commitment::Savings3y,
         }
     }
 }
@@ -282,11 +282,75 @@ pub enum PricingCommand {
 // Arguments to the library's own types: here, tested without spawning the binary, so that `main`
 // only maps results to exit codes.
 
-use crate::Overrides;
+impl From<CheckFormat> for crate::report::gate::GateFormat {
+    fn from(f: CheckFormat) -> Self {
+        use crate::report::gate::GateFormat as G;
+        match f {
+            CheckFormat::Text => G::Text,
+            CheckFormat::Json => G::Json,
+            CheckFormat::Sarif => G::Sarif,
+            CheckFormat::Github => G::Github,
+            CheckFormat::Azure => G::Azure,
+            CheckFormat::Markdown => G::Markdown,
+        }
+    }
+}
+
+impl From<DiffFormat> for crate::report::diff::DiffFormat {
+    fn from(f: DiffFormat) -> Self {
+        use crate::report::diff::DiffFormat as D;
+        match f {
+            DiffFormat::Table => D::Table,
+            DiffFormat::Json => D::Json,
+            DiffFormat::Markdown => D::Markdown,
+        }
+    }
+}
+
+impl From<OutputFormat> for crate::report::ListFormat {
+    fn from(f: OutputFormat) -> Self {
+        match f {
+            OutputFormat::Table => crate::report::ListFormat::Table,
+            OutputFormat::Json => crate::report::ListFormat::Json,
+        }
+    }
+}
+
+/// `--format` and `--excel` of `estimate`.
+pub fn estimate_format(format: EstimateFormat, excel: bool) -> crate::report::Format {
+    use crate::report::Format as F;
+    match format {
+        EstimateFormat::Table => F::Table,
+        EstimateFormat::Json => F::Json,
+        EstimateFormat::Csv => F::Csv { excel },
+        EstimateFormat::Markdown => F::Markdown,
+        EstimateFormat::Html => F::Html,
+        EstimateFormat::Xlsx => F::Xlsx,
+    }
+}
+
+use crate::architecture::terms::check_percent;
 use crate::architecture::{Policy, RuleAction, parse_limit, quantity::parse_quantity};
 use crate::error::Error;
-use crate::rules::registry::{self, Severity};
+use crate::pipeline::Overrides;
+use crate::registry::{self, RuleId, Severity};
 use rust_decimal::Decimal;
+
+/// `--discount 15` (all) or `--discount openai=25` / `--discount gateway=10` (a type or a service
+/// name; the pipeline decides which).
+pub fn parse_discount(arg: &str) -> Result<(Option<String>, Decimal), Error> {
+    let (target, pct) = match arg.rsplit_once('=') {
+        Some((t, p)) => (Some(t.trim().to_string()), p),
+        None => (None, arg),
+    };
+    let pct: Decimal = pct.trim().trim_end_matches('%').parse().map_err(|_| {
+        Error::msg(format!(
+            "--discount {arg}: expected [TYPE|SERVICE=]PERCENT, e.g. --discount 15 or --discount openai=25"
+        ))
+    })?;
+    check_percent(pct).map_err(|e| Error::msg(format!("--discount {arg}: {e}")))?;
+    Ok((target, pct))
+}
 
 /// `--fx JPY=150`, repeatable: (currency, units per USD).
 pub fn parse_fx(args: &[String]) -> Result<Vec<(String, Decimal)>, Error> {
@@ -308,7 +372,7 @@ impl TryFrom<&PricingArgs> for Overrides {
     type Error = Error;
 
     fn try_from(p: &PricingArgs) -> Result<Overrides, Error> {
-        let discounts = p.discount.iter().map(|d| crate::discount::parse_arg(d)).collect::<Result<Vec<_>, _>>()?;
+        let discounts = p.discount.iter().map(|d| parse_discount(d)).collect::<Result<Vec<_>, _>>()?;
         Ok(Overrides {
             currency: p.currency.clone(),
             fx: parse_fx(&p.fx)?,
@@ -333,10 +397,8 @@ impl TryFrom<&PricingArgs> for Overrides {
     }
 }
 
-fn rule_id(flag: &str, name: &str) -> Result<String, Error> {
-    registry::lookup(name)
-        .map(|r| r.id.to_string())
-        .ok_or_else(|| Error::Message(format!("--{flag} {name}: no such rule (see `closednet rules`)")))
+fn rule_id(flag: &str, name: &str) -> Result<RuleId, Error> {
+    registry::lookup(name).ok_or_else(|| Error::msg(format!("--{flag} {name}: no such rule (see `closednet rules`)")))
 }
 
 impl TryFrom<&PolicyArgs> for Policy {
@@ -394,6 +456,17 @@ mod tests {
     }
 
     #[test]
+    fn parses_discount_arguments() {
+        assert_eq!(parse_discount("15").unwrap(), (None, Decimal::from(15)));
+        assert_eq!(parse_discount("openai=25%").unwrap(), (Some("openai".into()), Decimal::from(25)));
+        assert_eq!(
+            parse_discount("x=101").unwrap_err().to_string(),
+            "error: --discount x=101: 101% is not a discount between 0 and 100"
+        );
+        assert!(parse_discount("abc").is_err());
+    }
+
+    #[test]
     fn pricing_flags_become_overrides() {
         let args = PricingArgs {
             discount: vec!["openai=25".into()],
@@ -424,8 +497,8 @@ mod tests {
         assert_eq!(p.max_monthly, Some(Decimal::from(1_500_000)));
         assert_eq!(p.max_increase, Some(crate::architecture::Limit::Percent(Decimal::from(25))));
         assert_eq!(p.deny, Some(Severity::Warning));
-        assert_eq!(p.rules.get("CN003"), Some(&RuleAction::Deny));
-        assert_eq!(p.rules.get("CN001"), Some(&RuleAction::Allow));
+        assert_eq!(p.rules.get(&RuleId::CN003), Some(&RuleAction::Deny));
+        assert_eq!(p.rules.get(&RuleId::CN001), Some(&RuleAction::Allow));
         let bad = PolicyArgs { warn: vec!["CN999".into()], ..PolicyArgs::default() };
         assert_eq!(
             Policy::try_from(&bad).unwrap_err().to_string(),

@@ -58,11 +58,27 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// Everything that can stop a command: one or more diagnostics, or a plain message.
-#[derive(Debug)]
+/// Everything that can stop a command: one or more located diagnostics, or a message that names
+/// its own place (a file, a service, a component).
+#[derive(Debug, PartialEq)]
 pub enum Error {
     Input(Vec<Diagnostic>),
     Message(String),
+}
+
+impl Error {
+    pub fn msg(message: impl Into<String>) -> Error {
+        Error::Message(message.into())
+    }
+
+    /// The error with where it happened in front of a plain message (`gw: ...`, `design.yaml: ...`);
+    /// located diagnostics already say where they are.
+    pub fn within(self, place: &str) -> Error {
+        match self {
+            Error::Message(m) => Error::Message(format!("{place}: {m}")),
+            located => located,
+        }
+    }
 }
 
 impl fmt::Display for Error {
@@ -84,6 +100,14 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// A renderer writes into a `String`, which cannot fail; `fmt::Error` still propagates rather than
+/// panic, should a `Display` implementation ever report one.
+impl From<fmt::Error> for Error {
+    fn from(_: fmt::Error) -> Self {
+        Error::Message("cannot format the report (a formatter reported an error)".into())
+    }
+}
+
 impl From<String> for Error {
     fn from(m: String) -> Self {
         Error::Message(m)
@@ -94,4 +118,27 @@ impl From<Diagnostic> for Error {
     fn from(d: Diagnostic) -> Self {
         Error::Input(vec![d])
     }
+}
+
+impl From<Vec<Diagnostic>> for Error {
+    fn from(d: Vec<Diagnostic>) -> Self {
+        Error::Input(d)
+    }
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(e: serde_json::Error) -> Self {
+        Error::Message(format!("cannot write JSON: {e}"))
+    }
+}
+
+impl From<csv::Error> for Error {
+    fn from(e: csv::Error) -> Self {
+        Error::Message(format!("cannot write CSV: {e}"))
+    }
+}
+
+/// `value` as indented JSON with a final newline, as every JSON output of closednet is written.
+pub fn pretty_json(value: &impl serde::Serialize) -> Result<String, Error> {
+    serde_json::to_string_pretty(value).map(|s| s + "\n").map_err(Error::from)
 }

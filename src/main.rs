@@ -3,13 +3,15 @@
 
 use clap::{CommandFactory, Parser};
 use closednet::architecture::Policy;
+use closednet::catalog;
 use closednet::catalog::Catalog;
-use closednet::cli::{CheckFormat, Cli, Command, DiffFormat, EstimateFormat, OutputFormat, PricingCommand};
+use closednet::cli::{Cli, Command, EstimateFormat, PolicyArgs, PricingArgs, PricingCommand};
 use closednet::error::Error;
-use closednet::report::{self, Format, Rendered};
-use closednet::{Estimate, Overrides, catalog};
+use closednet::pipeline::{Estimate, Overrides};
+use closednet::report::gate::GateFormat;
+use closednet::report::{self, Format, ListFormat, Rendered};
 use std::io::{ErrorKind, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const XLSX_NEEDS_OUTPUT: &str = "--format xlsx writes a workbook: add --output FILE.xlsx";
@@ -26,7 +28,7 @@ fn main() -> ExitCode {
             // The reader went away (`closednet ... | head -1`): it has what it wanted. Stop quietly,
             // with the command's own exit code, as ripgrep and the coreutils do.
             Err(e) if e.kind() == ErrorKind::BrokenPipe => ExitCode::from(code),
-            Err(e) => fail(&Error::Message(format!("cannot write the report to standard output: {e}"))),
+            Err(e) => fail(&Error::msg(format!("cannot write the report to standard output: {e}"))),
         },
         Err(e) => fail(&e),
     }
@@ -76,7 +78,7 @@ fn clap_exit(e: &clap::Error) -> ExitCode {
         // A closed pipe after `--help | head -1`, or a usage error that standard error could not
         // take: the exit code still says what happened.
         Err(w) if w.kind() == ErrorKind::BrokenPipe || e.use_stderr() => ExitCode::from(code),
-        Err(w) => fail(&Error::Message(format!("cannot write to standard output: {w}"))),
+        Err(w) => fail(&Error::msg(format!("cannot write to standard output: {w}"))),
     }
 }
 
@@ -90,96 +92,42 @@ fn load_catalog(dir: Option<&Path>) -> Result<&'static Catalog, Error> {
     Ok(Box::leak(Box::new(catalog)))
 }
 
+/// What `CLOSEDNET_TODAY` says today is (tests and reproducible reports pin it), else the clock.
+fn today() -> String {
+    std::env::var("CLOSEDNET_TODAY").unwrap_or_else(|_| closednet::date::today_utc())
+}
+
+fn overrides(pricing: &PricingArgs) -> Result<Overrides, Error> {
+    let mut o = Overrides::try_from(pricing)?;
+    o.today = Some(today());
+    Ok(o)
+}
+
 fn estimate_file<'c>(file: &Path, catalog: &'c Catalog, o: &Overrides) -> Result<Estimate<'c>, Error> {
     let name = file.display().to_string();
     let text = closednet::architecture::read(file, &name)?;
-    closednet::estimate(&name, &text, catalog, o)
+    closednet::pipeline::run(&name, &text, catalog, o)
 }
 
 fn run(cli: Cli) -> Result<(String, u8), Error> {
     let ok = |s: String| Ok((s, 0));
     match cli.command {
-        Command::Estimate { file, format, output, excel, pricing } => {
-            let f = match format {
-                EstimateFormat::Table => Format::Table,
-                EstimateFormat::Json => Format::Json,
-                EstimateFormat::Csv => Format::Csv { excel },
-                EstimateFormat::Markdown => Format::Markdown,
-                EstimateFormat::Html => Format::Html,
-                EstimateFormat::Xlsx => Format::Xlsx,
-            };
-            // Checked before any work: a workbook goes to a file, never to the terminal.
-            if f == Format::Xlsx && output.is_none() {
-                return Err(Error::Message(XLSX_NEEDS_OUTPUT.into()));
-            }
-            let catalog = load_catalog(pricing.pricing.as_deref())?;
-            let est = estimate_file(&file, catalog, &Overrides::try_from(&pricing)?)?;
-            let rendered = report::render(&est, f)?;
-            match (output, rendered) {
-                (None, Rendered::Text(t)) => ok(t),
-                (None, Rendered::Bytes(_)) => Err(Error::Message(XLSX_NEEDS_OUTPUT.into())),
-                (Some(path), rendered) => {
-                    let bytes = match rendered {
-                        Rendered::Text(t) => t.into_bytes(),
-                        Rendered::Bytes(b) => b,
-                    };
-                    std::fs::write(&path, bytes)
-                        .map_err(|e| Error::Message(format!("cannot write {}: {e}", path.display())))?;
-                    note(&format!("wrote {}", path.display()));
-                    ok(String::new())
-                }
-            }
-        }
+        Command::Estimate { file, format, output, excel, pricing } => estimate(&file, format, output, excel, &pricing),
         Command::Check { file, format, baseline, policy, pricing } => {
-            let cli = Policy::try_from(&policy)?;
-            let catalog = load_catalog(pricing.pricing.as_deref())?;
-            let o = Overrides::try_from(&pricing)?;
-            let est = match estimate_file(&file, catalog, &o) {
-                Ok(est) => est,
-                // A machine format gets the problems in its own form (on stdout, exit 2).
-                Err(Error::Input(diags)) if !matches!(format, CheckFormat::Text | CheckFormat::Markdown) => {
-                    let name = match format {
-                        CheckFormat::Github => "github",
-                        CheckFormat::Azure => "azure",
-                        CheckFormat::Sarif => "sarif",
-                        _ => "json",
-                    };
-                    return Ok((report::check::invalid(&diags, name)?, 2));
-                }
-                Err(e) => return Err(e),
-            };
-            // The baseline is the file as it stands: --set makes a variant of FILE only.
-            let plain = Overrides { sets: Vec::new(), ..o.clone() };
-            let base = baseline.map(|b| estimate_file(&b, catalog, &plain)).transpose()?;
-            let policy = closednet::check::merge(&est.architecture.policy, &cli);
-            let result = closednet::check::check(&est, base.as_ref(), &policy)?;
-            let text = match format {
-                CheckFormat::Text => report::check::text(&result),
-                CheckFormat::Json => report::check::json(&result)?,
-                CheckFormat::Sarif => report::check::sarif(&result)?,
-                CheckFormat::Github => report::check::github(&result),
-                CheckFormat::Azure => report::check::azure(&result),
-                CheckFormat::Markdown => report::check::markdown(&result),
-            };
-            Ok((text, if result.passed() { 0 } else { 1 }))
+            check(&file, format.into(), baseline.as_deref(), &policy, &pricing)
         }
         Command::Diff { old, new, format, pricing } => {
             let catalog = load_catalog(pricing.pricing.as_deref())?;
-            let o = Overrides::try_from(&pricing)?;
+            let o = overrides(&pricing)?;
             // --set makes a variant of NEW: `diff a.yaml a.yaml --set ...` compares a file with its variant.
             let plain = Overrides { sets: Vec::new(), ..o.clone() };
             let old = estimate_file(&old, catalog, &plain)?;
             let new = estimate_file(&new, catalog, &o)?;
-            let diff = report::diff::Diff::new(&old, &new)?;
-            ok(match format {
-                DiffFormat::Table => report::diff::table(&diff),
-                DiffFormat::Json => report::diff::json(&diff)?,
-                DiffFormat::Markdown => report::diff::markdown(&diff),
-            })
+            ok(report::diff::render(&report::diff::Diff::new(&old, &new)?, format.into())?)
         }
-        Command::Rules { format } => ok(match format {
-            OutputFormat::Table => report::explain::rules_table(),
-            OutputFormat::Json => report::explain::rules_json()?,
+        Command::Rules { format } => ok(match format.into() {
+            ListFormat::Table => report::explain::rules_table()?,
+            ListFormat::Json => report::explain::rules_json()?,
         }),
         Command::Explain { name, region, snapshot, pricing } => {
             let catalog = load_catalog(pricing.as_deref())?;
@@ -188,10 +136,7 @@ fn run(cli: Cli) -> Result<(String, u8), Error> {
                 None => catalog.newest(),
             };
             if !snap.meta.regions.contains(&region) {
-                return Err(Error::Message(format!(
-                    "region \"{region}\" is not in pricing snapshot {}",
-                    snap.meta.name
-                )));
+                return Err(Error::msg(format!("region \"{region}\" is not in pricing snapshot {}", snap.meta.name)));
             }
             ok(report::explain::explain(&name, catalog, snap, &region)?)
         }
@@ -201,9 +146,9 @@ fn run(cli: Cli) -> Result<(String, u8), Error> {
                 let (lines, all_ok) = catalog.verify();
                 return Ok((lines.join("\n") + "\n", if all_ok { 0 } else { 1 }));
             }
-            ok(match format {
-                OutputFormat::Table => report::catalog::table(catalog)?,
-                OutputFormat::Json => report::catalog::json(catalog)?,
+            ok(match format.into() {
+                ListFormat::Table => report::catalog::table(catalog)?,
+                ListFormat::Json => report::catalog::json(catalog)?,
             })
         }
         Command::Schema { report: true } => ok(report::dto::schema()?),
@@ -217,60 +162,135 @@ fn run(cli: Cli) -> Result<(String, u8), Error> {
             let mut out = Vec::new();
             clap_mangen::Man::new(Cli::command())
                 .render(&mut out)
-                .map_err(|e| Error::Message(format!("cannot render the man page: {e}")))?;
+                .map_err(|e| Error::msg(format!("cannot render the man page: {e}")))?;
             ok(String::from_utf8_lossy(&out).into_owned())
         }
-        Command::Pricing { command: PricingCommand::Checksums { dir } } => {
+        Command::Pricing { command } => pricing(command),
+    }
+}
+
+fn estimate(
+    file: &Path,
+    format: EstimateFormat,
+    output: Option<PathBuf>,
+    excel: bool,
+    pricing: &PricingArgs,
+) -> Result<(String, u8), Error> {
+    let f = closednet::cli::estimate_format(format, excel);
+    // Checked before any work: a workbook goes to a file, never to the terminal.
+    if f == Format::Xlsx && output.is_none() {
+        return Err(Error::msg(XLSX_NEEDS_OUTPUT));
+    }
+    let catalog = load_catalog(pricing.pricing.as_deref())?;
+    let est = estimate_file(file, catalog, &overrides(pricing)?)?;
+    let rendered = report::render(&est, f)?;
+    match (output, rendered) {
+        (None, Rendered::Text(t)) => Ok((t, 0)),
+        (None, Rendered::Bytes(_)) => Err(Error::msg(XLSX_NEEDS_OUTPUT)),
+        (Some(path), rendered) => {
+            let bytes = match rendered {
+                Rendered::Text(t) => t.into_bytes(),
+                Rendered::Bytes(b) => b,
+            };
+            std::fs::write(&path, bytes).map_err(|e| Error::msg(format!("cannot write {}: {e}", path.display())))?;
+            note(&format!("wrote {}", path.display()));
+            Ok((String::new(), 0))
+        }
+    }
+}
+
+fn check(
+    file: &Path,
+    format: GateFormat,
+    baseline: Option<&Path>,
+    policy: &PolicyArgs,
+    pricing: &PricingArgs,
+) -> Result<(String, u8), Error> {
+    let cli = Policy::try_from(policy)?;
+    let catalog = load_catalog(pricing.pricing.as_deref())?;
+    let o = overrides(pricing)?;
+    let est = match estimate_file(file, catalog, &o) {
+        Ok(est) => est,
+        // A machine format gets the problems in its own form (on stdout, exit 2).
+        Err(Error::Input(diags)) => match report::gate::invalid(&diags, format)? {
+            Some(text) => return Ok((text, 2)),
+            None => return Err(Error::Input(diags)),
+        },
+        Err(e) => return Err(e),
+    };
+    // The baseline is the file as it stands: --set makes a variant of FILE only.
+    let plain = Overrides { sets: Vec::new(), ..o.clone() };
+    let base = baseline.map(|b| estimate_file(b, catalog, &plain)).transpose()?;
+    let policy = closednet::gate::merge(&est.architecture.policy, &cli);
+    let judgement = closednet::gate::judge(&est, base.as_ref(), &policy)?;
+    let text = report::gate::render(&judgement, format)?;
+    Ok((text, if judgement.passed() { 0 } else { 1 }))
+}
+
+fn pricing(command: PricingCommand) -> Result<(String, u8), Error> {
+    match command {
+        PricingCommand::Checksums { dir } => {
             let catalog = Catalog::from_dir(&dir)?;
             let path = dir.join(catalog::CHECKSUMS);
             std::fs::write(&path, catalog::checksums_file(&catalog))
-                .map_err(|e| Error::Message(format!("cannot write {}: {e}", path.display())))?;
+                .map_err(|e| Error::msg(format!("cannot write {}: {e}", path.display())))?;
             note(&format!("wrote {}", path.display()));
-            ok(String::new())
+            Ok((String::new(), 0))
         }
-        Command::Pricing { command: PricingCommand::Import { input, out, as_of, pricing, types } } => {
-            let catalog = load_catalog(pricing.as_deref())?;
-            let as_of = match as_of {
-                Some(d) => d,
-                None => catalog::import::manifest_date(&input).unwrap_or_else(|| "9999-12-31".to_string()),
-            };
-            let shown = input.display().to_string();
-            let mut imported = catalog::import::import_types(catalog, &input, &as_of, &types)?;
-            catalog::import::write(&out, &mut imported, &shown, &as_of)?;
-            let (summary, regions) = (&imported.summary, &imported.regions);
-            let mut msg = format!(
-                "imported {} prices for {} regions from {} files ({} items, {:.1} MB), in force on {as_of}\n",
-                summary.prices,
-                regions.len(),
-                summary.files_read,
-                summary.items_read,
-                summary.bytes_read as f64 / 1_000_000.0
-            );
-            if !summary.missing.is_empty() {
-                msg.push_str(&format!(
-                    "{} component/region pairs have no price (written as [[missing]]):\n",
-                    summary.missing.len()
-                ));
-                for m in summary.missing.iter().take(20) {
-                    msg.push_str(&format!("  {} in {}: {}\n", m.key, m.region, m.reason));
-                }
-                if summary.missing.len() > 20 {
-                    msg.push_str(&format!("  ... and {} more\n", summary.missing.len() - 20));
-                }
-            }
-            for w in &summary.written {
-                msg.push_str(&format!("wrote {}\n", w.display()));
-            }
-            note(msg.trim_end());
-            ok(String::new())
+        PricingCommand::Import { input, out, as_of, pricing, types } => {
+            pricing_import(&input, &out, as_of, pricing.as_deref(), &types)
         }
-        Command::Pricing { command: PricingCommand::Fetch { out, regions, endpoint, pricing } } => {
+        PricingCommand::Fetch { out, regions, endpoint, pricing } => {
             use std::io::IsTerminal;
             let catalog = load_catalog(pricing.as_deref())?;
-            let opts = catalog::fetch::Options::new(endpoint, std::io::stderr().is_terminal())?;
+            let mut opts = catalog::fetch::Options::new(endpoint, std::io::stderr().is_terminal())?;
+            opts.today = today();
             let summary = catalog::fetch::fetch(catalog, &out, &regions, &opts)?;
-            eprintln!("{}", summary.line(&out));
-            ok(String::new())
+            note(&summary.line(&out));
+            Ok((String::new(), 0))
         }
     }
+}
+
+fn pricing_import(
+    input: &Path,
+    out: &Path,
+    as_of: Option<String>,
+    pricing: Option<&Path>,
+    types: &[String],
+) -> Result<(String, u8), Error> {
+    let catalog = load_catalog(pricing)?;
+    let as_of = match as_of {
+        Some(d) => d,
+        None => catalog::import::manifest_date(input).unwrap_or_else(|| "9999-12-31".to_string()),
+    };
+    let shown = input.display().to_string();
+    let mut imported = catalog::import::import_types(catalog, input, &as_of, types)?;
+    catalog::import::write(out, &mut imported, &shown, &as_of)?;
+    let (summary, regions) = (&imported.summary, &imported.regions);
+    let mut msg = format!(
+        "imported {} prices for {} regions from {} files ({} items, {:.1} MB), in force on {as_of}\n",
+        summary.prices,
+        regions.len(),
+        summary.files_read,
+        summary.items_read,
+        summary.bytes_read as f64 / 1_000_000.0
+    );
+    if !summary.missing.is_empty() {
+        msg.push_str(&format!(
+            "{} component/region pairs have no price (written as [[missing]]):\n",
+            summary.missing.len()
+        ));
+        for m in summary.missing.iter().take(20) {
+            msg.push_str(&format!("  {} in {}: {}\n", m.key, m.region, m.reason));
+        }
+        if summary.missing.len() > 20 {
+            msg.push_str(&format!("  ... and {} more\n", summary.missing.len() - 20));
+        }
+    }
+    for w in &summary.written {
+        msg.push_str(&format!("wrote {}\n", w.display()));
+    }
+    note(msg.trim_end());
+    Ok((String::new(), 0))
 }

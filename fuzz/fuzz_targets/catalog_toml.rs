@@ -2,7 +2,7 @@
 #![no_main]
 
 use closednet::catalog::Catalog;
-use closednet::{Overrides, estimate};
+use closednet::pipeline::{self, Overrides};
 use libfuzzer_sys::fuzz_target;
 
 const ARTICLE: &str = include_str!("../../examples/article.yaml");
@@ -16,6 +16,6 @@ fuzz_target!(|data: &[u8]| {
     let i = pick as usize % files.len();
     files[i].1 = text.to_string();
     if let Ok(c) = Catalog::from_files(files, "fuzz") {
-        let _ = estimate("article.yaml", ARTICLE, &c, &Overrides { fx: vec![("JPY".into(), 150.into())], ..Default::default() });
+        let _ = pipeline::run("article.yaml", ARTICLE, &c, &Overrides { fx: vec![("JPY".into(), 150.into())], ..Default::default() });
     }
 });

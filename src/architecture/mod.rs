@@ -1,12 +1,14 @@
 //! The architecture file (schema version 1): what the architect declares.
 //!
-//! `load` reads and validates a file against the catalog and returns the model the rules engine and
-//! the calculator work on; every problem it finds is a [`Diagnostic`] with file, line, column, path
-//! and, for unknown names, a suggestion. All problems are reported at once.
+//! [`load_with`] reads and validates a file against the catalog (applying `--set` overrides) and
+//! returns the model the rules engine and the calculator work on; every problem it finds is a
+//! [`Diagnostic`] with file, line, column, path and, for unknown names, a suggestion. All problems
+//! are reported at once. The architect's commercial terms are model data too ([`terms`]).
 
 pub mod quantity;
 pub mod schema;
 pub mod set;
+pub mod terms;
 mod validate;
 mod yaml;
 
@@ -189,9 +191,8 @@ pub struct Policy {
     pub max_monthly: Option<Decimal>,
     pub max_fixed: Option<Decimal>,
     pub max_increase: Option<Limit>,
-    pub deny: Option<crate::rules::registry::Severity>,
-    /// Rule id -> action.
-    pub rules: BTreeMap<String, RuleAction>,
+    pub deny: Option<crate::registry::Severity>,
+    pub rules: BTreeMap<crate::registry::RuleId, RuleAction>,
 }
 
 /// Parses `25%` as a percentage, anything else as an amount (`200k`).
@@ -217,9 +218,9 @@ pub struct Architecture {
     pub closed: ClosedNetwork,
     pub services: Vec<Service>,
     pub policy: Policy,
-    pub discounts: Vec<crate::discount::Discount>,
+    pub discounts: Vec<terms::Discount>,
     /// Your own unit prices (`prices:`), in the currency the file gives them.
-    pub prices: Vec<crate::prices::Price>,
+    pub prices: Vec<terms::Price>,
     /// Service name -> index in `services`, so lookups stay constant-time for large files.
     pub index: HashMap<String, usize>,
 }
@@ -270,11 +271,6 @@ pub fn read(file: &std::path::Path, name: &str) -> Result<String, crate::error::
         return Err(d.help("split the design into several files").into());
     }
     String::from_utf8(bytes).map_err(|_| cannot(&"stream did not contain valid UTF-8"))
-}
-
-/// Reads and validates an architecture file.
-pub fn load(file: &str, text: &str, catalog: &Catalog) -> Result<Architecture, Vec<Diagnostic>> {
-    load_with(file, text, catalog, &[])
 }
 
 /// Reads an architecture file, applies `--set` overrides, and validates the result.

@@ -11,11 +11,11 @@ use crate::catalog::Catalog;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 
-pub fn json(catalog: &Catalog) -> Result<String, String> {
+pub fn json(catalog: &Catalog) -> Result<String, crate::error::Error> {
     let schema = schemars::schema_for!(RawArchitecture);
     let mut v = serde_json::to_value(&schema).map_err(|e| e.to_string())?;
     complete(&mut v, catalog)?;
-    serde_json::to_string_pretty(&v).map(|s| s + "\n").map_err(|e| e.to_string())
+    crate::error::pretty_json(&v)
 }
 
 /// Adds the catalog's closed vocabularies to the generated schema.

@@ -76,7 +76,7 @@ impl Options {
             connect_timeout: timeout.min(Duration::from_secs(30)),
             backoff: ms("CLOSEDNET_FETCH_BACKOFF_MS", 1_000)?,
             progress,
-            today: crate::today(),
+            today: crate::date::today_utc(),
         })
     }
 }
@@ -427,7 +427,7 @@ fn write_manifest(
 fn timestamp(t: SystemTime) -> String {
     let d = t.duration_since(UNIX_EPOCH).unwrap_or_default();
     let secs = d.as_secs();
-    let (year, month, day) = crate::civil_date(secs);
+    let (year, month, day) = crate::date::civil_date(secs);
     let s = secs % 86_400;
     format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z", s / 3600, s / 60 % 60, s % 60, d.subsec_millis())
 }

@@ -1,28 +1,29 @@
 //! `closednet catalog`: what the embedded (or given) catalog holds.
 
 use crate::catalog::Catalog;
+use crate::error::Error;
 use serde_json::json;
 use std::fmt::Write as _;
 
-pub fn table(catalog: &Catalog) -> Result<String, String> {
+pub fn table(catalog: &Catalog) -> Result<String, Error> {
     let mut out = String::new();
-    writeln!(out, "Catalog: {}", catalog.origin).unwrap();
-    writeln!(out, "\nSnapshots:").unwrap();
+    writeln!(out, "Catalog: {}", catalog.origin)?;
+    writeln!(out, "\nSnapshots:")?;
     for s in catalog.snapshots.values() {
         let m = &s.meta;
-        writeln!(out, "- {} (as of {}): {}", m.name, m.as_of, m.source).unwrap();
-        writeln!(out, "  regions: {}", m.regions.join(", ")).unwrap();
+        writeln!(out, "- {} (as of {}): {}", m.name, m.as_of, m.source)?;
+        writeln!(out, "  regions: {}", m.regions.join(", "))?;
         if m.fx.is_empty() {
-            writeln!(out, "  fx: none (pass --fx or set fx: in the file for other currencies)").unwrap();
+            writeln!(out, "  fx: none (pass --fx or set fx: in the file for other currencies)")?;
         }
         for fx in &m.fx {
-            writeln!(out, "  fx: 1 USD = {} {} ({}, {})", fx.rate, fx.currency, fx.source, fx.date).unwrap();
+            writeln!(out, "  fx: 1 USD = {} {} ({}, {})", fx.rate, fx.currency, fx.source, fx.date)?;
         }
     }
-    writeln!(out, "\nService types:").unwrap();
+    writeln!(out, "\nService types:")?;
     for def in catalog.services()? {
         let role = if def.implied_only { " (added by the closed design)" } else { "" };
-        writeln!(out, "\n{} - {}{role}", def.type_id, def.name).unwrap();
+        writeln!(out, "\n{} - {}{role}", def.type_id, def.name)?;
         let mut tiers: Vec<_> = def.tiers.iter().collect();
         tiers.sort_by_key(|t| t.rank);
         for t in tiers {
@@ -35,13 +36,13 @@ pub fn table(catalog: &Catalog) -> Result<String, String> {
             let os = if t.os.is_empty() { String::new() } else { format!(", {}", t.os.join("/")) };
             let caps = if caps.is_empty() { "none".to_string() } else { caps.join(", ") };
             let since = t.since.as_ref().map(|s| format!(", GA {s}")).unwrap_or_default();
-            writeln!(out, "  {:<18} rank {} {sla}{os}{since}; private access: {caps}", t.id, t.rank).unwrap();
+            writeln!(out, "  {:<18} rank {} {sla}{os}{since}; private access: {caps}", t.id, t.rank)?;
         }
     }
     Ok(out)
 }
 
-pub fn json(catalog: &Catalog) -> Result<String, String> {
+pub fn json(catalog: &Catalog) -> Result<String, Error> {
     let doc = json!({
         "schema_version": 1,
         "origin": catalog.origin,
@@ -69,5 +70,5 @@ pub fn json(catalog: &Catalog) -> Result<String, String> {
             })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
     });
-    serde_json::to_string_pretty(&doc).map(|s| s + "\n").map_err(|e| e.to_string())
+    crate::error::pretty_json(&doc)
 }

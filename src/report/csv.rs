@@ -2,10 +2,12 @@
 //! header; `requirement` names what each line's cost serves in the closed design (see
 //! [`crate::rules::requirement`]). `--excel` prepends the UTF-8 byte-order mark Excel needs to read Japanese text.
 
-use super::{PresentedDesign, line_source, present, requirement_of};
-use crate::Estimate;
+use super::line_source;
+use crate::calculator::Source;
 use crate::catalog::definitions::Charge;
-use crate::estimate::Source;
+use crate::error::Error;
+use crate::figures::{PresentedDesign, present, requirement_of};
+use crate::pipeline::Estimate;
 
 pub const HEADER: [&str; 24] = [
     "design",
@@ -42,7 +44,7 @@ fn rows(
     d: &PresentedDesign,
     closed: &PresentedDesign,
     cur: &crate::money::Currency,
-) -> Result<(), String> {
+) -> Result<(), Error> {
     let currency = cur.code();
     for (role, list) in [("declared", &d.services), ("added", &d.added)] {
         for (i, s) in list.iter().enumerate() {
@@ -82,21 +84,21 @@ fn rows(
                     plan(1),
                     plan(2),
                 ])
-                .map_err(|e| e.to_string())?;
+                .map_err(Error::from)?;
             }
         }
     }
     Ok(())
 }
 
-pub fn render(est: &Estimate, excel: bool) -> Result<String, String> {
+pub fn render(est: &Estimate, excel: bool) -> Result<String, Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(HEADER).map_err(|e| e.to_string())?;
+    w.write_record(HEADER).map_err(Error::from)?;
     let cur = &est.conversion.currency;
     let closed = present(&est.closed, &est.conversion)?;
     rows(&mut w, "rbac", &present(&est.rbac, &est.conversion)?, &closed, cur)?;
     rows(&mut w, "closed", &closed, &closed, cur)?;
-    let bytes = w.into_inner().map_err(|e| e.to_string())?;
-    let text = String::from_utf8(bytes).map_err(|e| e.to_string())?;
+    let bytes = w.into_inner().map_err(|e| Error::msg(format!("cannot write CSV: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|e| Error::msg(format!("cannot write CSV: {e}")))?;
     Ok(if excel { format!("\u{feff}{text}") } else { text })
 }

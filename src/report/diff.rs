@@ -1,13 +1,31 @@
 //! `closednet diff OLD NEW`: per service and per added resource, what changed in tier and monthly
 //! cost in each design, and the totals. The Markdown form is a pull-request comment's body.
 
-use super::{PresentedDesign, PresentedService, present};
-use crate::Estimate;
+use crate::error::Error;
+use crate::figures::{PresentedDesign, PresentedService, present};
 use crate::money::{Currency, format_amount, format_money};
+use crate::pipeline::Estimate;
 use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
 use rust_decimal::Decimal;
 use serde_json::json;
 use std::fmt::Write as _;
+
+/// The formats of `closednet diff`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DiffFormat {
+    Table,
+    Json,
+    Markdown,
+}
+
+/// The diff in `format`.
+pub fn render(d: &Diff, format: DiffFormat) -> Result<String, Error> {
+    match format {
+        DiffFormat::Table => table(d),
+        DiffFormat::Json => json(d),
+        DiffFormat::Markdown => markdown(d),
+    }
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Row {
@@ -71,9 +89,9 @@ fn rows(old: &PresentedDesign, new: &PresentedDesign) -> DesignDiff {
 }
 
 impl<'a> Diff<'a> {
-    pub fn new(old: &'a Estimate<'a>, new: &'a Estimate<'a>) -> Result<Diff<'a>, String> {
+    pub fn new(old: &'a Estimate<'a>, new: &'a Estimate<'a>) -> Result<Diff<'a>, Error> {
         if !old.conversion.same_as(&new.conversion) {
-            return Err(format!(
+            return Err(Error::msg(format!(
                 "{} is priced in {} at {} and {} in {} at {}: pass --currency and --fx to compare like with like",
                 old.architecture.file,
                 old.conversion.currency,
@@ -81,7 +99,7 @@ impl<'a> Diff<'a> {
                 new.architecture.file,
                 new.conversion.currency,
                 new.conversion.rate
-            ));
+            )));
         }
         let rbac = rows(&present(&old.rbac, &old.conversion)?, &present(&new.rbac, &new.conversion)?);
         let closed = rows(&present(&old.closed, &old.conversion)?, &present(&new.closed, &new.conversion)?);
@@ -108,10 +126,10 @@ fn signed(d: Decimal, cur: &Currency) -> String {
     if d > Decimal::ZERO { format!("+{s}") } else { s }
 }
 
-pub fn table(d: &Diff) -> String {
+pub fn table(d: &Diff) -> Result<String, Error> {
     let cur = &d.currency;
     let mut out = String::new();
-    writeln!(out, "{} -> {} (monthly, {cur})", d.old.architecture.file, d.new.architecture.file).unwrap();
+    writeln!(out, "{} -> {} (monthly, {cur})", d.old.architecture.file, d.new.architecture.file)?;
     for (title, dd) in [("RBAC-only", &d.rbac), ("Closed network", &d.closed)] {
         let mut t = Table::new();
         t.load_style(presets::ASCII_BORDERS_ONLY_CONDENSED).set_content_arrangement(ContentArrangement::Disabled);
@@ -140,12 +158,12 @@ pub fn table(d: &Diff) -> String {
             format_amount(dd.new_total, cur),
             signed(dd.new_total - dd.old_total, cur),
         ]);
-        writeln!(out, "\n{title}:\n{t}").unwrap();
+        writeln!(out, "\n{title}:\n{t}")?;
     }
-    out
+    Ok(out)
 }
 
-pub fn json(d: &Diff) -> Result<String, String> {
+pub fn json(d: &Diff) -> Result<String, Error> {
     let design = |dd: &DesignDiff| {
         json!({
             "old_total_monthly": dd.old_total.to_string(),
@@ -170,11 +188,11 @@ pub fn json(d: &Diff) -> Result<String, String> {
         "currency": d.currency.code(),
         "designs": { "rbac": design(&d.rbac), "closed": design(&d.closed) },
     });
-    serde_json::to_string_pretty(&v).map(|s| s + "\n").map_err(|e| e.to_string())
+    crate::error::pretty_json(&v)
 }
 
 /// A PR comment: the headline change of the closed design, a table, the RBAC-only side in details.
-pub fn markdown(d: &Diff) -> String {
+pub fn markdown(d: &Diff) -> Result<String, Error> {
     let cur = &d.currency;
     let mut out = String::new();
     let c = &d.closed;
@@ -185,10 +203,9 @@ pub fn markdown(d: &Diff) -> String {
         format_money(c.old_total, cur),
         format_money(c.new_total, cur),
         signed(delta, cur)
-    )
-    .unwrap();
-    let section = |out: &mut String, dd: &DesignDiff| {
-        writeln!(out, "| Service | Tier | Old | New | Change |\n|---|---|--:|--:|--:|").unwrap();
+    )?;
+    let section = |out: &mut String, dd: &DesignDiff| -> Result<(), Error> {
+        writeln!(out, "| Service | Tier | Old | New | Change |\n|---|---|--:|--:|--:|")?;
         for r in dd.rows.iter().filter(|r| r.changed()) {
             let name = if r.added { format!("+ {}", r.name) } else { r.name.clone() };
             writeln!(
@@ -199,8 +216,7 @@ pub fn markdown(d: &Diff) -> String {
                 opt(r.old_monthly, cur),
                 opt(r.new_monthly, cur),
                 signed(r.delta(), cur)
-            )
-            .unwrap();
+            )?;
         }
         writeln!(
             out,
@@ -208,13 +224,13 @@ pub fn markdown(d: &Diff) -> String {
             format_amount(dd.old_total, cur),
             format_amount(dd.new_total, cur),
             signed(dd.new_total - dd.old_total, cur)
-        )
-        .unwrap();
+        )?;
+        Ok(())
     };
-    section(&mut out, &d.closed);
-    writeln!(out, "\n<details><summary>RBAC-only design</summary>\n").unwrap();
-    section(&mut out, &d.rbac);
-    writeln!(out, "\n</details>").unwrap();
-    writeln!(out, "\nMonthly {cur}; `{}` -> `{}`.", d.old.architecture.file, d.new.architecture.file).unwrap();
-    out
+    section(&mut out, &d.closed)?;
+    writeln!(out, "\n<details><summary>RBAC-only design</summary>\n")?;
+    section(&mut out, &d.rbac)?;
+    writeln!(out, "\n</details>")?;
+    writeln!(out, "\nMonthly {cur}; `{}` -> `{}`.", d.old.architecture.file, d.new.architecture.file)?;
+    Ok(out)
 }

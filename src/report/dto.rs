@@ -7,6 +7,7 @@
 //! one element at a time as they are written, so a 20,000-service report never holds its whole
 //! tree in memory.
 
+use crate::error::Error;
 use schemars::JsonSchema;
 use serde::Serialize;
 use std::borrow::Cow;
@@ -261,7 +262,7 @@ impl<T: JsonSchema> JsonSchema for Each<'_, T> {
 }
 
 /// `closednet schema --report`: the JSON Schema of `--format json`.
-pub fn schema() -> Result<String, String> {
+pub fn schema() -> Result<String, Error> {
     let schema = schemars::schema_for!(Report<'static>);
-    serde_json::to_string_pretty(&schema).map(|s| s + "\n").map_err(|e| e.to_string())
+    crate::error::pretty_json(&schema)
 }

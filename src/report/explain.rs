@@ -1,10 +1,11 @@
 //! `closednet rules` and `closednet explain`: the rule registry, a rule's docs, a service type's tiers.
 
+use crate::calculator::{Resource, Totals, price};
 use crate::catalog::Catalog;
 use crate::catalog::snapshot::Snapshot;
-use crate::estimate::{Resource, Totals, price};
+use crate::error::Error;
 use crate::money::{Currency, format_amount};
-use crate::rules::registry::{RULES, lookup};
+use crate::registry::{RULES, lookup};
 use crate::suggest;
 use comfy_table::{ContentArrangement, Table, presets};
 use serde_json::json;
@@ -12,43 +13,42 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-pub fn rules_table() -> String {
+pub fn rules_table() -> Result<String, Error> {
     let mut t = Table::new();
     t.load_style(presets::ASCII_BORDERS_ONLY_CONDENSED).set_content_arrangement(ContentArrangement::Disabled);
     t.set_header(vec!["Id", "Slug", "Severity", "Summary"]);
     for r in RULES {
         t.add_row(vec![r.id, r.slug, r.severity.as_str(), r.summary]);
     }
-    format!("{t}\n`closednet explain ID` prints a rule's documentation.\n")
+    Ok(format!("{t}\n`closednet explain ID` prints a rule's documentation.\n"))
 }
 
-pub fn rules_json() -> Result<String, String> {
+pub fn rules_json() -> Result<String, Error> {
     let v = json!({
         "schema_version": 1,
         "rules": RULES.iter().map(|r| json!({
             "id": r.id, "slug": r.slug, "severity": r.severity.as_str(), "summary": r.summary, "doc": r.doc,
         })).collect::<Vec<_>>(),
     });
-    serde_json::to_string_pretty(&v).map(|s| s + "\n").map_err(|e| e.to_string())
+    crate::error::pretty_json(&v)
 }
 
 /// A rule's docs, or a service type's tier table priced in `region`; an error names the candidates.
-pub fn explain(name: &str, catalog: &Catalog, snapshot: &Snapshot, region: &str) -> Result<String, String> {
+pub fn explain(name: &str, catalog: &Catalog, snapshot: &Snapshot, region: &str) -> Result<String, Error> {
     if let Some(r) = lookup(name) {
-        return Ok(r.docs.to_string());
+        return Ok(r.rule().docs.to_string());
     }
     let Some(def) = catalog.service(name) else {
         let mut names: Vec<&str> = RULES.iter().flat_map(|r| [r.id, r.slug]).collect();
         names.extend(catalog.type_ids());
-        return Err(format!("no rule or service type \"{name}\"; {}", suggest::help(name, &names)));
+        return Err(Error::msg(format!("no rule or service type \"{name}\"; {}", suggest::help(name, &names))));
     };
     let mut out = String::new();
     writeln!(
         out,
         "{} ({}): tiers in {region}, pricing snapshot {} (as of {})",
         def.name, def.type_id, snapshot.meta.name, snapshot.meta.as_of
-    )
-    .unwrap();
+    )?;
     let mut t = Table::new();
     t.load_style(presets::ASCII_BORDERS_ONLY_CONDENSED).set_content_arrangement(ContentArrangement::Disabled);
     t.set_header(vec!["Tier", "Rank", "SLA", "OS", "Private access (doc date)", "Fixed USD/month"]);
@@ -90,8 +90,7 @@ pub fn explain(name: &str, catalog: &Catalog, snapshot: &Snapshot, region: &str)
             fixed,
         ]);
     }
-    writeln!(out, "{t}").unwrap();
-    writeln!(out, "Fixed cost at capacity 1 (or the type's default) for 730 hours; usage meters are not included.")
-        .unwrap();
+    writeln!(out, "{t}")?;
+    writeln!(out, "Fixed cost at capacity 1 (or the type's default) for 730 hours; usage meters are not included.")?;
     Ok(out)
 }

@@ -2,10 +2,12 @@
 //! summary, a stacked bar chart of fixed and usage cost per design and a per-service breakdown as
 //! inline SVG, the line items, the decisions and findings, and the sources. It prints cleanly.
 
-use super::{PresentedDesign, RequirementRow, by_requirement, horizon_rows, line_source, present, share_text};
-use crate::Estimate;
+use super::{line_source, share_text};
 use crate::catalog::definitions::Charge;
+use crate::error::Error;
+use crate::figures::{PresentedDesign, RequirementRow, by_requirement, horizon_rows, present};
 use crate::money::{Currency, format_amount};
+use crate::pipeline::Estimate;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use std::fmt::Write as _;
@@ -33,14 +35,14 @@ fn f(d: Decimal) -> f64 {
 }
 
 /// Two stacked bars: fixed (dark) and usage (light) for each design.
-fn stacked_chart(rbac: &PresentedDesign, closed: &PresentedDesign, cur: &Currency) -> String {
+fn stacked_chart(rbac: &PresentedDesign, closed: &PresentedDesign, cur: &Currency) -> Result<String, Error> {
     let (w, h, base, top) = (360.0, 300.0, 260.0, 30.0);
     let max = f(rbac.total().max(closed.total())).max(1.0);
     let scale = |v: f64| v / max * (base - top);
     let mut s = format!(
         "<svg id=\"chart-designs\" role=\"img\" aria-label=\"Monthly cost per design, fixed and usage\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" xmlns=\"http://www.w3.org/2000/svg\">"
     );
-    write!(s, "<line x1=\"40\" y1=\"{base}\" x2=\"340\" y2=\"{base}\" stroke=\"#666\"/>").unwrap();
+    write!(s, "<line x1=\"40\" y1=\"{base}\" x2=\"340\" y2=\"{base}\" stroke=\"#666\"/>")?;
     for (i, (label, d)) in [("RBAC-only", rbac), ("Closed network", closed)].iter().enumerate() {
         let x = 70.0 + i as f64 * 150.0;
         let hf = scale(f(d.fixed));
@@ -50,37 +52,36 @@ fn stacked_chart(rbac: &PresentedDesign, closed: &PresentedDesign, cur: &Currenc
             "<rect class=\"fixed\" x=\"{x}\" y=\"{:.1}\" width=\"80\" height=\"{hf:.1}\" fill=\"#1f4e79\"><title>fixed {}</title></rect>",
             base - hf,
             format_amount(d.fixed, cur)
-        )
-        .unwrap();
+        )?;
         write!(
             s,
             "<rect class=\"usage\" x=\"{x}\" y=\"{:.1}\" width=\"80\" height=\"{hu:.1}\" fill=\"#9dc3e6\"><title>usage {}</title></rect>",
             base - hf - hu,
             format_amount(d.usage, cur)
-        )
-        .unwrap();
+        )?;
         write!(
             s,
             "<text x=\"{}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
             x + 40.0,
             base - hf - hu - 6.0,
             esc(&format_amount(d.total(), cur))
-        )
-        .unwrap();
-        write!(s, "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{label}</text>", x + 40.0, base + 18.0).unwrap();
+        )?;
+        write!(s, "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{label}</text>", x + 40.0, base + 18.0)?;
     }
     write!(
         s,
         "<rect x=\"40\" y=\"4\" width=\"12\" height=\"12\" fill=\"#1f4e79\"/><text x=\"56\" y=\"14\">fixed</text>"
-    )
-    .unwrap();
-    write!(s, "<rect x=\"110\" y=\"4\" width=\"12\" height=\"12\" fill=\"#9dc3e6\"/><text x=\"126\" y=\"14\">usage ({cur}/month)</text>").unwrap();
+    )?;
+    write!(
+        s,
+        "<rect x=\"110\" y=\"4\" width=\"12\" height=\"12\" fill=\"#9dc3e6\"/><text x=\"126\" y=\"14\">usage ({cur}/month)</text>"
+    )?;
     s.push_str("</svg>");
-    s
+    Ok(s)
 }
 
 /// One pair of bars per service: RBAC-only and closed network monthly totals.
-fn breakdown_chart(rbac: &PresentedDesign, closed: &PresentedDesign, cur: &Currency) -> String {
+fn breakdown_chart(rbac: &PresentedDesign, closed: &PresentedDesign, cur: &Currency) -> Result<String, Error> {
     let mut rows: Vec<(String, Decimal, Decimal)> = closed
         .services
         .iter()
@@ -108,27 +109,30 @@ fn breakdown_chart(rbac: &PresentedDesign, closed: &PresentedDesign, cur: &Curre
         s,
         "<rect x=\"{x0}\" y=\"4\" width=\"12\" height=\"10\" fill=\"#bbb\"/><text x=\"{}\" y=\"13\">RBAC-only</text>",
         x0 + 16.0
-    )
-    .unwrap();
-    write!(s, "<rect x=\"{}\" y=\"4\" width=\"12\" height=\"10\" fill=\"#1f4e79\"/><text x=\"{}\" y=\"13\">closed network ({cur}/month)</text>", x0 + 100.0, x0 + 116.0).unwrap();
+    )?;
+    write!(
+        s,
+        "<rect x=\"{}\" y=\"4\" width=\"12\" height=\"10\" fill=\"#1f4e79\"/><text x=\"{}\" y=\"13\">closed network ({cur}/month)</text>",
+        x0 + 100.0,
+        x0 + 116.0
+    )?;
     for (i, (name, r, c)) in rows.iter().enumerate() {
         let y = 24.0 + i as f64 * row_h;
         let wr = f(*r) / max * 330.0;
         let wc = f(*c) / max * 330.0;
-        write!(s, "<text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>", x0 - 10.0, y + 15.0, esc(name)).unwrap();
-        write!(s, "<rect x=\"{x0}\" y=\"{y:.1}\" width=\"{wr:.1}\" height=\"10\" fill=\"#bbb\"/>").unwrap();
-        write!(s, "<rect x=\"{x0}\" y=\"{:.1}\" width=\"{wc:.1}\" height=\"10\" fill=\"#1f4e79\"/>", y + 11.0).unwrap();
+        write!(s, "<text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>", x0 - 10.0, y + 15.0, esc(name))?;
+        write!(s, "<rect x=\"{x0}\" y=\"{y:.1}\" width=\"{wr:.1}\" height=\"10\" fill=\"#bbb\"/>")?;
+        write!(s, "<rect x=\"{x0}\" y=\"{:.1}\" width=\"{wc:.1}\" height=\"10\" fill=\"#1f4e79\"/>", y + 11.0)?;
         write!(
             s,
             "<text x=\"{:.1}\" y=\"{:.1}\">{}</text>",
             x0 + 6.0 + wr.max(wc),
             y + 19.0,
             esc(&format_amount(*c, cur))
-        )
-        .unwrap();
+        )?;
     }
     s.push_str("</svg>");
-    s
+    Ok(s)
 }
 
 /// Left margin for labels: about 7 px a character of 12 px text, at least 200 px.
@@ -137,7 +141,7 @@ fn label_width<'a>(labels: impl Iterator<Item = &'a str>) -> f64 {
 }
 
 /// One bar per requirement: what closing the network costs for it, per month.
-fn requirement_chart(rows: &[RequirementRow], cur: &Currency) -> String {
+fn requirement_chart(rows: &[RequirementRow], cur: &Currency) -> Result<String, Error> {
     let max = rows.iter().map(|r| f(r.total()).abs()).fold(1.0_f64, f64::max);
     let (label_w, bar_w, row_h) = (label_width(rows.iter().map(|r| r.requirement.label())), 300.0, 24.0);
     let h = 10.0 + rows.len() as f64 * row_h;
@@ -154,9 +158,8 @@ fn requirement_chart(rows: &[RequirementRow], cur: &Currency) -> String {
             label_w - 8.0,
             y + 13.0,
             esc(r.requirement.label())
-        )
-        .unwrap();
-        write!(s, "<rect x=\"{label_w}\" y=\"{y:.1}\" width=\"{len:.1}\" height=\"16\" fill=\"#1f4e79\"/>").unwrap();
+        )?;
+        write!(s, "<rect x=\"{label_w}\" y=\"{y:.1}\" width=\"{len:.1}\" height=\"16\" fill=\"#1f4e79\"/>")?;
         write!(
             s,
             "<text x=\"{:.1}\" y=\"{:.1}\">{} ({})</text>",
@@ -164,16 +167,15 @@ fn requirement_chart(rows: &[RequirementRow], cur: &Currency) -> String {
             y + 13.0,
             esc(&format_amount(r.total(), cur)),
             esc(&r.share_text())
-        )
-        .unwrap();
+        )?;
     }
     s.push_str("</svg>");
-    s
+    Ok(s)
 }
 
-fn lines_table(out: &mut String, d: &PresentedDesign, cur: &Currency) {
+fn lines_table(out: &mut String, d: &PresentedDesign, cur: &Currency) -> Result<(), Error> {
     out.push_str("<table><thead><tr><th>Service</th><th>Tier</th><th>Component</th><th>Charge</th><th class=\"n\">Quantity</th><th>Unit</th><th class=\"n\">List</th><th class=\"n\">Discount</th>");
-    write!(out, "<th class=\"n\">Monthly ({cur})</th></tr></thead><tbody>").unwrap();
+    write!(out, "<th class=\"n\">Monthly ({cur})</th></tr></thead><tbody>")?;
     for s in d.services.iter().chain(&d.added) {
         for l in &s.lines {
             let name =
@@ -189,29 +191,33 @@ fn lines_table(out: &mut String, d: &PresentedDesign, cur: &Currency) {
                 esc(l.line.unit),
                 l.list.map(|m| format_amount(m, cur)).unwrap_or_else(|| "no price".into()),
                 l.line.discount.map(|p| format!("{}%", p.normalize())).unwrap_or_default(),
-                l.monthly.map(|m| format_amount(m, cur)).unwrap_or_else(|| "<span class=\"warn\">no price</span>".into()),
-            )
-            .unwrap();
+                l.monthly
+                    .map(|m| format_amount(m, cur))
+                    .unwrap_or_else(|| "<span class=\"warn\">no price</span>".into()),
+            )?;
         }
     }
     write!(
         out,
         "<tr class=\"total\"><td colspan=\"8\">Total / month</td><td class=\"n\">{}</td></tr></tbody></table>",
         format_amount(d.total(), cur)
-    )
-    .unwrap();
+    )?;
+    Ok(())
 }
 
-pub fn render(est: &Estimate) -> Result<String, String> {
+pub fn render(est: &Estimate) -> Result<String, Error> {
     let cur = &est.conversion.currency;
     let rbac = present(&est.rbac, &est.conversion)?;
     let closed = present(&est.closed, &est.conversion)?;
     let meta = &est.snapshot.meta;
     let arch = &est.architecture;
     let mut out = String::new();
-    write!(out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>closednet: {}</title><style>{STYLE}</style></head><body>", esc(&arch.name))
-        .unwrap();
-    write!(out, "<h1>{}</h1>", esc(&arch.name)).unwrap();
+    write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>closednet: {}</title><style>{STYLE}</style></head><body>",
+        esc(&arch.name)
+    )?;
+    write!(out, "<h1>{}</h1>", esc(&arch.name))?;
     let rate = esc(&super::rate_text(&est.conversion));
     write!(
         out,
@@ -221,8 +227,7 @@ pub fn render(est: &Estimate) -> Result<String, String> {
         esc(&meta.name),
         esc(&meta.as_of),
         esc(&est.snapshot.sha256)
-    )
-    .unwrap();
+    )?;
 
     out.push_str("<h2>Summary</h2><table><thead><tr><th></th><th class=\"n\">RBAC-only</th><th class=\"n\">Closed network</th><th class=\"n\">Difference</th></tr></thead><tbody>");
     for (label, a, b) in horizon_rows(&rbac, &closed) {
@@ -232,33 +237,37 @@ pub fn render(est: &Estimate) -> Result<String, String> {
             format_amount(a, cur),
             format_amount(b, cur),
             format_amount(b - a, cur)
-        )
-        .unwrap();
+        )?;
     }
     write!(
         out,
         "<tr><td>Fixed share</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td></td></tr></tbody></table>",
         share_text(&rbac),
         share_text(&closed)
-    )
-    .unwrap();
+    )?;
     let unpriced = rbac.unpriced + closed.unpriced;
     if unpriced > 0 {
-        write!(out, "<p class=\"warn\">{unpriced} line(s) have no price and are left out of the totals: the totals are incomplete.</p>").unwrap();
+        write!(
+            out,
+            "<p class=\"warn\">{unpriced} line(s) have no price and are left out of the totals: the totals are incomplete.</p>"
+        )?;
     }
     for d in &est.discounts {
-        write!(out, "<p>Discount: {} (from the user's own input, applied locally).</p>", esc(&d.describe())).unwrap();
+        write!(out, "<p>Discount: {} (from the user's own input, applied locally).</p>", esc(&d.describe()))?;
     }
     if let Some(text) = super::commitment_text(est) {
-        write!(out, "<p>{}</p>", esc(&text)).unwrap();
+        write!(out, "<p>{}</p>", esc(&text))?;
     }
     if let Some(text) = super::price_sheet_text(est) {
-        write!(out, "<p>{}</p>", esc(&text)).unwrap();
+        write!(out, "<p>{}</p>", esc(&text))?;
     }
 
     let rows = by_requirement(&est.closed, &rbac, &closed, &est.conversion)?;
     if !rows.is_empty() {
-        write!(out, "<h2>What closing costs, by requirement</h2><table><thead><tr><th>Requirement</th><th class=\"n\">Fixed</th><th class=\"n\">Usage</th><th class=\"n\">Total ({cur})</th><th class=\"n\">Share</th><th class=\"n\">Saving if dropped</th><th>Notes</th></tr></thead><tbody>").unwrap();
+        write!(
+            out,
+            "<h2>What closing costs, by requirement</h2><table><thead><tr><th>Requirement</th><th class=\"n\">Fixed</th><th class=\"n\">Usage</th><th class=\"n\">Total ({cur})</th><th class=\"n\">Share</th><th class=\"n\">Saving if dropped</th><th>Notes</th></tr></thead><tbody>"
+        )?;
         for r in &rows {
             write!(
                 out,
@@ -270,8 +279,7 @@ pub fn render(est: &Estimate) -> Result<String, String> {
                 esc(&r.share_text()),
                 format_amount(r.saving, cur),
                 esc(&r.note())
-            )
-            .unwrap();
+            )?;
         }
         write!(
             out,
@@ -279,18 +287,16 @@ pub fn render(est: &Estimate) -> Result<String, String> {
             format_amount(closed.fixed - rbac.fixed, cur),
             format_amount(closed.usage - rbac.usage, cur),
             format_amount(closed.total() - rbac.total(), cur),
-            requirement_chart(&rows, cur)
-        )
-        .unwrap();
+            requirement_chart(&rows, cur)?
+        )?;
     }
 
     write!(
         out,
         "<h2>Charts</h2><div class=\"charts\">{}{}</div>",
-        stacked_chart(&rbac, &closed, cur),
-        breakdown_chart(&rbac, &closed, cur)
-    )
-    .unwrap();
+        stacked_chart(&rbac, &closed, cur)?,
+        breakdown_chart(&rbac, &closed, cur)?
+    )?;
 
     let changed: Vec<_> = est.closed.decisions.iter().filter(|d| d.changed() || d.to.is_none()).collect();
     if !changed.is_empty() {
@@ -306,30 +312,28 @@ pub fn render(est: &Estimate) -> Result<String, String> {
             esc(d.type_id),
             esc(d.from),
             esc(to),
-            esc(d.rule.unwrap_or("-")),
+            esc(d.rule.map_or("-", |r| r.as_str())),
             esc(&d.needs.describe().join("; "))
-        )
-        .unwrap();
+        )?;
         for e in &d.evidence {
             write!(
                 out,
                 "<li>{}: {} (<a href=\"{}\">{}</a>, as of {})</li>",
-                esc(e.need),
-                esc(e.capability),
+                esc(e.need.as_str()),
+                esc(e.capability.as_str()),
                 esc(e.doc),
                 esc(e.doc),
                 esc(e.as_of)
-            )
-            .unwrap();
+            )?;
         }
         out.push_str("</ul></li>");
     }
     out.push_str("</ul>");
 
     out.push_str("<h2>Closed-network design</h2>");
-    lines_table(&mut out, &closed, cur);
+    lines_table(&mut out, &closed, cur)?;
     out.push_str("<h2>RBAC-only design</h2>");
-    lines_table(&mut out, &rbac, cur);
+    lines_table(&mut out, &rbac, cur)?;
 
     out.push_str("<h2>Findings</h2><ul>");
     for fi in &est.findings {
@@ -346,8 +350,7 @@ pub fn render(est: &Estimate) -> Result<String, String> {
             fi.rule,
             fi.slug,
             esc(&fi.message)
-        )
-        .unwrap();
+        )?;
     }
     out.push_str("</ul><h2>Sources</h2><ul>");
     for s in closed.services.iter().chain(&closed.added) {
@@ -358,8 +361,7 @@ pub fn render(est: &Estimate) -> Result<String, String> {
                 esc(&s.service.name),
                 esc(l.line.component),
                 esc(&line_source(l, &est.conversion.currency))
-            )
-            .unwrap();
+            )?;
         }
     }
     out.push_str("</ul></body></html>\n");

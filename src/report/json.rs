@@ -2,11 +2,13 @@
 //! types of [`super::dto`], whose JSON Schema `closednet schema --report` prints.
 
 use super::dto::{self, Each, Money};
-use super::{PresentedDesign, PresentedService, RequirementRow, by_requirement, present, source_text};
-use crate::Estimate;
+use super::source_text;
+use crate::calculator::Source;
 use crate::catalog::definitions::Charge;
-use crate::estimate::Source;
+use crate::error::Error;
+use crate::figures::{PresentedDesign, PresentedService, RequirementRow, by_requirement, present};
 use crate::money::{Conversion, round};
+use crate::pipeline::Estimate;
 use crate::rules::{Decision, Design};
 
 /// Money as a string with the currency's decimal places (`"2795.17"`, `"419276"`).
@@ -129,10 +131,10 @@ fn decision<'a>(dec: &'a Decision) -> dto::DecisionDto<'a> {
             .iter()
             .map(|e| dto::EvidenceDto {
                 as_of: e.as_of,
-                capability: e.capability,
+                capability: e.capability.as_str(),
                 doc: e.doc,
-                need: e.need,
-                rule: e.rule,
+                need: e.need.as_str(),
+                rule: e.rule.as_str(),
             })
             .collect(),
         from: dec.from,
@@ -142,14 +144,14 @@ fn decision<'a>(dec: &'a Decision) -> dto::DecisionDto<'a> {
             .iter()
             .map(|r| dto::RejectedDto { reason: r.reason.to_string(), tier: r.tier })
             .collect(),
-        rule: dec.rule,
+        rule: dec.rule.map(|r| r.as_str()),
         service: &dec.service,
         to: dec.to,
         type_id: dec.type_id,
     }
 }
 
-pub fn render(est: &Estimate) -> Result<String, String> {
+pub fn render(est: &Estimate) -> Result<String, Error> {
     let conv = &est.conversion;
     let dp = crate::money::minor_units(&conv.currency) as usize;
     let rbac = present(&est.rbac, conv)?;
@@ -180,7 +182,7 @@ pub fn render(est: &Estimate) -> Result<String, String> {
                 line: f.loc.map(|l| l.line),
                 message: &f.message,
                 path: f.path.as_deref(),
-                rule: f.rule,
+                rule: f.rule.as_str(),
                 severity: f.severity.as_str(),
                 slug: f.slug,
             }
@@ -212,5 +214,5 @@ pub fn render(est: &Estimate) -> Result<String, String> {
             rbac: money(rbac.total() * months, dp),
         },
     };
-    serde_json::to_string_pretty(&doc).map(|s| s + "\n").map_err(|e| e.to_string())
+    crate::error::pretty_json(&doc)
 }

@@ -5,24 +5,22 @@
 //! the rounded lines, so a printed report adds up.
 
 pub mod catalog;
-pub mod check;
 pub mod csv;
 pub mod diff;
 pub mod dto;
 pub mod explain;
+pub mod gate;
 pub mod html;
 pub mod json;
+pub mod markdown;
 pub mod table;
-pub mod worksheet;
 pub mod xlsx;
 
-use crate::Estimate;
-use crate::catalog::definitions::Charge;
-use crate::estimate::{Commitment, Line, Source};
+use crate::calculator::{Commitment, Source};
+use crate::error::Error;
+use crate::figures::{PresentedDesign, PresentedLine};
 use crate::money::Conversion;
-use crate::rules::requirement::Requirement;
-use crate::rules::{Design, PricedService};
-use rust_decimal::Decimal;
+use crate::pipeline::Estimate;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -37,243 +35,28 @@ pub enum Format {
     Xlsx,
 }
 
+/// The formats of the listings (`rules`, `catalog`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListFormat {
+    Table,
+    Json,
+}
+
 /// A rendered report: text for the terminal or a file, or bytes (xlsx) for a file only.
 pub enum Rendered {
     Text(String),
     Bytes(Vec<u8>),
 }
 
-pub fn render(est: &Estimate, format: Format) -> Result<Rendered, String> {
+pub fn render(est: &Estimate, format: Format) -> Result<Rendered, Error> {
     Ok(match format {
         Format::Table => Rendered::Text(table::render(est)?),
         Format::Json => Rendered::Text(json::render(est)?),
         Format::Csv { excel } => Rendered::Text(csv::render(est, excel)?),
-        Format::Markdown => Rendered::Text(worksheet::render(est)?),
+        Format::Markdown => Rendered::Text(markdown::render(est)?),
         Format::Html => Rendered::Text(html::render(est)?),
         Format::Xlsx => Rendered::Bytes(xlsx::render(est)?),
     })
-}
-
-pub struct PresentedLine<'a> {
-    pub line: &'a Line<'a>,
-    /// Net of discount, converted and rounded; `None` when there is no price.
-    pub monthly: Option<Decimal>,
-    /// List price, converted and rounded.
-    pub list: Option<Decimal>,
-    pub unit_price: Option<Decimal>,
-    /// For a line priced at your own figure: what it costs at the catalog's (API or documented)
-    /// price, converted and rounded; `None` otherwise or when the catalog had no price.
-    pub catalog: Option<Decimal>,
-    /// For a fixed line with savings plan rates: its monthly list cost pay-as-you-go, on a 1-year
-    /// and on a 3-year savings plan, converted and rounded (`None` for a term the meter lacks).
-    pub plans: Option<[Option<Decimal>; 3]>,
-}
-
-pub struct PresentedService<'a> {
-    pub service: &'a PricedService<'a>,
-    pub lines: Vec<PresentedLine<'a>>,
-    pub fixed: Decimal,
-    pub usage: Decimal,
-    pub unpriced: usize,
-}
-
-pub struct PresentedDesign<'a> {
-    pub services: Vec<PresentedService<'a>>,
-    pub added: Vec<PresentedService<'a>>,
-    pub fixed: Decimal,
-    pub usage: Decimal,
-    pub unpriced: usize,
-    /// Sum of the lines at list price (before discounts).
-    pub list: Decimal,
-}
-
-impl PresentedDesign<'_> {
-    pub fn total(&self) -> Decimal {
-        self.fixed + self.usage
-    }
-
-    /// Fixed cost as a percentage of the total, one decimal place; `None` for a zero total.
-    pub fn fixed_share(&self) -> Option<Decimal> {
-        let total = self.total();
-        (!total.is_zero()).then(|| (self.fixed * Decimal::from(100) / total).round_dp(1))
-    }
-}
-
-fn present_service<'a>(s: &'a PricedService, conv: &Conversion) -> Result<PresentedService<'a>, String> {
-    let mut out =
-        PresentedService { service: s, lines: Vec::new(), fixed: Decimal::ZERO, usage: Decimal::ZERO, unpriced: 0 };
-    for line in &s.lines {
-        let monthly = line.net().map(|m| conv.present(m)).transpose()?;
-        let list = line.monthly.map(|m| conv.present(m)).transpose()?;
-        let unit_price = line.unit_price.map(|p| p.checked_mul(conv.rate).ok_or("unit price overflows")).transpose()?;
-        match (monthly, line.charge) {
-            (Some(m), Charge::Fixed) => out.fixed += m,
-            (Some(m), Charge::Usage) => out.usage += m,
-            (None, _) => out.unpriced += 1,
-        }
-        let catalog = match &line.source {
-            Source::Yours { list: Some(l), .. } => Some(conv.present(l.monthly)?),
-            _ => None,
-        };
-        let plans = if line.has_savings() {
-            let mut p = [None; 3];
-            for (slot, c) in p.iter_mut().zip(Commitment::ALL) {
-                *slot = line.monthly_at(c).map(|m| conv.present(m)).transpose()?;
-            }
-            Some(p)
-        } else {
-            None
-        };
-        out.lines.push(PresentedLine { line, monthly, list, unit_price, catalog, plans });
-    }
-    Ok(out)
-}
-
-pub fn present<'a>(design: &'a Design, conv: &Conversion) -> Result<PresentedDesign<'a>, String> {
-    let services = design.services.iter().map(|s| present_service(s, conv)).collect::<Result<Vec<_>, _>>()?;
-    let added = design.added.iter().map(|s| present_service(s, conv)).collect::<Result<Vec<_>, _>>()?;
-    let mut d = PresentedDesign {
-        services,
-        added,
-        fixed: Decimal::ZERO,
-        usage: Decimal::ZERO,
-        unpriced: 0,
-        list: Decimal::ZERO,
-    };
-    for s in d.services.iter().chain(&d.added) {
-        d.fixed += s.fixed;
-        d.usage += s.usage;
-        d.unpriced += s.unpriced;
-        d.list += s.lines.iter().filter_map(|l| l.list).sum::<Decimal>();
-    }
-    Ok(d)
-}
-
-/// One row of "What closing costs, by requirement": the part of the closed design's extra cost
-/// (closed minus RBAC-only, presented figures) that serves one requirement.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RequirementRow {
-    pub requirement: Requirement,
-    pub fixed: Decimal,
-    pub usage: Decimal,
-    /// Percentage of the whole difference, one decimal place; `None` when the difference is zero.
-    pub share: Option<Decimal>,
-    /// How much less the closed design would cost without this requirement: for a switch of
-    /// `closed_network`, the design re-priced without it; otherwise this row's own total.
-    pub saving: Decimal,
-    /// Lines listed at zero because the organisation already has them (hub, licences).
-    pub provided: usize,
-    /// Lines without a price (left out of the figures).
-    pub unpriced: usize,
-}
-
-impl RequirementRow {
-    pub fn total(&self) -> Decimal {
-        self.fixed + self.usage
-    }
-
-    /// `12.3%` (always one decimal place), or `-` when the difference is zero.
-    pub fn share_text(&self) -> String {
-        self.share.map(|s| format!("{s:.1}%")).unwrap_or_else(|| "-".into())
-    }
-
-    /// `2 line(s) already provided, at no cost; 1 line(s) without a price`, or empty.
-    pub fn note(&self) -> String {
-        let mut notes = Vec::new();
-        if self.provided > 0 {
-            notes.push(format!("{} line(s) already provided, at no cost", self.provided));
-        }
-        if self.unpriced > 0 {
-            notes.push(format!("{} line(s) without a price", self.unpriced));
-        }
-        notes.join("; ")
-    }
-}
-
-/// The requirement a presented service's cost is attributed to (RBAC-only services take their
-/// closed counterpart's).
-pub fn requirement_of(closed: &PresentedDesign, name: &str, index: Option<usize>) -> Option<Requirement> {
-    match index {
-        Some(i) => closed.services.get(i).and_then(|s| s.service.requirement),
-        None => closed.added.iter().find(|a| a.service.name == name).and_then(|a| a.service.requirement),
-    }
-}
-
-/// Adds (fixed, usage) and (provided, unpriced) line counts to the row of `r`.
-fn add_to(rows: &mut Vec<RequirementRow>, r: Option<Requirement>, money: (Decimal, Decimal), lines: (usize, usize)) {
-    let r = r.unwrap_or(Requirement::PrivateAccess);
-    let i = match rows.iter().position(|x| x.requirement == r) {
-        Some(i) => i,
-        None => {
-            let zero = Decimal::ZERO;
-            rows.push(RequirementRow {
-                requirement: r,
-                fixed: zero,
-                usage: zero,
-                share: None,
-                saving: zero,
-                provided: 0,
-                unpriced: 0,
-            });
-            rows.len() - 1
-        }
-    };
-    rows[i].fixed += money.0;
-    rows[i].usage += money.1;
-    rows[i].provided += lines.0;
-    rows[i].unpriced += lines.1;
-}
-
-/// The closed design's extra cost by requirement. The rows add up exactly to the difference of
-/// the presented totals: a declared service contributes its closed minus RBAC-only figures, an
-/// added resource its own.
-pub fn by_requirement(
-    design: &Design,
-    rbac: &PresentedDesign,
-    closed: &PresentedDesign,
-    conv: &Conversion,
-) -> Result<Vec<RequirementRow>, String> {
-    let mut rows: Vec<RequirementRow> = Vec::new();
-    for (r, c) in rbac.services.iter().zip(&closed.services) {
-        let (fixed, usage) = (c.fixed - r.fixed, c.usage - r.usage);
-        if r.service.tier != c.service.tier || !fixed.is_zero() || !usage.is_zero() {
-            add_to(&mut rows, c.service.requirement, (fixed, usage), (0, c.unpriced));
-        }
-    }
-    for a in &closed.added {
-        let provided = a.lines.iter().filter(|l| matches!(l.line.source, Source::Provided { .. })).count();
-        add_to(&mut rows, a.service.requirement, (a.fixed, a.usage), (provided, a.unpriced));
-    }
-    rows.sort_by_key(|r| r.requirement);
-    let delta = closed.total() - rbac.total();
-    let added_total = closed.added.iter().map(|a| a.fixed + a.usage).sum::<Decimal>();
-    for r in &mut rows {
-        r.share = (!delta.is_zero()).then(|| (r.total() * Decimal::from(100) / delta).round_dp(1));
-        r.saving = match design.dropped.iter().find(|(req, _)| *req == r.requirement) {
-            Some((_, rest)) => {
-                let mut without = Decimal::ZERO;
-                for s in rest {
-                    let p = present_service(s, conv)?;
-                    without += p.fixed + p.usage;
-                }
-                added_total - without
-            }
-            None => r.total(),
-        };
-    }
-    Ok(rows)
-}
-
-/// The totals every sign-off shows: per month (fixed, usage, total) and over 12 and 36 months.
-pub fn horizon_rows(rbac: &PresentedDesign, closed: &PresentedDesign) -> [(&'static str, Decimal, Decimal); 5] {
-    let (r, c) = (rbac.total(), closed.total());
-    [
-        ("Fixed / month", rbac.fixed, closed.fixed),
-        ("Usage / month", rbac.usage, closed.usage),
-        ("Total / month", r, c),
-        ("12 months", r * Decimal::from(12), c * Decimal::from(12)),
-        ("36 months", r * Decimal::from(36), c * Decimal::from(36)),
-    ]
 }
 
 /// The report currency and its rate, the same in every format: `USD`, or `JPY at 146.41 per USD

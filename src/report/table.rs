@@ -1,9 +1,11 @@
 //! The default report: both designs side by side, what the closed network adds, totals, and why.
 
-use super::{PresentedService, by_requirement, line_source, present, share_text};
-use crate::Estimate;
-use crate::estimate::Source;
+use super::{line_source, share_text};
+use crate::calculator::Source;
+use crate::error::Error;
+use crate::figures::{PresentedService, by_requirement, present};
 use crate::money::{Currency, format_amount};
+use crate::pipeline::Estimate;
 use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
 use rust_decimal::Decimal;
 use std::fmt::Write as _;
@@ -25,7 +27,7 @@ fn table(header: &[&str], right_from: usize) -> Table {
     t
 }
 
-pub fn render(est: &Estimate) -> Result<String, String> {
+pub fn render(est: &Estimate) -> Result<String, Error> {
     let cur = &est.conversion.currency;
     let rbac = present(&est.rbac, &est.conversion)?;
     let closed = present(&est.closed, &est.conversion)?;
@@ -35,19 +37,18 @@ pub fn render(est: &Estimate) -> Result<String, String> {
 
     // A file without `name` is named by its path: print it once.
     if arch.name == arch.file {
-        writeln!(out, "{}", arch.file).unwrap();
+        writeln!(out, "{}", arch.file)?;
     } else {
-        writeln!(out, "{} ({})", arch.name, arch.file).unwrap();
+        writeln!(out, "{} ({})", arch.name, arch.file)?;
     }
     let rate = super::rate_text(&est.conversion);
-    writeln!(out, "Region {} | pricing snapshot {} (as of {}) | {rate}", arch.region, meta.name, meta.as_of).unwrap();
+    writeln!(out, "Region {} | pricing snapshot {} (as of {}) | {rate}", arch.region, meta.name, meta.as_of)?;
     writeln!(
         out,
         "Monthly cost in {cur}; a month is {} hours. Snapshot sha256 {}.\n",
         meta.hours_per_month.normalize(),
         est.snapshot.sha256
-    )
-    .unwrap();
+    )?;
 
     let mut t = table(&["Service", "Type", "RBAC-only tier", "Fixed", "Usage", "Closed tier", "Fixed", "Usage"], 3);
     for (r, c) in rbac.services.iter().zip(&closed.services) {
@@ -85,7 +86,7 @@ pub fn render(est: &Estimate) -> Result<String, String> {
             format_amount(a.usage, cur),
         ]);
     }
-    writeln!(out, "{t}\n").unwrap();
+    writeln!(out, "{t}\n")?;
 
     let mut s = table(&["", "RBAC-only", "Closed network"], 1);
     s.add_row(vec![
@@ -100,14 +101,14 @@ pub fn render(est: &Estimate) -> Result<String, String> {
         amount(closed.total(), cur, closed.unpriced),
     ]);
     s.add_row(vec!["Fixed share".to_string(), share_text(&rbac), share_text(&closed)]);
-    writeln!(out, "{s}").unwrap();
+    writeln!(out, "{s}")?;
     let delta = closed.total() - rbac.total();
     let pct = if rbac.total().is_zero() {
         String::new()
     } else {
         format!(" ({:+}%)", (delta * Decimal::from(100) / rbac.total()).round_dp(1))
     };
-    writeln!(out, "Closed network: {cur} {} per month more than RBAC-only{pct}.", format_amount(delta, cur)).unwrap();
+    writeln!(out, "Closed network: {cur} {} per month more than RBAC-only{pct}.", format_amount(delta, cur))?;
     if est.months > 1 {
         let m = Decimal::from(est.months);
         writeln!(
@@ -116,38 +117,35 @@ pub fn render(est: &Estimate) -> Result<String, String> {
             est.months,
             format_amount(rbac.total() * m, cur),
             format_amount(closed.total() * m, cur)
-        )
-        .unwrap();
+        )?;
     }
     if !est.discounts.is_empty() {
         let list: Vec<String> = est.discounts.iter().map(|d| d.describe()).collect();
-        writeln!(out, "Net of discounts: {}.", list.join("; ")).unwrap();
+        writeln!(out, "Net of discounts: {}.", list.join("; "))?;
         writeln!(
             out,
             "At list price: RBAC-only {cur} {}, closed network {cur} {}.",
             format_amount(rbac.list, cur),
             format_amount(closed.list, cur)
-        )
-        .unwrap();
+        )?;
     }
     if let Some(text) = super::commitment_text(est) {
-        writeln!(out, "{text}").unwrap();
+        writeln!(out, "{text}")?;
     }
     if let Some(text) = super::price_sheet_text(est) {
-        writeln!(out, "{text}").unwrap();
+        writeln!(out, "{text}")?;
     }
     if rbac.unpriced + closed.unpriced > 0 {
         writeln!(
             out,
             "* {} line(s) have no price and are left out of these totals; the totals are incomplete (see CN008 below).",
             rbac.unpriced + closed.unpriced
-        )
-        .unwrap();
+        )?;
     }
 
     let rows = by_requirement(&est.closed, &rbac, &closed, &est.conversion)?;
     if !rows.is_empty() {
-        writeln!(out, "\nWhat closing costs, by requirement ({cur} per month):").unwrap();
+        writeln!(out, "\nWhat closing costs, by requirement ({cur} per month):")?;
         let mut t = table(&["Requirement", "Fixed", "Usage", "Total", "Share", "Saving if dropped", ""], 1);
         for r in &rows {
             t.add_row(vec![
@@ -172,58 +170,62 @@ pub fn render(est: &Estimate) -> Result<String, String> {
         if let Some(col) = t.column_mut(6) {
             col.set_cell_alignment(CellAlignment::Left);
         }
-        writeln!(out, "{t}").unwrap();
+        writeln!(out, "{t}")?;
     }
 
     let changed: Vec<_> = est.closed.decisions.iter().filter(|d| d.changed() || d.to.is_none()).collect();
     if !changed.is_empty() {
-        writeln!(out, "\nWhy the closed design changes tiers:").unwrap();
+        writeln!(out, "\nWhy the closed design changes tiers:")?;
     }
     for d in changed {
         match &d.to {
-            Some(to) => {
-                writeln!(out, "- {}: {} {} -> {} [{}]", d.service, d.type_id, d.from, to, d.rule.unwrap_or("-"))
-                    .unwrap()
-            }
-            None => writeln!(out, "- {}: {} {} kept: no tier meets the needs [CN007]", d.service, d.type_id, d.from)
-                .unwrap(),
+            Some(to) => writeln!(
+                out,
+                "- {}: {} {} -> {} [{}]",
+                d.service,
+                d.type_id,
+                d.from,
+                to,
+                d.rule.map_or("-", |r| r.as_str())
+            )?,
+            None => writeln!(out, "- {}: {} {} kept: no tier meets the needs [CN007]", d.service, d.type_id, d.from)?,
         }
-        writeln!(out, "    needs: {}", d.needs.describe().join("; ")).unwrap();
+        writeln!(out, "    needs: {}", d.needs.describe().join("; "))?;
         for e in &d.evidence {
-            writeln!(out, "    {}: {} ({}, as of {})", e.need, e.capability, e.doc, e.as_of).unwrap();
+            writeln!(out, "    {}: {} ({}, as of {})", e.need, e.capability, e.doc, e.as_of)?;
         }
         for r in &d.rejected {
-            writeln!(out, "    not {}: {}", r.tier, r.reason).unwrap();
+            writeln!(out, "    not {}: {}", r.tier, r.reason)?;
         }
     }
 
     if !closed.added.is_empty() {
-        writeln!(out, "\nAdded by the closed network:").unwrap();
+        writeln!(out, "\nAdded by the closed network:")?;
         for a in &closed.added {
             let mut line = format!("- {}: {}", a.service.name, a.service.reason.as_deref().unwrap_or(""));
             if provided(a) {
                 let new = would_cost_text(a, cur, &est.conversion).unwrap_or_default();
                 line.push_str(&format!(" [{}{new}]", provided_reason(a)));
             }
-            writeln!(out, "{line}").unwrap();
+            writeln!(out, "{line}")?;
         }
     }
 
     if !est.findings.is_empty() {
-        writeln!(out, "\nFindings:").unwrap();
+        writeln!(out, "\nFindings:")?;
         for f in &est.findings {
             let at = match f.loc {
                 Some(l) if l.line > 0 => format!("{}:{}:{}", arch.file, l.line, l.column),
                 _ => arch.file.clone(),
             };
-            writeln!(out, "- {} {} [{}] {at}: {}", f.severity.as_str(), f.rule, f.slug, f.message).unwrap();
+            writeln!(out, "- {} {} [{}] {at}: {}", f.severity.as_str(), f.rule, f.slug, f.message)?;
         }
     }
 
-    writeln!(out, "\nSources (closed design):").unwrap();
+    writeln!(out, "\nSources (closed design):")?;
     for s in closed.services.iter().chain(&closed.added) {
         for l in &s.lines {
-            writeln!(out, "- {} / {}: {}", s.service.name, l.line.component, line_source(l, cur)).unwrap();
+            writeln!(out, "- {} / {}: {}", s.service.name, l.line.component, line_source(l, cur))?;
         }
     }
     Ok(out)

@@ -9,11 +9,13 @@
 //! Excel stores numbers as doubles: quantities and prices are converted from `Decimal` only when a
 //! cell is written.
 
-use super::{PresentedDesign, PresentedLine, RequirementRow, by_requirement, present, requirement_of, source_text};
-use crate::Estimate;
+use super::source_text;
+use crate::calculator::Source;
 use crate::catalog::definitions::Charge;
-use crate::estimate::Source;
+use crate::error::Error;
+use crate::figures::{PresentedDesign, PresentedLine, RequirementRow, by_requirement, present, requirement_of};
 use crate::money::minor_units;
+use crate::pipeline::Estimate;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{
@@ -32,8 +34,8 @@ fn f(d: Decimal) -> f64 {
     d.to_f64().unwrap_or(f64::NAN)
 }
 
-fn e(x: XlsxError) -> String {
-    format!("xlsx: {x}")
+fn e(x: XlsxError) -> Error {
+    Error::msg(format!("xlsx: {x}"))
 }
 
 struct Formats {
@@ -100,7 +102,7 @@ fn lines_sheet(
     closed: &PresentedDesign,
     est: &Estimate,
     fm: &Formats,
-) -> Result<(), String> {
+) -> Result<(), Error> {
     let cur = est.conversion.currency.code();
     let dp = minor_units(&est.conversion.currency);
     let headers = [
@@ -201,7 +203,7 @@ fn lines_sheet(
     Ok(())
 }
 
-fn summary(ws: &mut Worksheet, rbac: &PresentedDesign, closed: &PresentedDesign, fm: &Formats) -> Result<(), String> {
+fn summary(ws: &mut Worksheet, rbac: &PresentedDesign, closed: &PresentedDesign, fm: &Formats) -> Result<(), Error> {
     ws.write_string_with_format(0, 1, RBAC, &fm.header).map_err(e)?;
     ws.write_string_with_format(0, 2, CLOSED, &fm.header).map_err(e)?;
     let sum = |sheet: &str, charge: &str| format!("=SUMIF('{sheet}'!$E:$E,\"{charge}\",'{sheet}'!$J:$J)");
@@ -269,7 +271,7 @@ fn summary(ws: &mut Worksheet, rbac: &PresentedDesign, closed: &PresentedDesign,
 
 /// What closing costs, by requirement: each figure is a formula over the line sheets (closed lines
 /// of the requirement minus the RBAC-only lines attributed to it), so an edited quantity flows here.
-fn requirements_sheet(ws: &mut Worksheet, rows: &[RequirementRow], fm: &Formats) -> Result<(), String> {
+fn requirements_sheet(ws: &mut Worksheet, rows: &[RequirementRow], fm: &Formats) -> Result<(), Error> {
     for (c, h) in
         ["Requirement", "Id", "Fixed / month", "Usage / month", "Total / month", "Share", "Saving if dropped", "Notes"]
             .iter()
@@ -339,7 +341,7 @@ fn requirements_sheet(ws: &mut Worksheet, rows: &[RequirementRow], fm: &Formats)
     Ok(())
 }
 
-pub fn render(est: &Estimate) -> Result<Vec<u8>, String> {
+pub fn render(est: &Estimate) -> Result<Vec<u8>, Error> {
     let rbac = present(&est.rbac, &est.conversion)?;
     let closed = present(&est.closed, &est.conversion)?;
     let fm = formats(minor_units(&est.conversion.currency));
@@ -369,7 +371,7 @@ pub fn render(est: &Estimate) -> Result<Vec<u8>, String> {
             d.type_id.to_string(),
             d.from.to_string(),
             d.to.unwrap_or("(none qualifies)").to_string(),
-            d.rule.unwrap_or_default().to_string(),
+            d.rule.map_or("", |r| r.as_str()).to_string(),
             d.needs.describe().join("; "),
             ev.map(|x| x.doc.to_string()).unwrap_or_default(),
             ev.map(|x| x.as_of.to_string()).unwrap_or_default(),
@@ -388,7 +390,7 @@ pub fn render(est: &Estimate) -> Result<Vec<u8>, String> {
     }
     for (i, fi) in est.findings.iter().enumerate() {
         let r = 1 + i as u32;
-        ws.write_string(r, 0, fi.rule).map_err(e)?;
+        ws.write_string(r, 0, fi.rule.as_str()).map_err(e)?;
         ws.write_string(r, 1, fi.slug).map_err(e)?;
         ws.write_string(r, 2, fi.severity.as_str()).map_err(e)?;
         if let Some(l) = fi.loc.filter(|l| l.line > 0) {

@@ -1,14 +1,19 @@
 //! Findings: facts about the design the architect must know, each citing a registered rule.
 
-use super::registry::{RuleId, Severity};
-use super::{Design, declared_tier};
-use crate::architecture::{Access, Architecture, Cicd, CicdAgents, ConditionalAccess, Egress, Hub, Loc, OnPremises};
+use super::{Design, Need, declared_tier};
+use crate::architecture::{
+    Access, Architecture, Cicd, CicdAgents, ConditionalAccess, Egress, Hub, Loc, OnPremises, Service, Skillset,
+};
+use crate::calculator::Source;
 use crate::catalog::Catalog;
-use crate::estimate::Source;
+use crate::catalog::definitions::{CapabilityKind, ServiceDef};
+use crate::registry::{RuleId, Severity};
+use rust_decimal::Decimal;
+use std::collections::HashMap;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Finding {
-    pub rule: &'static str,
+    pub rule: RuleId,
     pub slug: &'static str,
     pub severity: Severity,
     pub message: String,
@@ -20,14 +25,14 @@ pub struct Finding {
 
 fn finding(id: RuleId, message: String, path: Option<String>, loc: Option<Loc>) -> Finding {
     let r = id.rule();
-    Finding { rule: r.id, slug: r.slug, severity: r.severity, message, path, loc, doc: r.doc }
+    Finding { rule: id, slug: r.slug, severity: r.severity, message, path, loc, doc: r.doc }
 }
 
 /// Every finding for an architecture and its two priced designs, ordered by rule id, then place.
 pub fn findings(arch: &Architecture, catalog: &Catalog, rbac: &Design, closed: &Design, date: &str) -> Vec<Finding> {
     let mut out = Vec::new();
     // Who calls whom, computed once: a large file must not make this quadratic.
-    let mut callers: std::collections::HashMap<&str, Vec<&str>> = std::collections::HashMap::new();
+    let mut callers: HashMap<&str, Vec<&str>> = HashMap::new();
     for s in arch.services.iter().filter(|s| !def_global(catalog, &s.type_id)) {
         for c in &s.calls {
             callers.entry(c.as_str()).or_default().push(s.name.as_str());
@@ -35,140 +40,190 @@ pub fn findings(arch: &Architecture, catalog: &Catalog, rbac: &Design, closed: &
     }
     for svc in &arch.services {
         let Some(def) = catalog.service(&svc.type_id) else { continue };
-        let here = (Some(svc.path()), Some(svc.loc));
-        // Storage called by a service in the same region (every service shares the file's region).
-        if def.ip_rules_same_region {
-            let callers = callers.get(svc.name.as_str()).cloned().unwrap_or_default();
-            if !callers.is_empty() {
-                // True of the RBAC-only design; the closed design reaches a private account through its
-                // private endpoints, where IP rules do not apply.
-                let designs = if svc.public { "in both designs" } else { "in the RBAC-only design" };
-                out.push(finding(
-                    RuleId::CN001,
-                    format!(
-                        "{designs}, {} is called from the same region by {}: storage IP rules cannot restrict those callers; use private endpoints or VNet rules",
-                        svc.name,
-                        callers.join(", ")
-                    ),
-                    here.0.clone(),
-                    here.1,
-                ));
-            }
+        let here = Here { path: Some(svc.path()), loc: Some(svc.loc) };
+        let callers = callers.get(svc.name.as_str()).map(Vec::as_slice).unwrap_or_default();
+        let scope = Scope { arch, catalog, closed, date };
+        service_findings(&scope, svc, def, callers, &here, &mut out);
+        search_findings(arch, catalog, svc, def, &here, &mut out);
+    }
+    platform_findings(arch, closed, &mut out);
+    design_findings(arch, rbac, closed, &mut out);
+    out.sort_by(|a, b| (a.rule, a.loc.map(|l| (l.line, l.column))).cmp(&(b.rule, b.loc.map(|l| (l.line, l.column)))));
+    out
+}
+
+/// Where a service's findings point: its path and place in the file.
+struct Here {
+    path: Option<String>,
+    loc: Option<Loc>,
+}
+
+/// What the findings of one service are judged against.
+struct Scope<'a> {
+    arch: &'a Architecture,
+    catalog: &'a Catalog,
+    closed: &'a Design<'a>,
+    date: &'a str,
+}
+
+/// What is true of one declared service: its callers (CN001), runtime (CN003), SLA (CN006), plan
+/// (CN009), edge origins (CN014) and public callees (CN010).
+fn service_findings(
+    scope: &Scope,
+    svc: &Service,
+    def: &ServiceDef,
+    callers: &[&str],
+    here: &Here,
+    out: &mut Vec<Finding>,
+) {
+    let Scope { arch, catalog, closed, date } = *scope;
+    // Storage called by a service in the same region (every service shares the file's region).
+    if def.ip_rules_same_region && !callers.is_empty() {
+        // True of the RBAC-only design; the closed design reaches a private account through its
+        // private endpoints, where IP rules do not apply.
+        let designs = if svc.public { "in both designs" } else { "in the RBAC-only design" };
+        out.push(finding(
+            RuleId::CN001,
+            format!(
+                "{designs}, {} is called from the same region by {}: storage IP rules cannot restrict those callers; use private endpoints or VNet rules",
+                svc.name,
+                callers.join(", ")
+            ),
+            here.path.clone(),
+            here.loc,
+        ));
+    }
+
+    if svc.runtime.as_deref() == Some("python") {
+        out.push(finding(
+            RuleId::CN003,
+            format!("{} runs Python, which runs only on Linux: only Linux plans are candidates", svc.name),
+            here.path.clone(),
+            here.loc,
+        ));
+    }
+    let declared = declared_tier(svc, def);
+    if arch.closed.production && declared.sla == Some(false) {
+        out.push(finding(
+            RuleId::CN006,
+            format!(
+                "{} declares {} tier {}, which has no SLA, in a production design",
+                svc.name, def.type_id, declared.id
+            ),
+            here.path.clone(),
+            svc.tier_loc.or(here.loc),
+        ));
+    }
+    let retiring = declared.retires.as_ref().filter(|r| r.os.is_none() || r.os == svc.os);
+    if let Some(r) = retiring {
+        out.push(finding(
+            RuleId::CN009,
+            format!(
+                "{} is on the {} plan, which retires on {}; {} replaces it",
+                svc.name, r.plan, r.date, r.replacement
+            ),
+            here.path.clone(),
+            svc.tier_loc.or(here.loc),
+        ));
+    }
+    if svc.public && def.outbound_via.contains(&CapabilityKind::PrivateLinkOrigin) {
+        let injected = super::implied::injected(closed);
+        let (_, unlinked) = super::private_link_origins(arch, svc, catalog, date, &injected);
+        for origin in unlinked {
+            out.push(finding(
+                RuleId::CN014,
+                format!(
+                    "{}: the closed design puts an internet-facing Application Gateway in front of it",
+                    super::unlinked_reason(svc, origin, catalog, &injected, date)
+                ),
+                here.path.clone(),
+                here.loc,
+            ));
         }
-        if let Some(t) = svc.custom_skill_timeout.filter(|t| *t > rust_decimal::Decimal::from(230)) {
+    }
+    if !svc.public {
+        for target in svc.calls.iter().filter_map(|c| arch.service(c)).filter(|t| t.public) {
+            out.push(finding(
+                RuleId::CN010,
+                format!(
+                    "{} is private but calls {}, which stays public: that call leaves the closed network",
+                    svc.name, target.name
+                ),
+                here.path.clone(),
+                here.loc,
+            ));
+        }
+    }
+}
+
+/// AI Search: custom skill timeouts and hosts (CN002), embedding-only skillsets (CN015) and the
+/// replicas its SLA needs (CN016).
+fn search_findings(
+    arch: &Architecture,
+    catalog: &Catalog,
+    svc: &Service,
+    def: &ServiceDef,
+    here: &Here,
+    out: &mut Vec<Finding>,
+) {
+    if let Some(t) = svc.custom_skill_timeout.filter(|t| *t > Decimal::from(230)) {
+        out.push(finding(
+            RuleId::CN002,
+            format!(
+                "{} sets custom_skill_timeout {t} s: custom Web API skills time out at 230 s at most (PT230S)",
+                svc.name
+            ),
+            here.path.clone(),
+            here.loc,
+        ));
+    }
+    if svc.skillset != Skillset::None {
+        let hosts = svc.calls.iter().filter_map(|c| arch.service(c));
+        for host in hosts.filter(|h| catalog.service(&h.type_id).is_some_and(|d| d.custom_skill_host)) {
             out.push(finding(
                 RuleId::CN002,
                 format!(
-                    "{} sets custom_skill_timeout {t} s: custom Web API skills time out at 230 s at most (PT230S)",
-                    svc.name
+                    "{} may host a custom skill of {}: an HTTP-triggered function answers within 230 s at most, or the indexer run fails",
+                    host.name, svc.name
                 ),
-                here.0.clone(),
-                here.1,
+                Some(host.path()),
+                Some(host.loc),
             ));
-        }
-        if svc.skillset != crate::architecture::Skillset::None {
-            let hosts = svc.calls.iter().filter_map(|c| arch.service(c));
-            for host in hosts.filter(|h| catalog.service(&h.type_id).is_some_and(|d| d.custom_skill_host)) {
-                out.push(finding(
-                    RuleId::CN002,
-                    format!(
-                        "{} may host a custom skill of {}: an HTTP-triggered function answers within 230 s at most, or the indexer run fails",
-                        host.name, svc.name
-                    ),
-                    Some(host.path()),
-                    Some(host.loc),
-                ));
-            }
-        }
-        if svc.skillset == crate::architecture::Skillset::Embedding {
-            out.push(finding(
-                RuleId::CN015,
-                format!(
-                    "{} runs an embedding-only skillset, which runs privately from Basic: but on Basic a shared private link cannot reach a Microsoft Foundry resource, and an indexer with more than 2 embedding skills cannot run privately",
-                    svc.name
-                ),
-                here.0.clone(),
-                here.1,
-            ));
-        }
-        if let (true, Some(sla)) = (arch.closed.production, &def.sla_replicas) {
-            let replicas = svc.capacity.get("replicas").copied().unwrap_or(rust_decimal::Decimal::ONE);
-            let indexing = !svc.calls.is_empty();
-            let needed = if indexing { sla.read_write } else { sla.read };
-            if replicas < rust_decimal::Decimal::from(needed) {
-                let what = if indexing { "queries and indexing" } else { "queries" };
-                out.push(finding(
-                    RuleId::CN016,
-                    format!(
-                        "{} has {replicas} replica(s): its SLA for {what} needs {needed} ({}, {}), and closed_network.sla is production",
-                        svc.name, sla.doc, sla.as_of
-                    ),
-                    here.0.clone(),
-                    here.1,
-                ));
-            }
-        }
-        if svc.runtime.as_deref() == Some("python") {
-            out.push(finding(
-                RuleId::CN003,
-                format!("{} runs Python, which runs only on Linux: only Linux plans are candidates", svc.name),
-                here.0.clone(),
-                here.1,
-            ));
-        }
-        let declared = declared_tier(svc, def);
-        if arch.closed.production && declared.sla == Some(false) {
-            out.push(finding(
-                RuleId::CN006,
-                format!(
-                    "{} declares {} tier {}, which has no SLA, in a production design",
-                    svc.name, def.type_id, declared.id
-                ),
-                here.0.clone(),
-                svc.tier_loc.or(here.1),
-            ));
-        }
-        let retiring = declared.retires.as_ref().filter(|r| r.os.is_none() || r.os == svc.os);
-        if let Some(r) = retiring {
-            out.push(finding(
-                RuleId::CN009,
-                format!(
-                    "{} is on the {} plan, which retires on {}; {} replaces it",
-                    svc.name, r.plan, r.date, r.replacement
-                ),
-                here.0.clone(),
-                svc.tier_loc.or(here.1),
-            ));
-        }
-        if svc.public && def.outbound_via.contains(&crate::catalog::definitions::CapabilityKind::PrivateLinkOrigin) {
-            let injected = super::implied::injected(closed);
-            let (_, unlinked) = super::private_link_origins(arch, svc, catalog, date, &injected);
-            for origin in unlinked {
-                out.push(finding(
-                    RuleId::CN014,
-                    format!(
-                        "{}: the closed design puts an internet-facing Application Gateway in front of it",
-                        super::unlinked_reason(svc, origin, catalog, &injected, date)
-                    ),
-                    here.0.clone(),
-                    here.1,
-                ));
-            }
-        }
-        if !svc.public {
-            for target in svc.calls.iter().filter_map(|c| arch.service(c)).filter(|t| t.public) {
-                out.push(finding(
-                    RuleId::CN010,
-                    format!(
-                        "{} is private but calls {}, which stays public: that call leaves the closed network",
-                        svc.name, target.name
-                    ),
-                    here.0.clone(),
-                    here.1,
-                ));
-            }
         }
     }
+    if svc.skillset == Skillset::Embedding {
+        out.push(finding(
+            RuleId::CN015,
+            format!(
+                "{} runs an embedding-only skillset, which runs privately from Basic: but on Basic a shared private link cannot reach a Microsoft Foundry resource, and an indexer with more than 2 embedding skills cannot run privately",
+                svc.name
+            ),
+            here.path.clone(),
+            here.loc,
+        ));
+    }
+    if let (true, Some(sla)) = (arch.closed.production, &def.sla_replicas) {
+        let replicas = svc.capacity.get("replicas").copied().unwrap_or(Decimal::ONE);
+        let indexing = !svc.calls.is_empty();
+        let needed = if indexing { sla.read_write } else { sla.read };
+        if replicas < Decimal::from(needed) {
+            let what = if indexing { "queries and indexing" } else { "queries" };
+            out.push(finding(
+                RuleId::CN016,
+                format!(
+                    "{} has {replicas} replica(s): its SLA for {what} needs {needed} ({}, {}), and closed_network.sla is production",
+                    svc.name, sla.doc, sla.as_of
+                ),
+                here.path.clone(),
+                here.loc,
+            ));
+        }
+    }
+}
+
+/// What is true of the network platform: hosted agents (CN004), licences (CN005), uninspected
+/// egress (CN012), Bastion Developer with a hub (CN013).
+fn platform_findings(arch: &Architecture, closed: &Design, out: &mut Vec<Finding>) {
     let net = &arch.closed;
     let cicd = match (net.cicd, net.cicd_agents) {
         (Cicd::None, _) => None,
@@ -190,9 +245,10 @@ pub fn findings(arch: &Architecture, catalog: &Catalog, rbac: &Design, closed: &
     }
     // Private outbound access with nothing controlling the way out.
     let outbound = closed.decisions.iter().any(|d| {
-        d.evidence
-            .iter()
-            .any(|e| e.need == "private outbound" && matches!(e.capability, "vnet_integration" | "vnet_injection"))
+        d.evidence.iter().any(|e| {
+            e.need == Need::PrivateOutbound
+                && matches!(e.capability, CapabilityKind::VnetIntegration | CapabilityKind::VnetInjection)
+        })
     }) || closed.added.iter().any(|a| a.type_id == "virtual-machine");
     let uninspected = match net.egress {
         Egress::None => Some(
@@ -223,6 +279,11 @@ pub fn findings(arch: &Architecture, catalog: &Catalog, rbac: &Design, closed: &
             Some(arch.closed.loc),
         ));
     }
+}
+
+/// What is true of the priced designs: services no tier can close (CN007), lines without a price
+/// (CN008).
+fn design_findings(arch: &Architecture, rbac: &Design, closed: &Design, out: &mut Vec<Finding>) {
     for d in &closed.decisions {
         if d.to.is_none() {
             let svc = arch.service(&d.service);
@@ -256,8 +317,6 @@ pub fn findings(arch: &Architecture, catalog: &Catalog, rbac: &Design, closed: &
             }
         }
     }
-    out.sort_by(|a, b| (a.rule, a.loc.map(|l| (l.line, l.column))).cmp(&(b.rule, b.loc.map(|l| (l.line, l.column)))));
-    out
 }
 
 /// CN011: the snapshot's prices are older than the limit.

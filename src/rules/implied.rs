@@ -11,9 +11,9 @@ use super::requirement::Requirement;
 use crate::architecture::{
     Access, Architecture, Cicd, CicdAgents, ClosedNetwork, ConditionalAccess, Ddos, Egress, Hub, OnPremises,
 };
+use crate::calculator::Resource;
 use crate::catalog::Catalog;
 use crate::catalog::definitions::CapabilityKind;
-use crate::estimate::Resource;
 use rust_decimal::Decimal;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
@@ -153,12 +153,7 @@ pub fn private_endpoints(arch: &Architecture, catalog: &Catalog, design: &Design
 
 /// Services the closed design makes private inbound by VNet injection (no private endpoint).
 pub(crate) fn injected<'d>(design: &'d Design) -> BTreeSet<&'d str> {
-    design
-        .decisions
-        .iter()
-        .filter(|d| d.evidence.iter().any(|e| e.need == "private inbound" && e.capability == "vnet_injection"))
-        .map(|d| d.service.as_str())
-        .collect()
+    design.decisions.iter().filter(|d| d.evidence.iter().any(|e| e.injects())).map(|d| d.service.as_str()).collect()
 }
 
 /// Private DNS zones that services injected in internal mode need for their own hostnames
@@ -176,6 +171,24 @@ fn injected_zones<'c>(arch: &Architecture, catalog: &'c Catalog, design: &Design
 
 const HUB: &str = "provided by the organisation's hub (closed_network.hub: existing)";
 
+/// What the closed design's platform is built from: the file, the network platform being priced
+/// (the file's `closed_network`, or a variant of it without one requirement) and its region.
+struct Platform<'a> {
+    arch: &'a Architecture,
+    net: &'a ClosedNetwork,
+    region: &'a str,
+}
+
+impl<'a> Platform<'a> {
+    /// What an existing hub provides is listed at zero, with the reason.
+    fn hub(&self, mut a: Added<'a>) -> Added<'a> {
+        if self.net.hub == Hub::Existing {
+            a.provided = Some(HUB.to_string());
+        }
+        a
+    }
+}
+
 /// Everything the closed design adds for `arch`, with the network platform `net` (the file's
 /// `closed_network`, or a variant of it without one requirement). `hub_share_usd` is the hub's
 /// charge-back converted to USD.
@@ -186,19 +199,37 @@ pub fn added<'a>(
     design: &Design,
     date: &str,
     hub_share_usd: Option<Decimal>,
-) -> Result<Vec<Added<'a>>, String> {
-    let region = arch.region.as_str();
-    let one = Decimal::ONE;
+) -> Vec<Added<'a>> {
+    let p = Platform { arch, net, region: arch.region.as_str() };
     let mut out = Vec::new();
-    // What an existing hub provides is listed at zero; `hub(..)` marks it.
-    let existing = net.hub == Hub::Existing;
-    let hub = |mut a: Added<'a>| {
-        if existing {
-            a.provided = Some(HUB.to_string());
-        }
-        a
-    };
+    plumbing(&p, catalog, design, date, &mut out);
+    edge_gateways(&p, catalog, design, date, &mut out);
+    on_premises(&p, &mut out);
+    egress(&p, &mut out);
+    operator_access(&p, &mut out);
+    cicd(net, p.region, &mut out);
+    ddos(&p, &mut out);
+    identity(&p, &mut out);
+    if let (Hub::Existing, Some(usd)) = (net.hub, hub_share_usd) {
+        let mut a = Added::new(
+            "hub share",
+            Requirement::HubShare,
+            format!(
+                "closed_network.hub_share: the platform team's monthly charge-back for the hub, stated in {}",
+                arch.file
+            ),
+            resource("hub-share", "charge-back", p.region, "count", Decimal::ONE),
+        );
+        a.stated = Some(usd);
+        out.push(a);
+    }
+    out
+}
 
+/// Private endpoints, one per private service and sub-resource, and the private DNS zones they and the
+/// injected services need.
+fn plumbing<'a>(p: &Platform<'a>, catalog: &Catalog, design: &Design, date: &str, out: &mut Vec<Added<'a>>) {
+    let (arch, region) = (p.arch, p.region);
     let pes = private_endpoints(arch, catalog, design, date);
     if !pes.is_empty() {
         let list: Vec<String> = pes
@@ -223,14 +254,19 @@ pub fn added<'a>(
         for (service, zone) in &internal {
             why.push_str(&format!("; {zone} resolves {service}, injected in internal mode"));
         }
-        out.push(hub(Added::new(
+        out.push(p.hub(Added::new(
             "private DNS zones",
             Requirement::PrivateAccess,
             why,
             resource("private-dns-zone", "standard", region, "count", Decimal::from(zones.len())),
         )));
     }
+}
 
+/// An Application Gateway (and its public IP) in front of each private origin a public edge cannot
+/// reach over Private Link at the date.
+fn edge_gateways<'a>(p: &Platform<'a>, catalog: &Catalog, design: &Design, date: &str, out: &mut Vec<Added<'a>>) {
+    let (arch, region, one) = (p.arch, p.region, Decimal::ONE);
     // A public edge whose private origins cannot be Private Link origins at the date: the documented
     // path is an internet-facing Application Gateway in front of each, reaching it privately.
     for svc in arch.services.iter().filter(|s| s.public) {
@@ -263,20 +299,24 @@ pub fn added<'a>(
             ));
         }
     }
+}
 
+/// The gateway, its public IP, an ExpressRoute circuit and the DNS resolver for on-premises users.
+fn on_premises<'a>(p: &Platform<'a>, out: &mut Vec<Added<'a>>) {
+    let (net, region, one) = (p.net, p.region, Decimal::ONE);
     if net.on_premises != OnPremises::None {
         let (type_id, tier, what) = match net.on_premises {
             OnPremises::Vpn => ("vpn-gateway", "vpngw1az", "site-to-site VPN"),
             _ => ("expressroute-gateway", "ergw1az", "ExpressRoute"),
         };
         let why = format!("closed_network.on_premises: on-premises users reach the private endpoints over {what}");
-        out.push(hub(Added::new(
+        out.push(p.hub(Added::new(
             format!("{what} gateway"),
             Requirement::OnPremises,
             why,
             resource(type_id, tier, region, "count", one),
         )));
-        out.push(hub(public_ip(
+        out.push(p.hub(public_ip(
             "gateway public IP",
             Requirement::OnPremises,
             "a virtual network gateway",
@@ -284,65 +324,78 @@ pub fn added<'a>(
             one,
         )));
         if net.on_premises == OnPremises::ExpressRoute {
-            out.push(hub(Added::new(
+            out.push(p.hub(Added::new(
                 "ExpressRoute circuit",
                 Requirement::OnPremises,
                 "the ExpressRoute gateway terminates a circuit to the provider, billed by port bandwidth and data plan",
                 resource("expressroute-circuit", "standard-metered", region, "count", one),
             )));
         }
-        out.push(hub(Added::new(
+        out.push(p.hub(Added::new(
             "DNS resolver inbound endpoint",
             Requirement::OnPremises,
             "on-premises DNS forwards privatelink zones to a DNS Private Resolver inbound endpoint",
             resource("dns-resolver", "inbound-endpoint", region, "count", one),
         )));
     }
+}
 
+/// A NAT gateway or an Azure Firewall, with their public IPs, for outbound internet traffic.
+fn egress<'a>(p: &Platform<'a>, out: &mut Vec<Added<'a>>) {
+    let (net, region, one) = (p.net, p.region, Decimal::ONE);
     let egress_gb = net.usage.get("egress_gb").copied();
-    let firewall = match net.egress {
-        Egress::None => None,
-        Egress::NatGateway => {
-            out.push(hub(Added::new(
+    let firewall =
+        match net.egress {
+            Egress::None => None,
+            Egress::NatGateway => {
+                out.push(p.hub(Added::new(
                 "NAT gateway",
                 Requirement::Egress,
                 "closed_network.egress: outbound internet traffic leaves through a NAT gateway (not inspected)",
                 resource("nat-gateway", "standard", region, "count", one),
             )
             .usage("data_gb", egress_gb)));
-            out.push(hub(public_ip("NAT gateway public IP", Requirement::Egress, "a NAT gateway", region, one)));
-            None
-        }
-        Egress::FirewallBasic => Some(("basic", "Basic", 2)),
-        Egress::FirewallStandard => Some(("standard", "Standard", 1)),
-        Egress::FirewallPremium => Some(("premium", "Premium", 1)),
-    };
+                out.push(p.hub(public_ip("NAT gateway public IP", Requirement::Egress, "a NAT gateway", region, one)));
+                None
+            }
+            Egress::FirewallBasic => Some(("basic", "Basic", 2)),
+            Egress::FirewallStandard => Some(("standard", "Standard", 1)),
+            Egress::FirewallPremium => Some(("premium", "Premium", 1)),
+        };
     if let Some((tier, label, ips)) = firewall {
-        out.push(hub(Added::new(
-            format!("Azure Firewall {label}"),
-            Requirement::Egress,
-            "closed_network.egress: outbound internet traffic is inspected by Azure Firewall in the hub",
-            resource("firewall", tier, region, "count", one),
-        )
-        .usage("data_gb", egress_gb)));
+        out.push(
+            p.hub(
+                Added::new(
+                    format!("Azure Firewall {label}"),
+                    Requirement::Egress,
+                    "closed_network.egress: outbound internet traffic is inspected by Azure Firewall in the hub",
+                    resource("firewall", tier, region, "count", one),
+                )
+                .usage("data_gb", egress_gb),
+            ),
+        );
         let why = if ips == 2 {
             "Azure Firewall Basic needs two Standard public IPs: one for traffic, one for its management NIC"
         } else {
             "Azure Firewall needs a Standard public IP"
         };
-        out.push(hub(Added::new(
+        out.push(p.hub(Added::new(
             "firewall public IPs",
             Requirement::Egress,
             why,
             resource("public-ip", "standard", region, "count", Decimal::from(ips)),
         )));
     }
+}
 
+/// Bastion or a jump box, for operators inside the network.
+fn operator_access<'a>(p: &Platform<'a>, out: &mut Vec<Added<'a>>) {
+    let (net, region, one) = (p.net, p.region, Decimal::ONE);
     for access in &net.operator_access {
         let (tier, ip) = match access {
             Access::Jumpbox => {
                 let jb = &net.jumpbox;
-                out.push(hub(
+                out.push(p.hub(
                     Added::new(
                         "jump box",
                         Requirement::OperatorAccess,
@@ -354,7 +407,7 @@ pub fn added<'a>(
                     )
                     .os(&jb.os),
                 ));
-                out.push(hub(Added::new(
+                out.push(p.hub(Added::new(
                     "jump box OS disk",
                     Requirement::OperatorAccess,
                     "the jump box's managed OS disk",
@@ -383,30 +436,36 @@ pub fn added<'a>(
             Access::BastionStandard => "Standard",
             _ => "Premium",
         };
-        out.push(hub(Added::new(
+        out.push(p.hub(Added::new(
             format!("Bastion {label}"),
             Requirement::OperatorAccess,
             why,
             resource("bastion", tier, region, "count", one),
         )));
         if ip {
-            out.push(hub(public_ip("Bastion public IP", Requirement::OperatorAccess, "Azure Bastion", region, one)));
+            out.push(p.hub(public_ip("Bastion public IP", Requirement::OperatorAccess, "Azure Bastion", region, one)));
         }
     }
+}
 
-    cicd(net, region, &mut out);
-
+/// DDoS Protection: a Network plan, or IP Protection on each public IP the design pays for.
+fn ddos<'a>(p: &Platform<'a>, out: &mut Vec<Added<'a>>) {
+    let (net, region, one) = (p.net, p.region, Decimal::ONE);
     match net.ddos {
         Ddos::None => {}
-        Ddos::Network => out.push(hub(Added::new(
-            "DDoS Network Protection",
-            Requirement::Ddos,
-            "closed_network.ddos: one DDoS Network Protection plan covers the network's public IPs",
-            resource("ddos-protection", "network", region, "plans", one),
-        )
-        .with_capacity("ips", public_ips(&out)))),
+        Ddos::Network => out.push(
+            p.hub(
+                Added::new(
+                    "DDoS Network Protection",
+                    Requirement::Ddos,
+                    "closed_network.ddos: one DDoS Network Protection plan covers the network's public IPs",
+                    resource("ddos-protection", "network", region, "plans", one),
+                )
+                .with_capacity("ips", public_ips(out)),
+            ),
+        ),
         Ddos::Ip => {
-            let ips = public_ips(&out);
+            let ips = public_ips(out);
             if !ips.is_zero() {
                 out.push(Added::new(
                     "DDoS IP Protection",
@@ -417,7 +476,11 @@ pub fn added<'a>(
             }
         }
     }
+}
 
+/// Entra ID licences for conditional access: those already held at zero, the rest bought.
+fn identity<'a>(p: &Platform<'a>, out: &mut Vec<Added<'a>>) {
+    let (arch, net, region) = (p.arch, p.net, p.region);
     if net.conditional_access != ConditionalAccess::None {
         let (tier, what) = match net.conditional_access {
             ConditionalAccess::Ip => {
@@ -449,21 +512,6 @@ pub fn added<'a>(
             ));
         }
     }
-
-    if let (Hub::Existing, Some(usd)) = (net.hub, hub_share_usd) {
-        let mut a = Added::new(
-            "hub share",
-            Requirement::HubShare,
-            format!(
-                "closed_network.hub_share: the platform team's monthly charge-back for the hub, stated in {}",
-                arch.file
-            ),
-            resource("hub-share", "charge-back", region, "count", one),
-        );
-        a.stated = Some(usd);
-        out.push(a);
-    }
-    Ok(out)
 }
 
 fn public_ip<'a>(name: &str, requirement: Requirement, what: &str, region: &'a str, count: Decimal) -> Added<'a> {

@@ -81,11 +81,11 @@ impl Requirement {
     }
 
     /// The requirement a tier bump's rule serves.
-    pub fn of_rule(rule: Option<&str>) -> Requirement {
-        use super::registry::RuleId;
+    pub fn of_rule(rule: Option<crate::registry::RuleId>) -> Requirement {
+        use crate::registry::RuleId;
         match rule {
-            Some(r) if r == RuleId::CN103.as_str() => Requirement::PrivateEdge,
-            Some(r) if r == RuleId::CN104.as_str() => Requirement::PrivateIndexing,
+            Some(RuleId::CN103) => Requirement::PrivateEdge,
+            Some(RuleId::CN104) => Requirement::PrivateIndexing,
             _ => Requirement::PrivateAccess,
         }
     }

@@ -4,10 +4,11 @@
 //! `pricing/2026-08/prices/` (and shared/reference/meters.md), not copied from the program's output.
 
 use super::support::{catalog, d, run};
+use closednet::calculator::{Resource, Totals, price};
 use closednet::catalog::Catalog;
-use closednet::estimate::{Resource, Totals, price};
+use closednet::pipeline::{self, Estimate, Overrides};
+use closednet::registry::RuleId;
 use closednet::rules::Decision;
-use closednet::{Estimate, Overrides, estimate};
 use rust_decimal::Decimal;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -80,7 +81,7 @@ fn article_bumps_pin_the_cheapest_private_tiers() {
     assert_eq!(closed_tier(&est, "gateway"), "standard-v2");
     let gw = decision(&est, "gateway");
     assert_eq!(gw.from, "standard");
-    assert_eq!(gw.rule, Some("CN102"));
+    assert_eq!(gw.rule, Some(RuleId::CN102));
     let premium = gw.rejected.iter().find(|r| r.tier == "premium").unwrap();
     // 2,795.17 - 699.997 = 2,095.173
     assert_eq!(premium.reason.to_string(), "meets the needs but costs USD 2095.17/month more than standard-v2");
@@ -88,14 +89,14 @@ fn article_bumps_pin_the_cheapest_private_tiers() {
     assert_eq!(standard.reason.to_string(), "no vnet_integration or vnet_injection");
     // A public Front Door with private origins: Premium.
     assert_eq!(closed_tier(&est, "edge"), "premium");
-    assert_eq!(decision(&est, "edge").rule, Some("CN103"));
+    assert_eq!(decision(&est, "edge").rule, Some(RuleId::CN103));
     // Python on Consumption: Flex Consumption (8.50/month at this usage, against EP1 178.85).
     assert_eq!(closed_tier(&est, "chat-api"), "flex-consumption");
     let ep1 = decision(&est, "chat-api").rejected.iter().find(|r| r.tier == "ep1").unwrap();
     assert_eq!(ep1.reason.to_string(), "meets the needs but costs USD 170.35/month more than flex-consumption");
     // AI Search Basic with a skillset indexer on private storage: S1.
     assert_eq!(closed_tier(&est, "search"), "s1");
-    assert_eq!(decision(&est, "search").rule, Some("CN104"));
+    assert_eq!(decision(&est, "search").rule, Some(RuleId::CN104));
     // OpenAI and storage keep their tiers; only a private endpoint is added.
     assert!(!decision(&est, "gpt").changed());
     assert!(!decision(&est, "docs").changed());
@@ -142,7 +143,7 @@ fn article_totals_in_usd() {
     assert_eq!(closed.usage, d("1368.50"));
     // The build-agent VM has no price in japaneast (the saved pages hold VMs for mexicocentral only).
     assert_eq!(closed.unpriced, 1);
-    assert!(est.findings.iter().any(|f| f.rule == "CN008" && f.message.contains("build agents")));
+    assert!(est.findings.iter().any(|f| f.rule == RuleId::CN008 && f.message.contains("build agents")));
 }
 
 const APIM: &str = "version: 1
@@ -172,7 +173,7 @@ fn developer_stays_without_an_sla_requirement_and_goes_with_production() {
     assert_eq!(closed_tier(&est, "api"), "standard-v2");
     let dev = decision(&est, "api").rejected.iter().find(|r| r.tier == "developer").unwrap();
     assert_eq!(dev.reason.to_string(), "no SLA, and closed_network.sla is production");
-    assert!(est.findings.iter().any(|f| f.rule == "CN006"));
+    assert!(est.findings.iter().any(|f| f.rule == RuleId::CN006));
 }
 
 #[test]
@@ -251,7 +252,7 @@ services:
     let d = decision(&est, "edge");
     assert_eq!(d.to, None);
     assert_eq!(closed_tier(&est, "edge"), "standard");
-    let f = est.findings.iter().find(|f| f.rule == "CN007").unwrap();
+    let f = est.findings.iter().find(|f| f.rule == RuleId::CN007).unwrap();
     assert_eq!(f.severity.as_str(), "error");
 }
 
@@ -329,7 +330,7 @@ fn december_2023_reproduces_the_article() {
     // Prices that started after 2023-12-01 are absent, with the reason.
     let vpn = est.closed.added.iter().find(|a| a.type_id == "vpn-gateway").unwrap();
     assert_eq!(vpn.lines[0].monthly, None);
-    assert!(est.findings.iter().any(|f| f.rule == "CN008" && f.message.contains("VpnGw1AZ gateway")));
+    assert!(est.findings.iter().any(|f| f.rule == RuleId::CN008 && f.message.contains("VpnGw1AZ gateway")));
     let apim = est.closed.services.iter().find(|s| s.name == "gateway").unwrap();
     assert_eq!(apim.totals.fixed, d("2795.170"));
     // gpt-4 (8K) December 2023: 30M x 0.03/1K + 6M x 0.06/1K = 900 + 360
@@ -342,7 +343,7 @@ fn the_same_file_on_the_2026_snapshot_uses_the_newer_tiers() {
     let c = catalog();
     let overrides =
         Overrides { snapshot: Some("2026-08".into()), fx: vec![("JPY".into(), d("146.41"))], ..Default::default() };
-    let est = estimate("article-2023.yaml", ARTICLE_2023, &c, &overrides).unwrap();
+    let est = pipeline::run("article-2023.yaml", ARTICLE_2023, &c, &overrides).unwrap();
     assert_eq!(est.snapshot.meta.name, "2026-08");
     assert_eq!(closed_tier(&est, "gateway"), "standard-v2");
     assert_eq!(closed_tier(&est, "chat-api"), "flex-consumption");

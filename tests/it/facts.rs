@@ -4,8 +4,9 @@
 
 use super::support::{d, run};
 use closednet::Estimate;
+use closednet::calculator::Source;
 use closednet::catalog::Catalog;
-use closednet::estimate::Source;
+use closednet::registry::RuleId;
 use closednet::rules::PricedService;
 
 fn added<'a>(est: &'a Estimate, name: &str) -> &'a PricedService<'a> {
@@ -25,7 +26,7 @@ fn injected_classic_api_management_takes_no_private_endpoint() {
     let est = run(&c, ARTICLE_2023);
     assert_eq!(tier(&est, "gateway"), "premium");
     let gw = est.closed.decisions.iter().find(|d| d.service == "gateway").unwrap();
-    let by_need: Vec<(&str, &str)> = gw.evidence.iter().map(|e| (e.need, e.capability)).collect();
+    let by_need: Vec<(&str, &str)> = gw.evidence.iter().map(|e| (e.need.as_str(), e.capability.as_str())).collect();
     assert_eq!(by_need, [("private inbound", "vnet_injection"), ("private outbound", "vnet_injection")]);
     let pes = added(&est, "private endpoints");
     assert!(!pes.reason.as_deref().unwrap().contains("gateway (Gateway)"), "{:?}", pes.reason);
@@ -43,7 +44,7 @@ fn front_door_could_not_reach_api_management_over_private_link_in_2023() {
     let est = run(&c, ARTICLE_2023);
     // API Management became a Front Door Private Link origin after 2023-12: the edge keeps Standard ...
     assert_eq!(tier(&est, "edge"), "standard");
-    assert!(est.findings.iter().any(|f| f.rule == "CN014" && f.message.starts_with("edge cannot reach gateway")));
+    assert!(est.findings.iter().any(|f| f.rule == RuleId::CN014 && f.message.starts_with("edge cannot reach gateway")));
     // ... and an Application Gateway Standard v2 in front of the gateway takes its traffic:
     // japaneast fixed 0.29/h x 730 = 211.70 + 1 capacity unit x 0.008 x 730 = 5.84 -> 217.54 USD.
     assert_eq!(added(&est, "Application Gateway for gateway").totals.total(), d("217.540"));
@@ -52,7 +53,7 @@ fn front_door_could_not_reach_api_management_over_private_link_in_2023() {
     let now = run(&c, ARTICLE);
     assert_eq!(tier(&now, "edge"), "premium");
     assert!(!now.closed.added.iter().any(|a| a.type_id == "app-gateway"));
-    assert!(!now.findings.iter().any(|f| f.rule == "CN014"));
+    assert!(!now.findings.iter().any(|f| f.rule == RuleId::CN014));
 }
 
 const SEARCH: &str = "
@@ -73,7 +74,7 @@ fn embedding_only_skillsets_run_privately_on_basic_since_2024_04_03() {
     let c = Catalog::embedded().unwrap();
     let est = run(&c, SEARCH);
     assert_eq!(tier(&est, "search"), "basic");
-    assert!(est.findings.iter().any(|f| f.rule == "CN015"));
+    assert!(est.findings.iter().any(|f| f.rule == RuleId::CN015));
     let full = run(&c, &SEARCH.replace("skillset: embedding", "skillset: full"));
     assert_eq!(tier(&full, "search"), "s1");
     // `true` still means a full skillset.
@@ -89,14 +90,14 @@ fn production_search_needs_three_replicas_to_index() {
     let c = Catalog::embedded().unwrap();
     let yaml = SEARCH.replace("region: eastus2", "region: eastus2\nclosed_network: { sla: production }");
     let est = run(&c, &yaml);
-    let f = est.findings.iter().find(|f| f.rule == "CN016").expect("CN016");
+    let f = est.findings.iter().find(|f| f.rule == RuleId::CN016).expect("CN016");
     assert!(
         f.message.starts_with("search has 1 replica(s): its SLA for queries and indexing needs 3"),
         "{}",
         f.message
     );
     let three = run(&c, &yaml.replace("skillset: embedding", "skillset: embedding\n    replicas: 3"));
-    assert!(!three.findings.iter().any(|f| f.rule == "CN016"));
+    assert!(!three.findings.iter().any(|f| f.rule == RuleId::CN016));
 }
 
 #[test]
@@ -176,7 +177,7 @@ services:
 fn storage_ip_rules_are_a_finding_of_the_rbac_only_design() {
     let c = Catalog::embedded().unwrap();
     let est = run(&c, ARTICLE);
-    let f = est.findings.iter().find(|f| f.rule == "CN001").unwrap();
+    let f = est.findings.iter().find(|f| f.rule == RuleId::CN001).unwrap();
     assert!(f.message.starts_with("in the RBAC-only design, docs is called from the same region by chat-api, search"));
 }
 

@@ -7,18 +7,19 @@
 
 use super::support::d;
 use closednet::architecture::set::Set;
+use closednet::calculator::Source;
 use closednet::catalog::Catalog;
-use closednet::estimate::Source;
-use closednet::report::{by_requirement, present};
+use closednet::figures::{by_requirement, present};
+use closednet::pipeline::{self, Estimate, Overrides};
+use closednet::registry::RuleId;
 use closednet::rules::PricedService;
 use closednet::rules::requirement::Requirement;
-use closednet::{Estimate, Overrides, estimate};
 use rust_decimal::Decimal;
 use std::process::Command;
 
 fn run<'c>(catalog: &'c Catalog, yaml: &str, sets: &[&str]) -> Estimate<'c> {
     let o = Overrides { sets: sets.iter().map(|s| Set::parse(s).unwrap()).collect(), ..Overrides::default() };
-    estimate("test.yaml", yaml, catalog, &o).unwrap_or_else(|e| panic!("{e}"))
+    pipeline::run("test.yaml", yaml, catalog, &o).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn added<'a>(est: &'a Estimate, name: &str) -> &'a PricedService<'a> {
@@ -61,7 +62,7 @@ fn firewall_standard_in_eastus2_is_1_25_times_730_plus_data_and_one_ip() {
     assert_eq!(ip.count, Some(d("1")));
     assert_eq!(total(ip), d("3.650"));
     // A firewall inspects the way out: no CN012.
-    assert!(!est.findings.iter().any(|f| f.rule == "CN012"));
+    assert!(!est.findings.iter().any(|f| f.rule == RuleId::CN012));
 }
 
 #[test]
@@ -82,7 +83,7 @@ fn firewall_basic_needs_two_public_ips_and_premium_one() {
 fn no_egress_with_private_outbound_is_a_note() {
     let c = Catalog::embedded().unwrap();
     let est = run(&c, EGRESS, &["closed_network.egress=none"]);
-    let f = est.findings.iter().find(|f| f.rule == "CN012").expect("CN012");
+    let f = est.findings.iter().find(|f| f.rule == RuleId::CN012).expect("CN012");
     assert_eq!(
         f.message,
         "services with private outbound access reach the internet uninspected: closed_network.egress is none (add a firewall, or hub: existing; a NAT gateway gives a fixed outbound IP but inspects nothing)"
@@ -90,7 +91,7 @@ fn no_egress_with_private_outbound_is_a_note() {
     assert!(!est.closed.added.iter().any(|a| a.requirement == Some(Requirement::Egress)));
     // A NAT gateway gives a fixed outbound IP but inspects nothing: still CN012, saying so.
     let nat = run(&c, EGRESS, &["closed_network.egress=nat-gateway"]);
-    let f = nat.findings.iter().find(|f| f.rule == "CN012").expect("CN012 with a NAT gateway");
+    let f = nat.findings.iter().find(|f| f.rule == RuleId::CN012).expect("CN012 with a NAT gateway");
     assert!(f.message.contains("through a NAT gateway, which inspects nothing"), "{}", f.message);
 }
 
@@ -145,14 +146,14 @@ services:
 const ARTICLE: &str = include_str!("../../examples/article.yaml");
 
 /// The by-requirement rows of an estimate, in the report currency, with the presented delta.
-fn rows(est: &Estimate) -> (Vec<closednet::report::RequirementRow>, Decimal) {
+fn rows(est: &Estimate) -> (Vec<closednet::figures::RequirementRow>, Decimal) {
     let rbac = present(&est.rbac, &est.conversion).unwrap();
     let closed = present(&est.closed, &est.conversion).unwrap();
     let rows = by_requirement(&est.closed, &rbac, &closed, &est.conversion).unwrap();
     (rows, closed.total() - rbac.total())
 }
 
-fn row(rows: &[closednet::report::RequirementRow], r: Requirement) -> &closednet::report::RequirementRow {
+fn row(rows: &[closednet::figures::RequirementRow], r: Requirement) -> &closednet::figures::RequirementRow {
     rows.iter().find(|x| x.requirement == r).unwrap_or_else(|| panic!("no row {r:?}"))
 }
 
@@ -209,7 +210,7 @@ fn an_existing_hub_provides_the_platform_at_zero_and_bills_its_share() {
     assert_eq!(row(&rows, Requirement::HubShare).total(), d("30000"));
     assert_eq!(row(&rows, Requirement::OnPremises).total(), d("0"));
     // A hub share without an existing hub is an error.
-    let err = estimate(
+    let err = pipeline::run(
         "test.yaml",
         ARTICLE,
         &c,
@@ -239,7 +240,7 @@ services:
   - name: data
     type: storage
 ";
-    let err = estimate("test.yaml", yaml, &c, &Overrides::default()).err().unwrap().to_string();
+    let err = pipeline::run("test.yaml", yaml, &c, &Overrides::default()).err().unwrap().to_string();
     // The text starts with a newline: `version` is on line 2. Every problem is reported at once.
     assert_eq!(
         err,
@@ -343,8 +344,8 @@ services:
     // Developer in a network with a hub: CN013.
     let hubbed =
         run(&c, yaml, &["closed_network.operator_access=bastion-developer", "closed_network.egress=nat-gateway"]);
-    assert!(hubbed.findings.iter().any(|f| f.rule == "CN013"));
-    assert!(!dev.findings.iter().any(|f| f.rule == "CN013"));
+    assert!(hubbed.findings.iter().any(|f| f.rule == RuleId::CN013));
+    assert!(!dev.findings.iter().any(|f| f.rule == RuleId::CN013));
 }
 
 #[test]
@@ -494,7 +495,7 @@ fn review_fixes_hold() {
     let c = Catalog::embedded().unwrap();
     // With a discount, "saving if dropped" is net of it like the rows (it was list minus net).
     let o = Overrides { discounts: vec![(None, d("10"))], ..Overrides::default() };
-    let est = estimate("test.yaml", ARTICLE, &c, &o).unwrap();
+    let est = pipeline::run("test.yaml", ARTICLE, &c, &o).unwrap();
     let (found, delta) = rows(&est);
     assert_eq!(found.iter().map(|r| r.total()).sum::<Decimal>(), delta);
     for r in &found {
@@ -509,7 +510,7 @@ fn review_fixes_hold() {
         ],
         ..Overrides::default()
     };
-    let est = estimate("test.yaml", ARTICLE, &c, &o).unwrap();
+    let est = pipeline::run("test.yaml", ARTICLE, &c, &o).unwrap();
     let (found, _) = rows(&est);
     assert_eq!(row(&found, Requirement::HubShare).total(), d("30000"));
     // An injected classic API Management is no Private Link origin: Front Door keeps its tier and an
@@ -529,7 +530,7 @@ fn review_fixes_hold() {
         ),
     ] {
         let o = Overrides { sets: sets.iter().map(|s| Set::parse(s).unwrap()).collect(), ..Overrides::default() };
-        let err = estimate("test.yaml", ARTICLE, &c, &o).err().unwrap().to_string();
+        let err = pipeline::run("test.yaml", ARTICLE, &c, &o).err().unwrap().to_string();
         assert!(err.contains(message), "{err}");
     }
 }

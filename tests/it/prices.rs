@@ -3,14 +3,15 @@
 //! `pricing/2026-08/prices/` (eastus2).
 
 use super::support::{catalog, d, run};
+use closednet::calculator::Source;
 use closednet::catalog::Catalog;
 use closednet::error::Error;
-use closednet::estimate::Source;
-use closednet::{Overrides, estimate};
+use closednet::pipeline::{self, Overrides};
+use closednet::registry::RuleId;
 use std::process::Command;
 
 fn errors(catalog: &Catalog, yaml: &str) -> String {
-    match estimate("test.yaml", yaml, catalog, &Overrides::default()) {
+    match pipeline::run("test.yaml", yaml, catalog, &Overrides::default()) {
         Ok(_) => panic!("expected an error"),
         Err(Error::Input(diags)) => diags.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"),
         Err(e) => e.to_string(),
@@ -67,7 +68,7 @@ fn build_agents_with_your_vm_price_make_a_complete_total() {
     assert_eq!(line.unit_price, Some(d("0.096")));
     assert_eq!(line.source, Source::Yours { source: "EA price sheet 2026-11".into(), list: None });
     // No CN008 any more: nothing is without a price.
-    assert!(est.findings.iter().all(|f| f.rule != "CN008"));
+    assert!(est.findings.iter().all(|f| f.rule != RuleId::CN008));
     // Closed: web 0.315 x 730 = 229.95; private endpoint 7.30; DNS zone 0.50; agents 140.16;
     // parallel jobs: 2 agents, the first free, 15.00. 229.95 + 7.30 + 0.50 + 140.16 + 15.00 = 392.91.
     assert_eq!(t.total(), d("392.91"));
@@ -156,7 +157,7 @@ fn a_price_in_the_report_currency_is_converted_and_discounts_do_not_stack() {
         "{AGENTS}fx: {{ JPY: 150 }}\nprices:\n  - {{ type: virtual-machine, price: 1, currency: JPY, source: x }}\n"
     );
     let o = Overrides { currency: Some("USD".into()), ..Overrides::default() };
-    match estimate("test.yaml", &yen, &c, &o) {
+    match pipeline::run("test.yaml", &yen, &c, &o) {
         Err(e) => assert!(e.to_string().contains("prices[0]"), "{e}"),
         Ok(_) => panic!("a JPY price in a USD report"),
     }
@@ -285,15 +286,15 @@ fn a_savings_plan_prices_the_lines_whose_meters_have_the_rate() {
 
     let payg = run(&c, EP1);
     assert_eq!(payg.closed.services[0].totals.fixed, d("145.927"));
-    let o = Overrides { commitment: closednet::estimate::Commitment::Savings3y, ..Overrides::default() };
-    let est = match estimate("test.yaml", EP1, &c, &o) {
+    let o = Overrides { commitment: closednet::calculator::Commitment::Savings3y, ..Overrides::default() };
+    let est = match pipeline::run("test.yaml", EP1, &c, &o) {
         Ok(e) => e,
         Err(e) => panic!("{e}"),
     };
     let f = &est.closed.services[0];
     // 96.944 + 24.17541 = 121.11941 unrounded.
     assert_eq!(f.totals.fixed, d("121.11941"));
-    assert!(f.lines.iter().all(|l| l.commitment == Some(closednet::estimate::Commitment::Savings3y)));
+    assert!(f.lines.iter().all(|l| l.commitment == Some(closednet::calculator::Commitment::Savings3y)));
     // The private endpoint has no savings plan: pay-as-you-go.
     assert!(est.closed.added.iter().flat_map(|a| &a.lines).all(|l| l.commitment.is_none()));
 

@@ -3,8 +3,9 @@
 //! names always estimate, and their totals add up.
 
 use closednet::catalog::Catalog;
-use closednet::report::{Format, present, render};
-use closednet::{Overrides, estimate};
+use closednet::figures::present;
+use closednet::pipeline::{self, Overrides};
+use closednet::report::{Format, render};
 use proptest::prelude::*;
 use std::sync::OnceLock;
 
@@ -25,7 +26,7 @@ const FORMATS: [Format; 6] =
 /// Loads, estimates and renders in every format; an error is fine, a panic is not.
 fn exercise(text: &str) {
     let o = Overrides { fx: vec![("JPY".into(), rust_decimal::Decimal::from(150))], ..Default::default() };
-    match estimate("prop.yaml", text, catalog(), &o) {
+    match pipeline::run("prop.yaml", text, catalog(), &o) {
         Ok(est) => {
             for f in FORMATS {
                 let _ = render(&est, f);
@@ -122,7 +123,7 @@ proptest! {
                 text.push_str(&format!("    calls: [{}]\n", targets.join(", ")));
             }
         }
-        let est = estimate("gen.yaml", &text, catalog(), &Overrides::default());
+        let est = pipeline::run("gen.yaml", &text, catalog(), &Overrides::default());
         // A tier declared below what the OS needs is an input error; anything else must estimate.
         if let Ok(est) = est {
             for design in [&est.rbac, &est.closed] {
@@ -149,7 +150,7 @@ proptest! {
         let i = file % files.len();
         files[i].1 = mutate(&files[i].1, &edits);
         if let Ok(c) = Catalog::from_files(files, "mutated") {
-            let _ = estimate("article.yaml", EXAMPLES[0], &c, &Overrides { fx: vec![("JPY".into(), 150.into())], ..Default::default() });
+            let _ = pipeline::run("article.yaml", EXAMPLES[0], &c, &Overrides { fx: vec![("JPY".into(), 150.into())], ..Default::default() });
         }
     }
 

@@ -2,8 +2,8 @@
 //! triggers its rule (a finding for CN0xx, a tier decision for CN1xx).
 
 use closednet::catalog::Catalog;
-use closednet::rules::registry::RULES;
-use closednet::{Overrides, estimate};
+use closednet::pipeline::{self, Overrides};
+use closednet::registry::RULES;
 
 const SECTIONS: [&str; 5] = ["## What it checks", "## Why it matters", "## Example", "## How to fix", "## Learn more"];
 
@@ -34,10 +34,10 @@ fn every_doc_example_triggers_its_rule() {
     let catalog = Catalog::embedded().unwrap();
     for r in RULES {
         let yaml = example(r.docs);
-        let est = estimate(&format!("{}.md", r.id), yaml, &catalog, &Overrides::default())
+        let est = pipeline::run(&format!("{}.md", r.id), yaml, &catalog, &Overrides::default())
             .unwrap_or_else(|e| panic!("{}: example does not estimate: {e}", r.id));
-        let fired = est.findings.iter().any(|f| f.rule == r.id)
-            || est.closed.decisions.iter().any(|d| d.rule == Some(r.id) && d.changed());
+        let fired = est.findings.iter().any(|f| f.rule.as_str() == r.id)
+            || est.closed.decisions.iter().any(|d| d.rule.map(|x| x.as_str()) == Some(r.id) && d.changed());
         assert!(fired, "{}: its example does not trigger it", r.id);
     }
 }

@@ -3,7 +3,7 @@
 //! the catalog, so an editor completes them and flags what the loader would refuse.
 
 use closednet::catalog::Catalog;
-use closednet::{Overrides, estimate};
+use closednet::pipeline::{self, Overrides};
 
 fn schema() -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string("schema/architecture.schema.json").unwrap()).unwrap()
@@ -11,7 +11,7 @@ fn schema() -> serde_json::Value {
 
 /// (loader accepts, schema accepts) for a YAML text.
 fn verdicts(catalog: &Catalog, validator: &jsonschema::Validator, yaml: &str) -> (bool, bool) {
-    let loader = estimate("t.yaml", yaml, catalog, &Overrides::default()).is_ok();
+    let loader = pipeline::run("t.yaml", yaml, catalog, &Overrides::default()).is_ok();
     let value: serde_json::Value = serde_saphyr::from_str(yaml).unwrap();
     (loader, validator.is_valid(&value))
 }

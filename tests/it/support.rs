@@ -2,7 +2,7 @@
 //! succeed.
 
 use closednet::catalog::Catalog;
-use closednet::{Estimate, Overrides, estimate};
+use closednet::pipeline::{self, Estimate, Overrides};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
@@ -16,5 +16,5 @@ pub fn catalog() -> Catalog {
 
 /// The estimate of `yaml` (named `test.yaml`) with no overrides; panics with the error otherwise.
 pub fn run<'c>(catalog: &'c Catalog, yaml: &str) -> Estimate<'c> {
-    estimate("test.yaml", yaml, catalog, &Overrides::default()).unwrap_or_else(|e| panic!("{e}"))
+    pipeline::run("test.yaml", yaml, catalog, &Overrides::default()).unwrap_or_else(|e| panic!("{e}"))
 }

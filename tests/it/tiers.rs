@@ -7,8 +7,8 @@
 
 use super::support::{catalog, d, run};
 use closednet::Estimate;
+use closednet::calculator::{Resource, Totals, price};
 use closednet::catalog::Catalog;
-use closednet::estimate::{Resource, Totals, price};
 use rust_decimal::Decimal;
 use std::borrow::Cow;
 use std::collections::BTreeMap;

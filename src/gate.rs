@@ -1,15 +1,18 @@
-//! `closednet check`: the CI gate. Applies a policy (budgets and finding severities) to an estimate
-//! and lists every failure with what failed, by how much, and where.
+//! The CI gate behind `closednet check`: [`judge`] applies a policy (budgets and finding severities)
+//! to an estimate and returns a [`Judgement`] listing every failure with what failed, by how much,
+//! and where.
 //!
 //! Budgets are in the report currency and apply to the closed-network design (what gets built),
 //! using the same rounded figures the report prints. `max_increase` compares it with a baseline:
 //! the closed design of `--baseline OLD.yaml`, or else the RBAC-only design of the same file.
 
-use crate::Estimate;
 use crate::architecture::{Limit, Policy, RuleAction};
-use crate::report::present;
+use crate::error::Error;
+use crate::figures::{PresentedDesign, present};
+use crate::money::Currency;
+use crate::pipeline::Estimate;
+use crate::registry::Severity;
 use crate::rules::findings::Finding;
-use crate::rules::registry::Severity;
 use rust_decimal::Decimal;
 
 /// A finding with the severity the policy gives it.
@@ -38,7 +41,7 @@ impl BudgetFailure {
     }
 }
 
-pub struct CheckResult<'a> {
+pub struct Judgement<'a> {
     pub estimate: &'a Estimate<'a>,
     pub findings: Vec<Judged<'a>>,
     pub budgets: Vec<BudgetFailure>,
@@ -50,7 +53,7 @@ pub struct CheckResult<'a> {
     pub baseline_label: String,
 }
 
-impl CheckResult<'_> {
+impl Judgement<'_> {
     pub fn passed(&self) -> bool {
         self.budgets.is_empty() && !self.findings.iter().any(|f| f.fails)
     }
@@ -63,7 +66,7 @@ impl CheckResult<'_> {
 /// Merges the command line's policy over the file's: a setting given on the command line wins.
 pub fn merge(file: &Policy, cli: &Policy) -> Policy {
     let mut rules = file.rules.clone();
-    rules.extend(cli.rules.iter().map(|(k, v)| (k.clone(), *v)));
+    rules.extend(cli.rules.iter().map(|(k, v)| (*k, *v)));
     Policy {
         max_monthly: cli.max_monthly.or(file.max_monthly),
         max_fixed: cli.max_fixed.or(file.max_fixed),
@@ -74,29 +77,51 @@ pub fn merge(file: &Policy, cli: &Policy) -> Policy {
 }
 
 /// Applies `policy` to `est`; `baseline` is the estimate of `--baseline OLD.yaml`, if given.
-pub fn check<'a>(
-    est: &'a Estimate<'a>,
-    baseline: Option<&Estimate>,
-    policy: &Policy,
-) -> Result<CheckResult<'a>, String> {
+pub fn judge<'a>(est: &'a Estimate<'a>, baseline: Option<&Estimate>, policy: &Policy) -> Result<Judgement<'a>, Error> {
     let closed = present(&est.closed, &est.conversion)?;
-    let (baseline_total, baseline_label) = match baseline {
+    let (baseline_total, baseline_label) = baseline_of(est, baseline)?;
+    let budgets = budgets(policy, &closed, baseline_total, &baseline_label, &est.conversion.currency);
+    Ok(Judgement {
+        estimate: est,
+        findings: judged(est, policy),
+        budgets,
+        closed_total: closed.total(),
+        closed_fixed: closed.fixed,
+        complete: closed.unpriced == 0,
+        baseline_total,
+        baseline_label,
+    })
+}
+
+/// What `max_increase` compares with: the closed design of the baseline file, else the RBAC-only
+/// design of the same file; its total and how to name it.
+fn baseline_of(est: &Estimate, baseline: Option<&Estimate>) -> Result<(Decimal, String), Error> {
+    match baseline {
         Some(b) => {
             if !b.conversion.same_as(&est.conversion) {
-                return Err(format!(
+                return Err(Error::msg(format!(
                     "the baseline {} is priced in {} at {}, the file in {} at {}: compare like with like (use --fx)",
                     b.architecture.file,
                     b.conversion.currency,
                     b.conversion.rate,
                     est.conversion.currency,
                     est.conversion.rate
-                ));
+                )));
             }
-            (present(&b.closed, &b.conversion)?.total(), format!("the closed design of {}", b.architecture.file))
+            Ok((present(&b.closed, &b.conversion)?.total(), format!("the closed design of {}", b.architecture.file)))
         }
-        None => (present(&est.rbac, &est.conversion)?.total(), "the RBAC-only design".to_string()),
-    };
-    let cur = &est.conversion.currency;
+        None => Ok((present(&est.rbac, &est.conversion)?.total(), "the RBAC-only design".to_string())),
+    }
+}
+
+/// The budgets the closed design breaks, in the figures the report prints.
+fn budgets(
+    policy: &Policy,
+    closed: &PresentedDesign,
+    baseline_total: Decimal,
+    baseline_label: &str,
+    cur: &Currency,
+) -> Vec<BudgetFailure> {
     let money = |d: Decimal| crate::money::format_money(d, cur);
     let mut budgets = Vec::new();
     let total = closed.total();
@@ -129,56 +154,62 @@ pub fn check<'a>(
         });
     }
     if let Some(limit) = policy.max_increase {
-        let increase = total - baseline_total;
-        let (allowed, percent) = match limit {
-            Limit::Amount(a) => (a, None),
-            Limit::Percent(p) => (baseline_total * p / Decimal::from(100), Some(p)),
-        };
-        if increase > allowed {
-            let pct = if baseline_total.is_zero() {
-                String::new()
-            } else {
-                format!(" (+{}%)", (increase * Decimal::from(100) / baseline_total).round_dp(1))
-            };
-            let limit_text = match percent {
-                Some(p) => format!("{p}% ({})", money(crate::money::round(allowed, cur))),
-                None => money(allowed),
-            };
-            budgets.push(BudgetFailure {
-                budget: "max-increase",
-                limit: crate::money::round(allowed, cur),
-                actual: increase,
-                percent,
-                detail: format!(
-                    "the closed design costs {}/month more than {baseline_label}{pct}, over the allowed increase of {limit_text}",
-                    money(increase)
-                ),
-            });
-        }
+        budgets.extend(increase(limit, total - baseline_total, baseline_total, baseline_label, cur));
     }
+    budgets
+}
+
+/// `max_increase`: an amount, or a percentage of the baseline.
+fn increase(
+    limit: Limit,
+    increase: Decimal,
+    baseline_total: Decimal,
+    baseline_label: &str,
+    cur: &Currency,
+) -> Option<BudgetFailure> {
+    let money = |d: Decimal| crate::money::format_money(d, cur);
+    let (allowed, percent) = match limit {
+        Limit::Amount(a) => (a, None),
+        Limit::Percent(p) => (baseline_total * p / Decimal::from(100), Some(p)),
+    };
+    if increase <= allowed {
+        return None;
+    }
+    let pct = if baseline_total.is_zero() {
+        String::new()
+    } else {
+        format!(" (+{}%)", (increase * Decimal::from(100) / baseline_total).round_dp(1))
+    };
+    let limit_text = match percent {
+        Some(p) => format!("{p}% ({})", money(crate::money::round(allowed, cur))),
+        None => money(allowed),
+    };
+    Some(BudgetFailure {
+        budget: "max-increase",
+        limit: crate::money::round(allowed, cur),
+        actual: increase,
+        percent,
+        detail: format!(
+            "the closed design costs {}/month more than {baseline_label}{pct}, over the allowed increase of {limit_text}",
+            money(increase)
+        ),
+    })
+}
+
+/// Each finding with the severity the policy gives it, and whether it fails the check.
+fn judged<'a>(est: &'a Estimate, policy: &Policy) -> Vec<Judged<'a>> {
     let deny = policy.deny.unwrap_or(Severity::Error);
-    let findings = est
-        .findings
+    est.findings
         .iter()
         .filter_map(|f| {
-            let severity = match policy.rules.get(f.rule) {
+            let severity = match policy.rules.get(&f.rule) {
                 Some(RuleAction::Allow) => return None,
                 Some(RuleAction::Warn) => Severity::Warning,
                 Some(RuleAction::Deny) => Severity::Error,
                 None => f.severity,
             };
-            let fails = severity >= deny || policy.rules.get(f.rule) == Some(&RuleAction::Deny);
+            let fails = severity >= deny || policy.rules.get(&f.rule) == Some(&RuleAction::Deny);
             Some(Judged { finding: f, severity, fails })
         })
-        .collect();
-    Ok(CheckResult {
-        estimate: est,
-        findings,
-        budgets,
-        closed_total: total,
-        closed_fixed: closed.fixed,
-        complete: closed.unpriced == 0,
-        baseline_total,
-        baseline_label,
-    })
+        .collect()
 }

@@ -1,21 +1,22 @@
 //! `--format markdown`: a sign-off worksheet that reads well printed or pasted into a wiki.
 //! It carries no generation date (reports are reproducible); the sign-off block has blank dates.
 
-use super::{PresentedDesign, by_requirement, horizon_rows, line_source, present, share_text};
-use crate::Estimate;
+use super::{line_source, share_text};
 use crate::catalog::definitions::Charge;
+use crate::error::Error;
+use crate::figures::{PresentedDesign, by_requirement, horizon_rows, present};
 use crate::money::{Currency, format_amount};
+use crate::pipeline::Estimate;
 use std::fmt::Write as _;
 
 fn esc(s: &str) -> String {
     s.replace('|', "\\|")
 }
 
-fn lines(out: &mut String, title: &str, d: &PresentedDesign, cur: &Currency) {
-    writeln!(out, "## {title}\n").unwrap();
-    writeln!(out, "| Service | Tier | Component | Charge | Quantity | Unit | List | Discount | Monthly ({cur}) |")
-        .unwrap();
-    writeln!(out, "|---|---|---|---|--:|---|--:|--:|--:|").unwrap();
+fn lines(out: &mut String, title: &str, d: &PresentedDesign, cur: &Currency) -> Result<(), Error> {
+    writeln!(out, "## {title}\n")?;
+    writeln!(out, "| Service | Tier | Component | Charge | Quantity | Unit | List | Discount | Monthly ({cur}) |")?;
+    writeln!(out, "|---|---|---|---|--:|---|--:|--:|--:|")?;
     for s in d.services.iter().chain(&d.added) {
         for l in &s.lines {
             let name =
@@ -32,8 +33,7 @@ fn lines(out: &mut String, title: &str, d: &PresentedDesign, cur: &Currency) {
                 l.list.map(|m| format_amount(m, cur)).unwrap_or_else(|| "no price".into()),
                 l.line.discount.map(|p| format!("{}%", p.normalize())).unwrap_or_default(),
                 l.monthly.map(|m| format_amount(m, cur)).unwrap_or_else(|| "no price".into()),
-            )
-            .unwrap();
+            )?;
         }
     }
     writeln!(
@@ -41,64 +41,58 @@ fn lines(out: &mut String, title: &str, d: &PresentedDesign, cur: &Currency) {
         "| **Total** | | | | | | {} | | **{}** |\n",
         format_amount(d.list, cur),
         format_amount(d.total(), cur)
-    )
-    .unwrap();
+    )?;
+    Ok(())
 }
 
-pub fn render(est: &Estimate) -> Result<String, String> {
+pub fn render(est: &Estimate) -> Result<String, Error> {
     let cur = &est.conversion.currency;
     let rbac = present(&est.rbac, &est.conversion)?;
     let closed = present(&est.closed, &est.conversion)?;
     let meta = &est.snapshot.meta;
     let arch = &est.architecture;
     let mut out = String::new();
-    writeln!(out, "# Cost sign-off: {}\n", esc(&arch.name)).unwrap();
+    writeln!(out, "# Cost sign-off: {}\n", esc(&arch.name))?;
     writeln!(
         out,
         "Architecture file `{}`, region {}. Prices as of {} (pricing snapshot {}).\n",
         arch.file, arch.region, meta.as_of, meta.name
-    )
-    .unwrap();
-    writeln!(out, "## Assumptions and sources\n").unwrap();
-    writeln!(out, "- Prices: {} (USD list prices, pay-as-you-go).", meta.source).unwrap();
+    )?;
+    writeln!(out, "## Assumptions and sources\n")?;
+    writeln!(out, "- Prices: {} (USD list prices, pay-as-you-go).", meta.source)?;
     writeln!(
         out,
         "- Pricing snapshot {} sha256 `{}` (`closednet catalog --verify` recomputes it).",
         meta.name, est.snapshot.sha256
-    )
-    .unwrap();
+    )?;
     let rate = format!("Currency: {}.", super::rate_text(&est.conversion));
-    writeln!(out, "- {rate}").unwrap();
+    writeln!(out, "- {rate}")?;
     writeln!(
         out,
         "- A month is {} hours; free grants are subtracted; tiered meters are split into their buckets.",
         meta.hours_per_month.normalize()
-    )
-    .unwrap();
+    )?;
     writeln!(
         out,
         "- Each line is rounded half away from zero to the currency's minor unit; totals are sums of rounded lines."
-    )
-    .unwrap();
+    )?;
     for d in &est.discounts {
-        writeln!(out, "- Discount: {} (from the user's own file or command line, applied locally).", d.describe())
-            .unwrap();
+        writeln!(out, "- Discount: {} (from the user's own file or command line, applied locally).", d.describe())?;
     }
     if let Some(text) = super::commitment_text(est) {
-        writeln!(out, "- {}", esc(&text)).unwrap();
+        writeln!(out, "- {}", esc(&text))?;
     }
     if let Some(text) = super::price_sheet_text(est) {
-        writeln!(out, "- {}", esc(&text)).unwrap();
+        writeln!(out, "- {}", esc(&text))?;
     }
     let unpriced = rbac.unpriced + closed.unpriced;
     if unpriced > 0 {
-        writeln!(out, "- **{unpriced} line(s) have no price** and are left out of the totals (see the findings).")
-            .unwrap();
+        writeln!(out, "- **{unpriced} line(s) have no price** and are left out of the totals (see the findings).")?;
     }
-    writeln!(out).unwrap();
+    writeln!(out)?;
 
-    writeln!(out, "## Totals\n").unwrap();
-    writeln!(out, "| {cur} | RBAC-only | Closed network | Difference |\n|---|--:|--:|--:|").unwrap();
+    writeln!(out, "## Totals\n")?;
+    writeln!(out, "| {cur} | RBAC-only | Closed network | Difference |\n|---|--:|--:|--:|")?;
     for (label, a, b) in horizon_rows(&rbac, &closed) {
         writeln!(
             out,
@@ -106,22 +100,20 @@ pub fn render(est: &Estimate) -> Result<String, String> {
             format_amount(a, cur),
             format_amount(b, cur),
             format_amount(b - a, cur)
-        )
-        .unwrap();
+        )?;
     }
-    writeln!(out, "| Fixed share | {} | {} | |\n", share_text(&rbac), share_text(&closed)).unwrap();
+    writeln!(out, "| Fixed share | {} | {} | |\n", share_text(&rbac), share_text(&closed))?;
 
-    savings_plans(&mut out, &rbac, &closed, cur);
+    savings_plans(&mut out, &rbac, &closed, cur)?;
 
     let rows = by_requirement(&est.closed, &rbac, &closed, &est.conversion)?;
     if !rows.is_empty() {
-        writeln!(out, "## What closing costs, by requirement\n").unwrap();
+        writeln!(out, "## What closing costs, by requirement\n")?;
         writeln!(
             out,
             "| Requirement | Fixed ({cur}) | Usage ({cur}) | Total ({cur}) | Share | Saving if dropped | Notes |"
-        )
-        .unwrap();
-        writeln!(out, "|---|--:|--:|--:|--:|--:|---|").unwrap();
+        )?;
+        writeln!(out, "|---|--:|--:|--:|--:|--:|---|")?;
         for r in &rows {
             writeln!(
                 out,
@@ -133,8 +125,7 @@ pub fn render(est: &Estimate) -> Result<String, String> {
                 r.share_text(),
                 format_amount(r.saving, cur),
                 r.note()
-            )
-            .unwrap();
+            )?;
         }
         writeln!(
             out,
@@ -142,22 +133,20 @@ pub fn render(est: &Estimate) -> Result<String, String> {
             format_amount(closed.fixed - rbac.fixed, cur),
             format_amount(closed.usage - rbac.usage, cur),
             format_amount(closed.total() - rbac.total(), cur)
-        )
-        .unwrap();
+        )?;
         writeln!(
             out,
             "Each row is the part of the difference that serves one requirement; the rows add up to the difference. \
              The saving if dropped re-prices the closed design without that `closed_network` setting.\n"
-        )
-        .unwrap();
+        )?;
     }
 
-    lines(&mut out, "RBAC-only design", &rbac, cur);
-    lines(&mut out, "Closed-network design", &closed, cur);
+    lines(&mut out, "RBAC-only design", &rbac, cur)?;
+    lines(&mut out, "Closed-network design", &closed, cur)?;
 
     let changed: Vec<_> = est.closed.decisions.iter().filter(|d| d.changed() || d.to.is_none()).collect();
     if !changed.is_empty() {
-        writeln!(out, "## Decisions\n").unwrap();
+        writeln!(out, "## Decisions\n")?;
     }
     for d in changed {
         let to = d.to.unwrap_or("(no qualifying tier)");
@@ -168,37 +157,40 @@ pub fn render(est: &Estimate) -> Result<String, String> {
             d.type_id,
             d.from,
             to,
-            d.rule.unwrap_or("-"),
+            d.rule.map_or("-", |r| r.as_str()),
             d.needs.describe().join("; ")
-        )
-        .unwrap();
+        )?;
         for e in &d.evidence {
-            writeln!(out, "  - {}: {} ({}, as of {})", e.need, e.capability, e.doc, e.as_of).unwrap();
+            writeln!(out, "  - {}: {} ({}, as of {})", e.need, e.capability, e.doc, e.as_of)?;
         }
     }
-    writeln!(out, "\n## Findings\n").unwrap();
+    writeln!(out, "\n## Findings\n")?;
     for f in &est.findings {
         let at = f.loc.filter(|l| l.line > 0).map(|l| format!(" (line {})", l.line)).unwrap_or_default();
-        writeln!(out, "- {} `{}` {}{at}: {}", f.severity.as_str(), f.rule, f.slug, esc(&f.message)).unwrap();
+        writeln!(out, "- {} `{}` {}{at}: {}", f.severity.as_str(), f.rule, f.slug, esc(&f.message))?;
     }
-    writeln!(out, "\n## Price sources (closed design)\n").unwrap();
+    writeln!(out, "\n## Price sources (closed design)\n")?;
     for s in closed.services.iter().chain(&closed.added) {
         for l in &s.lines {
-            writeln!(out, "- {} / {}: {}", s.service.name, l.line.component, line_source(l, &est.conversion.currency))
-                .unwrap();
+            writeln!(out, "- {} / {}: {}", s.service.name, l.line.component, line_source(l, &est.conversion.currency))?;
         }
     }
-    writeln!(out, "\n## Sign-off\n").unwrap();
-    writeln!(out, "| Role | Name | Signature | Date |\n|---|---|---|---|").unwrap();
+    writeln!(out, "\n## Sign-off\n")?;
+    writeln!(out, "| Role | Name | Signature | Date |\n|---|---|---|---|")?;
     for role in ["Prepared by", "Reviewed by", "Approved by"] {
-        writeln!(out, "| {role} | | | |").unwrap();
+        writeln!(out, "| {role} | | | |")?;
     }
     Ok(out)
 }
 
 /// The fixed lines whose meters have savings plan rates: monthly list cost pay-as-you-go, on a
 /// 1-year and on a 3-year plan (`--commitment` prices them at one of these).
-fn savings_plans(out: &mut String, rbac: &PresentedDesign, closed: &PresentedDesign, cur: &crate::money::Currency) {
+fn savings_plans(
+    out: &mut String,
+    rbac: &PresentedDesign,
+    closed: &PresentedDesign,
+    cur: &crate::money::Currency,
+) -> Result<(), Error> {
     let mut rows = Vec::new();
     for (label, d) in [("RBAC-only", rbac), ("Closed", closed)] {
         for s in d.services.iter().chain(&d.added) {
@@ -221,16 +213,16 @@ fn savings_plans(out: &mut String, rbac: &PresentedDesign, closed: &PresentedDes
         }
     }
     if rows.is_empty() {
-        return;
+        return Ok(());
     }
-    writeln!(out, "## Savings plans\n").unwrap();
+    writeln!(out, "## Savings plans\n")?;
     writeln!(
         out,
         "| Design | Service | Component | Pay-as-you-go ({cur}) | 1-year plan ({cur}) | 3-year plan ({cur}) | Priced at |\n|---|---|---|--:|--:|--:|---|"
-    )
-    .unwrap();
+    )?;
     for r in rows {
-        writeln!(out, "{r}").unwrap();
+        writeln!(out, "{r}")?;
     }
-    writeln!(out).unwrap();
+    writeln!(out)?;
+    Ok(())
 }

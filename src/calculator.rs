@@ -84,6 +84,39 @@ pub struct Line<'c> {
     pub commitment: Option<Commitment>,
 }
 
+/// Why a resource could not be priced. A component without a price is not an error: it is a line
+/// that says "no price" and why.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PriceError {
+    /// A quantity or amount too large for a Decimal; names the component.
+    Overflow(String),
+    /// A sum of line items too large for a Decimal.
+    TotalOverflow,
+    /// The catalog's unit of measure cannot price the component (names the price key and unit).
+    Unit(String),
+    NoTier {
+        type_id: String,
+        tier: String,
+    },
+}
+
+impl std::fmt::Display for PriceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PriceError::Overflow(what) => write!(f, "{what} is too large to compute (Decimal overflow)"),
+            PriceError::TotalOverflow => f.write_str("monthly total overflows"),
+            PriceError::Unit(why) => f.write_str(why),
+            PriceError::NoTier { type_id, tier } => write!(f, "{type_id} has no tier {tier}"),
+        }
+    }
+}
+
+impl From<PriceError> for crate::error::Error {
+    fn from(e: PriceError) -> Self {
+        crate::error::Error::Message(e.to_string())
+    }
+}
+
 /// How fixed compute is bought: pay-as-you-go, or a 1-year or 3-year savings plan (`--commitment`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Commitment {
@@ -189,7 +222,7 @@ impl Line<'_> {
     /// Prices the line at `unit_price` (USD per unit of the line) from the architect's own figure:
     /// the quantity stays, free grants stay (the documented ones and a zero-priced first bucket
     /// of the API data), and what the line cost before is kept as its list price.
-    pub fn set_price(&mut self, unit_price: Decimal, source: &str) -> Result<(), String> {
+    pub fn set_price(&mut self, unit_price: Decimal, source: &str) -> Result<(), PriceError> {
         let mut free = self.free_units;
         if let [first, next, ..] = self.buckets
             && first.price.is_zero()
@@ -237,12 +270,12 @@ pub struct Totals {
 }
 
 impl Totals {
-    pub fn of<'a, 'c: 'a>(lines: impl IntoIterator<Item = &'a Line<'c>>) -> Result<Totals, String> {
+    pub fn of<'a, 'c: 'a>(lines: impl IntoIterator<Item = &'a Line<'c>>) -> Result<Totals, PriceError> {
         let mut t = Totals::default();
         for line in lines {
             match (line.net(), line.charge) {
-                (Some(m), Charge::Fixed) => t.fixed = t.fixed.checked_add(m).ok_or("monthly total overflows")?,
-                (Some(m), Charge::Usage) => t.usage = t.usage.checked_add(m).ok_or("monthly total overflows")?,
+                (Some(m), Charge::Fixed) => t.fixed = t.fixed.checked_add(m).ok_or(PriceError::TotalOverflow)?,
+                (Some(m), Charge::Usage) => t.usage = t.usage.checked_add(m).ok_or(PriceError::TotalOverflow)?,
                 (None, _) => t.unpriced += 1,
             }
         }
@@ -254,8 +287,8 @@ impl Totals {
     }
 }
 
-fn overflow(what: &str) -> String {
-    format!("{what} is too large to compute (Decimal overflow)")
+fn overflow(what: &str) -> PriceError {
+    PriceError::Overflow(what.to_string())
 }
 
 /// The components of `tier` that apply to `res` (its OS and model).
@@ -268,44 +301,70 @@ pub fn components<'a>(tier: &'a Tier, res: &Resource) -> impl Iterator<Item = &'
 }
 
 /// Prices every applicable component of `res`. Usage components with no declared usage are left out.
-pub fn price<'c>(def: &'c ServiceDef, snapshot: &'c Snapshot, res: &Resource) -> Result<Vec<Line<'c>>, String> {
-    let tier = def.tier(res.tier).ok_or_else(|| format!("{} has no tier {}", def.type_id, res.tier))?;
+pub fn price<'c>(def: &'c ServiceDef, snapshot: &'c Snapshot, res: &Resource) -> Result<Vec<Line<'c>>, PriceError> {
+    let no_tier = || PriceError::NoTier { type_id: def.type_id.clone(), tier: res.tier.to_string() };
+    let tier = def.tier(res.tier).ok_or_else(no_tier)?;
     price_tier(tier, snapshot, res)
 }
 
 /// [`price`] at a tier already looked up (the resource's `tier` is not read).
-pub fn price_tier<'c>(tier: &'c Tier, snapshot: &'c Snapshot, res: &Resource) -> Result<Vec<Line<'c>>, String> {
+pub fn price_tier<'c>(tier: &'c Tier, snapshot: &'c Snapshot, res: &Resource) -> Result<Vec<Line<'c>>, PriceError> {
     let mut lines = Vec::with_capacity(tier.components.len());
     for comp in components(tier, res) {
-        let base = match comp.charge {
-            Charge::Fixed => {
-                let mut m = comp.factor.unwrap_or(Decimal::ONE);
-                for key in &comp.per {
-                    let v = res.capacity.get(key).copied().unwrap_or(Decimal::ONE);
-                    m = m.checked_mul(v).ok_or_else(|| overflow(&comp.name))?;
-                }
-                // None of it (a pool that scales to zero, no licences to buy): no line.
-                if m.is_zero() && !comp.per.is_empty() {
-                    continue;
-                }
-                m
+        if let Some(base) = base(comp, res)? {
+            lines.push(line(comp, base, snapshot, res)?);
+        }
+    }
+    Ok(lines)
+}
+
+/// What a component bills for before the meter's unit: capacity times `factor` for a fixed charge,
+/// the declared usage for a usage charge; `None` when there is no line (no usage declared, or a
+/// capacity of zero: a pool that scales to zero, no licences to buy).
+fn base(comp: &Component, res: &Resource) -> Result<Option<Decimal>, PriceError> {
+    match comp.charge {
+        Charge::Fixed => {
+            let mut m = comp.factor.unwrap_or(Decimal::ONE);
+            for key in &comp.per {
+                let v = res.capacity.get(key).copied().unwrap_or(Decimal::ONE);
+                m = m.checked_mul(v).ok_or_else(|| overflow(&comp.name))?;
             }
-            Charge::Usage => match res.usage.get(comp.usage.as_deref().unwrap_or("")) {
-                Some(v) => *v,
-                None => continue,
-            },
-        };
-        let key = comp.key.as_str();
-        // A line that says why it has no price, counting what a priced line would count (730 hours,
-        // not one VM) when the component's unit says.
-        let unpriced_quantity = Unit::parse(comp.unit())
-            .and_then(|u| quantity(comp.charge, &u, base, snapshot.meta.hours_per_month).ok())
-            .unwrap_or(base);
-        let unpriced = |why: String| Line {
+            Ok((!m.is_zero() || comp.per.is_empty()).then_some(m))
+        }
+        Charge::Usage => Ok(res.usage.get(comp.usage.as_deref().unwrap_or("")).copied()),
+    }
+}
+
+/// The region a component's meter is read in: the resource's, the component's own (`Global`), or
+/// the billing zone of an edge (`Zone 1`); `Err` with why when the zone is not given.
+fn meter_region<'a>(comp: &'a Component, res: &Resource<'a>) -> Result<Cow<'a, str>, &'static str> {
+    match (comp.region.as_deref(), res.zone) {
+        (None, _) => Ok(Cow::Borrowed(res.region)),
+        (Some("zone"), Some(z)) => Ok(Cow::Owned(format!("Zone {z}"))),
+        (Some("zone"), None) => Err("billed by the clients' edge zone; set `zone:` (1-8) on the service to price it"),
+        (Some(r), _) => Ok(Cow::Borrowed(r)),
+    }
+}
+
+/// One component's line: priced from the snapshot, or saying why it has no price.
+fn line<'c>(
+    comp: &'c Component,
+    base: Decimal,
+    snapshot: &'c Snapshot,
+    res: &Resource,
+) -> Result<Line<'c>, PriceError> {
+    let key = comp.key.as_str();
+    let hours = snapshot.meta.hours_per_month;
+    // A line that says why it has no price, counting what a priced line would count (730 hours,
+    // not one VM) when the component's unit says.
+    let unpriced = |why: String| {
+        let quantity =
+            Unit::parse(comp.unit()).and_then(|u| quantity(comp.charge, &u, base, hours).ok()).unwrap_or(base);
+        Line {
             component: &comp.name,
             key,
             charge: comp.charge,
-            quantity: unpriced_quantity,
+            quantity,
             unit: comp.unit(),
             unit_price: None,
             monthly: None,
@@ -315,65 +374,54 @@ pub fn price_tier<'c>(tier: &'c Tier, snapshot: &'c Snapshot, res: &Resource) ->
             free_units: Decimal::ZERO,
             savings: [None, None],
             commitment: None,
-        };
-        let zone;
-        let region = match (comp.region.as_deref(), res.zone) {
-            (None, _) => res.region,
-            (Some("zone"), Some(z)) => {
-                zone = format!("Zone {z}");
-                zone.as_str()
-            }
-            (Some("zone"), None) => {
-                let why = "billed by the clients' edge zone; set `zone:` (1-8) on the service to price it";
-                lines.push(unpriced(why.to_string()));
-                continue;
-            }
-            (Some(r), _) => r,
-        };
-        let entry = match snapshot.price(key, region) {
-            Ok(e) => e,
-            Err(no) => {
-                lines.push(unpriced(no.0));
-                continue;
-            }
-        };
-        let unit = Unit::parse(&entry.unit).ok_or_else(|| format!("{key}: unit {:?} is not understood", entry.unit))?;
-        let quantity = quantity(comp.charge, &unit, base, snapshot.meta.hours_per_month).map_err(|e| match e {
-            QuantityError::NoTime => format!("{key}: a fixed charge needs a unit of time, not {:?}", entry.unit),
-            QuantityError::Overflow => overflow(&comp.name),
-        })?;
-        let free = comp.free_units.unwrap_or(Decimal::ZERO);
-        let billable = (quantity - free).max(Decimal::ZERO);
-        let monthly = bucket_cost(&entry.buckets, billable).ok_or_else(|| overflow(&comp.name))?;
-        let source = match &entry.meter_id {
-            Some(id) => Source::Meter { meter_id: id, effective: &entry.effective, region: &entry.region },
-            None => Source::Documented {
-                source: entry.source.as_deref().unwrap_or_default(),
-                effective: &entry.effective,
-                confidence: entry.confidence.as_deref(),
-            },
-        };
-        lines.push(Line {
-            component: &comp.name,
-            key,
-            charge: comp.charge,
-            quantity,
-            unit: &entry.unit,
-            unit_price: Some(marginal_price(&entry.buckets, billable)),
-            monthly: Some(monthly),
-            source,
-            discount: None,
-            buckets: &entry.buckets,
-            free_units: free,
-            // Savings plans cover compute billed by the hour: fixed lines of one-bucket meters.
-            savings: match (comp.charge, entry.buckets.len()) {
-                (Charge::Fixed, 1) => [entry.savings_1y, entry.savings_3y],
-                _ => [None, None],
-            },
-            commitment: None,
-        });
-    }
-    Ok(lines)
+        }
+    };
+    let region = match meter_region(comp, res) {
+        Ok(r) => r,
+        Err(why) => return Ok(unpriced(why.to_string())),
+    };
+    let entry = match snapshot.price(key, &region) {
+        Ok(e) => e,
+        Err(no) => return Ok(unpriced(no.0)),
+    };
+    let unit = Unit::parse(&entry.unit)
+        .ok_or_else(|| PriceError::Unit(format!("{key}: unit {:?} is not understood", entry.unit)))?;
+    let quantity = quantity(comp.charge, &unit, base, hours).map_err(|e| match e {
+        QuantityError::NoTime => {
+            PriceError::Unit(format!("{key}: a fixed charge needs a unit of time, not {:?}", entry.unit))
+        }
+        QuantityError::Overflow => overflow(&comp.name),
+    })?;
+    let free = comp.free_units.unwrap_or(Decimal::ZERO);
+    let billable = (quantity - free).max(Decimal::ZERO);
+    let monthly = bucket_cost(&entry.buckets, billable).ok_or_else(|| overflow(&comp.name))?;
+    let source = match &entry.meter_id {
+        Some(id) => Source::Meter { meter_id: id, effective: &entry.effective, region: &entry.region },
+        None => Source::Documented {
+            source: entry.source.as_deref().unwrap_or_default(),
+            effective: &entry.effective,
+            confidence: entry.confidence.as_deref(),
+        },
+    };
+    Ok(Line {
+        component: &comp.name,
+        key,
+        charge: comp.charge,
+        quantity,
+        unit: &entry.unit,
+        unit_price: Some(marginal_price(&entry.buckets, billable)),
+        monthly: Some(monthly),
+        source,
+        discount: None,
+        buckets: &entry.buckets,
+        free_units: free,
+        // Savings plans cover compute billed by the hour: fixed lines of one-bucket meters.
+        savings: match (comp.charge, entry.buckets.len()) {
+            (Charge::Fixed, 1) => [entry.savings_1y, entry.savings_3y],
+            _ => [None, None],
+        },
+        commitment: None,
+    })
 }
 
 enum QuantityError {

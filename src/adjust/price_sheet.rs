@@ -12,10 +12,10 @@
 //! case, spaces or underscores, so the older EA download's `Meter ID`, `Unit of Measure`,
 //! `Unit Price` and `Currency Code` work too. Nothing leaves the machine.
 
+use crate::calculator::{Line, Source};
 use crate::catalog::units::Unit;
-use crate::estimate::{Line, Source};
+use crate::error::Error;
 use crate::money::Conversion;
-use crate::rules::{Design, PricedService};
 use rust_decimal::Decimal;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -79,13 +79,14 @@ pub fn unit_ratio(line_unit: &str, sheet_unit: &str) -> Option<Decimal> {
 }
 
 impl PriceSheet {
-    pub fn parse(file: &str, text: &str) -> Result<PriceSheet, String> {
+    pub fn parse(file: &str, text: &str) -> Result<PriceSheet, Error> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let mut r = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
-        let headers: Vec<String> = r.headers().map_err(|e| format!("{file}: {e}"))?.iter().map(norm).collect();
+        let headers: Vec<String> =
+            r.headers().map_err(|e| Error::msg(format!("{file}: {e}")))?.iter().map(norm).collect();
         let col = |names: &[&str]| names.iter().find_map(|n| headers.iter().position(|h| h == n));
         let need = |names: &[&str], label: &str| {
-            col(names).ok_or_else(|| format!("{file}: the price sheet has no `{label}` column"))
+            col(names).ok_or_else(|| Error::msg(format!("{file}: the price sheet has no `{label}` column")))
         };
         let meter = need(&["meterid"], "meterId")?;
         let unit = need(&["unitofmeasure"], "unitOfMeasure")?;
@@ -97,7 +98,7 @@ impl PriceSheet {
         let tier = col(&["tierminimumunits"]);
         let mut rows = Vec::new();
         for rec in r.records() {
-            let rec = rec.map_err(|e| format!("{file}: {e}"))?;
+            let rec = rec.map_err(|e| Error::msg(format!("{file}: {e}")))?;
             let line = rec.position().map(|p| p.line()).unwrap_or(0);
             let get = |i: Option<usize>| i.and_then(|i| rec.get(i)).map(str::trim).unwrap_or("");
             if !matches!(get(kind), "" | "Consumption") {
@@ -115,9 +116,9 @@ impl PriceSheet {
             let value = text
                 .parse::<Decimal>()
                 .or_else(|_| Decimal::from_scientific(text))
-                .map_err(|_| format!("{file}:{line}: unitPrice \"{text}\" is not a number"))?;
+                .map_err(|_| Error::msg(format!("{file}:{line}: unitPrice \"{text}\" is not a number")))?;
             if value.is_sign_negative() && !value.is_zero() {
-                return Err(format!("{file}:{line}: unitPrice {value} is negative"));
+                return Err(Error::msg(format!("{file}:{line}: unitPrice {value} is negative")));
             }
             let date = |s: &str| s.get(..10).unwrap_or(s).to_string();
             rows.push(Row {
@@ -155,63 +156,40 @@ impl PriceSheet {
         if self.any_in_force(as_of) { as_of } else { today }
     }
 
-    /// Prices every line whose meter id the sheet has (rows in force on `date`); returns how many
-    /// lines of the two designs it priced (the designs without a requirement are priced too).
-    pub fn apply(&self, design: &mut Design, date: &str, conv: &Conversion) -> Result<usize, String> {
-        let mut count = 0;
-        for s in design.services.iter_mut().chain(design.added.iter_mut()) {
-            count += self.price_service(s, date, conv)?;
-        }
-        for s in design.dropped.iter_mut().flat_map(|(_, rest)| rest.iter_mut()) {
-            self.price_service(s, date, conv)?;
-        }
-        Ok(count)
-    }
-
-    fn price_service(&self, s: &mut PricedService, date: &str, conv: &Conversion) -> Result<usize, String> {
-        let count = self.price_lines(&mut s.lines, date, conv).map_err(|e| format!("{}: {e}", s.name))?;
-        if count > 0 {
-            s.totals = crate::estimate::Totals::of(&s.lines).map_err(|e| format!("{}: {e}", s.name))?;
-        }
-        Ok(count)
-    }
-
-    /// Prices the lines whose meter id the sheet has; returns how many.
-    pub fn price_lines(&self, lines: &mut [Line], date: &str, conv: &Conversion) -> Result<usize, String> {
-        let mut count = 0;
-        for l in lines {
-            let Source::Meter { meter_id, .. } = l.source else { continue };
-            let Some(row) = self.row(meter_id, date) else { continue };
-            let at = format!("{}:{}", self.file, row.line);
-            let Some(ratio) = unit_ratio(l.unit, &row.unit) else {
-                return Err(format!(
-                    "{at}: meter {meter_id} is priced per \"{}\" in the sheet but per \"{}\" in the catalog; \
-                     closednet cannot convert one into the other",
-                    row.unit, l.unit
-                ));
-            };
-            let usd = if row.currency == "USD" {
-                row.price
-            } else if row.currency == conv.currency.code() {
-                row.price.checked_div(conv.rate).ok_or_else(|| format!("{at}: the price cannot be converted"))?
-            } else {
-                return Err(format!(
-                    "{at}: a price in {} but the report is in {}: give the report currency with --currency {}, \
-                     and its rate with --fx",
-                    row.currency,
-                    conv.currency.code(),
-                    row.currency
-                ));
-            };
-            let per_line_unit = usd.checked_mul(ratio).ok_or_else(|| format!("{at}: the price overflows"))?;
-            let source = match row.start.as_str() {
-                "" => format!("price sheet {}, row {}", self.file, row.line),
-                start => format!("price sheet {}, row {} (effective {start})", self.file, row.line),
-            };
-            l.set_price(per_line_unit, &source)?;
-            count += 1;
-        }
-        Ok(count)
+    /// Prices `l` at the sheet's row for its meter in force on `date`, if there is one; true if it did.
+    pub fn price_line(&self, l: &mut Line, date: &str, conv: &Conversion) -> Result<bool, Error> {
+        let Source::Meter { meter_id, .. } = l.source else { return Ok(false) };
+        let Some(row) = self.row(meter_id, date) else { return Ok(false) };
+        let at = format!("{}:{}", self.file, row.line);
+        let Some(ratio) = unit_ratio(l.unit, &row.unit) else {
+            return Err(Error::msg(format!(
+                "{at}: meter {meter_id} is priced per \"{}\" in the sheet but per \"{}\" in the catalog; \
+                 closednet cannot convert one into the other",
+                row.unit, l.unit
+            )));
+        };
+        let usd = if row.currency == "USD" {
+            row.price
+        } else if row.currency == conv.currency.code() {
+            row.price
+                .checked_div(conv.rate)
+                .ok_or_else(|| Error::msg(format!("{at}: the price cannot be converted")))?
+        } else {
+            return Err(Error::msg(format!(
+                "{at}: a price in {} but the report is in {}: give the report currency with --currency {}, \
+                 and its rate with --fx",
+                row.currency,
+                conv.currency.code(),
+                row.currency
+            )));
+        };
+        let per_line_unit = usd.checked_mul(ratio).ok_or_else(|| Error::msg(format!("{at}: the price overflows")))?;
+        let source = match row.start.as_str() {
+            "" => format!("price sheet {}, row {}", self.file, row.line),
+            start => format!("price sheet {}, row {} (effective {start})", self.file, row.line),
+        };
+        l.set_price(per_line_unit, &source)?;
+        Ok(true)
     }
 }
 
@@ -221,6 +199,15 @@ pub struct Negotiated<'a> {
     pub sheet: &'a PriceSheet,
     pub date: &'a str,
     pub conversion: &'a Conversion,
+}
+
+impl crate::rules::Pricer for Negotiated<'_> {
+    fn reprice(&self, lines: &mut [Line]) -> Result<(), Error> {
+        for l in lines {
+            self.sheet.price_line(l, self.date, self.conversion)?;
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

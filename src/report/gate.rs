@@ -1,20 +1,44 @@
 //! Output of `closednet check`: text for people, and the formats CI systems read (JSON, SARIF 2.1.0,
 //! GitHub workflow commands, Azure Pipelines logging commands, a Markdown PR comment).
 
-use crate::check::{BudgetFailure, CheckResult, Judged};
+use crate::error::Error;
+use crate::gate::{BudgetFailure, Judged, Judgement};
 use crate::money::format_money;
-use crate::rules::registry::{RULES, Severity};
+use crate::registry::{RULES, Severity};
 use serde_json::{Value, json};
 use std::fmt::Write as _;
 
-fn location(r: &CheckResult, j: &Judged) -> String {
+/// The formats of `closednet check`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GateFormat {
+    Text,
+    Json,
+    Sarif,
+    Github,
+    Azure,
+    Markdown,
+}
+
+/// The judgement in `format`.
+pub fn render(r: &Judgement, format: GateFormat) -> Result<String, Error> {
+    match format {
+        GateFormat::Text => text(r),
+        GateFormat::Json => json(r),
+        GateFormat::Sarif => sarif(r),
+        GateFormat::Github => github(r),
+        GateFormat::Azure => azure(r),
+        GateFormat::Markdown => markdown(r),
+    }
+}
+
+fn location(r: &Judgement, j: &Judged) -> String {
     match j.finding.loc {
         Some(l) if l.line > 0 => format!("{}:{}:{}", r.estimate.architecture.file, l.line, l.column),
         _ => r.estimate.architecture.file.clone(),
     }
 }
 
-fn headline(r: &CheckResult) -> String {
+fn headline(r: &Judgement) -> String {
     let cur = &r.estimate.conversion.currency;
     let delta = r.closed_total - r.baseline_total;
     let incomplete = if r.complete { "" } else { " (incomplete: some lines have no price)" };
@@ -28,11 +52,11 @@ fn headline(r: &CheckResult) -> String {
 }
 
 /// One line per failure, then the findings that do not fail, then the verdict.
-pub fn text(r: &CheckResult) -> String {
+pub fn text(r: &Judgement) -> Result<String, Error> {
     let mut out = String::new();
     let file = &r.estimate.architecture.file;
     for b in &r.budgets {
-        writeln!(out, "FAIL budget {}: {} ({file})", b.budget, b.detail).unwrap();
+        writeln!(out, "FAIL budget {}: {} ({file})", b.budget, b.detail)?;
     }
     for j in r.findings.iter().filter(|j| j.fails) {
         writeln!(
@@ -43,8 +67,7 @@ pub fn text(r: &CheckResult) -> String {
             j.finding.slug,
             location(r, j),
             j.finding.message
-        )
-        .unwrap();
+        )?;
     }
     for j in r.findings.iter().filter(|j| !j.fails) {
         writeln!(
@@ -55,18 +78,17 @@ pub fn text(r: &CheckResult) -> String {
             j.finding.slug,
             location(r, j),
             j.finding.message
-        )
-        .unwrap();
+        )?;
     }
     if r.passed() {
-        writeln!(out, "check passed: {}", headline(r)).unwrap();
+        writeln!(out, "check passed: {}", headline(r))?;
     } else {
-        writeln!(out, "check failed: {} failure(s); {}", r.failures(), headline(r)).unwrap();
+        writeln!(out, "check failed: {} failure(s); {}", r.failures(), headline(r))?;
     }
-    out
+    Ok(out)
 }
 
-fn finding_json(r: &CheckResult, j: &Judged) -> Value {
+fn finding_json(r: &Judgement, j: &Judged) -> Value {
     json!({
         "rule": j.finding.rule,
         "slug": j.finding.slug,
@@ -92,7 +114,7 @@ fn budget_json(b: &BudgetFailure) -> Value {
     })
 }
 
-pub fn json(r: &CheckResult) -> Result<String, String> {
+pub fn json(r: &Judgement) -> Result<String, Error> {
     let v = json!({
         "schema_version": 1,
         "file": r.estimate.architecture.file,
@@ -108,7 +130,7 @@ pub fn json(r: &CheckResult) -> Result<String, String> {
         "budgets": r.budgets.iter().map(budget_json).collect::<Vec<_>>(),
         "findings": r.findings.iter().map(|j| finding_json(r, j)).collect::<Vec<_>>(),
     });
-    serde_json::to_string_pretty(&v).map(|s| s + "\n").map_err(|e| e.to_string())
+    crate::error::pretty_json(&v)
 }
 
 /// GitHub workflow commands escape `%`, CR and LF in data, and also `:` and `,` in properties.
@@ -120,7 +142,7 @@ fn gh_prop(s: &str) -> String {
     gh_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-pub fn github(r: &CheckResult) -> String {
+pub fn github(r: &Judgement) -> Result<String, Error> {
     let mut out = String::new();
     let file = gh_prop(&r.estimate.architecture.file);
     for b in &r.budgets {
@@ -129,8 +151,7 @@ pub fn github(r: &CheckResult) -> String {
             "::error file={file},title={}::{}",
             gh_prop(&format!("closednet budget {}", b.budget)),
             gh_data(&b.detail)
-        )
-        .unwrap();
+        )?;
     }
     for j in &r.findings {
         let level = match (j.fails, j.severity) {
@@ -143,10 +164,10 @@ pub fn github(r: &CheckResult) -> String {
             _ => String::new(),
         };
         let title = gh_prop(&format!("{} {}", j.finding.rule, j.finding.slug));
-        writeln!(out, "::{level} file={file}{pos},title={title}::{}", gh_data(&j.finding.message)).unwrap();
+        writeln!(out, "::{level} file={file}{pos},title={title}::{}", gh_data(&j.finding.message))?;
     }
-    writeln!(out, "{}", if r.passed() { "closednet check passed" } else { "closednet check failed" }).unwrap();
-    out
+    writeln!(out, "{}", if r.passed() { "closednet check passed" } else { "closednet check failed" })?;
+    Ok(out)
 }
 
 /// Azure Pipelines logging commands escape `%`, CR, LF, `;` and `]` in properties and messages.
@@ -154,12 +175,11 @@ fn vso(s: &str) -> String {
     s.replace('%', "%AZP25").replace('\r', "%0D").replace('\n', "%0A").replace(';', "%3B").replace(']', "%5D")
 }
 
-pub fn azure(r: &CheckResult) -> String {
+pub fn azure(r: &Judgement) -> Result<String, Error> {
     let mut out = String::new();
     let file = vso(&r.estimate.architecture.file);
     for b in &r.budgets {
-        writeln!(out, "##vso[task.logissue type=error;sourcepath={file};code=budget-{}]{}", b.budget, vso(&b.detail))
-            .unwrap();
+        writeln!(out, "##vso[task.logissue type=error;sourcepath={file};code=budget-{}]{}", b.budget, vso(&b.detail))?;
     }
     for j in &r.findings {
         // Azure Pipelines has error and warning issues only; notes are printed as plain lines.
@@ -167,7 +187,7 @@ pub fn azure(r: &CheckResult) -> String {
             (true, _) | (_, Severity::Error) => "error",
             (false, Severity::Warning) => "warning",
             (false, Severity::Note) => {
-                writeln!(out, "note {} {}: {}", j.finding.rule, location(r, j), j.finding.message).unwrap();
+                writeln!(out, "note {} {}: {}", j.finding.rule, location(r, j), j.finding.message)?;
                 continue;
             }
         };
@@ -180,16 +200,14 @@ pub fn azure(r: &CheckResult) -> String {
             "##vso[task.logissue type={kind};sourcepath={file}{pos};code={}]{}",
             j.finding.rule,
             vso(&j.finding.message)
-        )
-        .unwrap();
+        )?;
     }
     if r.passed() {
-        writeln!(out, "closednet check passed: {}", headline(r)).unwrap();
+        writeln!(out, "closednet check passed: {}", headline(r))?;
     } else {
-        writeln!(out, "##vso[task.complete result=Failed;]closednet check failed: {} failure(s)", r.failures())
-            .unwrap();
+        writeln!(out, "##vso[task.complete result=Failed;]closednet check failed: {} failure(s)", r.failures())?;
     }
-    out
+    Ok(out)
 }
 
 /// A stable fingerprint for code scanning: FNV-1a over the rule and where it points (not the
@@ -219,7 +237,7 @@ const BUDGETS: [(&str, &str); 3] = [
     ("max-increase", "The closed design costs more than the baseline by more than allowed"),
 ];
 
-pub fn sarif(r: &CheckResult) -> Result<String, String> {
+pub fn sarif(r: &Judgement) -> Result<String, Error> {
     let file = &r.estimate.architecture.file;
     let mut rules: Vec<Value> = RULES
         .iter()
@@ -264,25 +282,25 @@ pub fn sarif(r: &CheckResult) -> Result<String, String> {
         let path = j.finding.path.as_deref().unwrap_or("");
         results.push(json!({
             "ruleId": j.finding.rule,
-            "ruleIndex": index(j.finding.rule),
+            "ruleIndex": index(j.finding.rule.as_str()),
             "level": if j.fails { "error" } else { sarif_level(j.severity) },
             "message": { "text": j.finding.message },
             "locations": [{ "physicalLocation": physical }],
-            "partialFingerprints": { "closednet/v1": fingerprint(&[j.finding.rule, file, path]) },
+            "partialFingerprints": { "closednet/v1": fingerprint(&[j.finding.rule.as_str(), file, path]) },
         }));
     }
     let v = sarif_log(Value::Array(rules), results, None);
-    serde_json::to_string_pretty(&v).map(|s| s + "\n").map_err(|e| e.to_string())
+    crate::error::pretty_json(&v)
 }
 
 /// A pull-request comment: the verdict and headline, failures in a table, everything in details.
-pub fn markdown(r: &CheckResult) -> String {
+pub fn markdown(r: &Judgement) -> Result<String, Error> {
     let mut out = String::new();
     let verdict = if r.passed() { "passed" } else { "failed" };
-    writeln!(out, "### closednet check {verdict}: `{}`\n", r.estimate.architecture.file).unwrap();
-    writeln!(out, "{}.\n", headline(r)).unwrap();
+    writeln!(out, "### closednet check {verdict}: `{}`\n", r.estimate.architecture.file)?;
+    writeln!(out, "{}.\n", headline(r))?;
     if !r.passed() {
-        writeln!(out, "| Failure | Where | What |\n|---|---|---|").unwrap();
+        writeln!(out, "| Failure | Where | What |\n|---|---|---|")?;
         for b in &r.budgets {
             writeln!(
                 out,
@@ -290,8 +308,7 @@ pub fn markdown(r: &CheckResult) -> String {
                 b.budget,
                 r.estimate.architecture.file,
                 b.detail.replace('|', "\\|")
-            )
-            .unwrap();
+            )?;
         }
         for j in r.findings.iter().filter(|j| j.fails) {
             writeln!(
@@ -301,14 +318,13 @@ pub fn markdown(r: &CheckResult) -> String {
                 j.finding.slug,
                 location(r, j),
                 j.finding.message.replace('|', "\\|")
-            )
-            .unwrap();
+            )?;
         }
-        writeln!(out).unwrap();
+        writeln!(out)?;
     }
     let rest: Vec<&Judged> = r.findings.iter().filter(|j| !j.fails).collect();
     if !rest.is_empty() {
-        writeln!(out, "<details><summary>{} more finding(s)</summary>\n", rest.len()).unwrap();
+        writeln!(out, "<details><summary>{} more finding(s)</summary>\n", rest.len())?;
         for j in rest {
             writeln!(
                 out,
@@ -317,12 +333,11 @@ pub fn markdown(r: &CheckResult) -> String {
                 j.finding.rule,
                 location(r, j),
                 j.finding.message
-            )
-            .unwrap();
+            )?;
         }
-        writeln!(out, "\n</details>").unwrap();
+        writeln!(out, "\n</details>")?;
     }
-    out
+    Ok(out)
 }
 
 /// A SARIF 2.1.0 log of one run of closednet with these rules and results.
@@ -344,68 +359,13 @@ fn sarif_log(rules: Value, results: Vec<Value>, invocations: Option<Value>) -> V
 
 /// A file `check` could not read or validate, in the format asked for: a CI log or a code-scanning
 /// upload shows the problem at its line instead of a bare error. The exit code stays 2.
-pub fn invalid(diags: &[crate::error::Diagnostic], format: &str) -> Result<String, String> {
-    let mut out = String::new();
-    match format {
-        "github" => {
-            for d in diags {
-                let pos = match (d.line, d.column) {
-                    (Some(l), Some(c)) => format!(",line={l},col={c}"),
-                    _ => String::new(),
-                };
-                writeln!(out, "::error file={}{pos},title=closednet input::{}", gh_prop(&d.file), gh_data(&message(d)))
-                    .unwrap();
-            }
-            writeln!(out, "closednet check could not run: {} problem(s) in the input", diags.len()).unwrap();
-        }
-        "azure" => {
-            for d in diags {
-                let pos = match (d.line, d.column) {
-                    (Some(l), Some(c)) => format!(";linenumber={l};columnnumber={c}"),
-                    _ => String::new(),
-                };
-                writeln!(
-                    out,
-                    "##vso[task.logissue type=error;sourcepath={}{pos};code=input]{}",
-                    vso(&d.file),
-                    vso(&message(d))
-                )
-                .unwrap();
-            }
-            writeln!(
-                out,
-                "##vso[task.complete result=Failed;]closednet check could not run: {} problem(s)",
-                diags.len()
-            )
-            .unwrap();
-        }
-        "sarif" => {
-            let results: Vec<Value> = diags
-                .iter()
-                .map(|d| {
-                    let mut physical = json!({ "artifactLocation": { "uri": d.file } });
-                    if let Some(l) = d.line.filter(|l| *l > 0) {
-                        physical["region"] = json!({ "startLine": l, "startColumn": d.column.unwrap_or(1).max(1) });
-                    }
-                    json!({
-                        "ruleId": "input",
-                        "ruleIndex": 0,
-                        "level": "error",
-                        "message": { "text": message(d) },
-                        "locations": [{ "physicalLocation": physical }],
-                    })
-                })
-                .collect();
-            let rules = json!([{
-                "id": "input",
-                "name": "invalid-input",
-                "shortDescription": { "text": "The architecture file cannot be read or is not valid" },
-                "defaultConfiguration": { "level": "error" },
-            }]);
-            let v = sarif_log(rules, results, Some(json!([{ "executionSuccessful": false }])));
-            out = serde_json::to_string_pretty(&v).map(|s| s + "\n").map_err(|e| e.to_string())?;
-        }
-        _ => {
+pub fn invalid(diags: &[crate::error::Diagnostic], format: GateFormat) -> Result<Option<String>, Error> {
+    let out = match format {
+        GateFormat::Text | GateFormat::Markdown => return Ok(None),
+        GateFormat::Github => invalid_github(diags)?,
+        GateFormat::Azure => invalid_azure(diags)?,
+        GateFormat::Sarif => invalid_sarif(diags)?,
+        GateFormat::Json => {
             let errors: Vec<Value> = diags
                 .iter()
                 .map(|d| {
@@ -416,10 +376,68 @@ pub fn invalid(diags: &[crate::error::Diagnostic], format: &str) -> Result<Strin
                 })
                 .collect();
             let v = json!({ "schema_version": 1, "passed": false, "valid": false, "errors": errors });
-            out = serde_json::to_string_pretty(&v).map(|s| s + "\n").map_err(|e| e.to_string())?;
+            crate::error::pretty_json(&v)?
         }
+    };
+    Ok(Some(out))
+}
+
+fn invalid_github(diags: &[crate::error::Diagnostic]) -> Result<String, Error> {
+    let mut out = String::new();
+    for d in diags {
+        let pos = match (d.line, d.column) {
+            (Some(l), Some(c)) => format!(",line={l},col={c}"),
+            _ => String::new(),
+        };
+        writeln!(out, "::error file={}{pos},title=closednet input::{}", gh_prop(&d.file), gh_data(&message(d)))?;
     }
+    writeln!(out, "closednet check could not run: {} problem(s) in the input", diags.len())?;
     Ok(out)
+}
+
+fn invalid_azure(diags: &[crate::error::Diagnostic]) -> Result<String, Error> {
+    let mut out = String::new();
+    for d in diags {
+        let pos = match (d.line, d.column) {
+            (Some(l), Some(c)) => format!(";linenumber={l};columnnumber={c}"),
+            _ => String::new(),
+        };
+        writeln!(
+            out,
+            "##vso[task.logissue type=error;sourcepath={}{pos};code=input]{}",
+            vso(&d.file),
+            vso(&message(d))
+        )?;
+    }
+    writeln!(out, "##vso[task.complete result=Failed;]closednet check could not run: {} problem(s)", diags.len())?;
+    Ok(out)
+}
+
+fn invalid_sarif(diags: &[crate::error::Diagnostic]) -> Result<String, Error> {
+    let results: Vec<Value> = diags
+        .iter()
+        .map(|d| {
+            let mut physical = json!({ "artifactLocation": { "uri": d.file } });
+            if let Some(l) = d.line.filter(|l| *l > 0) {
+                physical["region"] = json!({ "startLine": l, "startColumn": d.column.unwrap_or(1).max(1) });
+            }
+            json!({
+                "ruleId": "input",
+                "ruleIndex": 0,
+                "level": "error",
+                "message": { "text": message(d) },
+                "locations": [{ "physicalLocation": physical }],
+            })
+        })
+        .collect();
+    let rules = json!([{
+        "id": "input",
+        "name": "invalid-input",
+        "shortDescription": { "text": "The architecture file cannot be read or is not valid" },
+        "defaultConfiguration": { "level": "error" },
+    }]);
+    let v = sarif_log(rules, results, Some(json!([{ "executionSuccessful": false }])));
+    crate::error::pretty_json(&v)
 }
 
 /// `path: message (help)` in one line.

@@ -1,5 +1,7 @@
-//! Every rule the engine can cite, with a stable id. Tier bumps cite `CN1xx` rules; findings cite
-//! `CN0xx` rules. Ids are never reused; the list is sorted by id (a test keeps it so).
+//! Every rule the engine can cite, with a stable id and its documentation (`docs/CNxxx.md`). Tier
+//! bumps cite `CN1xx` rules; findings cite `CN0xx` rules. Ids are never reused; the list is sorted
+//! by id (a test keeps it so). A leaf: the model (a policy names rules), the engine, the gate and the
+//! reports all refer to rules by [`RuleId`], so a misspelt id does not compile.
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -265,8 +267,20 @@ pub const RULES: &[Rule] = &[
 ];
 
 /// A rule by id (any case) or slug.
-pub fn lookup(name: &str) -> Option<&'static Rule> {
-    RULES.iter().find(|r| r.id.eq_ignore_ascii_case(name) || r.slug == name)
+pub fn lookup(name: &str) -> Option<RuleId> {
+    RuleId::ALL.into_iter().find(|id| id.as_str().eq_ignore_ascii_case(name) || id.rule().slug == name)
+}
+
+impl std::fmt::Display for RuleId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for RuleId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,242 @@
+//! One service: its type, tier, capacity, calls, sub-resources, skillset, zone and usage.
+
+use super::Checker;
+use super::RUNTIMES;
+use crate::architecture::yaml::RawService;
+use crate::architecture::yaml::{Loc, loc};
+use crate::architecture::{Service, Skillset};
+use crate::catalog::Catalog;
+use crate::catalog::definitions::ServiceDef;
+use crate::suggest;
+use rust_decimal::Decimal;
+use serde_saphyr::Spanned;
+use std::collections::BTreeMap;
+use std::collections::HashSet;
+
+pub(super) fn service(
+    c: &mut Checker,
+    index: usize,
+    s: &RawService,
+    at: Loc,
+    catalog: &Catalog,
+    names: &[String],
+    name_set: &HashSet<&str>,
+) -> Option<Service> {
+    let p = |key: &str| format!("services[{index}].{key}");
+    let name = s.name.value.trim().to_string();
+    if name.is_empty() {
+        c.error(loc(&s.name), p("name"), "a service needs a name");
+    }
+    let type_id = s.type_id.value.trim().to_ascii_lowercase();
+    let Some(def) = catalog.service(&type_id).filter(|d| !d.implied_only) else {
+        let types = catalog.declarable_types();
+        c.error(loc(&s.type_id), p("type"), format!("unknown service type \"{type_id}\"")).help =
+            Some(suggest::help(&type_id, &types));
+        return None;
+    };
+
+    let runtime = s.runtime.as_ref().and_then(|r| c.choice(r, &p("runtime"), &RUNTIMES)).map(str::to_string);
+    let mut os = s.os.as_ref().and_then(|o| c.choice(o, &p("os"), &["linux", "windows"])).map(str::to_string);
+    if runtime.as_deref() == Some("python") {
+        match os.as_deref() {
+            Some("windows") => {
+                c.error(loc(s.os.as_ref().expect("os was given")), p("os"), "Python runs only on Linux").help = Some(
+                    "remove `os: windows` (https://learn.microsoft.com/azure/azure-functions/functions-scale)".into(),
+                );
+            }
+            _ => os = Some("linux".to_string()),
+        }
+    }
+
+    let tier = match &s.tier {
+        None => None,
+        Some(t) => match def.tier(&t.value) {
+            Some(tier) => {
+                if let Some(o) = os.as_ref().filter(|o| !tier.supports_os(o)) {
+                    c.error(loc(t), p("tier"), format!("{} tier {} does not run {o}", def.type_id, tier.id));
+                }
+                Some(tier.id.clone())
+            }
+            None => {
+                let ids: Vec<&str> = def.tiers.iter().map(|t| t.id.as_str()).collect();
+                c.error(loc(t), p("tier"), format!("unknown {} tier \"{}\"", def.type_id, t.value.trim())).help =
+                    Some(suggest::help(t.value.trim(), &ids));
+                None
+            }
+        },
+    };
+
+    let mut capacity = BTreeMap::new();
+    for (key, value) in [
+        ("units", &s.units),
+        ("replicas", &s.replicas),
+        ("partitions", &s.partitions),
+        ("instances", &s.instances),
+        ("throughput", &s.throughput),
+    ] {
+        match value {
+            Some(v) if !def.capacity.iter().any(|k| k == key) => {
+                let msg = format!("{} has no `{key}`", def.type_id);
+                let help = if def.capacity.is_empty() {
+                    "remove it: this service type has no capacity setting".to_string()
+                } else {
+                    format!("its capacity keys are: {}", def.capacity.join(", "))
+                };
+                c.error(loc(v), p(key), msg).help = Some(help);
+            }
+            Some(v) => {
+                if let Some(n) = c.count(v, &p(key), 1) {
+                    capacity.insert(key.to_string(), n);
+                }
+            }
+            None if def.capacity.iter().any(|k| k == key) => {
+                capacity.insert(key.to_string(), def.capacity_default(key));
+            }
+            None => {}
+        }
+    }
+
+    let mut calls = Vec::new();
+    for (i, target) in s.calls.iter().flatten().enumerate() {
+        let t = target.value.trim();
+        if t == name {
+            c.error(loc(target), p(&format!("calls[{i}]")), format!("\"{t}\" calls itself"));
+        } else if !name_set.contains(t) {
+            let candidates: Vec<&str> = names.iter().map(String::as_str).collect();
+            c.error(loc(target), p(&format!("calls[{i}]")), format!("no service named \"{t}\"")).help =
+                Some(suggest::help(t, &candidates));
+        } else {
+            calls.push(t.to_string());
+        }
+    }
+
+    let subresources = subresources(c, s, def, &p);
+
+    let skillset = match &s.skillset {
+        None => Skillset::None,
+        Some(v) => {
+            let word = Spanned::new(v.value.text(), v.referenced, v.defined);
+            match c.choice(&word, &p("skillset"), &["embedding", "full", "true", "false"]) {
+                Some("embedding") => Skillset::Embedding,
+                Some("full" | "true") => Skillset::Full,
+                _ => Skillset::None,
+            }
+        }
+    };
+    if skillset != Skillset::None && def.outbound_with_skillset.is_none() {
+        c.error(at, p("skillset"), format!("{} has no skillsets", def.type_id)).help =
+            Some("skillset applies to ai-search".into());
+    }
+
+    let custom_skill_timeout = match &s.custom_skill_timeout {
+        None => None,
+        Some(t) if def.outbound_with_skillset.is_none() => {
+            c.error(loc(t), p("custom_skill_timeout"), format!("{} has no custom skills", def.type_id)).help =
+                Some("custom_skill_timeout applies to ai-search".into());
+            None
+        }
+        Some(t) => c.count(t, &p("custom_skill_timeout"), 1),
+    };
+
+    let zone_priced = def.tiers.iter().flat_map(|t| &t.components).any(|k| k.region.as_deref() == Some("zone"));
+    let zone = match &s.zone {
+        None => None,
+        Some(z) if !zone_priced => {
+            c.error(loc(z), p("zone"), format!("{} is not priced by billing zone", def.type_id));
+            None
+        }
+        Some(z) => match c.count(z, &p("zone"), 1) {
+            Some(n) if n <= Decimal::from(8) => Some(n.to_string().parse::<u8>().unwrap_or(1)),
+            Some(n) => {
+                c.error(loc(z), p("zone"), format!("billing zone {n} does not exist (Front Door has zones 1 to 8)"));
+                None
+            }
+            None => None,
+        },
+    };
+
+    let (usage, model) = usage(c, s, def, at, &p);
+
+    Some(Service {
+        index,
+        name,
+        type_id: def.type_id.clone(),
+        tier,
+        capacity,
+        runtime,
+        os,
+        public: s.public.unwrap_or(false),
+        calls,
+        subresources,
+        skillset,
+        custom_skill_timeout,
+        zone,
+        usage,
+        model,
+        loc: at,
+        tier_loc: s.tier.as_ref().map(loc),
+    })
+}
+
+fn subresources(c: &mut Checker, s: &RawService, def: &ServiceDef, p: &dyn Fn(&str) -> String) -> Vec<String> {
+    let Some(list) = &s.subresources else { return def.default_subresources.clone() };
+    if def.subresources.is_empty() {
+        if let Some(first) = list.first() {
+            c.error(
+                loc(first),
+                p("subresources"),
+                format!("{} has no private endpoint sub-resources to choose", def.type_id),
+            );
+        }
+        return Vec::new();
+    }
+    let known: Vec<&str> = def.subresources.keys().map(String::as_str).collect();
+    let mut out = Vec::new();
+    for (i, sub) in list.iter().enumerate() {
+        if let Some(k) =
+            c.choice(sub, &p(&format!("subresources[{i}]")), &known).filter(|k| !out.iter().any(|o| o == k))
+        {
+            out.push(k.to_string());
+        }
+    }
+    out
+}
+
+fn usage(
+    c: &mut Checker,
+    s: &RawService,
+    def: &ServiceDef,
+    at: Loc,
+    p: &dyn Fn(&str) -> String,
+) -> (BTreeMap<String, Decimal>, Option<String>) {
+    let mut usage = BTreeMap::new();
+    let mut model = None;
+    for (key, value) in s.usage.iter().flatten() {
+        let path = p(&format!("usage.{key}"));
+        if !def.usage.iter().any(|k| k == key) {
+            let keys: Vec<&str> = def.usage.iter().map(String::as_str).collect();
+            let help =
+                if keys.is_empty() { format!("{} takes no usage", def.type_id) } else { suggest::help(key, &keys) };
+            c.error(loc(value), path, format!("{} has no usage \"{key}\"", def.type_id)).help = Some(help);
+            continue;
+        }
+        if key == "model" {
+            let m = value.value.text();
+            let models: Vec<&str> = def.models.iter().map(String::as_str).collect();
+            if models.contains(&m.as_str()) {
+                model = Some(m);
+            } else {
+                c.error(loc(value), path, format!("unknown model \"{m}\"")).help = Some(suggest::help(&m, &models));
+            }
+            continue;
+        }
+        if let Some(q) = c.quantity(value, &path) {
+            usage.insert(key.clone(), q);
+        }
+    }
+    if !def.models.is_empty() && model.is_none() && !usage.is_empty() {
+        c.error(at, p("usage.model"), format!("{} usage needs a `model`", def.type_id)).help =
+            Some(format!("one of: {}", def.models.join(", ")));
+    }
+    (usage, model)
+}

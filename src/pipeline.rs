@@ -1,0 +1,167 @@
+//! The pipeline every command runs: an architecture file in, an [`Estimate`] out.
+//!
+//! model (validated file, `--set` applied) -> tier choice (the two designs, [`crate::rules`]) ->
+//! what you actually pay ([`crate::adjust`]) -> findings -> the report's input. Reports are pure
+//! functions of the result.
+
+use crate::adjust::{self, price_sheet};
+use crate::architecture::terms::Discount;
+use crate::architecture::{self, Architecture};
+use crate::calculator::Commitment;
+use crate::catalog::Catalog;
+use crate::catalog::snapshot::Snapshot;
+use crate::error::{Diagnostic, Error};
+use crate::money::{Conversion, Currency};
+use crate::rules::findings::{self, Finding};
+use crate::rules::{self, Design, Pricer};
+use rust_decimal::Decimal;
+
+/// Everything a report shows.
+pub struct Estimate<'c> {
+    pub architecture: Architecture,
+    pub snapshot: &'c Snapshot,
+    pub conversion: Conversion,
+    pub rbac: Design<'c>,
+    pub closed: Design<'c>,
+    pub findings: Vec<Finding>,
+    /// Discounts applied (the file's, then the command line's).
+    pub discounts: Vec<Discount>,
+    /// Planning horizon for totals (`--months`, default 1).
+    pub months: u32,
+    /// How fixed compute is bought (`--commitment`, default pay-as-you-go).
+    pub commitment: Commitment,
+    /// The price sheet of `--price-sheet`: its file, the date it was read at and the lines it priced.
+    pub price_sheet: Option<price_sheet::Applied>,
+}
+
+/// Options from the command line that override the file.
+#[derive(Default, Clone, Debug)]
+pub struct Overrides {
+    pub currency: Option<String>,
+    /// `--fx JPY=150`: (currency, units per USD).
+    pub fx: Vec<(String, Decimal)>,
+    /// `--snapshot NAME`: price with this snapshot instead of the file's `pricing:` pin.
+    pub snapshot: Option<String>,
+    /// `--discount [TARGET=]PERCENT`: target is a service name or a type; none means all.
+    pub discounts: Vec<(Option<String>, Decimal)>,
+    /// `--months N`: scale totals for planning (0 means the default, 1).
+    pub months: u32,
+    /// Today's date (YYYY-MM-DD) for the price-age note and the price sheet; `None`: the system
+    /// clock. The binary sets it (from `CLOSEDNET_TODAY` when that is set).
+    pub today: Option<String>,
+    /// Prices older than this many months get a CN011 note (0 means the default, 6).
+    pub max_price_age: u32,
+    /// `--set PATH=VALUE`: what-if overrides of the file, validated like the file.
+    pub sets: Vec<architecture::set::Set>,
+    /// `--commitment`: price fixed lines with savings plan rates at the 1-year or 3-year rate.
+    pub commitment: Commitment,
+    /// `--price-sheet FILE`: (file name, text) of an EA/MCA price sheet (CSV).
+    pub price_sheet: Option<(String, String)>,
+    /// `--choose-on negotiated`: the closed design compares tiers at the price sheet's prices.
+    pub choose_on_negotiated: bool,
+}
+
+/// Reads, validates and prices an architecture file.
+pub fn run<'c>(file: &str, text: &str, catalog: &'c Catalog, overrides: &Overrides) -> Result<Estimate<'c>, Error> {
+    let architecture = architecture::load_with(file, text, catalog, &overrides.sets)?;
+    let snapshot = match overrides.snapshot.as_ref().or(architecture.pricing.as_ref()) {
+        Some(name) => catalog.snapshot(name)?,
+        None => catalog.newest(),
+    };
+    if !snapshot.meta.regions.contains(&architecture.region) {
+        return Err(Error::msg(format!(
+            "{file}: region {} is not in pricing snapshot {}",
+            architecture.region, snapshot.meta.name
+        )));
+    }
+    let conversion = conversion(&architecture, snapshot, overrides)?;
+    let today = overrides.today.clone().unwrap_or_else(crate::date::today_utc);
+    let sheet = match &overrides.price_sheet {
+        None => None,
+        Some((name, text)) => {
+            let sheet = price_sheet::PriceSheet::parse(name, text)?;
+            let date = sheet.date(&snapshot.meta.as_of, &today).to_string();
+            Some((sheet, date))
+        }
+    };
+    if overrides.choose_on_negotiated && sheet.is_none() {
+        return Err(Error::msg("--choose-on negotiated needs --price-sheet FILE.csv"));
+    }
+    let negotiated = match (&sheet, overrides.choose_on_negotiated) {
+        (Some((sheet, date)), true) => {
+            Some(price_sheet::Negotiated { sheet, date: date.as_str(), conversion: &conversion })
+        }
+        _ => None,
+    };
+    let mut rbac = rules::rbac(&architecture, catalog, snapshot).map_err(|e| e.within(file))?;
+    let pricer = negotiated.as_ref().map(|n| n as &dyn Pricer);
+    let mut closed =
+        rules::closed(&architecture, catalog, snapshot, &conversion, pricer).map_err(|e| e.within(file))?;
+    // Resolved before the adjustments and reported after them: a problem with the file's `prices:`
+    // is reported before one with `--discount`, as the file comes before the command line.
+    let discounts = adjust::discount::resolve(&architecture, catalog, &overrides.discounts);
+    let terms = adjust::Terms {
+        sheet: sheet.as_ref().map(|(s, d)| (s, d.as_str())),
+        commitment: overrides.commitment,
+        discounts: discounts.as_deref().unwrap_or_default(),
+    };
+    let sheet_lines = adjust::apply(&architecture, &mut rbac, &mut closed, &terms, &conversion)?;
+    let discounts = discounts?;
+    let price_sheet = sheet.map(|(sheet, date)| price_sheet::Applied {
+        file: sheet.file.clone(),
+        lines: sheet_lines,
+        date,
+        chose_tiers: overrides.choose_on_negotiated,
+    });
+    let mut findings = findings::findings(&architecture, catalog, &rbac, &closed, &snapshot.meta.as_of);
+    let limit = if overrides.max_price_age == 0 { 6 } else { overrides.max_price_age };
+    if let Some(age) = crate::date::months_between(&snapshot.meta.as_of, &today).filter(|a| *a > i64::from(limit)) {
+        findings.push(findings::stale(snapshot, &today, age, limit));
+    }
+    Ok(Estimate {
+        architecture,
+        snapshot,
+        conversion,
+        rbac,
+        closed,
+        findings,
+        discounts,
+        months: overrides.months.max(1),
+        commitment: overrides.commitment,
+        price_sheet,
+    })
+}
+
+/// The report currency and its rate: `--fx`, then the file's `fx:`, then the snapshot's table.
+fn conversion(arch: &Architecture, snapshot: &Snapshot, overrides: &Overrides) -> Result<Conversion, Error> {
+    let code = overrides.currency.clone().or_else(|| arch.currency.clone()).unwrap_or_else(|| "USD".to_string());
+    let currency =
+        Currency::parse(&code).ok_or_else(|| Error::msg(format!("\"{code}\" is not an ISO 4217 currency code")))?;
+    if currency.is_usd() {
+        return Ok(Conversion::identity());
+    }
+    if let Some((_, rate)) = overrides.fx.iter().find(|(c, _)| c.eq_ignore_ascii_case(currency.code())) {
+        return Ok(Conversion { currency, rate: *rate, source: "--fx on the command line".into(), date: None });
+    }
+    if let Some(rate) = arch.fx.get(currency.code()) {
+        return Ok(Conversion {
+            currency,
+            rate: *rate,
+            source: format!("stated by the architect in {}", arch.file),
+            date: None,
+        });
+    }
+    if let Some(fx) = snapshot.fx(currency.code()) {
+        return Ok(Conversion { currency, rate: fx.rate, source: fx.source.clone(), date: Some(fx.date.clone()) });
+    }
+    Err(Error::Input(vec![
+        Diagnostic::new(
+            &arch.file,
+            format!("no USD to {currency} rate: pricing snapshot {} has none", snapshot.meta.name),
+        )
+        .path("currency")
+        .help(format!(
+            "pass --fx {currency}=RATE or add `fx: {{ {currency}: RATE }}` to the file (units of {currency} per USD)"
+        )),
+    ]))
+}

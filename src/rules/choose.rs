@@ -1,0 +1,128 @@
+//! Choosing the closed design's tier for one service: the cheapest tier that meets its needs, or
+//! the declared tier when it already does.
+
+use super::design::resource;
+use super::needs::qualify;
+use super::{Decision, Evidence, Needs, Pricer, Reason, Rejected};
+use crate::architecture::{Architecture, Service};
+use crate::calculator::{self, Line, Source, Totals};
+use crate::catalog::definitions::{CapabilityKind, ServiceDef, Tier};
+use crate::catalog::snapshot::Snapshot;
+use crate::error::Error;
+use crate::registry::RuleId;
+use rust_decimal::Decimal;
+
+/// The tier the closed design runs a service at, with its lines.
+type Chosen<'c> = (&'c Tier, Vec<Line<'c>>);
+
+/// A tier that meets the needs, with its monthly USD and lines.
+type Candidate<'c> = (&'c Tier, Decimal, Vec<Evidence<'c>>, Vec<Line<'c>>);
+
+/// Every tier of equal or higher rank that meets the needs and has a price, with what it costs
+/// (at the `pricer`'s prices when given), unsorted; and the tiers rejected with why.
+fn candidates<'c>(
+    arch: &Architecture,
+    svc: &Service,
+    def: &'c ServiceDef,
+    declared: &'c Tier,
+    needs: &Needs<'c>,
+    snapshot: &'c Snapshot,
+    pricer: Option<&dyn Pricer>,
+) -> Result<(Vec<Candidate<'c>>, Vec<Rejected<'c>>), Error> {
+    let date = snapshot.meta.as_of.as_str();
+    let mut rejected = Vec::new();
+    let mut candidates: Vec<Candidate<'c>> = Vec::new();
+    let res = resource(arch, svc, &declared.id);
+    for tier in &def.tiers {
+        if tier.rank < declared.rank {
+            rejected.push(Rejected { tier: &tier.id, reason: Reason::BelowDeclared(&declared.id) });
+            continue;
+        }
+        let evidence = match qualify(arch, svc, tier, needs, date) {
+            Ok(e) => e,
+            Err(reason) => {
+                rejected.push(Rejected { tier: &tier.id, reason });
+                continue;
+            }
+        };
+        let lines = calculator::price_tier(tier, snapshot, &res).map_err(|e| Error::from(e).within(&svc.name))?;
+        if let Some(Line { source: Source::NoPrice(why), component, .. }) = lines.iter().find(|l| l.monthly.is_none()) {
+            rejected.push(Rejected { tier: &tier.id, reason: Reason::NoPrice { component, why: why.clone() } });
+            continue;
+        }
+        let total = match pricer {
+            None => Totals::of(&lines)?.total(),
+            Some(p) => {
+                let mut repriced = lines.clone();
+                p.reprice(&mut repriced).map_err(|e| e.within(&svc.name))?;
+                Totals::of(&repriced)?.total()
+            }
+        };
+        candidates.push((tier, total, evidence, lines));
+    }
+    Ok((candidates, rejected))
+}
+
+/// The rule of the first need the declared tier does not meet; `None` when it meets them all.
+fn bump_rule(arch: &Architecture, svc: &Service, declared: &Tier, needs: &Needs, date: &str) -> Option<RuleId> {
+    qualify(arch, svc, declared, needs, date).err()?;
+    let inbound_fails = needs.inbound
+        && declared.capability(CapabilityKind::PrivateEndpoint, date).is_none()
+        && declared.capability(CapabilityKind::VnetInjection, date).is_none();
+    Some(match (&needs.outbound, inbound_fails) {
+        (Some((_, r)), false) => *r,
+        _ => RuleId::CN101,
+    })
+}
+
+/// The closed design's tier for `svc` and its lines (`None` when no tier qualifies).
+pub(super) fn choose<'c>(
+    arch: &Architecture,
+    svc: &Service,
+    def: &'c ServiceDef,
+    declared: &'c Tier,
+    needs: &Needs<'c>,
+    snapshot: &'c Snapshot,
+    pricer: Option<&dyn Pricer>,
+) -> Result<(Decision<'c>, Option<Chosen<'c>>), Error> {
+    let date = snapshot.meta.as_of.as_str();
+    let (mut candidates, rejected) = candidates(arch, svc, def, declared, needs, snapshot, pricer)?;
+    // Cheapest first; on equal cost the lower rank, then catalog order (stable sort).
+    candidates.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.rank.cmp(&b.0.rank)));
+    let rule = bump_rule(arch, svc, declared, needs, date);
+    let declared_fails = rule.is_some();
+    // A declared tier that already meets the needs stays: the closed design changes only what it must.
+    let kept = candidates.iter().position(|c| c.0.id == declared.id).filter(|_| !declared_fails);
+    if let Some(i) = kept {
+        let kept = candidates.remove(i);
+        candidates.insert(0, kept);
+    }
+    let mut decision = Decision {
+        service: svc.name.clone(),
+        type_id: &def.type_id,
+        from: &declared.id,
+        to: None,
+        needs: *needs,
+        rule,
+        evidence: Vec::new(),
+        rejected,
+    };
+    if candidates.is_empty() {
+        return Ok((decision, None));
+    }
+    let (chosen, chosen_cost, evidence, lines) = candidates.remove(0);
+    for (tier, cost, _, _) in &candidates {
+        let reason = if *cost >= chosen_cost {
+            Reason::Costlier { more: *cost - chosen_cost, than: &chosen.id }
+        } else {
+            Reason::DeclaredSuffices(&chosen.id)
+        };
+        decision.rejected.push(Rejected { tier: &tier.id, reason });
+    }
+    // Report rejected tiers in catalog order.
+    let order = |id: &str| def.tiers.iter().position(|t| t.id == id).unwrap_or(usize::MAX);
+    decision.rejected.sort_by_key(|r| order(r.tier));
+    decision.to = Some(&chosen.id);
+    decision.evidence = evidence;
+    Ok((decision, Some((chosen, lines))))
+}

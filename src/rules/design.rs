@@ -1,0 +1,263 @@
+//! The two designs: RBAC-only (declared tiers, nothing added) and closed (tiers chosen for what
+//! each service needs, plus what the closed network adds), each priced from a snapshot.
+
+use super::choose::choose;
+use super::needs::needs;
+use super::requirement::Requirement;
+use super::{Decision, Design, PricedService, Pricer, implied};
+use crate::architecture::{Architecture, ClosedNetwork, Service};
+use crate::calculator::{self, Line, Resource, Source, Totals};
+use crate::catalog::Catalog;
+use crate::catalog::definitions::{CapabilityKind, ServiceDef, Tier};
+use crate::catalog::snapshot::Snapshot;
+use crate::error::Error;
+use crate::money::Conversion;
+use rust_decimal::Decimal;
+use std::borrow::Cow;
+use std::collections::BTreeSet;
+
+/// The resource to price for a declared service at `tier`.
+pub fn resource<'a>(arch: &'a Architecture, svc: &'a Service, tier: &'a str) -> Resource<'a> {
+    Resource {
+        type_id: &svc.type_id,
+        tier,
+        region: &arch.region,
+        capacity: Cow::Borrowed(&svc.capacity),
+        usage: Cow::Borrowed(&svc.usage),
+        model: svc.model.as_deref(),
+        os: svc.os.as_deref(),
+        zone: svc.zone,
+    }
+}
+
+/// The tier a service runs at in the RBAC-only design: the declared one, else the lowest that runs
+/// its OS, else the lowest.
+pub fn declared_tier<'a>(svc: &Service, def: &'a ServiceDef) -> &'a Tier {
+    let lowest = || def.tiers.iter().min_by_key(|t| t.rank);
+    #[allow(clippy::expect_used)]
+    svc.tier
+        .as_deref()
+        .and_then(|t| def.tier(t))
+        .or_else(|| def.default_tier(svc.os.as_deref()))
+        .or_else(lowest)
+        .expect("ServiceDef::validate refuses a service type without tiers")
+}
+
+fn def<'a>(catalog: &'a Catalog, type_id: &str) -> Result<&'a ServiceDef, Error> {
+    catalog.service(type_id).ok_or_else(|| Error::msg(format!("the catalog has no service type {type_id}")))
+}
+
+/// Prices `res` at `tier` as one service of a design.
+fn priced<'c>(
+    name: &str,
+    def: &'c ServiceDef,
+    tier: &'c Tier,
+    snapshot: &'c Snapshot,
+    res: &Resource,
+    reason: Option<String>,
+) -> Result<PricedService<'c>, Error> {
+    let lines = calculator::price_tier(tier, snapshot, res).map_err(|e| Error::from(e).within(name))?;
+    let count = reason.as_ref().and_then(|_| res.capacity.values().next().copied());
+    service(name, def, tier, lines, reason, count)
+}
+
+fn service<'c>(
+    name: &str,
+    def: &'c ServiceDef,
+    tier: &'c Tier,
+    lines: Vec<Line<'c>>,
+    reason: Option<String>,
+    count: Option<Decimal>,
+) -> Result<PricedService<'c>, Error> {
+    let totals = Totals::of(&lines).map_err(|e| Error::from(e).within(name))?;
+    Ok(PricedService {
+        name: name.to_string(),
+        type_id: &def.type_id,
+        tier: &tier.id,
+        reason,
+        count,
+        lines,
+        totals,
+        requirement: None,
+    })
+}
+
+/// The RBAC-only design: declared tiers, public endpoints, nothing added.
+pub fn rbac<'c>(arch: &Architecture, catalog: &'c Catalog, snapshot: &'c Snapshot) -> Result<Design<'c>, Error> {
+    let mut services = Vec::with_capacity(arch.services.len());
+    for svc in &arch.services {
+        let def = def(catalog, &svc.type_id)?;
+        let tier = declared_tier(svc, def);
+        services.push(priced(&svc.name, def, tier, snapshot, &resource(arch, svc, &tier.id), None)?);
+    }
+    Ok(Design { services, added: Vec::new(), decisions: Vec::new(), dropped: Vec::new() })
+}
+
+/// The closed-network design. `conversion` turns amounts the architect states in the report
+/// currency (the hub's charge-back) into USD. With a `pricer`, candidate tiers are compared at its
+/// prices (`--choose-on negotiated`); the lines themselves stay at list price.
+pub fn closed<'c>(
+    arch: &Architecture,
+    catalog: &'c Catalog,
+    snapshot: &'c Snapshot,
+    conversion: &Conversion,
+    pricer: Option<&dyn Pricer>,
+) -> Result<Design<'c>, Error> {
+    let (services, decisions) = closed_services(arch, catalog, snapshot, pricer)?;
+    let mut design = Design { services, added: Vec::new(), decisions, dropped: Vec::new() };
+    let hub_share = match arch.closed.hub_share {
+        Some(amount) => Some(
+            amount
+                .checked_div(conversion.rate)
+                .ok_or_else(|| Error::msg(format!("hub_share {amount} cannot be converted to USD")))?,
+        ),
+        None => None,
+    };
+    design.added = added(arch, &arch.closed, catalog, &design, snapshot, hub_share)?;
+    for r in Requirement::ALL.into_iter().filter(|r| r.is_switch()) {
+        if !design.added.iter().any(|a| a.requirement == Some(r)) {
+            continue;
+        }
+        let net = without(&arch.closed, r);
+        let share = if r == Requirement::HubShare { None } else { hub_share };
+        let rest = added(arch, &net, catalog, &design, snapshot, share)?;
+        design.dropped.push((r, rest));
+    }
+    Ok(design)
+}
+
+/// Each declared service at its closed-design tier, in file order, with the decisions of those
+/// that need anything.
+fn closed_services<'c>(
+    arch: &Architecture,
+    catalog: &'c Catalog,
+    snapshot: &'c Snapshot,
+    pricer: Option<&dyn Pricer>,
+) -> Result<(Vec<PricedService<'c>>, Vec<Decision<'c>>), Error> {
+    // Edges (Front Door) go last: whether an origin can be reached over Private Link depends on how
+    // the origin itself is made private (an injected classic API Management takes no endpoint).
+    let is_edge = |svc: &Service| {
+        catalog.service(&svc.type_id).is_some_and(|d| d.outbound_via.contains(&CapabilityKind::PrivateLinkOrigin))
+    };
+    let order = (0..arch.services.len())
+        .filter(|&i| !is_edge(&arch.services[i]))
+        .chain((0..arch.services.len()).filter(|&i| is_edge(&arch.services[i])));
+    let mut slots: Vec<Option<(PricedService<'c>, Option<Decision<'c>>)>> = vec![None; arch.services.len()];
+    let mut injected_names: BTreeSet<String> = BTreeSet::new();
+    for i in order.collect::<Vec<_>>() {
+        let svc = &arch.services[i];
+        let def = def(catalog, &svc.type_id)?;
+        let declared = declared_tier(svc, def);
+        // Only an edge reads which origins are injected: no set per service otherwise.
+        let injected: BTreeSet<&str> = match is_edge(svc) {
+            true => injected_names.iter().map(String::as_str).collect(),
+            false => BTreeSet::new(),
+        };
+        let needs = needs(arch, svc, def, catalog, &snapshot.meta.as_of, &injected);
+        let (decision, chosen) = choose(arch, svc, def, declared, &needs, snapshot, pricer)?;
+        let mut priced = match chosen {
+            // The chosen tier was priced while choosing: no need to price it again.
+            Some((tier, lines)) => service(&svc.name, def, tier, lines, None, None)?,
+            None => priced(&svc.name, def, declared, snapshot, &resource(arch, svc, &declared.id), None)?,
+        };
+        let rule = if decision.changed() { decision.rule } else { None };
+        priced.requirement = Some(Requirement::of_rule(rule));
+        if decision.evidence.iter().any(|e| e.injects()) {
+            injected_names.insert(svc.name.clone());
+        }
+        slots[i] = Some((priced, needs.any().then_some(decision)));
+    }
+    let mut services = Vec::with_capacity(arch.services.len());
+    let mut decisions = Vec::new();
+    for (priced, decision) in slots.into_iter().flatten() {
+        services.push(priced);
+        decisions.extend(decision);
+    }
+    Ok((services, decisions))
+}
+
+/// The network platform without one requirement.
+fn without(net: &ClosedNetwork, r: Requirement) -> ClosedNetwork {
+    use crate::architecture::{Cicd, ConditionalAccess, Ddos, Egress, OnPremises};
+    let mut n = net.clone();
+    match r {
+        Requirement::Identity => n.conditional_access = ConditionalAccess::None,
+        Requirement::OnPremises => n.on_premises = OnPremises::None,
+        Requirement::Egress => n.egress = Egress::None,
+        Requirement::OperatorAccess => n.operator_access.clear(),
+        Requirement::Cicd => n.cicd = Cicd::None,
+        Requirement::Ddos => n.ddos = Ddos::None,
+        Requirement::HubShare => n.hub_share = None,
+        Requirement::PrivateAccess | Requirement::PrivateEdge | Requirement::PrivateIndexing => {}
+    }
+    n
+}
+
+/// The resources the closed design adds for `net`, priced.
+fn added<'c>(
+    arch: &Architecture,
+    net: &ClosedNetwork,
+    catalog: &'c Catalog,
+    design: &Design,
+    snapshot: &'c Snapshot,
+    hub_share_usd: Option<Decimal>,
+) -> Result<Vec<PricedService<'c>>, Error> {
+    let mut out = Vec::new();
+    for add in implied::added(arch, net, catalog, design, &snapshot.meta.as_of, hub_share_usd) {
+        let mut priced = match add.stated {
+            Some(usd) => stated(&add.name, &add.reason, usd)?,
+            None => {
+                let def = def(catalog, add.resource.type_id)?;
+                let tier = def.tier(add.resource.tier).ok_or_else(|| {
+                    Error::msg(format!("{}: {} has no tier {}", add.name, def.type_id, add.resource.tier))
+                })?;
+                let mut p = priced(&add.name, def, tier, snapshot, &add.resource, Some(add.reason.clone()))?;
+                p.count = ["count", "instances", "users", "plans", "ips"]
+                    .iter()
+                    .find_map(|k| add.resource.capacity.get(*k))
+                    .copied();
+                p
+            }
+        };
+        if let Some(why) = &add.provided {
+            for line in &mut priced.lines {
+                line.provide(why);
+            }
+            priced.totals = Totals::of(&priced.lines).map_err(|e| Error::from(e).within(&add.name))?;
+        }
+        priced.requirement = Some(add.requirement);
+        out.push(priced);
+    }
+    Ok(out)
+}
+
+/// A monthly amount the architect states (USD), as one fixed line.
+fn stated<'c>(name: &str, reason: &str, usd: Decimal) -> Result<PricedService<'c>, Error> {
+    let line = Line {
+        component: "monthly charge-back",
+        key: "hub-share/charge-back/month",
+        charge: crate::catalog::definitions::Charge::Fixed,
+        quantity: Decimal::ONE,
+        unit: "1/Month",
+        unit_price: Some(usd),
+        monthly: Some(usd),
+        source: Source::Stated(format!("stated by the architect ({reason})")),
+        discount: None,
+        buckets: &[],
+        free_units: Decimal::ZERO,
+        savings: [None, None],
+        commitment: None,
+    };
+    let lines = vec![line];
+    let totals = Totals::of(&lines)?;
+    Ok(PricedService {
+        name: name.to_string(),
+        type_id: "hub-share",
+        tier: "charge-back",
+        reason: Some(reason.to_string()),
+        count: Some(Decimal::ONE),
+        lines,
+        totals,
+        requirement: None,
+    })
+}

@@ -1,0 +1,156 @@
+//! What a service needs in the closed design, and whether a tier provides it.
+
+use super::{Evidence, Need, Needs, Reason};
+use crate::architecture::{Architecture, Service, Skillset};
+use crate::catalog::Catalog;
+use crate::catalog::definitions::{CapabilityKind, ServiceDef, Tier};
+use crate::registry::RuleId;
+use std::collections::BTreeSet;
+
+/// The private services `svc` calls.
+fn private_callees<'a>(arch: &'a Architecture, svc: &'a Service) -> impl Iterator<Item = &'a Service> {
+    svc.calls.iter().filter_map(|c| arch.service(c)).filter(|t| !t.public)
+}
+
+/// The private origins of a public edge that it can reach over Private Link on `date`, and those it
+/// cannot (an Application Gateway goes in front of those: see `implied`).
+/// Why `edge` cannot reach `origin` over Private Link: the origin type at the date, or its injection.
+pub fn unlinked_reason(
+    edge: &Service,
+    origin: &Service,
+    catalog: &Catalog,
+    injected: &BTreeSet<&str>,
+    date: &str,
+) -> String {
+    let supported = catalog.service(&origin.type_id).is_some_and(|d| d.private_link_origin_at(date));
+    let injection = format!("{} is injected into the VNet (internal mode) and takes no private endpoint", origin.name);
+    match (supported, injected.contains(origin.name.as_str())) {
+        (true, _) => format!("{} cannot reach {} over Private Link: {injection}", edge.name, origin.name),
+        (false, false) => {
+            format!("{} cannot reach {} ({}) over Private Link on {date}", edge.name, origin.name, origin.type_id)
+        }
+        (false, true) => format!(
+            "{} cannot reach {} ({}) over Private Link on {date}, and {injection}",
+            edge.name, origin.name, origin.type_id
+        ),
+    }
+}
+
+/// An origin injected into the VNet (classic API Management in internal mode) has no private
+/// endpoint for Front Door to reach: `injected` names the services the closed design injects.
+pub fn private_link_origins<'a>(
+    arch: &'a Architecture,
+    svc: &'a Service,
+    catalog: &Catalog,
+    date: &str,
+    injected: &BTreeSet<&str>,
+) -> (Vec<&'a Service>, Vec<&'a Service>) {
+    private_callees(arch, svc).partition(|t| {
+        !injected.contains(t.name.as_str())
+            && catalog.service(&t.type_id).is_some_and(|d| d.private_link_origin_at(date))
+    })
+}
+
+pub fn needs<'c>(
+    arch: &Architecture,
+    svc: &Service,
+    def: &'c ServiceDef,
+    catalog: &Catalog,
+    date: &str,
+    injected: &BTreeSet<&str>,
+) -> Needs<'c> {
+    if def.in_network.is_some() {
+        return Needs { inbound: false, outbound: None };
+    }
+    let calls_private = private_callees(arch, svc).next().is_some();
+    let edge = def.outbound_via.contains(&CapabilityKind::PrivateLinkOrigin);
+    let outbound = if !calls_private {
+        None
+    } else if edge {
+        // Only origins that can be Private Link origins at the date need a Private Link tier.
+        let (linked, _) = private_link_origins(arch, svc, catalog, date, injected);
+        (!linked.is_empty()).then_some((&[CapabilityKind::PrivateLinkOrigin][..], RuleId::CN103))
+    } else if let (Skillset::Embedding, Some(k)) = (svc.skillset, def.outbound_with_embedding.as_ref()) {
+        Some((std::slice::from_ref(k), RuleId::CN104))
+    } else if let (Skillset::Full | Skillset::Embedding, Some(k)) = (svc.skillset, def.outbound_with_skillset.as_ref())
+    {
+        Some((std::slice::from_ref(k), RuleId::CN104))
+    } else if def.outbound_via == [CapabilityKind::SharedPrivateLink] {
+        Some((def.outbound_via.as_slice(), RuleId::CN105))
+    } else {
+        Some((def.outbound_via.as_slice(), RuleId::CN102))
+    };
+    Needs { inbound: !svc.public, outbound }
+}
+
+/// Why `tier` cannot serve `svc` in the closed design, or the evidence that it can.
+pub(super) fn qualify<'c>(
+    arch: &Architecture,
+    svc: &Service,
+    tier: &'c Tier,
+    needs: &Needs<'c>,
+    date: &str,
+) -> Result<Vec<Evidence<'c>>, Reason<'c>> {
+    if !tier.exists_at(date) {
+        return Err(Reason::Other(match (&tier.since, &tier.until) {
+            (Some(s), _) if date < s.as_str() => format!("not generally available until {s}").into(),
+            (_, Some(u)) => format!("retired for new deployments from {u}").into(),
+            _ => "not available at the snapshot date".into(),
+        }));
+    }
+    if let Some(os) = svc.os.as_ref().filter(|os| !tier.supports_os(os)) {
+        let why = if svc.runtime.as_deref() == Some("python") { " (Python needs Linux)" } else { "" };
+        return Err(Reason::Other(format!("does not run {os}{why}").into()));
+    }
+    // A tier that does not offer the declared model would price as free: it is no candidate.
+    if let Some(model) = svc.model.as_deref()
+        && tier.components.iter().any(|c| c.model.is_some())
+        && !tier.components.iter().any(|c| c.model.as_deref() == Some(model))
+    {
+        return Err(Reason::Other(format!("does not offer {model}").into()));
+    }
+    if arch.closed.production && tier.sla == Some(false) {
+        return Err(Reason::Other("no SLA, and closed_network.sla is production".into()));
+    }
+    let mut evidence = Vec::new();
+    let no_inbound = needs.inbound
+        && tier.capability(CapabilityKind::PrivateEndpoint, date).is_none()
+        && tier.capability(CapabilityKind::VnetInjection, date).is_none();
+    if no_inbound {
+        return Err(Reason::Other("no private endpoint or VNet injection".into()));
+    }
+    let outbound = match needs.outbound {
+        Some((kinds, rule)) => {
+            let cap = kinds.iter().find_map(|k| tier.capability(*k, date)).ok_or(Reason::NoOutbound(kinds))?;
+            Some((cap, rule))
+        }
+        None => None,
+    };
+    if needs.inbound {
+        // An instance injected into the VNet for its outbound calls is private inbound through the
+        // same injection (internal mode): classic API Management, for one, takes no private endpoint
+        // once injected (private-endpoint page, 2025-11-17).
+        let injected = outbound.filter(|(c, _)| c.kind == CapabilityKind::VnetInjection).map(|(c, _)| c);
+        let cap = injected
+            .or_else(|| tier.capability(CapabilityKind::PrivateEndpoint, date))
+            .or_else(|| tier.capability(CapabilityKind::VnetInjection, date))
+            .ok_or(Reason::Other("no private endpoint or VNet injection".into()))?;
+        evidence.push(Evidence {
+            need: Need::PrivateInbound,
+            rule: RuleId::CN101,
+            capability: cap.kind,
+            doc: &cap.doc,
+            as_of: &cap.as_of,
+        });
+    }
+    if let Some((cap, rule)) = outbound {
+        evidence.push(Evidence {
+            need: Need::PrivateOutbound,
+            rule,
+            capability: cap.kind,
+            doc: &cap.doc,
+            as_of: &cap.as_of,
+        });
+    }
+    Ok(evidence)
+}
