@@ -12,70 +12,25 @@
 use std::path::Path;
 use std::process::Command;
 
-/// (golden file, arguments).
-const CASES: &[(&str, &[&str])] = &[
-    ("estimate-article.txt", &["estimate", "examples/article.yaml"]),
-    ("estimate-article.json", &["estimate", "examples/article.yaml", "--format", "json"]),
-    ("estimate-article.csv", &["estimate", "examples/article.yaml", "--format", "csv"]),
-    ("estimate-article.md", &["estimate", "examples/article.yaml", "--format", "markdown"]),
-    ("estimate-article.html", &["estimate", "examples/article.yaml", "--format", "html"]),
-    (
-        "estimate-article-owned-entra.txt",
-        &["estimate", "examples/article.yaml", "--set", "closed_network.licences.entra=owned"],
-    ),
-    ("estimate-article-2023.txt", &["estimate", "examples/article-2023.yaml"]),
-    ("estimate-article-2023.json", &["estimate", "examples/article-2023.yaml", "--format", "json"]),
-    ("estimate-landing-zone.txt", &["estimate", "examples/landing-zone.yaml"]),
-    ("estimate-landing-zone.json", &["estimate", "examples/landing-zone.yaml", "--format", "json"]),
-    ("estimate-landing-zone.csv", &["estimate", "examples/landing-zone.yaml", "--format", "csv"]),
-    ("estimate-landing-zone.md", &["estimate", "examples/landing-zone.yaml", "--format", "markdown"]),
-    (
-        "estimate-landing-zone-existing-hub.txt",
-        &[
-            "estimate",
-            "examples/landing-zone.yaml",
-            "--set",
-            "closed_network.hub=existing",
-            "--set",
-            "closed_network.hub_share=400",
-        ],
-    ),
-    ("estimate-small.txt", &["estimate", "examples/small.yaml"]),
-    ("check-article.txt", &["check", "examples/article.yaml", "--max-monthly", "1.5M", "--max-increase", "300%"]),
-    ("check-article.json", &["check", "examples/article.yaml", "--format", "json", "--max-monthly", "1.5M"]),
-    ("check-article.sarif", &["check", "examples/article.yaml", "--format", "sarif", "--max-monthly", "1.5M"]),
-    ("check-article-github.txt", &["check", "examples/article.yaml", "--format", "github", "--max-monthly", "1.5M"]),
-    ("check-article-azure.txt", &["check", "examples/article.yaml", "--format", "azure", "--max-monthly", "1.5M"]),
-    ("check-article.md", &["check", "examples/article.yaml", "--format", "markdown", "--max-monthly", "1.5M"]),
-    ("check-invalid-github.txt", &["check", "tests/fixtures/bad/no-version.yaml", "--format", "github"]),
-    ("check-invalid.sarif", &["check", "tests/fixtures/bad/no-version.yaml", "--format", "sarif"]),
-    ("diff-2023-to-now.txt", &["diff", "examples/article-2023.yaml", "examples/article.yaml"]),
-    ("diff-2023-to-now.json", &["diff", "examples/article-2023.yaml", "examples/article.yaml", "--format", "json"]),
-    (
-        "diff-owned-entra.md",
-        &[
-            "diff",
-            "examples/article.yaml",
-            "examples/article.yaml",
-            "--format",
-            "markdown",
-            "--set",
-            "closed_network.licences.entra=owned",
-        ],
-    ),
-    ("explain-CN014.txt", &["explain", "CN014"]),
-    ("explain-api-management.txt", &["explain", "api-management", "--region", "japaneast"]),
-    ("rules.txt", &["rules"]),
-    ("catalog.txt", &["catalog"]),
-    ("error-typo-key.txt", &["estimate", "tests/fixtures/bad/typo-key.yaml"]),
-    ("error-unknown-names.txt", &["estimate", "tests/fixtures/bad/unknown-names.yaml"]),
-    ("error-indentation.txt", &["estimate", "tests/fixtures/bad/indentation.yaml"]),
-    ("error-no-version.txt", &["estimate", "tests/fixtures/bad/no-version.yaml"]),
-    ("error-set.txt", &["estimate", "examples/article.yaml", "--set", "closed_network.egress=firewal-standard"]),
-];
+/// One golden case of `tests/golden/cases.toml`.
+#[derive(serde::Deserialize)]
+struct Case {
+    golden: String,
+    args: Vec<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct Cases {
+    case: Vec<Case>,
+}
+
+fn cases() -> Vec<Case> {
+    let text = std::fs::read_to_string("tests/golden/cases.toml").unwrap();
+    toml::from_str::<Cases>(&text).unwrap().case
+}
 
 /// What a run printed: its exit code, standard output and standard error.
-fn record(args: &[&str]) -> String {
+fn record(args: &[String]) -> String {
     let o =
         Command::new(env!("CARGO_BIN_EXE_closednet")).env("CLOSEDNET_TODAY", "2026-11-30").args(args).output().unwrap();
     format!(
@@ -91,9 +46,9 @@ fn record(args: &[&str]) -> String {
 fn every_command_and_format_matches_its_golden_file() {
     let update = std::env::var_os("CLOSEDNET_UPDATE_GOLDEN").is_some();
     let mut stale = Vec::new();
-    for (name, args) in CASES {
-        let path = Path::new("tests/golden").join(name);
-        let got = record(args);
+    for Case { golden: name, args } in cases() {
+        let path = Path::new("tests/golden").join(&name);
+        let got = record(&args);
         if update {
             std::fs::write(&path, &got).unwrap();
             continue;
@@ -113,4 +68,31 @@ fn every_command_and_format_matches_its_golden_file() {
         "output changed; if intended, run CLOSEDNET_UPDATE_GOLDEN=1 cargo test golden and review `git diff tests/golden`:\n{}",
         stale.join("\n")
     );
+}
+
+#[test]
+fn every_golden_file_has_a_case() {
+    let named: std::collections::BTreeSet<String> = cases().into_iter().map(|c| c.golden).collect();
+    let mut orphans = Vec::new();
+    for entry in std::fs::read_dir("tests/golden").unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if name != "cases.toml" && !named.contains(&name) {
+            orphans.push(name);
+        }
+    }
+    assert!(orphans.is_empty(), "golden files no case in tests/golden/cases.toml names: {orphans:?}");
+}
+
+#[test]
+fn every_rule_doc_belongs_to_a_rule() {
+    let ids: Vec<&str> = closednet::registry::RULES.iter().map(|r| r.id).collect();
+    let mut orphans = Vec::new();
+    for entry in std::fs::read_dir("src/registry/docs").unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        let id = name.strip_suffix(".md").unwrap_or(&name);
+        if !ids.contains(&id) {
+            orphans.push(name);
+        }
+    }
+    assert!(orphans.is_empty(), "rule docs without a rule in src/registry/mod.rs: {orphans:?}");
 }

@@ -13,6 +13,7 @@ mod fetch;
 mod finance;
 mod golden;
 mod hostile;
+mod layers;
 mod import;
 mod messages;
 mod platform;
