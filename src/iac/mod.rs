@@ -9,3 +9,4 @@
 //! names, so no other value can reach a report, the written YAML, an error message or a panic.
 
 pub mod model;
+pub mod terraform;

@@ -1,0 +1,170 @@
+//! What was given, before anything is read: a plan JSON, or one of the things people pass by
+//! mistake (a state file, `terraform show -json` of a state, a binary plan, plan JSON wrapped in a
+//! CI runner's lines, the streamed log of `terraform plan -json`, an ARM template). Each mistake
+//! gets its own error saying what the file is and how to produce a plan JSON; wrapped plans are
+//! named, not silently stripped, so the file a pipeline archives is the file closednet read.
+//!
+//! No message quotes the input: serde_json's syntax errors name only the position and what was
+//! expected, and the shapes recognised here are named by their keys.
+
+use crate::error::Diagnostic;
+use serde_json::{Map, Value};
+
+/// How to make what closednet reads (every detection error ends with it).
+pub const HOW: &str =
+    "produce a plan JSON with `terraform plan -out tfplan && terraform show -json tfplan > plan.json`";
+
+/// The plan document, or why the input is not one.
+pub fn plan(file: &str, text: &str) -> Result<Map<String, Value>, Diagnostic> {
+    let trimmed = text.trim_start_matches('\u{feff}').trim();
+    if trimmed.is_empty() {
+        return Err(Diagnostic::new(file, "the file is empty: expected a Terraform plan in JSON").help(HOW));
+    }
+    if trimmed.starts_with("PK\u{3}\u{4}") {
+        return Err(binary(file));
+    }
+    if let Some(d) = before_json(file, text) {
+        return Err(d);
+    }
+    let doc: Value = match serde_json::from_str(text.trim_start_matches('\u{feff}')) {
+        Ok(doc) => doc,
+        Err(e) => return Err(syntax(file, text, &e)),
+    };
+    let Value::Object(top) = doc else {
+        let kind = match doc {
+            Value::Array(_) => "an array",
+            Value::String(_) => "a string",
+            Value::Number(_) => "a number",
+            Value::Bool(_) => "a boolean",
+            _ => "null",
+        };
+        return Err(Diagnostic::new(file, format!("expected a Terraform plan (a JSON object), found {kind}")).help(HOW));
+    };
+    shape(file, &top)?;
+    Ok(top)
+}
+
+/// A binary plan: a zip archive (`terraform plan -out` writes one).
+pub fn binary(file: &str) -> Diagnostic {
+    Diagnostic::new(file, "this is a binary Terraform plan file (what `terraform plan -out` writes), not its JSON")
+        .help("convert it with `terraform show -json tfplan > plan.json`, in the working directory that made it")
+}
+
+/// Lines before the JSON that say where the file came from.
+fn before_json(file: &str, text: &str) -> Option<Diagnostic> {
+    let first = text.trim_start_matches('\u{feff}').lines().find(|l| !l.trim().is_empty())?.trim_start();
+    let line = 1 + text.lines().take_while(|l| l.trim().is_empty()).count() as u64;
+    if first.starts_with("[command]") {
+        return Some(wrapped(file, "a `[command]` line before the JSON", line));
+    }
+    if first.starts_with("::") {
+        return Some(wrapped(file, "a `::` workflow command line before the JSON", line));
+    }
+    if first.starts_with('{') && first.contains("\"@level\"") && first.contains("\"@message\"") {
+        return Some(
+            Diagnostic::new(
+                file,
+                "this is the streamed log of `terraform plan -json` (one JSON message a line), not a plan JSON",
+            )
+            .at(line, 1)
+            .help(HOW),
+        );
+    }
+    let plan_text = ["Terraform will perform the following actions", "Terraform used the selected providers"];
+    if !first.starts_with(['{', '[']) && plan_text.iter().any(|t| text.contains(t)) {
+        return Some(
+            Diagnostic::new(file, "this is the text output of `terraform plan`, not a plan JSON").at(line, 1).help(HOW),
+        );
+    }
+    None
+}
+
+fn wrapped(file: &str, what: &str, line: u64) -> Diagnostic {
+    Diagnostic::new(
+        file,
+        format!(
+            "this is a Terraform plan JSON wrapped in the lines hashicorp/setup-terraform's wrapper prints \
+             ({what}); closednet reads the plan JSON alone and does not strip them"
+        ),
+    )
+    .at(line, 1)
+    .help(
+        "set `terraform_wrapper: false` on the hashicorp/setup-terraform step, then write the plan with \
+         `terraform show -json tfplan > plan.json`",
+    )
+}
+
+/// A JSON syntax error at its position; JSON followed by `::debug::` lines is a wrapped plan.
+fn syntax(file: &str, text: &str, e: &serde_json::Error) -> Diagnostic {
+    let (line, column) = (e.line() as u64, e.column() as u64);
+    let full = e.to_string();
+    let what = full.rsplit_once(" at line ").map_or(full.as_str(), |(m, _)| m);
+    if what == "trailing characters" && at(text, line, column).is_some_and(|rest| rest.starts_with("::")) {
+        return wrapped(file, "`::debug::` lines after the JSON", line);
+    }
+    Diagnostic::new(file, format!("not valid JSON: {what}")).at(line, column).help(HOW)
+}
+
+/// The text from a 1-based line and byte column on (serde_json counts columns in bytes).
+fn at(text: &str, line: u64, column: u64) -> Option<&str> {
+    let start: usize = text.split_inclusive('\n').take(line.checked_sub(1)? as usize).map(str::len).sum();
+    text.get(start + (column as usize).saturating_sub(1)..)
+}
+
+/// A JSON object that is not a plan, or a plan Terraform marked incomplete or too new.
+fn shape(file: &str, top: &Map<String, Value>) -> Result<(), Diagnostic> {
+    let has = |k: &str| top.contains_key(k);
+    let schema = top.get("$schema").and_then(Value::as_str).unwrap_or_default().to_ascii_lowercase();
+    if schema.contains("deploymenttemplate") || (has("resources") && has("contentVersion")) {
+        return Err(Diagnostic::new(file, "this is an ARM deployment template, not a Terraform plan")
+            .help("read it with `closednet import arm FILE`"));
+    }
+    if schema.contains("deploymentparameters") {
+        return Err(Diagnostic::new(file, "this is an ARM deployment parameters file, not a Terraform plan")
+            .help("pass it with `--parameters` to `closednet import arm TEMPLATE.json`"));
+    }
+    let state_help = format!("closednet reads what a plan will build, not what a state holds: {HOW}");
+    if !has("format_version") && has("version") && (has("resources") || has("modules") || has("lineage")) {
+        let version = top.get("version").and_then(Value::as_u64).map_or(String::new(), |v| format!(" version {v}"));
+        return Err(Diagnostic::new(
+            file,
+            format!("this is a Terraform state file (`terraform.tfstate`, state format{version}), not a plan"),
+        )
+        .help(state_help));
+    }
+    let is_plan = has("resource_changes") || has("planned_values");
+    if !is_plan && has("format_version") && !has("configuration") {
+        let what =
+            if has("values") { "it has `values` and no `resource_changes`" } else { "it has no `resource_changes`" };
+        return Err(Diagnostic::new(
+            file,
+            format!("this is `terraform show -json` of a Terraform state ({what}), not of a plan"),
+        )
+        .help(state_help));
+    }
+    if !is_plan && !(has("format_version") && has("configuration")) {
+        return Err(Diagnostic::new(
+            file,
+            "this JSON is not a Terraform plan: it has no `resource_changes` or `planned_values`",
+        )
+        .help(HOW));
+    }
+    if top.get("errored").and_then(Value::as_bool) == Some(true) {
+        return Err(Diagnostic::new(
+            file,
+            "this plan is incomplete: Terraform stopped planning on an error (`errored: true`)",
+        )
+        .path("errored")
+        .help(format!("fix the error `terraform plan` reports, then {HOW}")));
+    }
+    let version = top.get("format_version").and_then(Value::as_str).unwrap_or("1.0");
+    if version.split('.').next().and_then(|m| m.parse::<u32>().ok()).is_none_or(|major| major > 1) {
+        return Err(Diagnostic::new(
+            file,
+            "this plan JSON has a format version closednet does not read (it reads 0.x and 1.x)",
+        )
+        .path("format_version")
+        .help("write the plan with a Terraform release whose `terraform show -json` writes format 1.x"));
+    }
+    Ok(())
+}
