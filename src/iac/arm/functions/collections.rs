@@ -131,7 +131,10 @@ fn length(args: &[Value]) -> Result<Value> {
         Value::Object(m) => m.entries.len() as i64,
         Value::Unknown(u) => return Ok(Value::unknown_from(Unknown { label: None, ..(**u).clone() })),
         other => {
-            return Err(in_function("length", format!("expects an array, object or string, not {}", other.kind_name())));
+            return Err(in_function(
+                "length",
+                format!("expects an array, object or string, not {}", other.kind_name()),
+            ));
         }
     }))
 }
