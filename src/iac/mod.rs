@@ -8,5 +8,6 @@
 //! and connection strings in plain text: a reader keeps only the attributes an [`model::AllowList`]
 //! names, so no other value can reach a report, the written YAML, an error message or a panic.
 
+pub mod arm;
 pub mod model;
 pub mod terraform;

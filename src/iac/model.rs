@@ -139,21 +139,105 @@ pub struct Read {
 
 /// The attributes a reader may keep: (resource type, path pattern) pairs. `location` and `name`
 /// are always read. A pattern's `[*]` matches any index; type `*` matches every type.
+///
+/// A pattern can also be marked *priced* ([`AllowList::priced`]): its value decides what the
+/// resource costs (`sku.name`, `sku.capacity`, `location`). A reader refuses an input in which such
+/// a value depends on a parameter nobody gave a value (a template parameter with no default and
+/// no value in the parameters file), instead of pricing a guess.
 #[derive(Clone, Debug, Default)]
 pub struct AllowList {
-    entries: Vec<(String, String)>,
+    entries: Vec<Entry>,
+}
+
+#[derive(Clone, Debug)]
+struct Entry {
+    type_name: String,
+    pattern: String,
+    priced: bool,
+}
+
+impl Entry {
+    fn applies_to(&self, type_name: &str) -> bool {
+        self.type_name == "*" || self.type_name.eq_ignore_ascii_case(type_name)
+    }
 }
 
 impl AllowList {
     pub fn new<'a>(entries: impl IntoIterator<Item = (&'a str, &'a str)>) -> AllowList {
-        AllowList { entries: entries.into_iter().map(|(t, p)| (t.to_string(), p.to_string())).collect() }
+        AllowList { entries: Vec::new() }.with(entries, false)
+    }
+
+    /// The same list with more patterns, kept and marked priced.
+    pub fn priced<'a>(self, entries: impl IntoIterator<Item = (&'a str, &'a str)>) -> AllowList {
+        self.with(entries, true)
+    }
+
+    fn with<'a>(mut self, entries: impl IntoIterator<Item = (&'a str, &'a str)>, priced: bool) -> AllowList {
+        self.entries.extend(entries.into_iter().map(|(t, p)| Entry {
+            type_name: t.to_string(),
+            pattern: p.to_string(),
+            priced,
+        }));
+        self
     }
 
     /// Whether `path` (with concrete indices) of a `type_name` resource may be kept.
     pub fn allows(&self, type_name: &str, path: &str) -> bool {
         path == "location"
             || path == "name"
-            || self.entries.iter().any(|(t, p)| (t == "*" || t.eq_ignore_ascii_case(type_name)) && matches(p, path))
+            || self.entries.iter().any(|e| e.applies_to(type_name) && matches(&e.pattern, path))
+    }
+
+    /// Whether `path` of a `type_name` resource matches a priced pattern.
+    pub fn is_priced(&self, type_name: &str, path: &str) -> bool {
+        self.entries.iter().any(|e| e.priced && e.applies_to(type_name) && matches(&e.pattern, path))
+    }
+
+    /// Whether some kept path lies at or below `prefix` (a concrete path): a reader need not look
+    /// inside anything for which this is false.
+    pub fn may_allow_under(&self, type_name: &str, prefix: &str) -> bool {
+        self.allows(type_name, prefix) || !self.patterns_under(type_name, prefix).is_empty()
+    }
+
+    /// The kept paths strictly below `prefix`, as `prefix` followed by the rest of each pattern
+    /// (which may still hold `[*]`): where a reader knows that the value at `prefix` is unknown, these
+    /// are the attributes it records as unknown.
+    pub fn patterns_under(&self, type_name: &str, prefix: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for e in self.entries.iter().filter(|e| e.applies_to(type_name)) {
+            if let Some(rest) = rest_after_prefix(&e.pattern, prefix) {
+                let path = format!("{prefix}{rest}");
+                if !out.contains(&path) {
+                    out.push(path);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The part of `pattern` after a leading match of the concrete `prefix`, when the match ends at a
+/// segment boundary (the rest starts with `.` or `[`).
+fn rest_after_prefix<'p>(pattern: &'p str, prefix: &str) -> Option<&'p str> {
+    let (mut p, mut s) = (pattern, prefix);
+    loop {
+        let star = p.find("[*]");
+        let literal = star.unwrap_or(p.len());
+        if s.len() <= literal {
+            // The prefix ends inside this literal stretch of the pattern.
+            let rest = p.strip_prefix(s)?;
+            return (rest.starts_with('.') || rest.starts_with('[')).then_some(rest);
+        }
+        let i = star?;
+        if s.get(..i) != Some(&p[..i]) || !s[i..].starts_with('[') {
+            return None;
+        }
+        let close = s[i..].find(']')?;
+        if close == 1 || !s[i + 1..i + close].bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        p = &p[i + 3..];
+        s = &s[i + close + 1..];
     }
 }
 
@@ -195,6 +279,40 @@ mod tests {
         assert!(allow.allows("azurerm_storage_account", "tags.env"));
         assert!(allow.allows("anything", "location"));
         assert!(!allow.allows("azurerm_mssql_server", "administrator_login_password"));
+    }
+
+    #[test]
+    fn priced_patterns_are_kept_and_marked() {
+        let allow = AllowList::new([("Microsoft.Search/searchServices", "properties.publicNetworkAccess")])
+            .priced([("Microsoft.Search/searchServices", "sku.name"), ("*", "location")]);
+        assert!(allow.allows("microsoft.search/searchservices", "sku.name"));
+        assert!(allow.is_priced("Microsoft.Search/searchServices", "sku.name"));
+        assert!(allow.is_priced("Microsoft.KeyVault/vaults", "location"));
+        assert!(!allow.is_priced("Microsoft.Search/searchServices", "properties.publicNetworkAccess"));
+        assert!(!allow.is_priced("Microsoft.KeyVault/vaults", "sku.name"));
+    }
+
+    #[test]
+    fn prefixes_of_kept_paths_are_found() {
+        let t = "Microsoft.Network/privateEndpoints";
+        let allow = AllowList::new([
+            (t, "properties.privateLinkServiceConnections[*].properties.groupIds[*]"),
+            (t, "sku.name"),
+        ]);
+        assert!(allow.may_allow_under(t, "properties"));
+        assert!(allow.may_allow_under(t, "properties.privateLinkServiceConnections"));
+        assert!(allow.may_allow_under(t, "properties.privateLinkServiceConnections[3].properties"));
+        assert!(!allow.may_allow_under(t, "properties.privateLinkServiceConnections[x]"));
+        assert!(!allow.may_allow_under(t, "properties.privateLink"));
+        assert!(!allow.may_allow_under(t, "sku.nam"));
+        assert!(allow.may_allow_under(t, "sku"));
+        assert!(!allow.may_allow_under(t, "tags"));
+        assert_eq!(allow.patterns_under(t, "sku"), vec!["sku.name".to_string()]);
+        assert_eq!(
+            allow.patterns_under(t, "properties.privateLinkServiceConnections[1]"),
+            vec!["properties.privateLinkServiceConnections[1].properties.groupIds[*]".to_string()]
+        );
+        assert!(allow.patterns_under(t, "sku.name").is_empty());
     }
 
     #[test]
