@@ -100,6 +100,21 @@ pub struct Jumpbox {
     pub disk: String,
 }
 
+/// How many of each piece of the network platform the design builds (each at least 1): a
+/// hub-and-spoke plan may build a firewall and a Bastion per hub.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PlatformCounts {
+    pub egress: u32,
+    pub bastion: u32,
+    pub on_premises: u32,
+}
+
+impl Default for PlatformCounts {
+    fn default() -> Self {
+        PlatformCounts { egress: 1, bastion: 1, on_premises: 1 }
+    }
+}
+
 /// What "closed" must mean for this organisation, and what it already owns.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ClosedNetwork {
@@ -119,6 +134,7 @@ pub struct ClosedNetwork {
     pub hub_share: Option<Decimal>,
     pub egress: Egress,
     pub ddos: Ddos,
+    pub counts: PlatformCounts,
     /// Users who already hold Entra ID P1/P2 (through Microsoft 365 E3/E5, F3, Business Premium...).
     pub licensed_users: Decimal,
     /// `usage:` under `closed_network`: `egress_gb`, `ci_minutes`.

@@ -158,6 +158,16 @@ pub(crate) struct RawClosedNetwork {
     pub egress: Option<Spanned<String>>,
     #[schemars(with = "Option<String>", extend("enum" = ["none", "network", "ip"]))]
     pub ddos: Option<Spanned<String>>,
+    /// How many egress devices (firewalls, NAT gateways) the design builds (default 1): a
+    /// hub-and-spoke plan may build one per hub.
+    #[schemars(with = "Option<Quantity>")]
+    pub egress_count: Option<Spanned<Scalar>>,
+    /// How many Bastions the design builds (default 1).
+    #[schemars(with = "Option<Quantity>")]
+    pub operator_access_count: Option<Spanned<Scalar>>,
+    /// How many on-premises gateways (VPN or ExpressRoute) the design builds (default 1).
+    #[schemars(with = "Option<Quantity>")]
+    pub on_premises_count: Option<Spanned<Scalar>>,
     /// Licences the organisation already owns.
     #[schemars(with = "Option<RawLicences>")]
     pub licences: Option<Spanned<RawLicences>>,

@@ -303,13 +303,17 @@ fn edge_gateways<'a>(p: &Platform<'a>, catalog: &Catalog, design: &Design, date:
 
 /// The gateway, its public IP, an ExpressRoute circuit and the DNS resolver for on-premises users.
 fn on_premises<'a>(p: &Platform<'a>, out: &mut Vec<Added<'a>>) {
-    let (net, region, one) = (p.net, p.region, Decimal::ONE);
+    let (net, region) = (p.net, p.region);
+    let one = Decimal::from(net.counts.on_premises);
     if net.on_premises != OnPremises::None {
         let (type_id, tier, what) = match net.on_premises {
             OnPremises::Vpn => ("vpn-gateway", "vpngw1az", "site-to-site VPN"),
             _ => ("expressroute-gateway", "ergw1az", "ExpressRoute"),
         };
-        let why = format!("closed_network.on_premises: on-premises users reach the private endpoints over {what}");
+        let why = format!(
+            "closed_network.on_premises: on-premises users reach the private endpoints over {what}{}",
+            built(net.counts.on_premises, "on_premises_count")
+        );
         out.push(p.hub(Added::new(
             format!("{what} gateway"),
             Requirement::OnPremises,
@@ -342,7 +346,8 @@ fn on_premises<'a>(p: &Platform<'a>, out: &mut Vec<Added<'a>>) {
 
 /// A NAT gateway or an Azure Firewall, with their public IPs, for outbound internet traffic.
 fn egress<'a>(p: &Platform<'a>, out: &mut Vec<Added<'a>>) {
-    let (net, region, one) = (p.net, p.region, Decimal::ONE);
+    let (net, region) = (p.net, p.region);
+    let one = Decimal::from(net.counts.egress);
     let egress_gb = net.usage.get("egress_gb").copied();
     let firewall =
         match net.egress {
@@ -351,7 +356,10 @@ fn egress<'a>(p: &Platform<'a>, out: &mut Vec<Added<'a>>) {
                 out.push(p.hub(Added::new(
                 "NAT gateway",
                 Requirement::Egress,
-                "closed_network.egress: outbound internet traffic leaves through a NAT gateway (not inspected)",
+                format!(
+                    "closed_network.egress: outbound internet traffic leaves through a NAT gateway (not inspected){}",
+                    built(net.counts.egress, "egress_count")
+                ),
                 resource("nat-gateway", "standard", region, "count", one),
             )
             .usage("data_gb", egress_gb)));
@@ -368,7 +376,10 @@ fn egress<'a>(p: &Platform<'a>, out: &mut Vec<Added<'a>>) {
                 Added::new(
                     format!("Azure Firewall {label}"),
                     Requirement::Egress,
-                    "closed_network.egress: outbound internet traffic is inspected by Azure Firewall in the hub",
+                    format!(
+                        "closed_network.egress: outbound internet traffic is inspected by Azure Firewall in the hub{}",
+                        built(net.counts.egress, "egress_count")
+                    ),
                     resource("firewall", tier, region, "count", one),
                 )
                 .usage("data_gb", egress_gb),
@@ -383,7 +394,7 @@ fn egress<'a>(p: &Platform<'a>, out: &mut Vec<Added<'a>>) {
             "firewall public IPs",
             Requirement::Egress,
             why,
-            resource("public-ip", "standard", region, "count", Decimal::from(ips)),
+            resource("public-ip", "standard", region, "count", Decimal::from(ips) * one),
         )));
     }
 }
@@ -436,14 +447,15 @@ fn operator_access<'a>(p: &Platform<'a>, out: &mut Vec<Added<'a>>) {
             Access::BastionStandard => "Standard",
             _ => "Premium",
         };
+        let bastions = Decimal::from(net.counts.bastion);
         out.push(p.hub(Added::new(
             format!("Bastion {label}"),
             Requirement::OperatorAccess,
-            why,
-            resource("bastion", tier, region, "count", one),
+            format!("{why}{}", built(net.counts.bastion, "operator_access_count")),
+            resource("bastion", tier, region, "count", bastions),
         )));
         if ip {
-            out.push(p.hub(public_ip("Bastion public IP", Requirement::OperatorAccess, "Azure Bastion", region, one)));
+            out.push(p.hub(public_ip("Bastion public IP", Requirement::OperatorAccess, "Azure Bastion", region, bastions)));
         }
     }
 }
@@ -511,6 +523,14 @@ fn identity<'a>(p: &Platform<'a>, out: &mut Vec<Added<'a>>) {
                 resource("entra-id", tier, region, "users", users - owned),
             ));
         }
+    }
+}
+
+/// `; the design builds 2 (closed_network.egress_count)`, or nothing for one.
+fn built(count: u32, key: &str) -> String {
+    match count {
+        1 => String::new(),
+        n => format!("; the design builds {n} (closed_network.{key})"),
     }
 }
 
