@@ -145,7 +145,8 @@ pub struct PricingArgs {
 pub enum Command {
     /// Estimate both designs of an architecture file, side by side.
     Estimate {
-        /// The architecture file (YAML, schema version 1).
+        /// The architecture file (YAML, schema version 1), or a Terraform plan JSON or an ARM
+        /// template (recognised by content).
         file: PathBuf,
         #[arg(long, value_enum, default_value = "table")]
         format: EstimateFormat,
@@ -156,12 +157,14 @@ pub enum Command {
         #[arg(long)]
         excel: bool,
         #[command(flatten)]
+        source: SourceArgs,
+        #[command(flatten)]
         pricing: PricingArgs,
     },
     /// CI gate: validate, estimate, and fail (exit 1) on budgets or findings; policy may also live
     /// in the file's `policy:` section, and the command line wins.
     Check {
-        /// The architecture file to check (YAML, schema version 1).
+        /// The architecture file to check (YAML, schema version 1), or a plan or template.
         file: PathBuf,
         #[arg(long, value_enum, default_value = "text")]
         format: CheckFormat,
@@ -171,6 +174,8 @@ pub enum Command {
         baseline: Option<PathBuf>,
         #[command(flatten)]
         policy: PolicyArgs,
+        #[command(flatten)]
+        source: SourceArgs,
         #[command(flatten)]
         pricing: PricingArgs,
     },
@@ -182,6 +187,8 @@ pub enum Command {
         new: PathBuf,
         #[arg(long, value_enum, default_value = "table")]
         format: DiffFormat,
+        #[command(flatten)]
+        source: SourceArgs,
         #[command(flatten)]
         pricing: PricingArgs,
     },
@@ -227,10 +234,65 @@ pub enum Command {
     },
     /// Print the man page (roff), e.g. `closednet man > closednet.1; man ./closednet.1`.
     Man,
+    /// Read a Terraform plan or an ARM template and write the architecture file it builds (YAML),
+    /// with every service's source and evidence; the import summary goes to standard error.
+    Import {
+        #[command(subcommand)]
+        from: ImportCommand,
+    },
     /// Build or refresh a pricing snapshot.
     Pricing {
         #[command(subcommand)]
         command: PricingCommand,
+    },
+}
+
+/// Where infrastructure code comes from, and how to read it.
+#[derive(Args, Debug, Clone, Default)]
+pub struct SourceArgs {
+    /// The region to price in (for a template also `resourceGroup().location`); a plan that spans
+    /// regions is priced at this region's prices.
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// An ARM deployment parameters file for a template (what `bicep build-params` writes).
+    #[arg(long, value_name = "PARAMS.json")]
+    pub parameters: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, Default, ValueEnum)]
+pub enum SummaryFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportCommand {
+    /// A plan as `terraform show -json PLAN` writes it.
+    Terraform {
+        /// The plan JSON.
+        plan: PathBuf,
+        #[arg(long, value_name = "REGION")]
+        region: Option<String>,
+        /// Write the architecture file here instead of standard output.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// The import summary on standard error: text, or JSON.
+        #[arg(long, value_enum, default_value = "text")]
+        summary: SummaryFormat,
+    },
+    /// An ARM deployment template (also what `bicep build` / `az bicep build` write).
+    Arm {
+        /// The template JSON.
+        template: PathBuf,
+        #[arg(long, value_name = "PARAMS.json")]
+        parameters: Option<PathBuf>,
+        #[arg(long, value_name = "REGION")]
+        region: Option<String>,
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "text")]
+        summary: SummaryFormat,
     },
 }
 
@@ -384,6 +446,7 @@ impl TryFrom<&PricingArgs> for Overrides {
             sets: p.set.iter().map(|s| crate::architecture::set::Set::parse(s)).collect::<Result<Vec<_>, _>>()?,
             commitment: p.commitment.into(),
             choose_on_negotiated: p.choose_on == "negotiated",
+            source: crate::iac::Options::default(),
             price_sheet: match &p.price_sheet {
                 None => None,
                 Some(path) => {

@@ -5,7 +5,10 @@ use clap::{CommandFactory, Parser};
 use closednet::architecture::Policy;
 use closednet::catalog;
 use closednet::catalog::Catalog;
-use closednet::cli::{Cli, Command, EstimateFormat, PolicyArgs, PricingArgs, PricingCommand};
+use closednet::cli::{
+    Cli, Command, EstimateFormat, ImportCommand, PolicyArgs, PricingArgs, PricingCommand, SourceArgs, SummaryFormat,
+};
+use closednet::iac::Kind;
 use closednet::error::Error;
 use closednet::pipeline::{Estimate, Overrides};
 use closednet::report::gate::GateFormat;
@@ -97,9 +100,11 @@ fn today() -> String {
     std::env::var("CLOSEDNET_TODAY").unwrap_or_else(|_| closednet::date::today_utc())
 }
 
-fn overrides(pricing: &PricingArgs) -> Result<Overrides, Error> {
+fn overrides(pricing: &PricingArgs, source: &SourceArgs) -> Result<Overrides, Error> {
     let mut o = Overrides::try_from(pricing)?;
     o.today = Some(today());
+    o.source.region = source.region.clone();
+    o.source.parameters = source.parameters.as_deref().map(read_text).transpose()?;
     Ok(o)
 }
 
@@ -112,13 +117,15 @@ fn estimate_file<'c>(file: &Path, catalog: &'c Catalog, o: &Overrides) -> Result
 fn run(cli: Cli) -> Result<(String, u8), Error> {
     let ok = |s: String| Ok((s, 0));
     match cli.command {
-        Command::Estimate { file, format, output, excel, pricing } => estimate(&file, format, output, excel, &pricing),
-        Command::Check { file, format, baseline, policy, pricing } => {
-            check(&file, format.into(), baseline.as_deref(), &policy, &pricing)
+        Command::Estimate { file, format, output, excel, source, pricing } => {
+            estimate(&file, format, output, excel, &overrides(&pricing, &source)?, &pricing)
         }
-        Command::Diff { old, new, format, pricing } => {
+        Command::Check { file, format, baseline, policy, source, pricing } => {
+            check(&file, format.into(), baseline.as_deref(), &policy, &overrides(&pricing, &source)?, &pricing)
+        }
+        Command::Diff { old, new, format, source, pricing } => {
             let catalog = load_catalog(pricing.pricing.as_deref())?;
-            let o = overrides(&pricing)?;
+            let o = overrides(&pricing, &source)?;
             // --set makes a variant of NEW: `diff a.yaml a.yaml --set ...` compares a file with its variant.
             let plain = Overrides { sets: Vec::new(), ..o.clone() };
             let old = estimate_file(&old, catalog, &plain)?;
@@ -165,6 +172,7 @@ fn run(cli: Cli) -> Result<(String, u8), Error> {
                 .map_err(|e| Error::msg(format!("cannot render the man page: {e}")))?;
             ok(String::from_utf8_lossy(&out).into_owned())
         }
+        Command::Import { from } => import(from),
         Command::Pricing { command } => pricing(command),
     }
 }
@@ -174,6 +182,7 @@ fn estimate(
     format: EstimateFormat,
     output: Option<PathBuf>,
     excel: bool,
+    o: &Overrides,
     pricing: &PricingArgs,
 ) -> Result<(String, u8), Error> {
     let f = closednet::cli::estimate_format(format, excel);
@@ -182,7 +191,7 @@ fn estimate(
         return Err(Error::msg(XLSX_NEEDS_OUTPUT));
     }
     let catalog = load_catalog(pricing.pricing.as_deref())?;
-    let est = estimate_file(file, catalog, &overrides(pricing)?)?;
+    let est = estimate_file(file, catalog, o)?;
     let rendered = report::render(&est, f)?;
     match (output, rendered) {
         (None, Rendered::Text(t)) => Ok((t, 0)),
@@ -204,12 +213,12 @@ fn check(
     format: GateFormat,
     baseline: Option<&Path>,
     policy: &PolicyArgs,
+    o: &Overrides,
     pricing: &PricingArgs,
 ) -> Result<(String, u8), Error> {
     let cli = Policy::try_from(policy)?;
     let catalog = load_catalog(pricing.pricing.as_deref())?;
-    let o = overrides(pricing)?;
-    let est = match estimate_file(file, catalog, &o) {
+    let est = match estimate_file(file, catalog, o) {
         Ok(est) => est,
         // A machine format gets the problems in its own form (on stdout, exit 2).
         Err(Error::Input(diags)) => match report::gate::invalid(&diags, format)? {
@@ -225,6 +234,42 @@ fn check(
     let judgement = closednet::gate::judge(&est, base.as_ref(), &policy)?;
     let text = report::gate::render(&judgement, format)?;
     Ok((text, if judgement.passed() { 0 } else { 1 }))
+}
+
+/// Reads a file given on the command line for the library (the architecture file's size limit
+/// applies to plans, templates and parameters files too).
+fn read_text(path: &Path) -> Result<(String, String), Error> {
+    let name = path.display().to_string();
+    let text = closednet::architecture::read(path, &name)?;
+    Ok((name, text))
+}
+
+fn import(from: ImportCommand) -> Result<(String, u8), Error> {
+    let (kind, file, region, parameters, output, summary) = match from {
+        ImportCommand::Terraform { plan, region, output, summary } => (Kind::Terraform, plan, region, None, output, summary),
+        ImportCommand::Arm { template, parameters, region, output, summary } => {
+            (Kind::Arm, template, region, parameters, output, summary)
+        }
+    };
+    let (name, text) = read_text(&file)?;
+    let parameters = parameters.map(|p| read_text(&p)).transpose()?;
+    let options = closednet::iac::Options { region, parameters };
+    let import = closednet::iac::import(kind, &name, &text, &options)?;
+    let catalog = load_catalog(None)?;
+    let yaml = closednet::iac::import::yaml::write(&import, catalog)?;
+    let report = match summary {
+        SummaryFormat::Text => report::import::text(&import)?,
+        SummaryFormat::Json => report::import::json(&import)?,
+    };
+    note(report.trim_end());
+    match output {
+        None => Ok((yaml, 0)),
+        Some(path) => {
+            std::fs::write(&path, yaml).map_err(|e| Error::msg(format!("cannot write {}: {e}", path.display())))?;
+            note(&format!("wrote {}", path.display()));
+            Ok((String::new(), 0))
+        }
+    }
 }
 
 fn pricing(command: PricingCommand) -> Result<(String, u8), Error> {

@@ -5,6 +5,7 @@
 //! functions of the result.
 
 use crate::adjust::{self, price_sheet};
+use crate::iac::{self, import::Import, import::State};
 use crate::architecture::terms::Discount;
 use crate::architecture::{self, Architecture};
 use crate::calculator::Commitment;
@@ -32,6 +33,17 @@ pub struct Estimate<'c> {
     pub commitment: Commitment,
     /// The price sheet of `--price-sheet`: its file, the date it was read at and the lines it priced.
     pub price_sheet: Option<price_sheet::Applied>,
+    /// When the input is infrastructure code: what it builds, as planned, and its verdict.
+    pub as_built: Option<AsBuilt<'c>>,
+}
+
+/// Infrastructure code as it stands: the import (services, platform, plumbing, every resource's
+/// state and what was left out), the design exactly as it builds it, and the verdict.
+pub struct AsBuilt<'c> {
+    pub import: Import,
+    pub as_planned: Design<'c>,
+    /// `None` when the input has nothing to judge (only platform, say).
+    pub verdict: Option<State>,
 }
 
 /// Options from the command line that override the file.
@@ -59,11 +71,22 @@ pub struct Overrides {
     pub price_sheet: Option<(String, String)>,
     /// `--choose-on negotiated`: the closed design compares tiers at the price sheet's prices.
     pub choose_on_negotiated: bool,
+    /// `--region` and `--parameters`, for an input that is infrastructure code.
+    pub source: iac::Options,
 }
 
-/// Reads, validates and prices an architecture file.
+/// Reads, validates and prices an architecture file, or a Terraform plan or ARM template (told
+/// apart by content): then the architecture is the one `closednet import` writes, and the estimate
+/// also has the design as planned and the verdict.
 pub fn run<'c>(file: &str, text: &str, catalog: &'c Catalog, overrides: &Overrides) -> Result<Estimate<'c>, Error> {
-    let architecture = architecture::load_with(file, text, catalog, &overrides.sets)?;
+    let imported = match iac::detect(text) {
+        None => None,
+        Some(kind) => Some(iac::import(kind, file, text, &overrides.source)?),
+    };
+    let architecture = match &imported {
+        None => architecture::load_with(file, text, catalog, &overrides.sets)?,
+        Some(import) => load_imported(file, import, catalog, overrides)?,
+    };
     let snapshot = match overrides.snapshot.as_ref().or(architecture.pricing.as_ref()) {
         Some(name) => catalog.snapshot(name)?,
         None => catalog.newest(),
@@ -105,7 +128,14 @@ pub fn run<'c>(file: &str, text: &str, catalog: &'c Catalog, overrides: &Overrid
         commitment: overrides.commitment,
         discounts: discounts.as_deref().unwrap_or_default(),
     };
+    let mut as_planned = match &imported {
+        Some(import) => Some(rules::as_planned(&architecture, &import.plumbing, &rbac, catalog, snapshot)?),
+        None => None,
+    };
     let sheet_lines = adjust::apply(&architecture, &mut rbac, &mut closed, &terms, &conversion)?;
+    if let Some(planned) = as_planned.as_mut() {
+        adjust::apply_one(&architecture, planned, &terms, &conversion)?;
+    }
     let discounts = discounts?;
     let price_sheet = sheet.map(|(sheet, date)| price_sheet::Applied {
         file: sheet.file.clone(),
@@ -114,6 +144,15 @@ pub fn run<'c>(file: &str, text: &str, catalog: &'c Catalog, overrides: &Overrid
         chose_tiers: overrides.choose_on_negotiated,
     });
     let mut findings = findings::findings(&architecture, catalog, &rbac, &closed, &snapshot.meta.as_of);
+    let as_built = match (imported, as_planned) {
+        (Some(import), Some(as_planned)) => {
+            findings.extend(findings::observed(&import.facts));
+            findings.extend(findings::mechanisms(&architecture, &import.services, &as_planned, catalog, snapshot)?);
+            let verdict = verdict(&import);
+            Some(AsBuilt { import, as_planned, verdict })
+        }
+        _ => None,
+    };
     let limit = if overrides.max_price_age == 0 { 6 } else { overrides.max_price_age };
     if let Some(age) = crate::date::months_between(&snapshot.meta.as_of, &today).filter(|a| *a > i64::from(limit)) {
         findings.push(findings::stale(snapshot, &today, age, limit));
@@ -129,7 +168,57 @@ pub fn run<'c>(file: &str, text: &str, catalog: &'c Catalog, overrides: &Overrid
         months: overrides.months.max(1),
         commitment: overrides.commitment,
         price_sheet,
+        as_built,
     })
+}
+
+/// The verdict over every judged resource: closed if all are, public if all are, else
+/// half-closed; `None` when nothing can be judged.
+pub fn verdict(import: &Import) -> Option<State> {
+    let states: Vec<State> = import.judged.iter().map(|j| j.state).collect();
+    if states.is_empty() {
+        None
+    } else if states.iter().all(|s| *s == State::Closed) {
+        Some(State::Closed)
+    } else if states.iter().all(|s| *s == State::Public) {
+        Some(State::Public)
+    } else {
+        Some(State::HalfClosed)
+    }
+}
+
+/// The architecture `closednet import` writes for `import`, loaded, its services pointing at the
+/// input's resources. Its region must have prices: else the error names the regions that do.
+fn load_imported(file: &str, import: &Import, catalog: &Catalog, overrides: &Overrides) -> Result<Architecture, Error> {
+    let snapshot = match &overrides.snapshot {
+        Some(name) => catalog.snapshot(name)?,
+        None => catalog.newest(),
+    };
+    if !snapshot.meta.regions.contains(&import.region) {
+        return Err(Diagnostic::new(
+            file,
+            format!("region {} has no prices in pricing snapshot {}", import.region, snapshot.meta.name),
+        )
+        .help(format!(
+            "the snapshot prices {}: pass --region REGION to price the input there, or refresh prices with `closednet pricing fetch --region {}` on a connected machine",
+            snapshot.meta.regions.join(", "),
+            import.region
+        ))
+        .into());
+    }
+    let yaml = iac::import::yaml::write(import, catalog)?;
+    let mut arch = architecture::load_with(file, &yaml, catalog, &overrides.sets).map_err(|diags| {
+        let note = "in the architecture file imported from it, which `closednet import` writes";
+        Error::Input(diags.into_iter().map(|d| Diagnostic { message: format!("{} ({note})", d.message), ..d }).collect())
+    })?;
+    for svc in &mut arch.services {
+        if let Some(p) = import.services.iter().find(|p| p.name == svc.name) {
+            svc.source = p.sources.last().cloned();
+            svc.loc = architecture::Loc { line: p.line.unwrap_or(0), column: 1 };
+            svc.tier_loc = None;
+        }
+    }
+    Ok(arch)
 }
 
 /// The report currency and its rate: `--fx`, then the file's `fx:`, then the snapshot's table.

@@ -103,3 +103,16 @@ pub fn apply<'c>(
     }
     Ok(sheet_lines)
 }
+
+/// [`apply`] to one more design (the design as planned of infrastructure code).
+pub fn apply_one(arch: &Architecture, design: &mut Design, terms: &Terms, conv: &Conversion) -> Result<(), Error> {
+    if let Some((sheet, date)) = terms.sheet {
+        each_line(design, |_, l| sheet.price_line(l, date, conv))?;
+    }
+    commitment::apply(design, terms.commitment)?;
+    if !arch.prices.is_empty() {
+        let usd: Vec<Price> = prices::to_usd(&arch.prices, conv, &arch.file)?;
+        prices::apply(design, &usd).map_err(|e| e.within(&arch.file))?;
+    }
+    discount::apply(design, terms.discounts)
+}

@@ -178,11 +178,18 @@ pub struct Service {
     pub model: Option<String>,
     pub loc: Loc,
     pub tier_loc: Option<Loc>,
+    /// For a design imported from infrastructure code: the address of the resource it comes from
+    /// (findings point there, in the plan or template, instead of at the generated file).
+    pub source: Option<String>,
 }
 
 impl Service {
+    /// Where findings point: the resource's address for imported designs, else `services[i]`.
     pub fn path(&self) -> String {
-        format!("services[{}]", self.index)
+        match &self.source {
+            Some(address) => address.clone(),
+            None => format!("services[{}]", self.index),
+        }
     }
 }
 

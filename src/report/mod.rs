@@ -11,6 +11,7 @@ pub mod dto;
 pub mod explain;
 pub mod gate;
 pub mod html;
+pub mod import;
 pub mod json;
 pub mod markdown;
 pub mod table;

@@ -202,8 +202,17 @@ fn added<'c>(
     snapshot: &'c Snapshot,
     hub_share_usd: Option<Decimal>,
 ) -> Result<Vec<PricedService<'c>>, Error> {
+    price_added(implied::added(arch, net, catalog, design, &snapshot.meta.as_of, hub_share_usd), catalog, snapshot)
+}
+
+/// Prices what a design adds.
+fn price_added<'c>(
+    list: Vec<implied::Added>,
+    catalog: &'c Catalog,
+    snapshot: &'c Snapshot,
+) -> Result<Vec<PricedService<'c>>, Error> {
     let mut out = Vec::new();
-    for add in implied::added(arch, net, catalog, design, &snapshot.meta.as_of, hub_share_usd) {
+    for add in list {
         let mut priced = match add.stated {
             Some(usd) => stated(&add.name, &add.reason, usd)?,
             None => {
@@ -260,4 +269,41 @@ fn stated<'c>(name: &str, reason: &str, usd: Decimal) -> Result<PricedService<'c
         totals,
         requirement: None,
     })
+}
+
+/// The design as infrastructure code builds it: the services at the input's tiers, the private
+/// endpoints and DNS zones the input counts (those whose service keeps public access on apart:
+/// they close nothing), and the network platform its `closed_network` says it builds.
+pub fn as_planned<'c>(
+    arch: &Architecture,
+    plumbing: &crate::iac::import::Plumbing,
+    rbac: &Design<'c>,
+    catalog: &'c Catalog,
+    snapshot: &'c Snapshot,
+) -> Result<Design<'c>, Error> {
+    let design = Design { services: rbac.services.clone(), added: Vec::new(), decisions: Vec::new(), dropped: Vec::new() };
+    let platform = implied::added(arch, &arch.closed, catalog, &design, &snapshot.meta.as_of, None)
+        .into_iter()
+        .filter(|a| !matches!(a.requirement, Requirement::PrivateAccess | Requirement::PrivateEdge));
+    let list: Vec<implied::Added> = implied::planned_plumbing(arch, plumbing).into_iter().chain(platform).collect();
+    let added = price_added(list, catalog, snapshot)?;
+    Ok(Design { added, ..design })
+}
+
+/// The cheapest tier of `svc`'s type that closes it, from the lowest tier up (not only from the
+/// declared one): its tier, whether it is private inbound by injection, and its monthly USD.
+pub fn cheapest_closed<'c>(
+    arch: &Architecture,
+    svc: &Service,
+    catalog: &'c Catalog,
+    snapshot: &'c Snapshot,
+) -> Result<Option<(&'c str, bool, Decimal)>, Error> {
+    let def = def(catalog, &svc.type_id)?;
+    let Some(lowest) = def.tiers.iter().min_by_key(|t| t.rank) else { return Ok(None) };
+    let free = Service { tier: Some(lowest.id.clone()), ..svc.clone() };
+    let needs = needs(arch, &free, def, catalog, &snapshot.meta.as_of, &BTreeSet::new());
+    let (decision, chosen) = choose(arch, &free, def, lowest, &needs, snapshot, None)?;
+    let Some((tier, lines)) = chosen else { return Ok(None) };
+    let injects = decision.evidence.iter().any(|e| e.injects());
+    Ok(Some((&tier.id, injects, Totals::of(&lines)?.total())))
 }

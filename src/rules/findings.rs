@@ -335,3 +335,56 @@ pub fn stale(snapshot: &crate::catalog::snapshot::Snapshot, today: &str, age: i6
 fn def_global(catalog: &Catalog, type_id: &str) -> bool {
     catalog.service(type_id).is_some_and(|d| d.global)
 }
+
+/// The findings of infrastructure code: what its reader and mapping observed, each at the
+/// resource's address and line in the input.
+pub fn observed(facts: &[crate::iac::import::Fact]) -> Vec<Finding> {
+    facts
+        .iter()
+        .map(|f| finding(f.rule, f.message.clone(), Some(f.address.clone()), f.line.map(|line| Loc { line, column: 1 })))
+        .collect()
+}
+
+/// CN021: a service the input makes private one way where the other way, on the cheapest tier
+/// that closes it, costs less; with the monthly difference (USD, list prices).
+pub fn mechanisms(
+    arch: &Architecture,
+    planned: &[crate::iac::import::Planned],
+    as_planned: &Design,
+    catalog: &Catalog,
+    snapshot: &crate::catalog::snapshot::Snapshot,
+) -> Result<Vec<Finding>, crate::error::Error> {
+    use crate::iac::import::Mechanism;
+    let mut out = Vec::new();
+    for (svc, priced) in arch.services.iter().zip(&as_planned.services) {
+        let Some(p) = planned.iter().find(|p| p.name == svc.name) else { continue };
+        if p.mechanism == Mechanism::None || svc.public {
+            continue;
+        }
+        let Some((tier, injects, cheapest)) = super::cheapest_closed(arch, svc, catalog, snapshot)? else { continue };
+        let planned_injects = p.mechanism == Mechanism::Injection;
+        let cost = priced.totals.total();
+        if injects == planned_injects || cheapest >= cost {
+            continue;
+        }
+        let (way, other) = match planned_injects {
+            true => ("injected into the network", "a private endpoint"),
+            false => ("reached through a private endpoint", "VNet injection"),
+        };
+        out.push(finding(
+            RuleId::CN021,
+            format!(
+                "{} is {way} on {} {} (USD {}/month at list price); {other} on {tier} would close it for USD {}/month (USD {} less)",
+                svc.name,
+                svc.type_id,
+                priced.tier,
+                cost.round_dp(2),
+                cheapest.round_dp(2),
+                (cost - cheapest).round_dp(2)
+            ),
+            Some(svc.path()),
+            Some(svc.loc),
+        ));
+    }
+    Ok(out)
+}

@@ -526,6 +526,37 @@ fn identity<'a>(p: &Platform<'a>, out: &mut Vec<Added<'a>>) {
     }
 }
 
+/// The private plumbing infrastructure code builds, as the input counts it.
+pub fn planned_plumbing<'a>(arch: &'a Architecture, p: &crate::iac::import::Plumbing) -> Vec<Added<'a>> {
+    let region = arch.region.as_str();
+    let mut out = Vec::new();
+    if p.endpoints_closing > 0 {
+        out.push(Added::new(
+            "private endpoints",
+            Requirement::PrivateAccess,
+            "the input's private endpoints to resources it closes",
+            resource("private-endpoint", "standard", region, "count", Decimal::from(p.endpoints_closing)),
+        ));
+    }
+    if p.endpoints_open > 0 {
+        out.push(Added::new(
+            "private endpoints, public access still on",
+            Requirement::PrivateAccess,
+            "the input's private endpoints to resources that keep public access on (or whose target it does not show): they close nothing",
+            resource("private-endpoint", "standard", region, "count", Decimal::from(p.endpoints_open)),
+        ));
+    }
+    if p.dns_zones > 0 {
+        out.push(Added::new(
+            "private DNS zones",
+            Requirement::PrivateAccess,
+            "the private DNS zones the input builds",
+            resource("private-dns-zone", "standard", region, "count", Decimal::from(p.dns_zones)),
+        ));
+    }
+    out
+}
+
 /// `; the design builds 2 (closed_network.egress_count)`, or nothing for one.
 fn built(count: u32, key: &str) -> String {
     match count {

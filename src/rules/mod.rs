@@ -22,7 +22,7 @@ pub mod implied;
 mod needs;
 pub mod requirement;
 
-pub use design::{closed, declared_tier, rbac, resource};
+pub use design::{as_planned, cheapest_closed, closed, declared_tier, rbac, resource};
 pub use needs::{needs, private_link_origins, unlinked_reason};
 
 use crate::calculator::{Line, PriceError, Totals};

@@ -175,6 +175,7 @@ pub(super) fn service(
         model,
         loc: at,
         tier_loc: s.tier.as_ref().map(loc),
+        source: None,
     })
 }
 

@@ -37,6 +37,8 @@ pub struct Planned {
     pub public: bool,
     /// Names of the services it calls.
     pub calls: Vec<String>,
+    /// The sub-resources its private endpoints reach (`blob`, `file`), as the input groups them.
+    pub subresources: Vec<String>,
     /// The input's addresses that make it up (the resource, its container, the apps on a plan).
     pub sources: Vec<String>,
     /// What was read, in words: `public_network_access_enabled=false; private endpoint vault`.

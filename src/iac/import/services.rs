@@ -96,7 +96,10 @@ fn capacity(r: &Resource, e: &Entry, split: Option<u64>) -> BTreeMap<String, u64
 /// A name for the architecture file: the resource's own when it is known and unused, else one
 /// made from its address.
 fn name_for(r: &Resource, taken: &mut BTreeSet<String>) -> String {
-    let own = Some(r.name.trim()).filter(|n| !n.is_empty() && !n.contains('[') && !n.contains('$'));
+    // The input's own name when it states one (a plan's `name` attribute, a template's evaluated
+    // name); a name label alone (`this`) says little.
+    let stated = r.attrs.get("name").and_then(|a| a.as_str()).is_some() || r.address.contains(" (");
+    let own = Some(r.name.trim()).filter(|n| stated && !n.is_empty() && !n.contains('[') && !n.contains('$'));
     let base = match own {
         Some(n) if !taken.contains(n) => n.to_string(),
         _ => {
@@ -199,6 +202,11 @@ fn base(idx: &Index, r: &Resource, name: String, type_id: &str, tier: String, ev
         model: None,
         public: false,
         calls: Vec::new(),
+        subresources: idx
+            .endpoints
+            .get(&r.address)
+            .map(|eps| eps.iter().filter(|e| !e.shared).filter_map(|e| e.group.as_ref().map(|g| g.to_ascii_lowercase())).collect())
+            .unwrap_or_default(),
         sources: vec![r.address.clone()],
         evidence,
         mechanism: if endpoints > 0 { Mechanism::PrivateEndpoint } else { Mechanism::None },

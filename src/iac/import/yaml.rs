@@ -91,6 +91,16 @@ fn service(out: &mut String, s: &Planned, catalog: &Catalog) -> std::fmt::Result
     if s.public {
         writeln!(out, "    public: true")?;
     }
+    // Only a type whose private endpoints take a chosen sub-resource (storage) says which.
+    let subs: Vec<&str> = s
+        .subresources
+        .iter()
+        .map(String::as_str)
+        .filter(|g| def.is_some_and(|d| d.subresources.contains_key(*g)))
+        .collect();
+    if !subs.is_empty() {
+        writeln!(out, "    subresources: [{}]", subs.join(", "))?;
+    }
     if !s.calls.is_empty() {
         let calls: Vec<String> = s.calls.iter().map(|c| quoted(c)).collect();
         writeln!(out, "    calls: [{}]", calls.join(", "))?;
