@@ -95,6 +95,10 @@ pub struct PolicyArgs {
     /// Ignore this rule's findings. Repeatable.
     #[arg(long, value_name = "RULE")]
     pub allow: Vec<String>,
+    /// `closed`: fail unless a plan or template is closed, each resource it leaves half-closed or
+    /// public reported with its address (CN023).
+    #[arg(long, value_name = "closed", value_parser = ["closed"])]
+    pub require: Option<String>,
 }
 
 /// How to price: which catalog and snapshot, in which currency.
@@ -479,6 +483,7 @@ impl TryFrom<&PolicyArgs> for Policy {
                 .as_ref()
                 .map(|v| parse_limit(v).map_err(|e| Error::Message(format!("--max-increase {v}: {e}"))))
                 .transpose()?,
+            require_closed: a.require.is_some(),
             ..Policy::default()
         };
         for d in &a.deny {

@@ -73,6 +73,7 @@ pub fn merge(file: &Policy, cli: &Policy) -> Policy {
         max_increase: cli.max_increase.or(file.max_increase),
         deny: cli.deny.or(file.deny),
         rules,
+        require_closed: cli.require_closed || file.require_closed,
     }
 }
 
@@ -208,7 +209,9 @@ fn judged<'a>(est: &'a Estimate, policy: &Policy) -> Vec<Judged<'a>> {
                 Some(RuleAction::Deny) => Severity::Error,
                 None => f.severity,
             };
-            let fails = severity >= deny || policy.rules.get(&f.rule) == Some(&RuleAction::Deny);
+            let required = policy.require_closed && f.rule == crate::registry::RuleId::CN023;
+            let severity = if required { Severity::Error } else { severity };
+            let fails = severity >= deny || policy.rules.get(&f.rule) == Some(&RuleAction::Deny) || required;
             Some(Judged { finding: f, severity, fails })
         })
         .collect()

@@ -216,6 +216,8 @@ pub struct Policy {
     pub max_increase: Option<Limit>,
     pub deny: Option<crate::registry::Severity>,
     pub rules: BTreeMap<crate::registry::RuleId, RuleAction>,
+    /// `require: closed`: every resource of infrastructure code must be closed.
+    pub require_closed: bool,
 }
 
 /// Parses `25%` as a percentage, anything else as an amount (`200k`).

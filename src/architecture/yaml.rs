@@ -118,6 +118,10 @@ pub(crate) struct RawPolicy {
     /// Per-rule action by id or slug: allow | warn | deny.
     #[schemars(with = "Option<BTreeMap<String, String>>")]
     pub rules: Option<BTreeMap<String, Spanned<String>>>,
+    /// `closed`: infrastructure code (a plan or template given to check) must be closed; every
+    /// resource it leaves half-closed or public fails the check (CN023).
+    #[schemars(with = "Option<String>", extend("enum" = ["closed"]))]
+    pub require: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Debug, Default, JsonSchema)]
