@@ -517,6 +517,47 @@ fn mappings<'a>(v: &'a serde_json::Value, f: &mut dyn FnMut(&'a serde_json::Map<
     }
 }
 
+fn readme_yaml_blocks(section: &str) -> Vec<serde_json::Value> {
+    let blocks = section.split("```yaml\n").skip(1).map(|b| &b[..b.find("\n```").expect("a closed block")]);
+    blocks.map(|text| serde_saphyr::from_str(text).unwrap_or_else(|e| panic!("{e}\n{text}"))).collect()
+}
+
+/// The step of the README's examples for which `pick` holds.
+fn readme_step(pick: &dyn Fn(&serde_json::Value) -> bool) -> serde_json::Value {
+    let docs = readme_yaml_blocks(&integrations_section());
+    let steps = docs.iter().flat_map(|d| {
+        let jobs = d["jobs"].as_object().into_iter().flat_map(|j| j.values().map(|j| &j["steps"]));
+        jobs.chain([&d["steps"]]).filter_map(|s| s.as_array()).flatten().cloned().collect::<Vec<_>>()
+    });
+    steps.into_iter().find(|s| pick(s)).expect("the README's example")
+}
+
+/// The README's workflow and pipeline, on a pull request whose closed design costs 50.7% more than
+/// its RBAC-only design (514,499 / 341,414): over their 25%, so exit 1, with every report written.
+#[test]
+fn readme_integrations_examples_run() {
+    let step = readme_step(&|s| s["uses"].as_str().is_some_and(|u| u.contains("/closednet@")));
+    let sb = Sandbox::new("readme-gh");
+    let ws = sandbox::pull_request_repository(&sb, "architecture/chat.yaml");
+    let job = github::Job::new(&sb, &ws, true, Some(5));
+    let with = scalars(&step["with"]);
+    let out = github::run(&github::load(), &job, &pairs(&with), None);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stdout.contains("::error file=architecture/chat.yaml,title=closednet budget max-increase::"));
+    valid_sarif(&ws.join("closednet.sarif"));
+    assert!(gh_calls(&sb)[1].2.as_deref().unwrap().contains(DIFF_HEAD));
+
+    let step = readme_step(&|s| s["template"].as_str().is_some_and(|t| t.contains("closednet-check.yml")));
+    let sb = Sandbox::new("readme-az");
+    let ws = sandbox::pull_request_repository(&sb, "architecture/chat.yaml");
+    let job = azure::Job::new(&sb, &ws, true);
+    let params = scalars(&step["parameters"]);
+    let out = azure::run(&azure::load(), &job, &pairs(&params));
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.summary.contains(DIFF_HEAD));
+    assert!(out.issues.iter().any(|i| i.contains("code=budget-max-increase]")), "{:#?}", out.issues);
+}
+
 #[test]
 fn readme_integrations_examples_name_only_real_inputs() {
     let section = integrations_section();
@@ -524,9 +565,7 @@ fn readme_integrations_examples_name_only_real_inputs() {
     let template = azure::load();
     let hook_ids: BTreeSet<String> = hooks().into_iter().map(|h| h.id).collect();
     let (mut actions, mut templates, mut hook_configs) = (0, 0, 0);
-    for block in section.split("```yaml\n").skip(1) {
-        let text = &block[..block.find("\n```").expect("a closed block")];
-        let doc: serde_json::Value = serde_saphyr::from_str(text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    for doc in readme_yaml_blocks(&section) {
         mappings(&doc, &mut |m| {
             if m.get("uses").and_then(|u| u.as_str()).is_some_and(|u| u.contains("/closednet@")) {
                 actions += 1;
