@@ -21,7 +21,8 @@ const CHAT_PASSED: &str = "### closednet check passed: `architecture/chat.yaml`\
 const NEW_PASSED: &str = "### closednet check passed: `architecture/new.yaml`\n\nclosed design JPY 1,414,499/month \
                           (incomplete: some lines have no price), +JPY 1,073,085 vs the RBAC-only design.\n";
 const DIFF_HEAD: &str = "### closednet: closed network JPY 1,414,499 -> JPY 514,499 per month (-900,000)\n";
-const CN001_CHAT: &str = "::warning file=architecture/chat.yaml,line=46,col=5,title=CN001 storage-ip-rules-same-region::";
+const CN001_CHAT: &str =
+    "::warning file=architecture/chat.yaml,line=46,col=5,title=CN001 storage-ip-rules-same-region::";
 const MARKER: &str = "<!-- closednet-action comment-key=closednet -->";
 
 /// Every result's `ruleIndex` names a rule with its `ruleId`; returns the (uri, ruleId) pairs.
@@ -97,7 +98,9 @@ fn action_passes_a_pull_request_and_comments_its_cost_diff() {
     assert!(body.starts_with(&expected_start), "{body}");
     assert!(body.contains("| + Entra ID P1 (`entra-id`) | removed: p1 | 900,000 | - | -900,000 |\n"));
     assert!(body.contains("Monthly JPY; `origin/main/architecture/chat.yaml` -> `HEAD/architecture/chat.yaml`.\n"));
-    let new = format!("\n**`architecture/new.yaml`**\n\nNew in this pull request: `main` has no `architecture/new.yaml`.\n\n{NEW_PASSED}");
+    let new = format!(
+        "\n**`architecture/new.yaml`**\n\nNew in this pull request: `main` has no `architecture/new.yaml`.\n\n{NEW_PASSED}"
+    );
     assert!(body.contains(&new), "{body}");
 }
 
@@ -122,7 +125,9 @@ fn action_updates_its_existing_comment() {
     let bad_key = [("files", "architecture/chat.yaml"), ("comment", "true"), ("comment-key", "a\"b")];
     let out = github::run(&github::load(), &job, &bad_key, None);
     assert_eq!(out.code, 2);
-    assert!(out.stdout.contains("::error title=closednet::comment-key: letters, digits, '.', '_' and '-' only, not 'a\"b'"));
+    assert!(
+        out.stdout.contains("::error title=closednet::comment-key: letters, digits, '.', '_' and '-' only, not 'a\"b'")
+    );
 }
 
 #[test]
@@ -146,7 +151,10 @@ fn action_fails_a_budget_with_exit_1_after_writing_every_output() {
         .collect();
     assert_eq!(single, ["JPY", "514499", "309224", "341414"]);
     // A push has no pull request to comment on.
-    assert!(out.stdout.contains("::warning title=closednet::comment: true comments on pull requests; this run is a push event"));
+    assert!(
+        out.stdout
+            .contains("::warning title=closednet::comment: true comments on pull requests; this run is a push event")
+    );
     assert!(gh_calls(&sb).is_empty());
 
     // Lists of rules: with the other warnings allowed, --deny warning fails on CN016 alone.
@@ -155,7 +163,9 @@ fn action_fails_a_budget_with_exit_1_after_writing_every_output() {
     assert_eq!(out.code, 1);
     let errors: Vec<&str> = out.stdout.lines().filter(|l| l.starts_with("::error")).collect();
     assert_eq!(errors.len(), 1, "{errors:?}");
-    assert!(errors[0].starts_with("::error file=architecture/chat.yaml,line=40,col=5,title=CN016 search-replicas-sla::"));
+    assert!(
+        errors[0].starts_with("::error file=architecture/chat.yaml,line=40,col=5,title=CN016 search-replicas-sla::")
+    );
     assert!(!out.stdout.contains("CN001") && !out.stdout.contains("CN009"));
     let usd = github::run(&github::load(), &job, &[("files", "architecture/chat.yaml"), ("currency", "USD")], None);
     assert_eq!((usd.code, usd.output("currency")), (0, "USD"));
@@ -181,7 +191,10 @@ fn action_gives_exit_2_for_an_invalid_or_missing_file_and_reports_the_others() {
         "### closednet could not check `bad.yaml`\n\n```text\nerror: bad.yaml:6:4: services: while parsing a block \
          collection, did not find expected '-' indicator\n"
     ));
-    assert!(out.summary.contains("### closednet could not check `missing.yaml`\n\n```text\nerror: cannot read missing.yaml"));
+    assert!(
+        out.summary
+            .contains("### closednet could not check `missing.yaml`\n\n```text\nerror: cannot read missing.yaml")
+    );
     assert!(out.summary.contains(CHAT_PASSED));
 
     assert_eq!(out.output("sarif"), "reports/closednet.sarif");
@@ -190,7 +203,8 @@ fn action_gives_exit_2_for_an_invalid_or_missing_file_and_reports_the_others() {
     let uris: BTreeSet<String> = sarif_results(&log).into_iter().map(|(uri, _)| uri).collect();
     assert_eq!(uris, BTreeSet::from(["architecture/chat.yaml".to_string(), "bad.yaml".to_string()]));
     let totals: serde_json::Value = serde_json::from_str(out.output("totals")).unwrap();
-    let codes: Vec<_> = totals.as_array().unwrap().iter().map(|t| (t["file"].clone(), t["exit_code"].clone())).collect();
+    let codes: Vec<_> =
+        totals.as_array().unwrap().iter().map(|t| (t["file"].clone(), t["exit_code"].clone())).collect();
     assert_eq!(
         serde_json::json!(codes),
         serde_json::json!([["bad.yaml", 2], ["missing.yaml", 2], ["architecture/chat.yaml", 0]])
@@ -296,7 +310,10 @@ fn template_checks_a_pull_request_build_and_publishes_sarif() {
     assert!(results.iter().any(|(uri, _)| uri == "architecture/new.yaml"));
     let (task, inputs) = out.tasks.last().unwrap();
     assert_eq!(task, "PublishBuildArtifacts@1");
-    assert_eq!((inputs["PathtoPublish"].as_str(), inputs["ArtifactName"].as_str()), (logs.as_str(), "CodeAnalysisLogs"));
+    assert_eq!(
+        (inputs["PathtoPublish"].as_str(), inputs["ArtifactName"].as_str()),
+        (logs.as_str(), "CodeAnalysisLogs")
+    );
 }
 
 #[test]
@@ -329,11 +346,15 @@ fn template_gives_exit_2_for_an_invalid_or_missing_file() {
     assert!(out.issues.iter().any(|i| i.starts_with(
         "##vso[task.logissue type=error;sourcepath=bad.yaml;linenumber=6;columnnumber=4;code=input]services:"
     )));
-    assert!(out.issues.contains(
-        &"##vso[task.logissue type=error;sourcepath=missing.yaml]error: cannot read missing.yaml: No such file or \
+    assert!(
+        out.issues.contains(
+            &"##vso[task.logissue type=error;sourcepath=missing.yaml]error: cannot read missing.yaml: No such file or \
           directory (os error 2)"
-            .to_string()
-    ), "{:#?}", out.issues);
+                .to_string()
+        ),
+        "{:#?}",
+        out.issues
+    );
     assert!(out.summary.starts_with(
         "### closednet could not check `bad.yaml`\n\n```text\nerror: bad.yaml:6:4: services: while parsing"
     ));
@@ -399,7 +420,8 @@ fn github_recipe_runs_the_action_and_uploads_its_sarif() {
     assert_eq!(workflow["permissions"]["pull-requests"], "write");
     let steps = workflow["jobs"]["cost"]["steps"].as_array().unwrap();
     let step = steps.iter().find(|s| s["uses"] == "./").expect("a step using the action");
-    let upload = steps.iter().find(|s| s["uses"].as_str().is_some_and(|u| u.starts_with("github/codeql-action/upload-sarif@")));
+    let upload =
+        steps.iter().find(|s| s["uses"].as_str().is_some_and(|u| u.starts_with("github/codeql-action/upload-sarif@")));
     assert_eq!(upload.unwrap()["with"]["sarif_file"], step["with"]["sarif"]);
 
     let sb = Sandbox::new("recipe-gh");
@@ -466,7 +488,10 @@ fn run_hook(ws: &Path, bin: &Path, args: &[&str]) -> (i32, String) {
 fn pre_commit_hook_checks_each_file_with_the_given_options() {
     let hook = &hooks()[0];
     assert_eq!((hook.id.as_str(), hook.language.as_str()), ("closednet-check", "rust"));
-    assert_eq!((hook.files.as_str(), hook.types.as_slice()), (r"(^|/)architecture/.+\.ya?ml$|\.arch\.ya?ml$", &["yaml".to_string()][..]));
+    assert_eq!(
+        (hook.files.as_str(), hook.types.as_slice()),
+        (r"(^|/)architecture/.+\.ya?ml$|\.arch\.ya?ml$", &["yaml".to_string()][..])
+    );
     let sb = Sandbox::new("hook");
     let ws = sandbox::pull_request_repository(&sb, "architecture/chat.yaml");
     std::fs::copy("tests/fixtures/bad/indentation.yaml", ws.join("architecture/bad.yaml")).unwrap();
@@ -492,7 +517,10 @@ fn every_check_option_takes_a_value() {
     assert!(options.len() > 15, "{help}");
     for line in options.iter().filter(|l| !l.starts_with("-h, --help")) {
         let flag = line.split_whitespace().next().unwrap();
-        assert!(line[flag.len()..].trim_start().starts_with('<'), "{flag} takes no value: update .pre-commit-hooks.yaml");
+        assert!(
+            line[flag.len()..].trim_start().starts_with('<'),
+            "{flag} takes no value: update .pre-commit-hooks.yaml"
+        );
     }
 }
 
@@ -576,7 +604,10 @@ fn readme_integrations_examples_name_only_real_inputs() {
             if m.get("template").and_then(|u| u.as_str()).is_some_and(|u| u.contains("closednet-check.yml")) {
                 templates += 1;
                 for k in m.get("parameters").and_then(|w| w.as_object()).into_iter().flat_map(|w| w.keys()) {
-                    assert!(template.parameters.iter().any(|p| &p.name == k), "README: the template has no parameter {k}");
+                    assert!(
+                        template.parameters.iter().any(|p| &p.name == k),
+                        "README: the template has no parameter {k}"
+                    );
                 }
             }
             if let Some(id) = m.get("id").and_then(|i| i.as_str()).filter(|_| m.contains_key("args") || m.len() == 1) {

@@ -226,9 +226,12 @@ fn run_step(ctx: &Context, step: &Step, n: usize, files: &Path, env: &mut BTreeM
         step_env.insert(k.clone(), expand(v, &mut |e| ctx.lookup(e)));
     }
     let file = |name: &str| files.join(format!("{n}-{name}"));
-    for (var, name) in
-        [("GITHUB_OUTPUT", "output"), ("GITHUB_PATH", "path"), ("GITHUB_ENV", "env"), ("GITHUB_STEP_SUMMARY", "summary")]
-    {
+    for (var, name) in [
+        ("GITHUB_OUTPUT", "output"),
+        ("GITHUB_PATH", "path"),
+        ("GITHUB_ENV", "env"),
+        ("GITHUB_STEP_SUMMARY", "summary"),
+    ] {
         sandbox::write(&file(name), "");
         step_env.insert(var.to_string(), file(name).display().to_string());
     }

@@ -134,8 +134,9 @@ pub fn gh_calls(sb: &Sandbox) -> Vec<(Vec<String>, String, Option<String>)> {
 /// `bin` first, then this process's PATH without any directory that holds a `closednet`.
 pub fn path_with(bin: &Path) -> String {
     let rest = std::env::var("PATH").unwrap_or_default();
-    let dirs = std::iter::once(bin.display().to_string())
-        .chain(rest.split(':').filter(|d| !d.is_empty() && !Path::new(d).join("closednet").exists()).map(str::to_string));
+    let dirs = std::iter::once(bin.display().to_string()).chain(
+        rest.split(':').filter(|d| !d.is_empty() && !Path::new(d).join("closednet").exists()).map(str::to_string),
+    );
     dirs.collect::<Vec<_>>().join(":")
 }
 
