@@ -207,7 +207,7 @@ fn load_imported(file: &str, import: &Import, catalog: &Catalog, overrides: &Ove
         .into());
     }
     let yaml = iac::import::yaml::write(import, catalog)?;
-    let mut arch = architecture::load_with(file, &yaml, catalog, &overrides.sets).map_err(|diags| {
+    let mut arch = architecture::load_imported(file, &yaml, catalog, &overrides.sets).map_err(|diags| {
         let note = "in the architecture file imported from it, which `closednet import` writes";
         Error::Input(diags.into_iter().map(|d| Diagnostic { message: format!("{} ({note})", d.message), ..d }).collect())
     })?;

@@ -305,6 +305,27 @@ pub fn load_with(
     catalog: &Catalog,
     sets: &[set::Set],
 ) -> Result<Architecture, Vec<Diagnostic>> {
+    load(file, text, catalog, sets, false)
+}
+
+/// [`load_with`] for the file `closednet import` writes: it may declare no services (an input that
+/// builds only the network platform).
+pub fn load_imported(
+    file: &str,
+    text: &str,
+    catalog: &Catalog,
+    sets: &[set::Set],
+) -> Result<Architecture, Vec<Diagnostic>> {
+    load(file, text, catalog, sets, true)
+}
+
+fn load(
+    file: &str,
+    text: &str,
+    catalog: &Catalog,
+    sets: &[set::Set],
+    imported: bool,
+) -> Result<Architecture, Vec<Diagnostic>> {
     if text.len() > MAX_FILE_BYTES {
         return Err(vec![
             Diagnostic::new(
@@ -318,6 +339,7 @@ pub fn load_with(
         ]);
     }
     let mut raw = yaml::parse(file, text).map_err(|d| vec![*d])?;
+    raw.imported = imported;
     let resolved = set::apply(file, &mut raw, sets)?;
     validate::validate(file, raw, catalog).map_err(|mut diags| {
         set::relabel(&mut diags, sets, &resolved);

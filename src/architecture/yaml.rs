@@ -56,6 +56,11 @@ pub(crate) struct RawArchitecture {
     /// What `closednet check` enforces; the command line wins over it.
     #[schemars(with = "Option<RawPolicy>")]
     pub policy: Option<Spanned<RawPolicy>>,
+    /// Written by the import of infrastructure code (never read from a file): an input that builds
+    /// only platform, or only what the catalog lacks, has no services and is still priced.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub imported: bool,
 }
 
 /// A negotiated discount: `percent`, on every service, one `type`, or one `service`.

@@ -290,8 +290,9 @@ pub fn as_planned<'c>(
     Ok(Design { added, ..design })
 }
 
-/// The cheapest tier of `svc`'s type that closes it, from the lowest tier up (not only from the
-/// declared one): its tier, whether it is private inbound by injection, and its monthly USD.
+/// The cheapest tier of `svc`'s type with an SLA that closes it, from the lowest tier up (not only
+/// from the declared one): its tier, whether it is private inbound by injection, and its monthly
+/// USD. A tier without an SLA is no alternative to a tier a plan runs in production.
 pub fn cheapest_closed<'c>(
     arch: &Architecture,
     svc: &Service,
@@ -301,8 +302,10 @@ pub fn cheapest_closed<'c>(
     let def = def(catalog, &svc.type_id)?;
     let Some(lowest) = def.tiers.iter().min_by_key(|t| t.rank) else { return Ok(None) };
     let free = Service { tier: Some(lowest.id.clone()), ..svc.clone() };
-    let needs = needs(arch, &free, def, catalog, &snapshot.meta.as_of, &BTreeSet::new());
-    let (decision, chosen) = choose(arch, &free, def, lowest, &needs, snapshot, None)?;
+    let mut production = arch.clone();
+    production.closed.production = true;
+    let needs = needs(&production, &free, def, catalog, &snapshot.meta.as_of, &BTreeSet::new());
+    let (decision, chosen) = choose(&production, &free, def, lowest, &needs, snapshot, None)?;
     let Some((tier, lines)) = chosen else { return Ok(None) };
     let injects = decision.evidence.iter().any(|e| e.injects());
     Ok(Some((&tier.id, injects, Totals::of(&lines)?.total())))

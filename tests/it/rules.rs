@@ -7,8 +7,11 @@ use closednet::registry::RULES;
 
 const SECTIONS: [&str; 5] = ["## What it checks", "## Why it matters", "## Example", "## How to fix", "## Learn more"];
 
+/// The example of a rule's docs: an architecture file (```yaml) or, for the rules of
+/// infrastructure code, a Terraform plan (```json).
 fn example(docs: &str) -> &str {
-    let start = docs.find("```yaml\n").expect("an example") + "```yaml\n".len();
+    let fence = ["```yaml\n", "```json\n"].into_iter().find_map(|f| docs.find(f).map(|i| i + f.len()));
+    let start = fence.expect("an example");
     let len = docs[start..].find("```").expect("a closed example");
     &docs[start..start + len]
 }

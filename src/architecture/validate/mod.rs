@@ -244,7 +244,7 @@ fn services(c: &mut Checker, raw: &RawArchitecture, catalog: &Catalog) -> (Vec<s
             services.push(svc);
         }
     }
-    if raw.services.is_empty() {
+    if raw.services.is_empty() && !raw.imported {
         c.diags.push(Diagnostic::new(c.file, "the file declares no services").path("services"));
     }
     (services, names)

@@ -7,7 +7,7 @@
 use super::index::Index;
 use super::{Fact, Judged};
 use crate::iac::mapping::{Entry, Role, first, text};
-use crate::iac::model::{Attr, Resource};
+use crate::iac::model::{Attr, Origin, Resource};
 use crate::registry::RuleId;
 use std::collections::BTreeMap;
 
@@ -83,8 +83,9 @@ fn judge(idx: &Index, r: &Resource, e: &Entry) -> (State, Vec<String>) {
         }
         return (State::Closed, evidence);
     }
-    let public = access_public(r, e, &mut evidence);
-    let acl = access_acl(idx, r, e, &mut evidence);
+    let origin = idx.read.origin;
+    let public = access_public(r, e, origin, &mut evidence);
+    let acl = access_acl(idx, r, e, origin, &mut evidence);
     let endpoints = idx.endpoints.get(&r.address).map(Vec::as_slice).unwrap_or_default();
     for ep in endpoints {
         let what = if ep.shared { "shared private link" } else { "private endpoint" };
@@ -103,14 +104,30 @@ fn judge(idx: &Index, r: &Resource, e: &Entry) -> (State, Vec<String>) {
     (state, evidence)
 }
 
+/// The path of `paths` a user of this kind of input knows: a template's property
+/// (`properties.publicNetworkAccess`) or a plan's attribute.
+fn named<'p>(origin: Origin, paths: &'p [String]) -> &'p str {
+    let arm = |p: &&String| p.starts_with("properties.") || p.starts_with("sku.") || p.as_str() == "kind";
+    let found = match origin {
+        Origin::Arm => paths.iter().find(arm),
+        Origin::Terraform => paths.iter().find(|p| !arm(p)),
+    };
+    found.or(paths.first()).map_or("", String::as_str)
+}
+
 /// `Some(true)` public access on (also its default when unset), `Some(false)` off, `None` unknown.
-fn access_public(r: &Resource, e: &Entry, evidence: &mut Vec<String>) -> Option<bool> {
+fn access_public(r: &Resource, e: &Entry, origin: Origin, evidence: &mut Vec<String>) -> Option<bool> {
     if e.public.is_empty() {
+        if e.internal.is_some() {
+            evidence.push(format!("{} not set to a private mode", named(origin, &e.internal.as_ref().map(|i| i.paths.clone()).unwrap_or_default())));
+        } else {
+            evidence.push("no private access built".to_string());
+        }
         return Some(true);
     }
     match first(r, &e.public) {
         None => {
-            evidence.push(format!("{} unset (the default: enabled)", e.public[0]));
+            evidence.push(format!("{} unset (the default: enabled)", named(origin, &e.public)));
             Some(true)
         }
         Some((p, a)) => {
@@ -127,7 +144,7 @@ fn access_public(r: &Resource, e: &Entry, evidence: &mut Vec<String>) -> Option<
 
 /// `Some(false)` network rules deny by default; `Some(true)` allow (their default, also when the
 /// block is unset or unknown until apply); `None` never (an unknown block means the default).
-fn access_acl(idx: &Index, r: &Resource, e: &Entry, evidence: &mut Vec<String>) -> Option<bool> {
+fn access_acl(idx: &Index, r: &Resource, e: &Entry, origin: Origin, evidence: &mut Vec<String>) -> Option<bool> {
     if let Some((rules, a)) = idx.acl_rules.get(&r.address) {
         evidence.push(format!("default_action={} ({rules})", text(a).unwrap_or_else(|| "unknown".into())));
         return Some(text(a).as_deref() != Some("deny"));
@@ -145,7 +162,7 @@ fn access_acl(idx: &Index, r: &Resource, e: &Entry, evidence: &mut Vec<String>) 
             Some(true)
         }
         _ => {
-            evidence.push(format!("{} unset or unknown (Azure's default: Allow)", e.acl[0]));
+            evidence.push(format!("{} unset or unknown (Azure's default: Allow)", named(origin, &e.acl)));
             Some(true)
         }
     }

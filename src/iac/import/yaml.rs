@@ -44,7 +44,12 @@ pub fn write(import: &Import, catalog: &Catalog) -> Result<String, std::fmt::Err
     writeln!(out, "name: {}", quoted(&import.file))?;
     writeln!(out, "region: {}", quoted(&import.region))?;
     network(&mut out, import)?;
-    writeln!(out, "services:")?;
+    if import.services.is_empty() {
+        writeln!(out, "# The input builds no service of the catalog (see the import summary).")?;
+        writeln!(out, "services: []")?;
+    } else {
+        writeln!(out, "services:")?;
+    }
     for s in &import.services {
         service(&mut out, s, catalog)?;
     }
