@@ -79,6 +79,10 @@ pub fn value(import: &Import) -> serde_json::Value {
         })).collect::<Vec<_>>(),
         "platform": import.network.keys.iter().map(|(k, (v, n, a))| json!({ "key": k, "value": v, "count": n, "sources": a })).collect::<Vec<_>>(),
         "existing_hub": import.network.existing_hub,
+        "verdict": crate::pipeline::verdict(import).map(State::as_str),
+        "judged": import.judged.iter().map(|j| json!({
+            "address": j.address, "type": j.type_name, "service": j.service, "state": j.state.as_str(), "evidence": j.evidence,
+        })).collect::<Vec<_>>(),
         "absorbed": left(true),
         "skipped": left(false),
         "warnings": import.warnings,

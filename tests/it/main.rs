@@ -13,6 +13,7 @@ mod fetch;
 mod finance;
 mod golden;
 mod hostile;
+mod iac;
 mod layers;
 mod import;
 mod integrations;
