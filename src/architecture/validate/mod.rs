@@ -48,7 +48,7 @@ impl Checker<'_> {
         match value.value.quantity() {
             Ok(q) => Some(q),
             Err(e) => {
-                self.error(loc(value), path, e);
+                self.error(loc(value), path, e.to_string());
                 None
             }
         }

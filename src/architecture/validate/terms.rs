@@ -229,7 +229,8 @@ pub(super) fn policy(c: &mut Checker, raw: Option<&Spanned<RawPolicy>>) -> Polic
         match parse_limit(&v.value.text()) {
             Ok(l) => out.max_increase = Some(l),
             Err(e) => {
-                c.error(loc(v), "policy.max_increase", e).help = Some("an amount (200k) or a percentage (25%)".into());
+                c.error(loc(v), "policy.max_increase", e.to_string()).help =
+                    Some("an amount (200k) or a percentage (25%)".into());
             }
         }
     }
