@@ -9,6 +9,9 @@
 //! - `import`: `pricing import` over ../shared/retail-prices/2026-08-15 (skipped, and said so, when
 //!   that folder is absent); the throughput is printed in MB/s.
 
+// A benchmark that cannot run its input should stop at once: unwrap and expect are its asserts.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use closednet::catalog::Catalog;
 use closednet::pipeline::{self, Overrides};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};

@@ -81,11 +81,30 @@ impl Conversion {
     }
 
     /// Converts an unrounded USD amount and rounds it for presentation.
-    pub fn present(&self, usd: Decimal) -> Result<Decimal, String> {
-        let converted = usd
-            .checked_mul(self.rate)
-            .ok_or_else(|| format!("amount {usd} USD overflows when converted to {}", self.currency))?;
+    pub fn present(&self, usd: Decimal) -> Result<Decimal, Overflow> {
+        let converted = usd.checked_mul(self.rate).ok_or_else(|| Overflow { usd, currency: self.currency.clone() })?;
         Ok(round(converted, &self.currency))
+    }
+}
+
+/// A USD amount that does not fit a `Decimal` once converted at the report's rate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Overflow {
+    pub usd: Decimal,
+    pub currency: Currency,
+}
+
+impl fmt::Display for Overflow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "amount {} USD overflows when converted to {}", self.usd, self.currency)
+    }
+}
+
+impl std::error::Error for Overflow {}
+
+impl From<Overflow> for crate::error::Error {
+    fn from(e: Overflow) -> Self {
+        crate::error::Error::Message(e.to_string())
     }
 }
 

@@ -221,7 +221,7 @@ pub struct Policy {
 }
 
 /// Parses `25%` as a percentage, anything else as an amount (`200k`).
-pub fn parse_limit(text: &str) -> Result<Limit, String> {
+pub fn parse_limit(text: &str) -> Result<Limit, quantity::QuantityError> {
     match text.trim().strip_suffix('%') {
         Some(p) => quantity::parse_quantity(p).map(Limit::Percent),
         None => quantity::parse_quantity(text).map(Limit::Amount),

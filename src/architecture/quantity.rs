@@ -12,8 +12,32 @@ pub enum Scalar {
     Text(String),
 }
 
+/// Why a text is not a quantity; each message names the text as the user wrote it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum QuantityError {
+    /// Not a number, with or without a K, M or B suffix.
+    NotAQuantity(String),
+    Negative(String),
+    /// More than `Decimal` holds once the suffix is applied.
+    TooLarge(String),
+}
+
+impl fmt::Display for QuantityError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            QuantityError::NotAQuantity(text) => {
+                write!(f, "\"{text}\" is not a quantity (use a number, optionally with K, M or B: 400k, 2M, 1.5B)")
+            }
+            QuantityError::Negative(text) => write!(f, "{text} is negative; quantities must be zero or more"),
+            QuantityError::TooLarge(text) => write!(f, "{text} is too large (at most about 7.9e28)"),
+        }
+    }
+}
+
+impl std::error::Error for QuantityError {}
+
 /// Parses `400k`, `2M`, `1.5B` or a plain number; rejects negatives and anything else.
-pub fn parse_quantity(text: &str) -> Result<Decimal, String> {
+pub fn parse_quantity(text: &str) -> Result<Decimal, QuantityError> {
     let t = text.trim();
     let (digits, multiplier) = match t.char_indices().last() {
         Some((i, 'k' | 'K')) => (&t[..i], 1_000u64),
@@ -23,15 +47,13 @@ pub fn parse_quantity(text: &str) -> Result<Decimal, String> {
     };
     let digits = digits.trim().replace('_', "");
     if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '-') {
-        return Err(format!("\"{text}\" is not a quantity (use a number, optionally with K, M or B: 400k, 2M, 1.5B)"));
+        return Err(QuantityError::NotAQuantity(text.to_string()));
     }
-    let value = Decimal::from_str(&digits).map_err(|_| {
-        format!("\"{text}\" is not a quantity (use a number, optionally with K, M or B: 400k, 2M, 1.5B)")
-    })?;
+    let value = Decimal::from_str(&digits).map_err(|_| QuantityError::NotAQuantity(text.to_string()))?;
     if value.is_sign_negative() && !value.is_zero() {
-        return Err(format!("{text} is negative; quantities must be zero or more"));
+        return Err(QuantityError::Negative(text.to_string()));
     }
-    value.checked_mul(Decimal::from(multiplier)).ok_or_else(|| format!("{text} is too large (at most about 7.9e28)"))
+    value.checked_mul(Decimal::from(multiplier)).ok_or_else(|| QuantityError::TooLarge(text.to_string()))
 }
 
 impl<'de> serde::Deserialize<'de> for Scalar {
@@ -74,7 +96,7 @@ impl<'de> serde::Deserialize<'de> for Scalar {
 
 impl Scalar {
     /// The value as a quantity, parsing suffixes in text.
-    pub fn quantity(&self) -> Result<Decimal, String> {
+    pub fn quantity(&self) -> Result<Decimal, QuantityError> {
         match self {
             Scalar::Number(n) => Ok(*n),
             Scalar::Text(t) => parse_quantity(t),
@@ -145,7 +167,7 @@ mod tests {
 
     #[test]
     fn rejects_bad_quantities() {
-        assert_eq!(parse_quantity("-5").unwrap_err(), "-5 is negative; quantities must be zero or more");
+        assert_eq!(parse_quantity("-5").unwrap_err().to_string(), "-5 is negative; quantities must be zero or more");
         assert!(parse_quantity("5 million").is_err());
         assert!(parse_quantity("M").is_err());
         assert!(parse_quantity("1e30").is_err());

@@ -8,18 +8,19 @@
 
 use super::yaml::RawArchitecture;
 use crate::catalog::Catalog;
+use crate::error::Error;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 
-pub fn json(catalog: &Catalog) -> Result<String, crate::error::Error> {
+pub fn json(catalog: &Catalog) -> Result<String, Error> {
     let schema = schemars::schema_for!(RawArchitecture);
-    let mut v = serde_json::to_value(&schema).map_err(|e| e.to_string())?;
+    let mut v = serde_json::to_value(&schema).map_err(|e| Error::msg(e.to_string()))?;
     complete(&mut v, catalog)?;
     crate::error::pretty_json(&v)
 }
 
 /// Adds the catalog's closed vocabularies to the generated schema.
-fn complete(v: &mut Value, catalog: &Catalog) -> Result<(), String> {
+fn complete(v: &mut Value, catalog: &Catalog) -> Result<(), Error> {
     let regions: BTreeSet<&str> =
         catalog.snapshots.values().flat_map(|s| s.meta.regions.iter().map(String::as_str)).collect();
     let snapshots: Vec<&str> = catalog.snapshots.keys().map(String::as_str).collect();
@@ -76,8 +77,8 @@ fn complete(v: &mut Value, catalog: &Catalog) -> Result<(), String> {
     }
     service["allOf"] = Value::Array(per_type);
     if v["$defs"].get("Quantity").is_none() {
-        v["$defs"]["Quantity"] =
-            serde_json::to_value(schemars::schema_for!(super::quantity::Quantity)).map_err(|e| e.to_string())?;
+        v["$defs"]["Quantity"] = serde_json::to_value(schemars::schema_for!(super::quantity::Quantity))
+            .map_err(|e| Error::msg(e.to_string()))?;
         if let Some(o) = v["$defs"]["Quantity"].as_object_mut() {
             o.remove("$schema");
             o.remove("title");

@@ -9,11 +9,12 @@
 
 use super::quantity::Scalar;
 use super::yaml::{Choices, RawArchitecture, RawClosedNetwork, RawJumpbox, RawLicences, RawPolicy, RawService};
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, Error};
 use crate::suggest;
 use serde::de::DeserializeOwned;
 use serde_saphyr::{Location, Spanned};
 use std::collections::BTreeMap;
+use std::fmt;
 
 /// One `--set`: the dotted path and the YAML text of its value.
 #[derive(Clone, Debug, PartialEq)]
@@ -24,14 +25,14 @@ pub struct Set {
 
 impl Set {
     /// Parses `PATH=VALUE`.
-    pub fn parse(arg: &str) -> Result<Set, String> {
+    pub fn parse(arg: &str) -> Result<Set, Error> {
         match arg.split_once('=') {
             Some((path, value)) if !path.trim().is_empty() => {
                 Ok(Set { path: normalize(path.trim()), value: value.trim().to_string() })
             }
-            _ => Err(format!(
+            _ => Err(Error::msg(format!(
                 "--set {arg}: expected PATH=VALUE, e.g. --set closed_network.hub=existing or --set services.gateway.tier=premium-v2"
-            )),
+            ))),
         }
     }
 
@@ -79,26 +80,60 @@ pub(crate) fn relabel(diags: &mut [Diagnostic], sets: &[Set], resolved: &[String
     }
 }
 
-fn unknown(section: &str, key: &str, keys: &[&str]) -> String {
-    let what = if section.is_empty() { "the file".to_string() } else { section.to_string() };
-    if keys.contains(&key) {
-        return match key {
-            "services" => "name a service: services.NAME.KEY=VALUE or services[N].KEY=VALUE".to_string(),
-            _ => {
-                format!("{key} is set as a whole or key by key below it, not as written (see the README's --set paths)")
-            }
-        };
-    }
-    format!("{what} has no key \"{key}\"; {}", suggest::help(key, keys))
+/// Why one `--set` cannot apply; the diagnostic writes it after the flag.
+#[derive(Clone, Debug, PartialEq)]
+enum SetError {
+    /// The value is not YAML of the key's type: the parser's message, without its location.
+    Value(String),
+    /// The path goes on below a key that holds a single value.
+    BelowValue(String),
+    /// A key its section (`""` for the top of the file) does not have, or one that is not set
+    /// as the path writes it.
+    Unknown { section: &'static str, key: String, keys: &'static [&'static str] },
+    /// `services[N]` past the end of the list.
+    NoIndex { index: usize, count: usize },
+    /// `services.NAME` with no service of that name; `help` suggests the nearest.
+    NoService { name: String, help: String },
+    /// A path that names no single value, or a part of the file `--set` does not set.
+    Hint(&'static str),
 }
 
-fn parse<T: DeserializeOwned>(value: &str) -> Result<T, String> {
+impl fmt::Display for SetError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SetError::Value(m) => f.write_str(m),
+            SetError::BelowValue(key) => write!(f, "\"{key}\" is below a single value"),
+            SetError::Unknown { key, keys, .. } if keys.contains(&key.as_str()) => match key.as_str() {
+                "services" => f.write_str("name a service: services.NAME.KEY=VALUE or services[N].KEY=VALUE"),
+                _ => write!(
+                    f,
+                    "{key} is set as a whole or key by key below it, not as written (see the README's --set paths)"
+                ),
+            },
+            SetError::Unknown { section, key, keys } => {
+                let what = if section.is_empty() { "the file" } else { section };
+                write!(f, "{what} has no key \"{key}\"; {}", suggest::help(key, keys))
+            }
+            SetError::NoIndex { index, count } => {
+                write!(f, "the file has {count} services; services[{index}] is not one")
+            }
+            SetError::NoService { name, help } => write!(f, "no service named \"{name}\"; {help}"),
+            SetError::Hint(text) => f.write_str(text),
+        }
+    }
+}
+
+fn unknown(section: &'static str, key: &str, keys: &'static [&'static str]) -> SetError {
+    SetError::Unknown { section, key: key.to_string(), keys }
+}
+
+fn parse<T: DeserializeOwned>(value: &str) -> Result<T, SetError> {
     serde_saphyr::from_str::<T>(value).map_err(|e| {
         let m = e.without_snippet().to_string();
-        match m.rfind(" at line ") {
+        SetError::Value(match m.rfind(" at line ") {
             Some(i) => m[..i].to_string(),
             None => m,
-        }
+        })
     })
 }
 
@@ -107,15 +142,15 @@ fn spanned<T>(value: T) -> Spanned<T> {
 }
 
 /// Sets an optional value; an empty value removes it.
-fn leaf<T: DeserializeOwned>(slot: &mut Option<Spanned<T>>, path: &[&str], value: &str) -> Result<(), String> {
+fn leaf<T: DeserializeOwned>(slot: &mut Option<Spanned<T>>, path: &[&str], value: &str) -> Result<(), SetError> {
     if let Some(extra) = path.first() {
-        return Err(format!("\"{extra}\" is below a single value"));
+        return Err(SetError::BelowValue(extra.to_string()));
     }
     *slot = parse::<Option<T>>(value)?.map(spanned);
     Ok(())
 }
 
-fn map_leaf(map: &mut BTreeMap<String, Spanned<Scalar>>, path: &[&str], value: &str) -> Result<(), String> {
+fn map_leaf(map: &mut BTreeMap<String, Spanned<Scalar>>, path: &[&str], value: &str) -> Result<(), SetError> {
     match path {
         [key] => {
             match parse::<Option<Scalar>>(value)? {
@@ -129,8 +164,8 @@ fn map_leaf(map: &mut BTreeMap<String, Spanned<Scalar>>, path: &[&str], value: &
             map.clear();
             Ok(())
         }
-        [] => Err("name a key, e.g. usage.calls=5M".into()),
-        _ => Err(format!("\"{}\" is below a single value", path[1])),
+        [] => Err(SetError::Hint("name a key, e.g. usage.calls=5M")),
+        _ => Err(SetError::BelowValue(path[1].to_string())),
     }
 }
 
@@ -139,8 +174,8 @@ fn section<T: DeserializeOwned + Default>(
     slot: &mut Option<Spanned<T>>,
     path: &[&str],
     value: &str,
-    set: impl FnOnce(&mut T, &[&str], &str) -> Result<(), String>,
-) -> Result<(), String> {
+    set: impl FnOnce(&mut T, &[&str], &str) -> Result<(), SetError>,
+) -> Result<(), SetError> {
     if path.is_empty() {
         return leaf(slot, path, value);
     }
@@ -148,9 +183,11 @@ fn section<T: DeserializeOwned + Default>(
     set(&mut s.value, path, value)
 }
 
-fn architecture(raw: &mut RawArchitecture, path: &[&str], value: &str) -> Result<(), String> {
-    let keys =
-        ["version", "name", "region", "currency", "pricing", "users", "fx", "closed_network", "services", "policy"];
+/// The top-level keys of the file.
+const FILE_KEYS: &[&str] =
+    &["version", "name", "region", "currency", "pricing", "users", "fx", "closed_network", "services", "policy"];
+
+fn architecture(raw: &mut RawArchitecture, path: &[&str], value: &str) -> Result<(), SetError> {
     match path {
         ["version", rest @ ..] => leaf(&mut raw.version, rest, value)?,
         ["name"] => raw.name = parse(value)?,
@@ -164,42 +201,44 @@ fn architecture(raw: &mut RawArchitecture, path: &[&str], value: &str) -> Result
         ["services", who, rest @ ..] => {
             let i = match who.parse::<usize>() {
                 Ok(i) if i < raw.services.len() => i,
-                Ok(i) => return Err(format!("the file has {} services; services[{i}] is not one", raw.services.len())),
+                Ok(index) => return Err(SetError::NoIndex { index, count: raw.services.len() }),
                 Err(_) => {
                     let names: Vec<&str> = raw.services.iter().map(|s| s.value.name.value.as_str()).collect();
-                    names
-                        .iter()
-                        .position(|n| n.trim() == *who)
-                        .ok_or_else(|| format!("no service named \"{who}\"; {}", suggest::help(who, &names)))?
+                    names.iter().position(|n| n.trim() == *who).ok_or_else(|| SetError::NoService {
+                        name: who.to_string(),
+                        help: suggest::help(who, &names),
+                    })?
                 }
             };
             service(&mut raw.services[i].value, rest, value)?
         }
-        ["discounts", ..] => return Err("discounts are set with --discount [TARGET=]PERCENT".into()),
-        ["prices", ..] => return Err("prices are set in the file's `prices:` list".into()),
-        [key, ..] => return Err(unknown("", key, &keys)),
-        [] => return Err("empty path".into()),
+        ["discounts", ..] => return Err(SetError::Hint("discounts are set with --discount [TARGET=]PERCENT")),
+        ["prices", ..] => return Err(SetError::Hint("prices are set in the file's `prices:` list")),
+        [key, ..] => return Err(unknown("", key, FILE_KEYS)),
+        [] => return Err(SetError::Hint("empty path")),
     }
     Ok(())
 }
 
-fn closed_network(raw: &mut RawClosedNetwork, path: &[&str], value: &str) -> Result<(), String> {
-    let keys = [
-        "conditional_access",
-        "on_premises",
-        "cicd",
-        "cicd_agents",
-        "operator_access",
-        "jumpbox",
-        "sla",
-        "build_agents",
-        "hub",
-        "hub_share",
-        "egress",
-        "ddos",
-        "licences",
-        "usage",
-    ];
+/// The keys of `closed_network`.
+const CLOSED_NETWORK_KEYS: &[&str] = &[
+    "conditional_access",
+    "on_premises",
+    "cicd",
+    "cicd_agents",
+    "operator_access",
+    "jumpbox",
+    "sla",
+    "build_agents",
+    "hub",
+    "hub_share",
+    "egress",
+    "ddos",
+    "licences",
+    "usage",
+];
+
+fn closed_network(raw: &mut RawClosedNetwork, path: &[&str], value: &str) -> Result<(), SetError> {
     match path {
         ["conditional_access", rest @ ..] => leaf(&mut raw.conditional_access, rest, value),
         ["on_premises", rest @ ..] => leaf(&mut raw.on_premises, rest, value),
@@ -226,12 +265,12 @@ fn closed_network(raw: &mut RawClosedNetwork, path: &[&str], value: &str) -> Res
             [key, ..] => Err(unknown("closed_network.jumpbox", key, &["size", "os", "disk"])),
             [] => Ok(()),
         }),
-        [key, ..] => Err(unknown("closed_network", key, &keys)),
+        [key, ..] => Err(unknown("closed_network", key, CLOSED_NETWORK_KEYS)),
         [] => Ok(()),
     }
 }
 
-fn policy(raw: &mut RawPolicy, path: &[&str], value: &str) -> Result<(), String> {
+fn policy(raw: &mut RawPolicy, path: &[&str], value: &str) -> Result<(), SetError> {
     match path {
         ["max_monthly", rest @ ..] => leaf(&mut raw.max_monthly, rest, value),
         ["max_fixed", rest @ ..] => leaf(&mut raw.max_fixed, rest, value),
@@ -250,26 +289,28 @@ fn policy(raw: &mut RawPolicy, path: &[&str], value: &str) -> Result<(), String>
     }
 }
 
-fn service(raw: &mut RawService, path: &[&str], value: &str) -> Result<(), String> {
-    let keys = [
-        "name",
-        "type",
-        "tier",
-        "units",
-        "replicas",
-        "partitions",
-        "instances",
-        "throughput",
-        "runtime",
-        "os",
-        "public",
-        "calls",
-        "subresources",
-        "skillset",
-        "custom_skill_timeout",
-        "zone",
-        "usage",
-    ];
+/// The keys of one service.
+const SERVICE_KEYS: &[&str] = &[
+    "name",
+    "type",
+    "tier",
+    "units",
+    "replicas",
+    "partitions",
+    "instances",
+    "throughput",
+    "runtime",
+    "os",
+    "public",
+    "calls",
+    "subresources",
+    "skillset",
+    "custom_skill_timeout",
+    "zone",
+    "usage",
+];
+
+fn service(raw: &mut RawService, path: &[&str], value: &str) -> Result<(), SetError> {
     match path {
         ["name"] => raw.name = spanned(parse(value)?),
         ["type"] => raw.type_id = spanned(parse(value)?),
@@ -290,8 +331,8 @@ fn service(raw: &mut RawService, path: &[&str], value: &str) -> Result<(), Strin
             raw.subresources = parse::<Option<Vec<String>>>(value)?.map(|v| v.into_iter().map(spanned).collect())
         }
         ["usage", rest @ ..] => map_leaf(raw.usage.get_or_insert_default(), rest, value)?,
-        [key, ..] => return Err(unknown("a service", key, &keys)),
-        [] => return Err("name a key of the service, e.g. services.gateway.tier=premium-v2".into()),
+        [key, ..] => return Err(unknown("a service", key, SERVICE_KEYS)),
+        [] => return Err(SetError::Hint("name a key of the service, e.g. services.gateway.tier=premium-v2")),
     }
     Ok(())
 }

@@ -73,7 +73,8 @@ fn rows(old: &PresentedDesign, new: &PresentedDesign) -> DesignDiff {
         for name in names {
             let o = find(o_list, name).map(|i| &o_list[i]);
             let n = find(n_list, name).map(|i| &n_list[i]);
-            let any = n.or(o).expect("the name comes from one of the lists");
+            // Each name comes from one of the two lists, so one of them has it.
+            let Some(any) = n.or(o) else { continue };
             rows.push(Row {
                 name: name.to_string(),
                 type_id: any.service.type_id.to_string(),

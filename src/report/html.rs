@@ -205,13 +205,46 @@ fn lines_table(out: &mut String, d: &PresentedDesign, cur: &Currency) -> Result<
     Ok(())
 }
 
+/// What every section of the page reads: the estimate and both designs' presented figures.
+struct Page<'a> {
+    est: &'a Estimate<'a>,
+    cur: &'a Currency,
+    rbac: PresentedDesign<'a>,
+    closed: PresentedDesign<'a>,
+}
+
 pub fn render(est: &Estimate) -> Result<String, Error> {
-    let cur = &est.conversion.currency;
-    let rbac = present(&est.rbac, &est.conversion)?;
-    let closed = present(&est.closed, &est.conversion)?;
+    let page = Page {
+        est,
+        cur: &est.conversion.currency,
+        rbac: present(&est.rbac, &est.conversion)?,
+        closed: present(&est.closed, &est.conversion)?,
+    };
+    let mut out = String::new();
+    head(&mut out, est)?;
+    summary(&mut out, &page)?;
+    requirements(&mut out, &page)?;
+    write!(
+        out,
+        "<h2>Charts</h2><div class=\"charts\">{}{}</div>",
+        stacked_chart(&page.rbac, &page.closed, page.cur)?,
+        breakdown_chart(&page.rbac, &page.closed, page.cur)?
+    )?;
+    decisions(&mut out, est)?;
+    out.push_str("<h2>Closed-network design</h2>");
+    lines_table(&mut out, &page.closed, page.cur)?;
+    out.push_str("<h2>RBAC-only design</h2>");
+    lines_table(&mut out, &page.rbac, page.cur)?;
+    findings(&mut out, est)?;
+    sources(&mut out, &page)?;
+    out.push_str("</body></html>\n");
+    Ok(out)
+}
+
+/// The document head with its style, the title and the line naming file, region, snapshot and rate.
+fn head(out: &mut String, est: &Estimate) -> Result<(), Error> {
     let meta = &est.snapshot.meta;
     let arch = &est.architecture;
-    let mut out = String::new();
     write!(
         out,
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>closednet: {}</title><style>{STYLE}</style></head><body>",
@@ -228,9 +261,14 @@ pub fn render(est: &Estimate) -> Result<String, Error> {
         esc(&meta.as_of),
         esc(&est.snapshot.sha256)
     )?;
+    Ok(())
+}
 
+/// The totals over each horizon, the fixed share, and what the totals leave out or are net of.
+fn summary(out: &mut String, page: &Page) -> Result<(), Error> {
+    let (est, cur, rbac, closed) = (page.est, page.cur, &page.rbac, &page.closed);
     out.push_str("<h2>Summary</h2><table><thead><tr><th></th><th class=\"n\">RBAC-only</th><th class=\"n\">Closed network</th><th class=\"n\">Difference</th></tr></thead><tbody>");
-    for (label, a, b) in horizon_rows(&rbac, &closed) {
+    for (label, a, b) in horizon_rows(rbac, closed) {
         write!(
             out,
             "<tr><td>{label}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
@@ -242,8 +280,8 @@ pub fn render(est: &Estimate) -> Result<String, Error> {
     write!(
         out,
         "<tr><td>Fixed share</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td></td></tr></tbody></table>",
-        share_text(&rbac),
-        share_text(&closed)
+        share_text(rbac),
+        share_text(closed)
     )?;
     let unpriced = rbac.unpriced + closed.unpriced;
     if unpriced > 0 {
@@ -261,43 +299,47 @@ pub fn render(est: &Estimate) -> Result<String, Error> {
     if let Some(text) = super::price_sheet_text(est) {
         write!(out, "<p>{}</p>", esc(&text))?;
     }
+    Ok(())
+}
 
-    let rows = by_requirement(&est.closed, &rbac, &closed, &est.conversion)?;
-    if !rows.is_empty() {
-        write!(
-            out,
-            "<h2>What closing costs, by requirement</h2><table><thead><tr><th>Requirement</th><th class=\"n\">Fixed</th><th class=\"n\">Usage</th><th class=\"n\">Total ({cur})</th><th class=\"n\">Share</th><th class=\"n\">Saving if dropped</th><th>Notes</th></tr></thead><tbody>"
-        )?;
-        for r in &rows {
-            write!(
-                out,
-                "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
-                esc(r.requirement.label()),
-                format_amount(r.fixed, cur),
-                format_amount(r.usage, cur),
-                format_amount(r.total(), cur),
-                esc(&r.share_text()),
-                format_amount(r.saving, cur),
-                esc(&r.note())
-            )?;
-        }
-        write!(
-            out,
-            "<tr class=\"total\"><td>Total</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td></td><td></td><td></td></tr></tbody></table>{}",
-            format_amount(closed.fixed - rbac.fixed, cur),
-            format_amount(closed.usage - rbac.usage, cur),
-            format_amount(closed.total() - rbac.total(), cur),
-            requirement_chart(&rows, cur)?
-        )?;
+/// What closing costs, by requirement: the table with its total row and the chart; nothing when
+/// closing costs nothing.
+fn requirements(out: &mut String, page: &Page) -> Result<(), Error> {
+    let (cur, rbac, closed) = (page.cur, &page.rbac, &page.closed);
+    let rows = by_requirement(&page.est.closed, rbac, closed, &page.est.conversion)?;
+    if rows.is_empty() {
+        return Ok(());
     }
-
     write!(
         out,
-        "<h2>Charts</h2><div class=\"charts\">{}{}</div>",
-        stacked_chart(&rbac, &closed, cur)?,
-        breakdown_chart(&rbac, &closed, cur)?
+        "<h2>What closing costs, by requirement</h2><table><thead><tr><th>Requirement</th><th class=\"n\">Fixed</th><th class=\"n\">Usage</th><th class=\"n\">Total ({cur})</th><th class=\"n\">Share</th><th class=\"n\">Saving if dropped</th><th>Notes</th></tr></thead><tbody>"
     )?;
+    for r in &rows {
+        write!(
+            out,
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+            esc(r.requirement.label()),
+            format_amount(r.fixed, cur),
+            format_amount(r.usage, cur),
+            format_amount(r.total(), cur),
+            esc(&r.share_text()),
+            format_amount(r.saving, cur),
+            esc(&r.note())
+        )?;
+    }
+    write!(
+        out,
+        "<tr class=\"total\"><td>Total</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td></td><td></td><td></td></tr></tbody></table>{}",
+        format_amount(closed.fixed - rbac.fixed, cur),
+        format_amount(closed.usage - rbac.usage, cur),
+        format_amount(closed.total() - rbac.total(), cur),
+        requirement_chart(&rows, cur)?
+    )?;
+    Ok(())
+}
 
+/// Each tier the closed design changed (or could not change), with the needs and the evidence.
+fn decisions(out: &mut String, est: &Estimate) -> Result<(), Error> {
     let changed: Vec<_> = est.closed.decisions.iter().filter(|d| d.changed() || d.to.is_none()).collect();
     if !changed.is_empty() {
         out.push_str("<h2>Why the closed design changes tiers</h2>");
@@ -329,12 +371,11 @@ pub fn render(est: &Estimate) -> Result<String, Error> {
         out.push_str("</ul></li>");
     }
     out.push_str("</ul>");
+    Ok(())
+}
 
-    out.push_str("<h2>Closed-network design</h2>");
-    lines_table(&mut out, &closed, cur)?;
-    out.push_str("<h2>RBAC-only design</h2>");
-    lines_table(&mut out, &rbac, cur)?;
-
+/// Every finding, styled by its severity, linked to its rule's documentation.
+fn findings(out: &mut String, est: &Estimate) -> Result<(), Error> {
     out.push_str("<h2>Findings</h2><ul>");
     for fi in &est.findings {
         let class = match fi.severity.as_str() {
@@ -352,18 +393,24 @@ pub fn render(est: &Estimate) -> Result<String, Error> {
             esc(&fi.message)
         )?;
     }
-    out.push_str("</ul><h2>Sources</h2><ul>");
-    for s in closed.services.iter().chain(&closed.added) {
+    out.push_str("</ul>");
+    Ok(())
+}
+
+/// The source of every line of the closed design.
+fn sources(out: &mut String, page: &Page) -> Result<(), Error> {
+    out.push_str("<h2>Sources</h2><ul>");
+    for s in page.closed.services.iter().chain(&page.closed.added) {
         for l in &s.lines {
             write!(
                 out,
                 "<li>{} / {}: {}</li>",
                 esc(&s.service.name),
                 esc(l.line.component),
-                esc(&line_source(l, &est.conversion.currency))
+                esc(&line_source(l, page.cur))
             )?;
         }
     }
-    out.push_str("</ul></body></html>\n");
-    Ok(out)
+    out.push_str("</ul>");
+    Ok(())
 }

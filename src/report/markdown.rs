@@ -45,13 +45,39 @@ fn lines(out: &mut String, title: &str, d: &PresentedDesign, cur: &Currency) -> 
     Ok(())
 }
 
+/// What every section of the worksheet reads: the estimate and both designs' presented figures.
+struct Sheet<'a> {
+    est: &'a Estimate<'a>,
+    cur: &'a Currency,
+    rbac: PresentedDesign<'a>,
+    closed: PresentedDesign<'a>,
+}
+
 pub fn render(est: &Estimate) -> Result<String, Error> {
-    let cur = &est.conversion.currency;
-    let rbac = present(&est.rbac, &est.conversion)?;
-    let closed = present(&est.closed, &est.conversion)?;
+    let sheet = Sheet {
+        est,
+        cur: &est.conversion.currency,
+        rbac: present(&est.rbac, &est.conversion)?,
+        closed: present(&est.closed, &est.conversion)?,
+    };
+    let mut out = String::new();
+    assumptions(&mut out, &sheet)?;
+    totals(&mut out, &sheet)?;
+    savings_plans(&mut out, &sheet.rbac, &sheet.closed, sheet.cur)?;
+    requirements(&mut out, &sheet)?;
+    lines(&mut out, "RBAC-only design", &sheet.rbac, sheet.cur)?;
+    lines(&mut out, "Closed-network design", &sheet.closed, sheet.cur)?;
+    decisions(&mut out, est)?;
+    findings(&mut out, &sheet)?;
+    sign_off(&mut out)?;
+    Ok(out)
+}
+
+/// The title, the file and its snapshot, and every assumption behind the figures.
+fn assumptions(out: &mut String, sheet: &Sheet) -> Result<(), Error> {
+    let est = sheet.est;
     let meta = &est.snapshot.meta;
     let arch = &est.architecture;
-    let mut out = String::new();
     writeln!(out, "# Cost sign-off: {}\n", esc(&arch.name))?;
     writeln!(
         out,
@@ -85,15 +111,20 @@ pub fn render(est: &Estimate) -> Result<String, Error> {
     if let Some(text) = super::price_sheet_text(est) {
         writeln!(out, "- {}", esc(&text))?;
     }
-    let unpriced = rbac.unpriced + closed.unpriced;
+    let unpriced = sheet.rbac.unpriced + sheet.closed.unpriced;
     if unpriced > 0 {
         writeln!(out, "- **{unpriced} line(s) have no price** and are left out of the totals (see the findings).")?;
     }
     writeln!(out)?;
+    Ok(())
+}
 
+/// The two designs' totals over each horizon, the difference and the fixed share.
+fn totals(out: &mut String, sheet: &Sheet) -> Result<(), Error> {
+    let (cur, rbac, closed) = (sheet.cur, &sheet.rbac, &sheet.closed);
     writeln!(out, "## Totals\n")?;
     writeln!(out, "| {cur} | RBAC-only | Closed network | Difference |\n|---|--:|--:|--:|")?;
-    for (label, a, b) in horizon_rows(&rbac, &closed) {
+    for (label, a, b) in horizon_rows(rbac, closed) {
         writeln!(
             out,
             "| {label} | {} | {} | {} |",
@@ -102,48 +133,54 @@ pub fn render(est: &Estimate) -> Result<String, Error> {
             format_amount(b - a, cur)
         )?;
     }
-    writeln!(out, "| Fixed share | {} | {} | |\n", share_text(&rbac), share_text(&closed))?;
+    writeln!(out, "| Fixed share | {} | {} | |\n", share_text(rbac), share_text(closed))?;
+    Ok(())
+}
 
-    savings_plans(&mut out, &rbac, &closed, cur)?;
-
-    let rows = by_requirement(&est.closed, &rbac, &closed, &est.conversion)?;
-    if !rows.is_empty() {
-        writeln!(out, "## What closing costs, by requirement\n")?;
+/// What closing costs, by requirement, with a total row and how to read it; nothing when closing
+/// costs nothing.
+fn requirements(out: &mut String, sheet: &Sheet) -> Result<(), Error> {
+    let (cur, rbac, closed) = (sheet.cur, &sheet.rbac, &sheet.closed);
+    let rows = by_requirement(&sheet.est.closed, rbac, closed, &sheet.est.conversion)?;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "## What closing costs, by requirement\n")?;
+    writeln!(
+        out,
+        "| Requirement | Fixed ({cur}) | Usage ({cur}) | Total ({cur}) | Share | Saving if dropped | Notes |"
+    )?;
+    writeln!(out, "|---|--:|--:|--:|--:|--:|---|")?;
+    for r in &rows {
         writeln!(
             out,
-            "| Requirement | Fixed ({cur}) | Usage ({cur}) | Total ({cur}) | Share | Saving if dropped | Notes |"
-        )?;
-        writeln!(out, "|---|--:|--:|--:|--:|--:|---|")?;
-        for r in &rows {
-            writeln!(
-                out,
-                "| {} | {} | {} | {} | {} | {} | {} |",
-                r.requirement.label(),
-                format_amount(r.fixed, cur),
-                format_amount(r.usage, cur),
-                format_amount(r.total(), cur),
-                r.share_text(),
-                format_amount(r.saving, cur),
-                r.note()
-            )?;
-        }
-        writeln!(
-            out,
-            "| **Total** | {} | {} | **{}** | | | |\n",
-            format_amount(closed.fixed - rbac.fixed, cur),
-            format_amount(closed.usage - rbac.usage, cur),
-            format_amount(closed.total() - rbac.total(), cur)
-        )?;
-        writeln!(
-            out,
-            "Each row is the part of the difference that serves one requirement; the rows add up to the difference. \
-             The saving if dropped re-prices the closed design without that `closed_network` setting.\n"
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            r.requirement.label(),
+            format_amount(r.fixed, cur),
+            format_amount(r.usage, cur),
+            format_amount(r.total(), cur),
+            r.share_text(),
+            format_amount(r.saving, cur),
+            r.note()
         )?;
     }
+    writeln!(
+        out,
+        "| **Total** | {} | {} | **{}** | | | |\n",
+        format_amount(closed.fixed - rbac.fixed, cur),
+        format_amount(closed.usage - rbac.usage, cur),
+        format_amount(closed.total() - rbac.total(), cur)
+    )?;
+    writeln!(
+        out,
+        "Each row is the part of the difference that serves one requirement; the rows add up to the difference. \
+         The saving if dropped re-prices the closed design without that `closed_network` setting.\n"
+    )?;
+    Ok(())
+}
 
-    lines(&mut out, "RBAC-only design", &rbac, cur)?;
-    lines(&mut out, "Closed-network design", &closed, cur)?;
-
+/// Each tier the closed design changed (or could not change), with the needs and the evidence.
+fn decisions(out: &mut String, est: &Estimate) -> Result<(), Error> {
     let changed: Vec<_> = est.closed.decisions.iter().filter(|d| d.changed() || d.to.is_none()).collect();
     if !changed.is_empty() {
         writeln!(out, "## Decisions\n")?;
@@ -164,23 +201,33 @@ pub fn render(est: &Estimate) -> Result<String, Error> {
             writeln!(out, "  - {}: {} ({}, as of {})", e.need, e.capability, e.doc, e.as_of)?;
         }
     }
+    Ok(())
+}
+
+/// Every finding with its rule and line, then the source of every line of the closed design.
+fn findings(out: &mut String, sheet: &Sheet) -> Result<(), Error> {
     writeln!(out, "\n## Findings\n")?;
-    for f in &est.findings {
+    for f in &sheet.est.findings {
         let at = f.loc.filter(|l| l.line > 0).map(|l| format!(" (line {})", l.line)).unwrap_or_default();
         writeln!(out, "- {} `{}` {}{at}: {}", f.severity.as_str(), f.rule, f.slug, esc(&f.message))?;
     }
     writeln!(out, "\n## Price sources (closed design)\n")?;
-    for s in closed.services.iter().chain(&closed.added) {
+    for s in sheet.closed.services.iter().chain(&sheet.closed.added) {
         for l in &s.lines {
-            writeln!(out, "- {} / {}: {}", s.service.name, l.line.component, line_source(l, &est.conversion.currency))?;
+            writeln!(out, "- {} / {}: {}", s.service.name, l.line.component, line_source(l, sheet.cur))?;
         }
     }
+    Ok(())
+}
+
+/// The sign-off block: a row per role, names, signatures and dates left blank.
+fn sign_off(out: &mut String) -> Result<(), Error> {
     writeln!(out, "\n## Sign-off\n")?;
     writeln!(out, "| Role | Name | Signature | Date |\n|---|---|---|---|")?;
     for role in ["Prepared by", "Reviewed by", "Approved by"] {
         writeln!(out, "| {role} | | | |")?;
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The fixed lines whose meters have savings plan rates: monthly list cost pay-as-you-go, on a

@@ -13,7 +13,9 @@ use super::source_text;
 use crate::calculator::Source;
 use crate::catalog::definitions::Charge;
 use crate::error::Error;
-use crate::figures::{PresentedDesign, PresentedLine, RequirementRow, by_requirement, present, requirement_of};
+use crate::figures::{
+    PresentedDesign, PresentedLine, PresentedService, RequirementRow, by_requirement, present, requirement_of,
+};
 use crate::money::minor_units;
 use crate::pipeline::Estimate;
 use rust_decimal::Decimal;
@@ -103,8 +105,35 @@ fn lines_sheet(
     est: &Estimate,
     fm: &Formats,
 ) -> Result<(), Error> {
-    let cur = est.conversion.currency.code();
-    let dp = minor_units(&est.conversion.currency);
+    lines_header(ws, est.conversion.currency.code(), fm)?;
+    let mut row = 1u32;
+    let declared = d.services.iter().enumerate().map(|(i, s)| (Some(i), s));
+    for (index, s) in declared.chain(d.added.iter().map(|s| (None, s))) {
+        let requirement = requirement_of(closed, &s.service.name, index).map(|r| r.id()).unwrap_or_default();
+        for l in &s.lines {
+            line_row(ws, row, s, l, requirement, est, fm)?;
+            row += 1;
+        }
+    }
+    let last = row;
+    for (i, (label, charge)) in [("Fixed / month", "fixed"), ("Usage / month", "usage")].iter().enumerate() {
+        let r = last + 1 + i as u32;
+        ws.write_string_with_format(r, 8, *label, &fm.header).map_err(e)?;
+        let value = if *charge == "fixed" { d.fixed } else { d.usage };
+        let formula = format!("=SUMIF(E2:E{last},\"{charge}\",J2:J{last})");
+        ws.write_formula_with_format(r, 9, Formula::new(formula).set_result(value.to_string()), &fm.total)
+            .map_err(e)?;
+    }
+    ws.set_column_width(0, 28).map_err(e)?;
+    ws.set_column_width(3, 40).map_err(e)?;
+    ws.set_column_width(9, 16).map_err(e)?;
+    ws.set_column_width(10, 48).map_err(e)?;
+    ws.set_freeze_panes(1, 0).map_err(e)?;
+    Ok(())
+}
+
+/// The header row of a line sheet; `cur` names the report currency in the money columns.
+fn lines_header(ws: &mut Worksheet, cur: &str, fm: &Formats) -> Result<(), Error> {
     let headers = [
         "Service",
         "Type",
@@ -127,80 +156,83 @@ fn lines_sheet(
     for (c, h) in headers.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, *h, &fm.header).map_err(e)?;
     }
-    let mut row = 1u32;
-    let declared = d.services.iter().enumerate().map(|(i, s)| (Some(i), s));
-    for (index, s) in declared.chain(d.added.iter().map(|s| (None, s))) {
-        let requirement = requirement_of(closed, &s.service.name, index).map(|r| r.id()).unwrap_or_default();
-        for l in &s.lines {
-            let name =
-                if s.service.reason.is_some() { format!("+ {}", s.service.name) } else { s.service.name.clone() };
-            ws.write_string(row, 0, &name).map_err(e)?;
-            ws.write_string(row, 1, s.service.type_id).map_err(e)?;
-            ws.write_string(row, 2, s.service.tier).map_err(e)?;
-            ws.write_string(row, 3, l.line.component).map_err(e)?;
-            ws.write_string(row, 4, if l.line.charge == Charge::Fixed { "fixed" } else { "usage" }).map_err(e)?;
-            ws.write_number_with_format(row, 5, f(l.line.quantity), &fm.number).map_err(e)?;
-            ws.write_string(row, 6, l.line.unit).map_err(e)?;
-            if let Some(p) = l.line.unit_price {
-                ws.write_number_with_format(row, 7, f(p), &fm.number).map_err(e)?;
-            }
-            ws.write_number(row, 8, f(l.line.discount.unwrap_or_default())).map_err(e)?;
-            let q = format!("F{}", row + 1);
-            match (cost_expr(l, &q), l.monthly) {
-                (Some(expr), Some(m)) => {
-                    let formula = format!("=ROUND(({expr})*FX_RATE*(1-I{}/100),{dp})", row + 1);
-                    ws.write_formula_with_format(row, 9, Formula::new(formula).set_result(m.to_string()), &fm.money)
-                        .map_err(e)?;
-                }
-                // Provided by the hub or already licensed: nothing to compute.
-                (None, Some(m)) => {
-                    ws.write_number_with_format(row, 9, f(m), &fm.money).map_err(e)?;
-                }
-                // No price: an input cell for the unit price (USD per unit of the line) and a
-                // live formula, so that a figure typed in flows into every total.
-                (_, None) => {
-                    ws.write_blank(row, 7, &fm.input).map_err(e)?;
-                    let r = row + 1;
-                    let formula = format!("=ROUND(F{r}*H{r}*FX_RATE*(1-I{r}/100),{dp})");
-                    ws.write_formula_with_format(row, 9, Formula::new(formula).set_result("0"), &fm.money)
-                        .map_err(e)?;
-                }
-            }
-            let (src, eff) = match &l.line.source {
-                Source::Meter { meter_id, effective, .. } => (format!("meter {meter_id}"), *effective),
-                Source::Documented { source, effective, .. } => (source.to_string(), *effective),
-                Source::NoPrice(why) => (format!("no price: {why}"), ""),
-                Source::Provided { .. } | Source::Stated(_) => (source_text(&l.line.source), ""),
-                Source::Yours { .. } => (super::line_source(l, &est.conversion.currency), ""),
-            };
-            ws.write_string(row, 10, &src).map_err(e)?;
-            ws.write_string(row, 11, eff).map_err(e)?;
-            ws.write_string(row, 12, l.line.note().as_deref().unwrap_or("")).map_err(e)?;
-            ws.write_string(row, 13, requirement).map_err(e)?;
-            // Savings plans: the line's monthly list cost at each commitment, where its meter has them.
-            for (i, m) in l.plans.iter().flatten().enumerate() {
-                if let Some(m) = m {
-                    ws.write_number_with_format(row, 14 + i as u16, f(*m), &fm.money).map_err(e)?;
-                }
-            }
-            row += 1;
+    Ok(())
+}
+
+/// One line item's row: what it is, its quantity and unit price, its monthly cost, its source,
+/// the requirement it serves and its savings plan costs.
+fn line_row(
+    ws: &mut Worksheet,
+    row: u32,
+    s: &PresentedService,
+    l: &PresentedLine,
+    requirement: &str,
+    est: &Estimate,
+    fm: &Formats,
+) -> Result<(), Error> {
+    let name = if s.service.reason.is_some() { format!("+ {}", s.service.name) } else { s.service.name.clone() };
+    ws.write_string(row, 0, &name).map_err(e)?;
+    ws.write_string(row, 1, s.service.type_id).map_err(e)?;
+    ws.write_string(row, 2, s.service.tier).map_err(e)?;
+    ws.write_string(row, 3, l.line.component).map_err(e)?;
+    ws.write_string(row, 4, if l.line.charge == Charge::Fixed { "fixed" } else { "usage" }).map_err(e)?;
+    ws.write_number_with_format(row, 5, f(l.line.quantity), &fm.number).map_err(e)?;
+    ws.write_string(row, 6, l.line.unit).map_err(e)?;
+    if let Some(p) = l.line.unit_price {
+        ws.write_number_with_format(row, 7, f(p), &fm.number).map_err(e)?;
+    }
+    ws.write_number(row, 8, f(l.line.discount.unwrap_or_default())).map_err(e)?;
+    monthly_cell(ws, row, l, minor_units(&est.conversion.currency), fm)?;
+    let (src, eff) = line_source_cells(l, est);
+    ws.write_string(row, 10, &src).map_err(e)?;
+    ws.write_string(row, 11, eff).map_err(e)?;
+    ws.write_string(row, 12, l.line.note().as_deref().unwrap_or("")).map_err(e)?;
+    ws.write_string(row, 13, requirement).map_err(e)?;
+    // Savings plans: the line's monthly list cost at each commitment, where its meter has them.
+    for (i, m) in l.plans.iter().flatten().enumerate() {
+        if let Some(m) = m {
+            ws.write_number_with_format(row, 14 + i as u16, f(*m), &fm.money).map_err(e)?;
         }
     }
-    let last = row;
-    for (i, (label, charge)) in [("Fixed / month", "fixed"), ("Usage / month", "usage")].iter().enumerate() {
-        let r = last + 1 + i as u32;
-        ws.write_string_with_format(r, 8, *label, &fm.header).map_err(e)?;
-        let value = if *charge == "fixed" { d.fixed } else { d.usage };
-        let formula = format!("=SUMIF(E2:E{last},\"{charge}\",J2:J{last})");
-        ws.write_formula_with_format(r, 9, Formula::new(formula).set_result(value.to_string()), &fm.total)
-            .map_err(e)?;
-    }
-    ws.set_column_width(0, 28).map_err(e)?;
-    ws.set_column_width(3, 40).map_err(e)?;
-    ws.set_column_width(9, 16).map_err(e)?;
-    ws.set_column_width(10, 48).map_err(e)?;
-    ws.set_freeze_panes(1, 0).map_err(e)?;
     Ok(())
+}
+
+/// Column J of a line's row: a live formula over its quantity, its figure where there is nothing
+/// to compute, or, for a line without a price, a formula over an input cell for its unit price.
+fn monthly_cell(ws: &mut Worksheet, row: u32, l: &PresentedLine, dp: u32, fm: &Formats) -> Result<(), Error> {
+    let q = format!("F{}", row + 1);
+    match (cost_expr(l, &q), l.monthly) {
+        (Some(expr), Some(m)) => {
+            let formula = format!("=ROUND(({expr})*FX_RATE*(1-I{}/100),{dp})", row + 1);
+            ws.write_formula_with_format(row, 9, Formula::new(formula).set_result(m.to_string()), &fm.money)
+                .map_err(e)?;
+        }
+        // Provided by the hub or already licensed: nothing to compute.
+        (None, Some(m)) => {
+            ws.write_number_with_format(row, 9, f(m), &fm.money).map_err(e)?;
+        }
+        // No price: an input cell for the unit price (USD per unit of the line) and a
+        // live formula, so that a figure typed in flows into every total.
+        (_, None) => {
+            ws.write_blank(row, 7, &fm.input).map_err(e)?;
+            let r = row + 1;
+            let formula = format!("=ROUND(F{r}*H{r}*FX_RATE*(1-I{r}/100),{dp})");
+            ws.write_formula_with_format(row, 9, Formula::new(formula).set_result("0"), &fm.money).map_err(e)?;
+        }
+    }
+    Ok(())
+}
+
+/// Columns K and L of a line's row: where its price comes from and the price's effective date.
+fn line_source_cells<'l>(l: &PresentedLine<'l>, est: &Estimate) -> (String, &'l str) {
+    let line = l.line;
+    match &line.source {
+        Source::Meter { meter_id, effective, .. } => (format!("meter {meter_id}"), *effective),
+        Source::Documented { source, effective, .. } => (source.to_string(), *effective),
+        Source::NoPrice(why) => (format!("no price: {why}"), ""),
+        Source::Provided { .. } | Source::Stated(_) => (source_text(&line.source), ""),
+        Source::Yours { .. } => (super::line_source(l, &est.conversion.currency), ""),
+    }
 }
 
 fn summary(ws: &mut Worksheet, rbac: &PresentedDesign, closed: &PresentedDesign, fm: &Formats) -> Result<(), Error> {
@@ -354,8 +386,17 @@ pub fn render(est: &Estimate) -> Result<Vec<u8>, Error> {
     lines_sheet(wb.add_worksheet().set_name(CLOSED).map_err(e)?, &closed, &closed, est, &fm)?;
     let rows = by_requirement(&est.closed, &rbac, &closed, &est.conversion)?;
     requirements_sheet(wb.add_worksheet().set_name("By requirement").map_err(e)?, &rows, &fm)?;
+    decisions_sheet(wb.add_worksheet().set_name("Decisions").map_err(e)?, est, &fm)?;
+    findings_sheet(wb.add_worksheet().set_name("Findings").map_err(e)?, est, &fm)?;
+    let ws = wb.add_worksheet().set_name(ASSUMPTIONS).map_err(e)?;
+    let r = assumptions(ws, est, &fm)?;
+    price_sources(ws, r, [(RBAC, &rbac), (CLOSED, &closed)], est, &fm)?;
+    wb.define_name("FX_RATE", &format!("='{ASSUMPTIONS}'!$B${}", FX_ROW + 1)).map_err(e)?;
+    wb.save_to_buffer().map_err(e)
+}
 
-    let ws = wb.add_worksheet().set_name("Decisions").map_err(e)?;
+/// Every decision of the closed design: its tiers, rule, needs, evidence and rejected tiers.
+fn decisions_sheet(ws: &mut Worksheet, est: &Estimate, fm: &Formats) -> Result<(), Error> {
     for (c, h) in ["Service", "Type", "From", "To", "Rule", "Needs", "Documentation", "As of", "Rejected tiers"]
         .iter()
         .enumerate()
@@ -383,8 +424,11 @@ pub fn render(est: &Estimate) -> Result<Vec<u8>, Error> {
             ws.write_string(r, c as u16, v).map_err(e)?;
         }
     }
+    Ok(())
+}
 
-    let ws = wb.add_worksheet().set_name("Findings").map_err(e)?;
+/// Every finding: rule, slug, severity, line, message and documentation.
+fn findings_sheet(ws: &mut Worksheet, est: &Estimate, fm: &Formats) -> Result<(), Error> {
     for (c, h) in ["Rule", "Slug", "Severity", "Line", "Message", "Documentation"].iter().enumerate() {
         ws.write_string_with_format(0, c as u16, *h, &fm.header).map_err(e)?;
     }
@@ -399,9 +443,13 @@ pub fn render(est: &Estimate) -> Result<Vec<u8>, Error> {
         ws.write_string(r, 4, &fi.message).map_err(e)?;
         ws.write_string(r, 5, fi.doc).map_err(e)?;
     }
+    Ok(())
+}
 
+/// The assumptions behind the figures, the FX rate (named FX_RATE) among them, then the discounts,
+/// savings plan and price sheet; returns the first row below them.
+fn assumptions(ws: &mut Worksheet, est: &Estimate, fm: &Formats) -> Result<u32, Error> {
     let meta = &est.snapshot.meta;
-    let ws = wb.add_worksheet().set_name(ASSUMPTIONS).map_err(e)?;
     let rows: [(&str, String); 10] = [
         ("Architecture file", est.architecture.file.clone()),
         ("Pricing snapshot", format!("{} (sha256 {})", meta.name, est.snapshot.sha256)),
@@ -448,12 +496,24 @@ pub fn render(est: &Estimate) -> Result<Vec<u8>, Error> {
         ws.write_string(r, 1, text).map_err(e)?;
         r += 1;
     }
+    Ok(r)
+}
+
+/// From one row below `r` (the first row under the assumptions): the source, free grants and tiers
+/// of every line of both designs.
+fn price_sources(
+    ws: &mut Worksheet,
+    mut r: u32,
+    designs: [(&str, &PresentedDesign); 2],
+    est: &Estimate,
+    fm: &Formats,
+) -> Result<(), Error> {
     r += 1;
     for (c, h) in ["Design", "Service", "Component", "Source of the price", "Free grants and tiers"].iter().enumerate()
     {
         ws.write_string_with_format(r, c as u16, *h, &fm.header).map_err(e)?;
     }
-    for (label, d) in [(RBAC, &rbac), (CLOSED, &closed)] {
+    for (label, d) in designs {
         for s in d.services.iter().chain(&d.added) {
             for l in &s.lines {
                 r += 1;
@@ -468,6 +528,5 @@ pub fn render(est: &Estimate) -> Result<Vec<u8>, Error> {
     ws.set_column_width(0, 22).map_err(e)?;
     ws.set_column_width(1, 40).map_err(e)?;
     ws.set_column_width(3, 60).map_err(e)?;
-    wb.define_name("FX_RATE", &format!("='{ASSUMPTIONS}'!$B${}", FX_ROW + 1)).map_err(e)?;
-    wb.save_to_buffer().map_err(e)
+    Ok(())
 }

@@ -2,6 +2,10 @@
 //! binaries against the library. Each module is one area; tests run the library directly or the
 //! built binary (`CARGO_BIN_EXE_closednet`) from the crate root, so paths are relative to it.
 
+// Tests and their helpers (support.rs) unwrap and expect: a panic is a failing test with the
+// value in its message. clippy.toml allows them only inside `#[cfg(test)]` and `#[test]` items.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod browser;
 mod catalog;
 mod check;

@@ -29,8 +29,9 @@ pub(super) struct Checker<'a> {
 
 impl Checker<'_> {
     pub(super) fn error(&mut self, at: Loc, path: impl Into<String>, message: impl Into<String>) -> &mut Diagnostic {
+        let pushed = self.diags.len();
         self.diags.push(Diagnostic::new(self.file, message).at(at.line, at.column).path(path));
-        self.diags.last_mut().expect("just pushed")
+        &mut self.diags[pushed]
     }
 
     /// One of `choices`, or an error with a suggestion.
@@ -48,7 +49,7 @@ impl Checker<'_> {
         match value.value.quantity() {
             Ok(q) => Some(q),
             Err(e) => {
-                self.error(loc(value), path, e);
+                self.error(loc(value), path, e.to_string());
                 None
             }
         }

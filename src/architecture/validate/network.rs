@@ -24,9 +24,6 @@ pub(super) fn closed_network(
         Some(s) => (&s.value, loc(s)),
         None => (&default, Loc::default()),
     };
-    let pick = |c: &mut Checker, v: &Option<Spanned<String>>, key: &str, choices: &[&'static str], default| {
-        v.as_ref().and_then(|v| c.choice(v, &format!("closed_network.{key}"), choices)).unwrap_or(default)
-    };
     let conditional_access = match pick(c, &r.conditional_access, "conditional_access", &["none", "ip", "risk"], "none")
     {
         "ip" => ConditionalAccess::Ip,
@@ -38,6 +35,66 @@ pub(super) fn closed_network(
         "expressroute" => OnPremises::ExpressRoute,
         _ => OnPremises::None,
     };
+    let (cicd, cicd_agents) = ci(c, r);
+    let operator_access = operator_access(c, r);
+    let jumpbox = jumpbox(c, r.jumpbox.as_ref(), catalog, operator_access.contains(&Access::Jumpbox));
+    let production = pick(c, &r.sla, "sla", &["none", "production"], "none") == "production";
+    let build_agents = match &r.build_agents {
+        Some(b) => c.count(b, "closed_network.build_agents", 1).unwrap_or(Decimal::ONE),
+        None => Decimal::ONE,
+    };
+    let (hub, hub_share) = hub(c, r);
+    let egress_choices = ["none", "nat-gateway", "firewall-basic", "firewall-standard", "firewall-premium"];
+    let egress = match pick(c, &r.egress, "egress", &egress_choices, "none") {
+        "nat-gateway" => Egress::NatGateway,
+        "firewall-basic" => Egress::FirewallBasic,
+        "firewall-standard" => Egress::FirewallStandard,
+        "firewall-premium" => Egress::FirewallPremium,
+        _ => Egress::None,
+    };
+    let ddos = match pick(c, &r.ddos, "ddos", &["none", "network", "ip"], "none") {
+        "network" => Ddos::Network,
+        "ip" => Ddos::Ip,
+        _ => Ddos::None,
+    };
+    let licensed_users = licences(c, r.licences.as_ref(), users);
+    ci_minutes(c, r, cicd_agents);
+    let usage = usage(c, r);
+    let bastion = operator_access.iter().any(|a| *a != Access::Jumpbox);
+    let counts = counts(c, r, egress != Egress::None, bastion, on_premises != OnPremises::None);
+    ClosedNetwork {
+        conditional_access,
+        on_premises,
+        cicd,
+        cicd_agents,
+        operator_access,
+        jumpbox,
+        production,
+        build_agents,
+        hub,
+        hub_share,
+        egress,
+        ddos,
+        counts,
+        licensed_users,
+        usage,
+        loc: at,
+    }
+}
+
+/// The value of `closed_network.KEY`, one of `choices`, else `default` (given or not valid).
+fn pick(
+    c: &mut Checker,
+    v: &Option<Spanned<String>>,
+    key: &str,
+    choices: &[&'static str],
+    default: &'static str,
+) -> &'static str {
+    v.as_ref().and_then(|v| c.choice(v, &format!("closed_network.{key}"), choices)).unwrap_or(default)
+}
+
+/// The CI system (`cicd`) and where its agents run (`cicd_agents`), which must fit each other.
+fn ci(c: &mut Checker, r: &RawClosedNetwork) -> (Cicd, CicdAgents) {
     // Other CI systems are not a typo of a supported one: say so rather than suggest one.
     let other_ci = ["gitlab", "jenkins", "circleci", "bitbucket", "teamcity", "buildkite"];
     if let Some(v) = r.cicd.as_ref().filter(|v| other_ci.contains(&v.value.trim().to_ascii_lowercase().as_str())) {
@@ -78,43 +135,44 @@ pub(super) fn closed_network(
                 Some("Managed DevOps Pools run Azure DevOps agents; GitHub-hosted runners run GitHub Actions".into());
         }
     }
+    (cicd, cicd_agents)
+}
 
+/// How operators reach the private network: `none`, one Bastion tier, a jump box, or both.
+fn operator_access(c: &mut Checker, r: &RawClosedNetwork) -> Vec<Access> {
     let mut operator_access = Vec::new();
-    if let Some(v) = &r.operator_access {
-        let words =
-            ["none", "bastion", "bastion-developer", "bastion-basic", "bastion-standard", "bastion-premium", "jumpbox"];
-        let words_given = &v.value.0;
-        if words_given.len() > 1 && words_given.iter().any(|w| w.trim().eq_ignore_ascii_case("none")) {
-            c.error(loc(v), "closed_network.operator_access", "`none` cannot be listed with other operator access")
-                .help = Some("write `none` alone, or list only what operators use".into());
-        }
-        for word in words_given {
-            let spanned = Spanned::new(word.clone(), v.referenced, v.defined);
-            let access = match c.choice(&spanned, "closed_network.operator_access", &words) {
-                Some("bastion" | "bastion-basic") => Access::BastionBasic,
-                Some("bastion-developer") => Access::BastionDeveloper,
-                Some("bastion-standard") => Access::BastionStandard,
-                Some("bastion-premium") => Access::BastionPremium,
-                Some("jumpbox") => Access::Jumpbox,
-                _ => continue,
-            };
-            operator_access.push(access);
-        }
-        operator_access.sort();
-        operator_access.dedup();
-        let bastions = operator_access.iter().filter(|a| **a != Access::Jumpbox).count();
-        if bastions > 1 {
-            c.error(loc(v), "closed_network.operator_access", "a network has one Bastion: name one bastion tier")
-                .help = Some("keep one of bastion-developer, bastion-basic, bastion-standard, bastion-premium".into());
-        }
+    let Some(v) = &r.operator_access else { return operator_access };
+    let words =
+        ["none", "bastion", "bastion-developer", "bastion-basic", "bastion-standard", "bastion-premium", "jumpbox"];
+    let words_given = &v.value.0;
+    if words_given.len() > 1 && words_given.iter().any(|w| w.trim().eq_ignore_ascii_case("none")) {
+        c.error(loc(v), "closed_network.operator_access", "`none` cannot be listed with other operator access").help =
+            Some("write `none` alone, or list only what operators use".into());
     }
-    let jumpbox = jumpbox(c, r.jumpbox.as_ref(), catalog, operator_access.contains(&Access::Jumpbox));
+    for word in words_given {
+        let spanned = Spanned::new(word.clone(), v.referenced, v.defined);
+        let access = match c.choice(&spanned, "closed_network.operator_access", &words) {
+            Some("bastion" | "bastion-basic") => Access::BastionBasic,
+            Some("bastion-developer") => Access::BastionDeveloper,
+            Some("bastion-standard") => Access::BastionStandard,
+            Some("bastion-premium") => Access::BastionPremium,
+            Some("jumpbox") => Access::Jumpbox,
+            _ => continue,
+        };
+        operator_access.push(access);
+    }
+    operator_access.sort();
+    operator_access.dedup();
+    let bastions = operator_access.iter().filter(|a| **a != Access::Jumpbox).count();
+    if bastions > 1 {
+        c.error(loc(v), "closed_network.operator_access", "a network has one Bastion: name one bastion tier").help =
+            Some("keep one of bastion-developer, bastion-basic, bastion-standard, bastion-premium".into());
+    }
+    operator_access
+}
 
-    let production = pick(c, &r.sla, "sla", &["none", "production"], "none") == "production";
-    let build_agents = match &r.build_agents {
-        Some(b) => c.count(b, "closed_network.build_agents", 1).unwrap_or(Decimal::ONE),
-        None => Decimal::ONE,
-    };
+/// A new hub or an existing one, and the existing hub's charge-back (`hub_share`).
+fn hub(c: &mut Checker, r: &RawClosedNetwork) -> (Hub, Option<Decimal>) {
     let hub = match pick(c, &r.hub, "hub", &["new", "existing"], "new") {
         "existing" => Hub::Existing,
         _ => Hub::New,
@@ -127,20 +185,11 @@ pub(super) fn closed_network(
         }
         Some(amount)
     });
-    let egress_choices = ["none", "nat-gateway", "firewall-basic", "firewall-standard", "firewall-premium"];
-    let egress = match pick(c, &r.egress, "egress", &egress_choices, "none") {
-        "nat-gateway" => Egress::NatGateway,
-        "firewall-basic" => Egress::FirewallBasic,
-        "firewall-standard" => Egress::FirewallStandard,
-        "firewall-premium" => Egress::FirewallPremium,
-        _ => Egress::None,
-    };
-    let ddos = match pick(c, &r.ddos, "ddos", &["none", "network", "ip"], "none") {
-        "network" => Ddos::Network,
-        "ip" => Ddos::Ip,
-        _ => Ddos::None,
-    };
-    let licensed_users = licences(c, r.licences.as_ref(), users);
+    (hub, hub_share)
+}
+
+/// GitHub-hosted runners are billed per minute: the file must give `usage.ci_minutes`.
+fn ci_minutes(c: &mut Checker, r: &RawClosedNetwork, cicd_agents: CicdAgents) {
     if let (CicdAgents::GithubHostedPrivate, None, Some(v)) =
         (cicd_agents, r.usage.as_ref().and_then(|u| u.get("ci_minutes")), &r.cicd_agents)
     {
@@ -151,7 +200,10 @@ pub(super) fn closed_network(
         )
         .help = Some("add `usage: { ci_minutes: N }` under closed_network (minutes a month)".into());
     }
+}
 
+/// `closed_network.usage`: quantities of the platform's own usage keys.
+fn usage(c: &mut Checker, r: &RawClosedNetwork) -> BTreeMap<String, Decimal> {
     let mut usage = BTreeMap::new();
     for (key, value) in r.usage.iter().flatten() {
         let path = format!("closed_network.usage.{key}");
@@ -162,26 +214,7 @@ pub(super) fn closed_network(
             usage.insert(key.clone(), q);
         }
     }
-    let bastion = operator_access.iter().any(|a| *a != Access::Jumpbox);
-    let counts = counts(c, r, egress != Egress::None, bastion, on_premises != OnPremises::None);
-    ClosedNetwork {
-        conditional_access,
-        on_premises,
-        cicd,
-        cicd_agents,
-        operator_access,
-        jumpbox,
-        production,
-        build_agents,
-        hub,
-        hub_share,
-        egress,
-        ddos,
-        counts,
-        licensed_users,
-        usage,
-        loc: at,
-    }
+    usage
 }
 
 /// Users who already hold Entra ID P1/P2: all (`entra: owned`), some (`licensed_users: N`) or none.

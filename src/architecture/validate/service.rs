@@ -34,38 +34,95 @@ pub(super) fn service(
             Some(suggest::help(&type_id, &types));
         return None;
     };
+    let (runtime, os) = runtime_and_os(c, s, &p);
+    let tier = tier(c, s, def, os.as_deref(), &p);
+    let capacity = capacity(c, s, def, &p);
+    let calls = calls(c, s, &name, names, name_set, &p);
+    let subresources = subresources(c, s, def, &p);
+    let skillset = skillset(c, s, def, at, &p);
+    let custom_skill_timeout = match &s.custom_skill_timeout {
+        None => None,
+        Some(t) if def.outbound_with_skillset.is_none() => {
+            c.error(loc(t), p("custom_skill_timeout"), format!("{} has no custom skills", def.type_id)).help =
+                Some("custom_skill_timeout applies to ai-search".into());
+            None
+        }
+        Some(t) => c.count(t, &p("custom_skill_timeout"), 1),
+    };
+    let zone = zone(c, s, def, &p);
+    let (usage, model) = usage(c, s, def, at, &p);
 
+    Some(Service {
+        index,
+        name,
+        type_id: def.type_id.clone(),
+        tier,
+        capacity,
+        runtime,
+        os,
+        public: s.public.unwrap_or(false),
+        calls,
+        subresources,
+        skillset,
+        custom_skill_timeout,
+        zone,
+        usage,
+        model,
+        loc: at,
+        tier_loc: s.tier.as_ref().map(loc),
+        source: None,
+    })
+}
+
+/// The runtime and the OS; Python runs only on Linux, so a Python service without `os` is Linux.
+fn runtime_and_os(c: &mut Checker, s: &RawService, p: &dyn Fn(&str) -> String) -> (Option<String>, Option<String>) {
     let runtime = s.runtime.as_ref().and_then(|r| c.choice(r, &p("runtime"), &RUNTIMES)).map(str::to_string);
     let mut os = s.os.as_ref().and_then(|o| c.choice(o, &p("os"), &["linux", "windows"])).map(str::to_string);
     if runtime.as_deref() == Some("python") {
-        match os.as_deref() {
-            Some("windows") => {
-                c.error(loc(s.os.as_ref().expect("os was given")), p("os"), "Python runs only on Linux").help = Some(
+        match (os.as_deref(), &s.os) {
+            (Some("windows"), Some(given)) => {
+                c.error(loc(given), p("os"), "Python runs only on Linux").help = Some(
                     "remove `os: windows` (https://learn.microsoft.com/azure/azure-functions/functions-scale)".into(),
                 );
             }
             _ => os = Some("linux".to_string()),
         }
     }
+    (runtime, os)
+}
 
-    let tier = match &s.tier {
-        None => None,
-        Some(t) => match def.tier(&t.value) {
-            Some(tier) => {
-                if let Some(o) = os.as_ref().filter(|o| !tier.supports_os(o)) {
-                    c.error(loc(t), p("tier"), format!("{} tier {} does not run {o}", def.type_id, tier.id));
-                }
-                Some(tier.id.clone())
+/// The declared tier, by id or alias, which must run the service's OS.
+fn tier(
+    c: &mut Checker,
+    s: &RawService,
+    def: &ServiceDef,
+    os: Option<&str>,
+    p: &dyn Fn(&str) -> String,
+) -> Option<String> {
+    let t = s.tier.as_ref()?;
+    match def.tier(&t.value) {
+        Some(tier) => {
+            if let Some(o) = os.filter(|o| !tier.supports_os(o)) {
+                c.error(loc(t), p("tier"), format!("{} tier {} does not run {o}", def.type_id, tier.id));
             }
-            None => {
-                let ids: Vec<&str> = def.tiers.iter().map(|t| t.id.as_str()).collect();
-                c.error(loc(t), p("tier"), format!("unknown {} tier \"{}\"", def.type_id, t.value.trim())).help =
-                    Some(suggest::help(t.value.trim(), &ids));
-                None
-            }
-        },
-    };
+            Some(tier.id.clone())
+        }
+        None => {
+            let ids: Vec<&str> = def.tiers.iter().map(|t| t.id.as_str()).collect();
+            c.error(loc(t), p("tier"), format!("unknown {} tier \"{}\"", def.type_id, t.value.trim())).help =
+                Some(suggest::help(t.value.trim(), &ids));
+            None
+        }
+    }
+}
 
+/// The capacity keys the type has (units, replicas, ...): given, else the type's default.
+fn capacity(
+    c: &mut Checker,
+    s: &RawService,
+    def: &ServiceDef,
+    p: &dyn Fn(&str) -> String,
+) -> BTreeMap<String, Decimal> {
     let mut capacity = BTreeMap::new();
     for (key, value) in [
         ("units", &s.units),
@@ -95,7 +152,18 @@ pub(super) fn service(
             None => {}
         }
     }
+    capacity
+}
 
+/// The services this one calls: each declared in the file (`names`, and as a set), none itself.
+fn calls(
+    c: &mut Checker,
+    s: &RawService,
+    name: &str,
+    names: &[String],
+    name_set: &HashSet<&str>,
+    p: &dyn Fn(&str) -> String,
+) -> Vec<String> {
     let mut calls = Vec::new();
     for (i, target) in s.calls.iter().flatten().enumerate() {
         let t = target.value.trim();
@@ -109,9 +177,11 @@ pub(super) fn service(
             calls.push(t.to_string());
         }
     }
+    calls
+}
 
-    let subresources = subresources(c, s, def, &p);
-
+/// AI Search skillsets (`embedding`, `full`; `true` is `full`), only on a type that has them.
+fn skillset(c: &mut Checker, s: &RawService, def: &ServiceDef, at: Loc, p: &dyn Fn(&str) -> String) -> Skillset {
     let skillset = match &s.skillset {
         None => Skillset::None,
         Some(v) => {
@@ -127,56 +197,25 @@ pub(super) fn service(
         c.error(at, p("skillset"), format!("{} has no skillsets", def.type_id)).help =
             Some("skillset applies to ai-search".into());
     }
+    skillset
+}
 
-    let custom_skill_timeout = match &s.custom_skill_timeout {
-        None => None,
-        Some(t) if def.outbound_with_skillset.is_none() => {
-            c.error(loc(t), p("custom_skill_timeout"), format!("{} has no custom skills", def.type_id)).help =
-                Some("custom_skill_timeout applies to ai-search".into());
-            None
-        }
-        Some(t) => c.count(t, &p("custom_skill_timeout"), 1),
-    };
-
+/// The billing zone (1 to 8), only for a type priced by zone.
+fn zone(c: &mut Checker, s: &RawService, def: &ServiceDef, p: &dyn Fn(&str) -> String) -> Option<u8> {
+    let z = s.zone.as_ref()?;
     let zone_priced = def.tiers.iter().flat_map(|t| &t.components).any(|k| k.region.as_deref() == Some("zone"));
-    let zone = match &s.zone {
-        None => None,
-        Some(z) if !zone_priced => {
-            c.error(loc(z), p("zone"), format!("{} is not priced by billing zone", def.type_id));
+    if !zone_priced {
+        c.error(loc(z), p("zone"), format!("{} is not priced by billing zone", def.type_id));
+        return None;
+    }
+    match c.count(z, &p("zone"), 1) {
+        Some(n) if n <= Decimal::from(8) => Some(n.to_string().parse::<u8>().unwrap_or(1)),
+        Some(n) => {
+            c.error(loc(z), p("zone"), format!("billing zone {n} does not exist (Front Door has zones 1 to 8)"));
             None
         }
-        Some(z) => match c.count(z, &p("zone"), 1) {
-            Some(n) if n <= Decimal::from(8) => Some(n.to_string().parse::<u8>().unwrap_or(1)),
-            Some(n) => {
-                c.error(loc(z), p("zone"), format!("billing zone {n} does not exist (Front Door has zones 1 to 8)"));
-                None
-            }
-            None => None,
-        },
-    };
-
-    let (usage, model) = usage(c, s, def, at, &p);
-
-    Some(Service {
-        index,
-        name,
-        type_id: def.type_id.clone(),
-        tier,
-        capacity,
-        runtime,
-        os,
-        public: s.public.unwrap_or(false),
-        calls,
-        subresources,
-        skillset,
-        custom_skill_timeout,
-        zone,
-        usage,
-        model,
-        loc: at,
-        tier_loc: s.tier.as_ref().map(loc),
-        source: None,
-    })
+        None => None,
+    }
 }
 
 fn subresources(c: &mut Checker, s: &RawService, def: &ServiceDef, p: &dyn Fn(&str) -> String) -> Vec<String> {

@@ -6,6 +6,7 @@ use crate::architecture::yaml::loc;
 use crate::architecture::yaml::{RawDiscount, RawPolicy, RawPrice};
 use crate::architecture::{Policy, RuleAction, Service, parse_limit};
 use crate::catalog::Catalog;
+use crate::catalog::definitions::{ServiceDef, Tier};
 use crate::money::Currency;
 use crate::registry::{self, Severity};
 use crate::suggest;
@@ -75,122 +76,32 @@ pub(super) fn prices(
     let mut out: Vec<Price> = Vec::new();
     for (i, entry) in raw.iter().enumerate() {
         let r = &entry.value;
-        let p = |k: &str| format!("prices[{i}].{k}");
-        let type_id = r.type_id.value.trim().to_ascii_lowercase();
-        let Some(def) = catalog.service(&type_id) else {
+        let mut e = Entry { index: i, type_id: r.type_id.value.trim().to_ascii_lowercase(), refused: false };
+        let Some(def) = catalog.service(&e.type_id) else {
             let types: Vec<&str> = catalog.type_ids().collect();
-            c.error(loc(&r.type_id), p("type"), format!("unknown service type \"{type_id}\"")).help =
-                Some(suggest::help(&type_id, &types));
+            c.error(loc(&r.type_id), e.path("type"), format!("unknown service type \"{}\"", e.type_id)).help =
+                Some(suggest::help(&e.type_id, &types));
             continue;
         };
-        let mut ok = true;
-        let tier = match &r.tier {
-            None => None,
-            Some(t) => match def.tier(&t.value) {
-                Some(tier) => Some(tier),
-                None => {
-                    let ids: Vec<&str> = def.tiers.iter().map(|t| t.id.as_str()).collect();
-                    c.error(loc(t), p("tier"), format!("unknown {type_id} tier \"{}\"", t.value.trim())).help =
-                        Some(suggest::help(t.value.trim(), &ids));
-                    ok = false;
-                    None
-                }
-            },
-        };
-        let tiers: Vec<&crate::catalog::definitions::Tier> = match tier {
+        let tier = price_tier(c, r, def, &mut e);
+        let tiers: Vec<&Tier> = match tier {
             Some(t) => vec![t],
             None => def.tiers.iter().collect(),
         };
-        let component = match &r.component {
-            None => None,
-            Some(comp) => {
-                let id = comp.value.trim();
-                if tiers.iter().any(|t| t.components.iter().any(|k| k.id == id)) {
-                    Some(id.to_string())
-                } else {
-                    let mut ids: Vec<&str> =
-                        tiers.iter().flat_map(|t| t.components.iter().map(|k| k.id.as_str())).collect();
-                    ids.sort_unstable();
-                    ids.dedup();
-                    let of = tier.map(|t| format!(" {}", t.id)).unwrap_or_default();
-                    c.error(loc(comp), p("component"), format!("{type_id}{of} has no component \"{id}\"")).help =
-                        Some(suggest::help(id, &ids));
-                    ok = false;
-                    None
-                }
-            }
-        };
-        let service = match &r.service {
-            None => None,
-            Some(s) => {
-                let name = s.value.trim();
-                match services.iter().find(|d| d.name == name) {
-                    Some(d) if d.type_id != type_id => {
-                        c.error(
-                            loc(s),
-                            p("service"),
-                            format!("service \"{name}\" has type {}, not {type_id}", d.type_id),
-                        )
-                        .help = Some(format!("set `type: {}`", d.type_id));
-                        ok = false;
-                    }
-                    _ => {}
-                }
-                Some(name.to_string())
-            }
-        };
-        let price = c.quantity(&r.price, &p("price"));
-        let cur = match &r.currency {
-            None => Some("USD".to_string()),
-            Some(v) => match Currency::parse(&v.value) {
-                Some(code) if code.is_usd() || Some(code.code()) == currency => Some(code.code().to_string()),
-                Some(code) => {
-                    c.error(
-                        loc(v),
-                        p("currency"),
-                        format!("a price in {code}, but the report currency is {}", currency.unwrap_or("USD")),
-                    )
-                    .help = Some("give the figure in USD or in the report currency (`currency:`)".into());
-                    None
-                }
-                None => {
-                    c.error(loc(v), p("currency"), format!("\"{}\" is not an ISO 4217 currency code", v.value)).help =
-                        Some("use a three-letter code such as USD, JPY or EUR".into());
-                    None
-                }
-            },
-        };
+        let component = component(c, r, &mut e, tier, &tiers);
+        let service = service(c, r, &mut e, services);
+        let price = c.quantity(&r.price, &e.path("price"));
+        let cur = price_currency(c, r, &e, currency);
         let source = r.source.value.trim();
         if source.is_empty() {
-            c.error(loc(&r.source), p("source"), "a price needs a `source`: where the figure comes from").help =
+            c.error(loc(&r.source), e.path("source"), "a price needs a `source`: where the figure comes from").help =
                 Some("e.g. source: \"EA price sheet 2026-11\"".into());
-            ok = false;
+            e.refused = true;
         }
-        let unit = match &r.unit {
-            None => None,
-            Some(u) => {
-                let mut units: Vec<&str> = tiers
-                    .iter()
-                    .flat_map(|t| t.components.iter())
-                    .filter(|k| component.as_deref().is_none_or(|id| k.id == id))
-                    .map(|k| k.unit())
-                    .collect();
-                units.sort_unstable();
-                units.dedup();
-                let given = u.value.trim();
-                if units.iter().all(|x| x.eq_ignore_ascii_case(given)) {
-                    Some(given.to_string())
-                } else {
-                    c.error(loc(u), p("unit"), format!("the unit \"{given}\" is not the component's unit")).help =
-                        Some(format!("the entry prices components in: {}", units.join(", ")));
-                    ok = false;
-                    None
-                }
-            }
-        };
-        let (Some(price), Some(currency), true) = (price, cur, ok) else { continue };
+        let unit = unit(c, r, &mut e, &tiers, component.as_deref());
+        let (Some(price), Some(currency), false) = (price, cur, e.refused) else { continue };
         let entry = Price {
-            type_id,
+            type_id: e.type_id,
             tier: tier.map(|t| t.id.clone()),
             component,
             service,
@@ -218,6 +129,106 @@ pub(super) fn prices(
     out
 }
 
+/// One `prices:` entry while it is checked: its index, its type, and whether a part was refused
+/// (every part is still checked, so that all problems are reported at once).
+struct Entry {
+    index: usize,
+    type_id: String,
+    refused: bool,
+}
+
+impl Entry {
+    fn path(&self, key: &str) -> String {
+        format!("prices[{}].{key}", self.index)
+    }
+}
+
+/// The tier the entry names, by id or alias, if it names one.
+fn price_tier<'d>(c: &mut Checker, r: &RawPrice, def: &'d ServiceDef, e: &mut Entry) -> Option<&'d Tier> {
+    let t = r.tier.as_ref()?;
+    let tier = def.tier(&t.value);
+    if tier.is_none() {
+        let ids: Vec<&str> = def.tiers.iter().map(|t| t.id.as_str()).collect();
+        c.error(loc(t), e.path("tier"), format!("unknown {} tier \"{}\"", e.type_id, t.value.trim())).help =
+            Some(suggest::help(t.value.trim(), &ids));
+        e.refused = true;
+    }
+    tier
+}
+
+/// The component the entry names, which one of its `tiers` must have.
+fn component(c: &mut Checker, r: &RawPrice, e: &mut Entry, tier: Option<&Tier>, tiers: &[&Tier]) -> Option<String> {
+    let comp = r.component.as_ref()?;
+    let id = comp.value.trim();
+    if tiers.iter().any(|t| t.components.iter().any(|k| k.id == id)) {
+        return Some(id.to_string());
+    }
+    let mut ids: Vec<&str> = tiers.iter().flat_map(|t| t.components.iter().map(|k| k.id.as_str())).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let of = tier.map(|t| format!(" {}", t.id)).unwrap_or_default();
+    c.error(loc(comp), e.path("component"), format!("{}{of} has no component \"{id}\"", e.type_id)).help =
+        Some(suggest::help(id, &ids));
+    e.refused = true;
+    None
+}
+
+/// The service the entry names: a declared one must be of the entry's type; another name may be a
+/// resource the closed design adds.
+fn service(c: &mut Checker, r: &RawPrice, e: &mut Entry, services: &[Service]) -> Option<String> {
+    let s = r.service.as_ref()?;
+    let name = s.value.trim();
+    if let Some(d) = services.iter().find(|d| d.name == name).filter(|d| d.type_id != e.type_id) {
+        c.error(loc(s), e.path("service"), format!("service \"{name}\" has type {}, not {}", d.type_id, e.type_id))
+            .help = Some(format!("set `type: {}`", d.type_id));
+        e.refused = true;
+    }
+    Some(name.to_string())
+}
+
+/// The entry's currency: USD unless it says otherwise, and then only the report `currency`.
+fn price_currency(c: &mut Checker, r: &RawPrice, e: &Entry, currency: Option<&str>) -> Option<String> {
+    let Some(v) = &r.currency else { return Some("USD".to_string()) };
+    match Currency::parse(&v.value) {
+        Some(code) if code.is_usd() || Some(code.code()) == currency => Some(code.code().to_string()),
+        Some(code) => {
+            c.error(
+                loc(v),
+                e.path("currency"),
+                format!("a price in {code}, but the report currency is {}", currency.unwrap_or("USD")),
+            )
+            .help = Some("give the figure in USD or in the report currency (`currency:`)".into());
+            None
+        }
+        None => {
+            c.error(loc(v), e.path("currency"), format!("\"{}\" is not an ISO 4217 currency code", v.value)).help =
+                Some("use a three-letter code such as USD, JPY or EUR".into());
+            None
+        }
+    }
+}
+
+/// The unit the entry gives, which must be the unit of every component it prices.
+fn unit(c: &mut Checker, r: &RawPrice, e: &mut Entry, tiers: &[&Tier], component: Option<&str>) -> Option<String> {
+    let u = r.unit.as_ref()?;
+    let mut units: Vec<&str> = tiers
+        .iter()
+        .flat_map(|t| t.components.iter())
+        .filter(|k| component.is_none_or(|id| k.id == id))
+        .map(|k| k.unit())
+        .collect();
+    units.sort_unstable();
+    units.dedup();
+    let given = u.value.trim();
+    if units.iter().all(|x| x.eq_ignore_ascii_case(given)) {
+        return Some(given.to_string());
+    }
+    c.error(loc(u), e.path("unit"), format!("the unit \"{given}\" is not the component's unit")).help =
+        Some(format!("the entry prices components in: {}", units.join(", ")));
+    e.refused = true;
+    None
+}
+
 pub(super) fn policy(c: &mut Checker, raw: Option<&Spanned<RawPolicy>>) -> Policy {
     let Some(raw) = raw.map(|r| &r.value) else { return Policy::default() };
     let mut out = Policy {
@@ -230,7 +241,8 @@ pub(super) fn policy(c: &mut Checker, raw: Option<&Spanned<RawPolicy>>) -> Polic
         match parse_limit(&v.value.text()) {
             Ok(l) => out.max_increase = Some(l),
             Err(e) => {
-                c.error(loc(v), "policy.max_increase", e).help = Some("an amount (200k) or a percentage (25%)".into());
+                c.error(loc(v), "policy.max_increase", e.to_string()).help =
+                    Some("an amount (200k) or a percentage (25%)".into());
             }
         }
     }

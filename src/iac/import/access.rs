@@ -106,7 +106,7 @@ fn judge(idx: &Index, r: &Resource, e: &Entry) -> (State, Vec<String>) {
 
 /// The path of `paths` a user of this kind of input knows: a template's property
 /// (`properties.publicNetworkAccess`) or a plan's attribute.
-fn named<'p>(origin: Origin, paths: &'p [String]) -> &'p str {
+fn named(origin: Origin, paths: &[String]) -> &str {
     let arm = |p: &&String| p.starts_with("properties.") || p.starts_with("sku.") || p.as_str() == "kind";
     let found = match origin {
         Origin::Arm => paths.iter().find(arm),

@@ -26,9 +26,12 @@ fn rank(v: &str) -> usize {
     RANK.iter().position(|r| *r == v).unwrap_or(0)
 }
 
+/// Per `closed_network` key, per value, the resources that build it (address, line).
+type Built = BTreeMap<String, BTreeMap<String, Vec<(String, Option<u64>)>>>;
+
 /// `closed_network` keys from the platform resources, with counts.
 pub fn count(idx: &Index, left: &mut Vec<Left>, facts: &mut Vec<Fact>, warnings: &mut Vec<String>) -> Network {
-    let mut found: BTreeMap<String, BTreeMap<String, Vec<(String, Option<u64>)>>> = BTreeMap::new();
+    let mut found: Built = BTreeMap::new();
     let mut net = Network::default();
     for (r, e) in idx.mapped() {
         match e.role {
