@@ -28,5 +28,6 @@ mod properties;
 mod reproducible;
 mod rules;
 mod schema;
+mod secrets;
 mod support;
 mod tiers;
