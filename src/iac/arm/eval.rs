@@ -250,7 +250,7 @@ fn index_into(v: Value, index: Value) -> Result<Value> {
             .ok()
             .and_then(|i| l.items.get(i))
             .cloned()
-            .ok_or_else(|| Failure::new(format!("index {i} is outside an array of {} elements", l.items.len()))),
+            .ok_or_else(|| Failure::new("the index is outside the array")),
         (Value::Object(m), Value::Str(k)) => match m.get(&k) {
             Some(Value::Unknown(u)) if u.needs_region => Err(needs_region()),
             Some(found) => Ok(found.clone()),

@@ -289,16 +289,16 @@ impl<'a, 'e> Walker<'a, 'e> {
     /// a deployment into another group).
     fn target_of(&self, node: &Json, path: &str, target: &Target, cx: &Ctx) -> Result<Target> {
         let mut t = target.clone();
-        if let Some(s) = node.get("subscriptionId") {
-            if let Value::Str(s) = eval_node(s, &format!("{path}.subscriptionId"), cx)? {
-                t.subscription = s;
-            }
+        if let Some(s) = node.get("subscriptionId")
+            && let Value::Str(s) = eval_node(s, &format!("{path}.subscriptionId"), cx)?
+        {
+            t.subscription = s;
         }
-        if let Some(rg) = node.get("resourceGroup") {
-            if let Value::Str(rg) = eval_node(rg, &format!("{path}.resourceGroup"), cx)? {
-                t.resource_group = rg;
-                t.level = Level::ResourceGroup;
-            }
+        if let Some(rg) = node.get("resourceGroup")
+            && let Value::Str(rg) = eval_node(rg, &format!("{path}.resourceGroup"), cx)?
+        {
+            t.resource_group = rg;
+            t.level = Level::ResourceGroup;
         }
         Ok(t)
     }
@@ -372,7 +372,7 @@ impl<'a, 'e> Walker<'a, 'e> {
         // hold its parameters).
         let declares = template.get("parameters").is_some_and(|p| !p.entries().is_empty());
         let given = props.and_then(|p| p.get("parameters")).is_some_and(|p| !p.entries().is_empty());
-        if !inner_scope && !(declares && given) {
+        if !(inner_scope || declares && given) {
             return Ok((place.scope.clone(), target));
         }
         let sources = passed_parameters(props, path, place);

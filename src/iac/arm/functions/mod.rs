@@ -24,8 +24,11 @@ use super::value::{Unknown, Value};
 
 pub(crate) use scopes::resource_id_of;
 
+/// A family's entry point: `None` when the function is not one of its own.
+type Family = fn(&str, &[Value], &Ctx) -> Option<Result<Value>>;
+
 pub(crate) fn call(name: &str, lname: &str, args: Vec<Value>, cx: &Ctx) -> Result<Value> {
-    let families: [fn(&str, &[Value], &Ctx) -> Option<Result<Value>>; 8] = [
+    let families: [Family; 8] = [
         text::call,
         format::call,
         collections::call,
