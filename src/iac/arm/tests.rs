@@ -285,6 +285,49 @@ fn module_outputs_carry_ids_between_nested_deployments() {
 }
 
 #[test]
+fn subscription_templates_deploy_into_named_resource_groups() {
+    let r = ok(json!({
+        "$schema": "https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#",
+        "resources": [
+            { "type": "Microsoft.Resources/resourceGroups", "name": "rg-app", "location": "[deployment().location]" },
+            { "type": "Microsoft.Resources/deployments", "name": "inner", "resourceGroup": "rg-app",
+              "properties": { "expressionEvaluationOptions": { "scope": "inner" }, "template": {
+                  "resources": [{ "type": "Microsoft.KeyVault/vaults", "name": "[concat('kv-', resourceGroup().name)]",
+                                  "location": "[resourceGroup().location]" }] } } },
+            { "type": "Microsoft.Network/privateEndpoints", "name": "pe", "location": "eastus",
+              "properties": { "privateLinkServiceConnections": [{ "properties": {
+                  "privateLinkServiceId": "[resourceId('rg-app', 'Microsoft.KeyVault/vaults', 'kv-rg-app')]" } }] } }
+        ]
+    }));
+    assert_eq!(by_name(&r, "rg-app").location, known("eastus"));
+    let kv = by_name(&r, "kv-rg-app");
+    assert_eq!(kv.location, known("eastus"));
+    assert_eq!(
+        by_name(&r, "pe").reference("properties.privateLinkServiceConnections[0].properties.privateLinkServiceId"),
+        Some("Microsoft.KeyVault/vaults/kv-rg-app (resources[1].properties.template.resources[0])")
+    );
+    let d = err(json!({
+        "$schema": "https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#",
+        "resources": [{ "type": "Microsoft.Resources/resourceGroups", "name": "[resourceGroup().name]" }]
+    }));
+    assert_eq!(d[0].message, "function 'resourceGroup': is only available in a template deployed to a resource group");
+}
+
+#[test]
+fn a_condition_known_only_at_deployment_is_read_as_deployed_with_a_warning() {
+    let r = ok(template(
+        json!([{ "condition": "[equals(reference('x').state, 'on')]", "type": "Microsoft.KeyVault/vaults", "name": "kv" }]),
+    ));
+    assert_eq!(r.resources.len(), 1);
+    assert_eq!(
+        r.warnings,
+        [
+            "Microsoft.KeyVault/vaults/kv (resources[0]): its condition (resources[0].condition) is only known at deployment; it is read as deployed"
+        ]
+    );
+}
+
+#[test]
 fn linked_templates_are_listed_as_skipped() {
     let r = ok(template(json!([{ "type": "Microsoft.Resources/deployments", "name": "linked",
         "properties": { "templateLink": { "uri": "https://example.invalid/t.json" } } }])));
