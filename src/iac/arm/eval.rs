@@ -250,7 +250,7 @@ fn index_into(v: Value, index: Value) -> Result<Value> {
             .ok()
             .and_then(|i| l.items.get(i))
             .cloned()
-            .ok_or_else(|| Failure::new(format!("index {i} is outside an array of {} elements", l.items.len()))),
+            .ok_or_else(|| Failure::new("the index is outside the array")),
         (Value::Object(m), Value::Str(k)) => match m.get(&k) {
             Some(Value::Unknown(u)) if u.needs_region => Err(needs_region()),
             Some(found) => Ok(found.clone()),
@@ -295,7 +295,8 @@ fn call(name: &str, args: &[Expr], cx: &Ctx) -> Result<Value> {
             name,
             "a lambda can only be an argument of filter, map, reduce, sort, toObject, mapValues or groupBy",
         )),
-        "reference" | "references" | "providers" | "listsecrets" => Ok(Value::unknown()),
+        "reference" => Ok(reference(args, cx)),
+        "references" | "providers" | "listsecrets" => Ok(Value::unknown()),
         l if l.starts_with("list") => Ok(Value::unknown()),
         "filter" | "map" | "reduce" | "sort" | "toobject" | "mapvalues" | "groupby" => {
             super::lambdas::call(name, &lname, args, cx)
@@ -304,6 +305,19 @@ fn call(name: &str, args: &[Expr], cx: &Ctx) -> Result<Value> {
             let values = args.iter().map(|a| eval(a, cx)).collect::<Result<Vec<_>>>()?;
             functions::call(name, &lname, values, cx)
         }
+    }
+}
+
+/// `reference(x)`: a nested deployment's outputs when `x` names one the template declares,
+/// otherwise (a resource's runtime state) unknown.
+fn reference(args: &[Expr], cx: &Ctx) -> Value {
+    let [first, rest @ ..] = args else { return Value::unknown() };
+    if rest.len() > 1 {
+        return Value::unknown();
+    }
+    match eval(first, cx) {
+        Ok(Value::Str(target)) => cx.scope.module(&target).map_or_else(Value::unknown, |m| m.reference(cx)),
+        _ => Value::unknown(),
     }
 }
 

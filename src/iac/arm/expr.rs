@@ -13,7 +13,7 @@ use std::rc::Rc;
 use super::failure::{Failure, Result};
 use super::limits::MAX_EXPR_DEPTH;
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub(crate) enum Expr {
     Str(Rc<str>),
     Int(i64),
@@ -25,8 +25,29 @@ pub(crate) enum Expr {
     Index(Box<Expr>, Box<Expr>),
 }
 
+/// Shows the shape (function names, property names), never a string literal's text.
+impl std::fmt::Debug for Expr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Expr::Str(_) => f.write_str("'…'"),
+            Expr::Int(_) | Expr::Float(_) => f.write_str("number"),
+            Expr::Bool(b) => write!(f, "{b}"),
+            Expr::Null => f.write_str("null"),
+            Expr::Call { namespace, name, args } => {
+                if let Some(ns) = namespace {
+                    write!(f, "{ns}.")?;
+                }
+                write!(f, "{name}")?;
+                f.debug_list().entries(args).finish()
+            }
+            Expr::Member(e, name) => write!(f, "{e:?}.{name}"),
+            Expr::Index(e, i) => write!(f, "{e:?}[{i:?}]"),
+        }
+    }
+}
+
 /// What a template string is.
-#[derive(Debug, PartialEq)]
+#[derive(PartialEq)]
 pub(crate) enum Template<'s> {
     /// Plain text (with a leading `[[` already reduced to `[`).
     Literal(std::borrow::Cow<'s, str>),
@@ -55,7 +76,7 @@ pub(crate) fn parse(text: &str) -> Result<Expr> {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 enum Tok {
     Ident(String),
     Str(String),
@@ -69,7 +90,7 @@ enum Tok {
     Dot,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 struct Token {
     tok: Tok,
     /// 1-based character position inside the brackets.
@@ -292,6 +313,12 @@ mod tests {
     }
 
     #[test]
+    fn debug_shows_no_string_literal() {
+        let e = parse("concat('PLANTED-SECRET-x1', parameters('p').x[0])").unwrap();
+        assert_eq!(format!("{e:?}"), "concat['…', parameters['…'].x[number]]");
+    }
+
+    #[test]
     fn namespaced_user_functions() {
         let e = parse("contoso.uniqueName('x').value").unwrap();
         let inner = Expr::Call {
@@ -304,14 +331,12 @@ mod tests {
 
     #[test]
     fn classifies_template_strings() {
-        assert_eq!(
-            parse_template_string("[[not an expression]").unwrap(),
-            Template::Literal("[not an expression]".into())
-        );
-        assert_eq!(parse_template_string("plain").unwrap(), Template::Literal("plain".into()));
-        assert_eq!(parse_template_string("[").unwrap(), Template::Literal("[".into()));
-        assert_eq!(parse_template_string("[true]").unwrap(), Template::Expression(Expr::Bool(true)));
-        assert!(matches!(parse_template_string("[]"), Err(_)));
+        let is = |s: &str, t: Template| parse_template_string(s).is_ok_and(|x| x == t);
+        assert!(is("[[not an expression]", Template::Literal("[not an expression]".into())));
+        assert!(is("plain", Template::Literal("plain".into())));
+        assert!(is("[", Template::Literal("[".into())));
+        assert!(is("[true]", Template::Expression(Expr::Bool(true))));
+        assert!(parse_template_string("[]").is_err());
     }
 
     #[test]

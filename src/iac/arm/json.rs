@@ -3,8 +3,8 @@
 //! `preserve_order` feature, which this crate does not enable) the order of object keys, which
 //! decides the order of a `languageVersion: 2.0` template's resources.
 //!
-//! Deployment templates may carry `//` and `/* */` comments (Azure's tools accept them); they are
-//! skipped. Nesting is bounded, and no input makes this panic. Error messages say what was expected
+//! Deployment templates may carry `//` and `/* */` comments and trailing commas (Azure's tools
+//! accept them); they are skipped. Nesting is bounded, and no input makes this panic. Error messages say what was expected
 //! where, never what text was found: a template can hold secrets in any string.
 
 use std::fmt;
@@ -293,6 +293,11 @@ impl Parser<'_> {
         }
         loop {
             self.skip_space()?;
+            // A trailing comma, as Azure's JSON reader accepts.
+            if self.peek() == Some(']') && !items.is_empty() {
+                self.bump();
+                return Ok(Kind::Array(items));
+            }
             items.push(self.value(depth + 1)?);
             self.skip_space()?;
             let at = self.error("expected ',' or ']' in an array");
@@ -317,6 +322,10 @@ impl Parser<'_> {
         }
         loop {
             self.skip_space()?;
+            if self.peek() == Some('}') && !entries.is_empty() {
+                self.bump();
+                return Ok(Kind::Object(entries));
+            }
             if self.peek() != Some('"') {
                 return Err(self.error("expected a quoted key in an object"));
             }
@@ -398,6 +407,8 @@ mod tests {
         let e = parse("{\"password\": \"PLANTED-SECRET-x1\" \"next\": 1}").unwrap_err();
         assert_eq!((e.line, e.col, e.message), (1, 34, "expected ',' or '}' in an object"));
         assert!(parse("[1, 2").is_err());
+        assert!(parse("[1, 2,]").is_ok() && parse("{\"a\": 1,}").is_ok(), "trailing commas are accepted");
+        assert!(parse("[,]").is_err() && parse("{,}").is_err());
         assert!(parse("01").is_err());
         assert!(parse("1.").is_err());
         assert!(parse("\"\\ud800\\u0041\"").is_ok());

@@ -21,6 +21,7 @@ mod functions;
 mod json;
 mod lambdas;
 mod limits;
+mod modules;
 mod params;
 mod refs;
 mod scope;
@@ -60,7 +61,11 @@ pub fn read(
     };
     let eng = Engine { allow, region, budget: Default::default(), warnings: Default::default() };
     let (sources, given_names) = match given {
-        Some((pfile, g)) => (g.sources, g.names.into_iter().map(|n| (pfile, n)).collect()),
+        Some((pfile, g)) => {
+            let sources =
+                g.values.into_iter().map(|(k, v)| (k, v.map_or(scope::Source::Deferred, scope::Source::Given)));
+            (sources.collect(), g.names.into_iter().map(|n| (pfile, n)).collect())
+        }
         None => (HashMap::new(), Vec::new()),
     };
     let target = Target::for_schema(doc.get("$schema").and_then(json::Json::as_str));

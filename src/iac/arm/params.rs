@@ -6,13 +6,13 @@
 use std::collections::HashMap;
 
 use super::json::{self, Json};
-use super::scope::Source;
 use super::value::Value;
 use crate::error::Diagnostic;
 
-/// The parameters a file gives, by lower-cased name, and their names as written, in file order.
+/// The parameters a file gives, by lower-cased name (`None` for a Key Vault reference), and their
+/// names as written, in file order.
 pub(crate) struct Given {
-    pub sources: HashMap<String, Source<'static>>,
+    pub values: HashMap<String, Option<Value>>,
     pub names: Vec<String>,
 }
 
@@ -35,27 +35,27 @@ pub(crate) fn read(file: &str, text: &str) -> Result<Given, Vec<Diagnostic>> {
                 .help("a parameters file looks like { \"parameters\": { \"name\": { \"value\": ... } } }"),
         ]);
     };
-    let mut sources = HashMap::new();
+    let mut values = HashMap::new();
     let mut names = Vec::new();
     let mut errors = Vec::new();
     for (name, entry) in params.entries() {
         let path = format!("parameters.{name}");
         let source = if let Some(v) = entry.get("value") {
             match Value::from_json(v) {
-                Ok(v) => Source::Given(v),
+                Ok(v) => Some(v),
                 Err(e) => {
                     errors.push(at(v, &format!("{path}.value"), &e.message));
                     continue;
                 }
             }
         } else if entry.get("reference").is_some() {
-            Source::Deferred
+            None
         } else {
             errors.push(at(entry, &path, "a parameter needs a \"value\" (or a Key Vault \"reference\")"));
             continue;
         };
         names.push(name.clone());
-        sources.insert(name.to_ascii_lowercase(), source);
+        values.insert(name.to_ascii_lowercase(), source);
     }
-    if errors.is_empty() { Ok(Given { sources, names }) } else { Err(errors) }
+    if errors.is_empty() { Ok(Given { values, names }) } else { Err(errors) }
 }

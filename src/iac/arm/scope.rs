@@ -12,6 +12,7 @@ use std::rc::Rc;
 use super::eval::{Ctx, Loop, LoopKind, eval_node, loop_header};
 use super::failure::{Failure, Result};
 use super::json::{Json, Kind};
+use super::modules::Module;
 use super::value::{Unknown, Value};
 
 /// The placeholder subscription every resource id is computed in.
@@ -71,8 +72,10 @@ pub(crate) enum Source<'a> {
     /// From the parameters file (already a value).
     Given(Value),
     /// Passed by an enclosing deployment's `properties.parameters.<name>.value`, evaluated where
-    /// the deployment is.
-    Passed { scope: Rc<Scope<'a>>, loops: Vec<Loop>, node: &'a Json, path: String },
+    /// the deployment is. `looped` when the whole entry gives the value: a `copy` loop named
+    /// `value` (`"name": { "copy": [{ "name": "value", ... }] }`), or an expression that
+    /// evaluates to `{ "value": ... }` (as Bicep writes optional module parameters).
+    Passed { scope: Rc<Scope<'a>>, loops: Vec<Loop>, node: &'a Json, path: String, looped: bool },
     /// A Key Vault `reference`: known at deployment only.
     Deferred,
 }
@@ -105,6 +108,8 @@ enum Memo {
 pub(crate) struct Scope<'a> {
     pub target: Target,
     pub deployment_name: Rc<str>,
+    /// The nested deployments this template declares, for `reference(...).outputs`.
+    pub modules: RefCell<Vec<Rc<Module<'a>>>>,
     params: HashMap<String, Param<'a>>,
     vars: HashMap<String, Var<'a>>,
     functions: HashMap<String, UserFn<'a>>,
@@ -142,7 +147,8 @@ impl<'a> Scope<'a> {
             }
         }
         let functions = user_functions(template, base);
-        Scope { target, deployment_name, params, vars, functions, memo: RefCell::new(HashMap::new()) }
+        let modules = RefCell::new(Vec::new());
+        Scope { target, deployment_name, modules, params, vars, functions, memo: RefCell::new(HashMap::new()) }
     }
 
     /// Parameters with no value anywhere, in declaration order (for the warnings).
@@ -158,6 +164,11 @@ impl<'a> Scope<'a> {
             }
         }
         out
+    }
+
+    /// The nested deployment `reference(target)` names, if this template declares it.
+    pub fn module(&self, target: &str) -> Option<Rc<Module<'a>>> {
+        self.modules.borrow().iter().find(|m| m.is(target)).cloned()
     }
 
     pub fn function(&self, full_name: &str) -> Option<&UserFn<'a>> {
@@ -183,9 +194,14 @@ impl<'a> Scope<'a> {
             Some(_) if secure => Ok(Value::unknown_from(placeholder())),
             Some(Source::Given(v)) => Ok(v.clone()),
             Some(Source::Deferred) => Ok(Value::unknown_from(placeholder())),
-            Some(Source::Passed { scope, loops, node, path }) => {
+            Some(Source::Passed { scope, loops, node, path, looped }) => {
                 let outer = Ctx { scope, loops, lambdas: &[], fn_args: None, ..cx.deeper()? };
-                eval_node(node, path, &outer)
+                let v = eval_node(node, path, &outer)?;
+                if *looped {
+                    super::eval::member(v, "value").map_err(|e| e.locate(path, node.line, node.col))
+                } else {
+                    Ok(v)
+                }
             }
             None => match p.decl.get("defaultValue") {
                 Some(_) if secure => Ok(Value::unknown_from(placeholder())),

@@ -13,11 +13,12 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::collect;
-use super::eval::{Ctx, Engine, Loop, LoopKind, count_of, eval_node, give_values_help, no_value};
+use super::eval::{Ctx, Engine, Loop, LoopKind, count_of, eval_node, give_values_help, no_value, property_loops};
 use super::failure::{Failure, Result};
 use super::functions::resource_id_of;
 use super::json::{Json, Kind};
 use super::limits::MAX_DEPLOYMENT_DEPTH;
+use super::modules::Module;
 use super::scope::{Level, Scope, Source, Target};
 use super::value::Value;
 use crate::iac::model::{Attr, Resource, Skipped};
@@ -29,12 +30,15 @@ pub(crate) struct Built {
     pub id_texts: Vec<(String, String)>,
 }
 
-pub(crate) struct Walker<'e> {
+pub(crate) struct Walker<'a, 'e> {
     pub eng: &'e Engine<'e>,
     pub built: Vec<Built>,
     pub skipped: Vec<Skipped>,
     /// Value-less parameters that decide prices: reported together at the end.
     pub priced: Vec<Failure>,
+    /// The scopes of nested deployments prepared before their template is read, by the JSON
+    /// path of the deployment (they own the scopes that [`Module`]s only point to).
+    prepared: HashMap<String, (Rc<Scope<'a>>, Target)>,
 }
 
 /// Where a resource sits: its template's scope and target, the loops around it, its parent.
@@ -49,13 +53,13 @@ struct Place<'a, 'p> {
 
 const DEPLOYMENTS: &str = "Microsoft.Resources/deployments";
 
-impl<'e> Walker<'e> {
-    pub fn new(eng: &'e Engine<'e>) -> Walker<'e> {
-        Walker { eng, built: Vec::new(), skipped: Vec::new(), priced: Vec::new() }
+impl<'a, 'e> Walker<'a, 'e> {
+    pub fn new(eng: &'e Engine<'e>) -> Walker<'a, 'e> {
+        Walker { eng, built: Vec::new(), skipped: Vec::new(), priced: Vec::new(), prepared: HashMap::new() }
     }
 
     /// The resources of `template`, whose JSON path prefix is `base`.
-    pub fn template<'a>(
+    pub fn template(
         &mut self,
         template: &'a Json,
         base: &str,
@@ -65,6 +69,7 @@ impl<'e> Walker<'e> {
         depth: usize,
     ) -> Result<()> {
         let place = Place { scope, target, loops, parent: None, depth };
+        self.register_modules(template, base, place);
         match template.get("resources").map(|r| &r.kind) {
             Some(Kind::Array(items)) => {
                 for (i, node) in items.iter().enumerate() {
@@ -81,7 +86,7 @@ impl<'e> Walker<'e> {
         Ok(())
     }
 
-    fn resource(&mut self, node: &Json, path: &str, place: Place<'_, '_>) -> Result<()> {
+    fn resource(&mut self, node: &'a Json, path: &str, place: Place<'a, '_>) -> Result<()> {
         if !matches!(node.kind, Kind::Object(_)) {
             return Err(Failure::new("a resource must be an object").locate(path, node.line, node.col));
         }
@@ -91,17 +96,29 @@ impl<'e> Walker<'e> {
             Some(n) => eval_node(n, &format!("{path}.copy.name"), &cx)?,
             None => Value::str("copy"),
         };
-        let Value::Str(name) = name else {
-            return Err(Failure::new("a copy loop's name must be a known string").locate(path, copy.line, copy.col));
+        let name: Rc<str> = match name {
+            Value::Str(n) => n,
+            // Named by a value-less parameter: copyIndex() without a name still works.
+            Value::Unknown(u) => u.label.clone().unwrap_or_else(|| Rc::from("<copy>")),
+            _ => return Err(Failure::new("a copy loop's name must be a string").locate(path, copy.line, copy.col)),
         };
         let count_path = format!("{path}.copy.count");
         let count_node = copy.get("count").unwrap_or(copy);
         let count_value = eval_node(count_node, &count_path, &cx)?;
         let placeholder = count_value.as_unknown().is_some_and(|u| !u.placeholders.is_empty());
+        let unknown = count_value.as_unknown().is_some();
         let count = count_of(count_value).map_err(|e| e.locate(&count_path, count_node.line, count_node.col));
         let count = match count {
             Err(e) if placeholder => {
                 self.priced.push(e);
+                return Ok(());
+            }
+            Err(_) if unknown => {
+                let type_name = literal_type(node, place.parent);
+                let address = format!("{type_name} ({path})");
+                let reason = format!("its copy count ({count_path}) is only known at deployment");
+                self.eng.warn(format!("{address}: {reason}; its instances are not imported"));
+                self.skipped.push(Skipped { address, type_name, reason });
                 return Ok(());
             }
             other => other?,
@@ -122,14 +139,26 @@ impl<'e> Walker<'e> {
         Ok(())
     }
 
-    fn instance(&mut self, node: &Json, path: &str, place: Place<'_, '_>) -> Result<()> {
+    fn instance(&mut self, node: &'a Json, path: &str, place: Place<'a, '_>) -> Result<()> {
         let cx = Ctx::new(self.eng, place.scope, place.loops);
-        let (full_type, full_name) = self.type_and_name(node, path, place, &cx)?;
-        let address = address(&full_type, &full_name, path, place.loops);
-        if !self.deployed(node, path, &cx, &address, &full_type)? {
-            self.skip_children(node, path, &full_type, &address);
-            return Ok(());
+        // Azure does not evaluate a resource whose condition is false: its name may not even be
+        // computable then, so a failure to name it only counts for a resource that is deployed.
+        let named = self.type_and_name(node, path, place, &cx);
+        if node.get("condition").is_some() {
+            let (full_type, address) = match &named {
+                Ok((t, n)) => (t.clone(), address(t, n, path, place.loops)),
+                Err(_) => {
+                    let t = literal_type(node, place.parent);
+                    (t.clone(), format!("{t} ({path})"))
+                }
+            };
+            if !self.deployed(node, path, &cx, &address, &full_type)? {
+                self.skip_children(node, path, &full_type, &address);
+                return Ok(());
+            }
         }
+        let (full_type, full_name) = named?;
+        let address = address(&full_type, &full_name, path, place.loops);
         if full_type.eq_ignore_ascii_case(DEPLOYMENTS) {
             return self.deployment(node, path, place, &cx, &address, &full_name);
         }
@@ -169,7 +198,7 @@ impl<'e> Walker<'e> {
         Ok(())
     }
 
-    fn type_and_name(&self, node: &Json, path: &str, place: Place<'_, '_>, cx: &Ctx) -> Result<(String, String)> {
+    fn type_and_name(&self, node: &Json, path: &str, place: Place<'a, '_>, cx: &Ctx) -> Result<(String, String)> {
         let type_path = format!("{path}.type");
         let ty = match node.get("type") {
             Some(t) => eval_node(t, &type_path, cx)?,
@@ -260,32 +289,31 @@ impl<'e> Walker<'e> {
     /// a deployment into another group).
     fn target_of(&self, node: &Json, path: &str, target: &Target, cx: &Ctx) -> Result<Target> {
         let mut t = target.clone();
-        if let Some(s) = node.get("subscriptionId") {
-            if let Value::Str(s) = eval_node(s, &format!("{path}.subscriptionId"), cx)? {
-                t.subscription = s;
-            }
+        if let Some(s) = node.get("subscriptionId")
+            && let Value::Str(s) = eval_node(s, &format!("{path}.subscriptionId"), cx)?
+        {
+            t.subscription = s;
         }
-        if let Some(rg) = node.get("resourceGroup") {
-            if let Value::Str(rg) = eval_node(rg, &format!("{path}.resourceGroup"), cx)? {
-                t.resource_group = rg;
-                t.level = Level::ResourceGroup;
-            }
+        if let Some(rg) = node.get("resourceGroup")
+            && let Value::Str(rg) = eval_node(rg, &format!("{path}.resourceGroup"), cx)?
+        {
+            t.resource_group = rg;
+            t.level = Level::ResourceGroup;
         }
         Ok(t)
     }
 
     fn deployment(
         &mut self,
-        node: &Json,
+        node: &'a Json,
         path: &str,
-        place: Place<'_, '_>,
+        place: Place<'a, '_>,
         cx: &Ctx,
         address: &str,
         name: &str,
     ) -> Result<()> {
-        let props = node.get("properties");
-        let Some(template) = props.and_then(|p| p.get("template")) else {
-            let reason = if props.and_then(|p| p.get("templateLink")).is_some() {
+        let Some(template) = node.get("properties").and_then(|p| p.get("template")) else {
+            let reason = if node.get("properties").and_then(|p| p.get("templateLink")).is_some() {
                 "a linked template (properties.templateLink) cannot be read offline; its resources are not imported"
             } else {
                 "the deployment has no inline template"
@@ -299,6 +327,34 @@ impl<'e> Walker<'e> {
                 .locate(path, node.line, node.col));
         }
         let base = format!("{path}.properties.template.");
+        let prepared = if place.loops.is_empty() { self.prepared.get(path).cloned() } else { None };
+        let (scope, target) = match prepared {
+            Some(p) => p,
+            None => self.prepare(node, template, path, place, cx, name)?,
+        };
+        if Rc::ptr_eq(&scope, place.scope) {
+            return self.template(template, &base, place.scope, &target, place.loops, place.depth + 1);
+        }
+        for missing in scope.missing_parameters(template) {
+            self.eng.warn(format!(
+                "{address}: the nested template's parameter '{missing}' is given no value; it is read as the placeholder <{missing}>"
+            ));
+        }
+        self.template(template, &base, &scope, &target, &[], place.depth + 1)
+    }
+
+    /// The scope a nested deployment's template is evaluated in (the parent's own in outer scope)
+    /// and where it deploys.
+    fn prepare(
+        &self,
+        node: &'a Json,
+        template: &'a Json,
+        path: &str,
+        place: Place<'a, '_>,
+        cx: &Ctx,
+        name: &str,
+    ) -> Result<(Rc<Scope<'a>>, Target)> {
+        let props = node.get("properties");
         let mut target = self.target_of(node, path, place.target, cx)?;
         if node.get("resourceGroup").is_none() {
             let inner = Target::for_schema(template.get("$schema").and_then(Json::as_str));
@@ -311,17 +367,51 @@ impl<'e> Walker<'e> {
             Some(s) => eval_node(s, &scope_path, cx)?.as_str().is_some_and(|s| s.eq_ignore_ascii_case("inner")),
             None => false,
         };
-        if !inner_scope {
-            return self.template(template, &base, place.scope, &target, place.loops, place.depth + 1);
+        // A nested template that declares parameters and is given them is evaluated on its own
+        // even without `scope: inner` (Azure deploys such templates; the outer names would not
+        // hold its parameters).
+        let declares = template.get("parameters").is_some_and(|p| !p.entries().is_empty());
+        let given = props.and_then(|p| p.get("parameters")).is_some_and(|p| !p.entries().is_empty());
+        if !(inner_scope || declares && given) {
+            return Ok((place.scope.clone(), target));
         }
         let sources = passed_parameters(props, path, place);
-        let scope = Rc::new(Scope::new(template, &base, sources, target.clone(), Rc::from(name)));
-        for missing in scope.missing_parameters(template) {
-            self.eng.warn(format!(
-                "{address}: the nested template's parameter '{missing}' is given no value; it is read as the placeholder <{missing}>"
-            ));
+        let base = format!("{path}.properties.template.");
+        Ok((Rc::new(Scope::new(template, &base, sources, target.clone(), Rc::from(name))), target))
+    }
+
+    /// Registers the template's nested deployments (those outside loops, with an inline template)
+    /// so that `reference()` finds their outputs even before they are read.
+    fn register_modules(&mut self, template: &'a Json, base: &str, place: Place<'a, '_>) {
+        let nodes: Vec<(String, Option<&str>, &'a Json)> = match template.get("resources").map(|r| &r.kind) {
+            Some(Kind::Array(items)) => {
+                items.iter().enumerate().map(|(i, n)| (format!("{base}resources[{i}]"), None, n)).collect()
+            }
+            Some(Kind::Object(entries)) => entries
+                .iter()
+                .map(|(k, n)| (format!("{base}resources{}", symbol_path(k)), Some(k.as_str()), n))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let cx = Ctx::new(self.eng, place.scope, place.loops);
+        for (path, symbol, node) in nodes {
+            let is_deployment =
+                node.get("type").and_then(Json::as_str).is_some_and(|t| t.eq_ignore_ascii_case(DEPLOYMENTS));
+            let Some(template) = node.get("properties").and_then(|p| p.get("template")) else { continue };
+            if !is_deployment || node.get("copy").is_some() {
+                continue;
+            }
+            let Ok(Value::Str(name)) =
+                node.get("name").map_or(Ok(Value::Null), |n| eval_node(n, &format!("{path}.name"), &cx))
+            else {
+                continue;
+            };
+            let Ok((scope, target)) = self.prepare(node, template, &path, place, &cx, &name) else { continue };
+            let id = resource_id_of(&target, DEPLOYMENTS, &name, None);
+            let module = Module::new(&id, &name, symbol, &scope, template, &format!("{path}.properties.template."));
+            place.scope.modules.borrow_mut().push(Rc::new(module));
+            self.prepared.insert(path, (scope, target));
         }
-        self.template(template, &base, &scope, &target, &[], place.depth + 1)
     }
 }
 
@@ -330,13 +420,19 @@ impl<'e> Walker<'e> {
 fn passed_parameters<'a>(props: Option<&'a Json>, path: &str, place: Place<'a, '_>) -> HashMap<String, Source<'a>> {
     let mut sources = HashMap::new();
     for (name, entry) in props.and_then(|p| p.get("parameters")).map(Json::entries).unwrap_or_default() {
+        let entry_path = format!("{path}.properties.parameters.{name}");
+        let passed = |node, path, looped| Source::Passed {
+            scope: place.scope.clone(),
+            loops: place.loops.to_vec(),
+            node,
+            path,
+            looped,
+        };
         let source = if let Some(value) = entry.get("value") {
-            Source::Passed {
-                scope: place.scope.clone(),
-                loops: place.loops.to_vec(),
-                node: value,
-                path: format!("{path}.properties.parameters.{name}.value"),
-            }
+            passed(value, format!("{entry_path}.value"), false)
+        } else if entry.get("copy").is_some_and(|c| property_loops("copy", c).is_some()) || entry.as_str().is_some() {
+            // `{ "copy": [{ "name": "value", ... }] }`, or an expression giving `{ "value": ... }`.
+            passed(entry, entry_path, true)
         } else if entry.get("reference").is_some() {
             Source::Deferred
         } else {

@@ -54,7 +54,7 @@ fn array(args: &[Value]) -> Result<Value> {
 }
 
 fn create_object(args: &[Value]) -> Result<Value> {
-    if args.len() % 2 != 0 {
+    if !args.len().is_multiple_of(2) {
         return Err(in_function("createObject", "expects pairs of keys and values"));
     }
     let mut members = Vec::new();

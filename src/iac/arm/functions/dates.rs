@@ -2,7 +2,7 @@
 //! reproducible (Azure only allows `utcNow` in parameter defaults, typically for a SAS expiry or a
 //! deployment suffix, which never decide a price). `dateTimeAdd` adds ISO 8601 durations (months
 //! and years clamp the day, as .NET does), `dateTimeFromEpoch` / `dateTimeToEpoch` convert Unix
-//! seconds. Formats are .NET's: the standard ones `u s o d D t T g G r M y` and the custom
+//! seconds. Formats are .NET's: the standard ones `u s o d D t T g G f F U r M y` and the custom
 //! specifiers `yyyy yy MM M MMM MMMM dd d ddd dddd HH H hh h mm m ss s f… tt K`, quoted text and `\`.
 
 use super::{arity, int_arg, string_arg, unknown_args};
@@ -233,6 +233,8 @@ fn render(t: i64, format: &str, f: &str) -> Result<String> {
         "T" => "h:mm:ss tt",
         "g" => "M/d/yyyy h:mm tt",
         "G" => "M/d/yyyy h:mm:ss tt",
+        "f" => "dddd, MMMM d, yyyy h:mm tt",
+        "F" | "U" => "dddd, MMMM d, yyyy h:mm:ss tt",
         "r" | "R" => "ddd, dd MMM yyyy HH':'mm':'ss 'GMT'",
         "M" | "m" => "MMMM d",
         "y" | "Y" => "MMMM yyyy",
@@ -307,6 +309,7 @@ mod tests {
         assert_eq!(eval_str("[utcNow()]"), "\"20260101T000000Z\"");
         assert_eq!(eval_str("[utcNow('u')]"), "\"2026-01-01 00:00:00Z\"");
         assert_eq!(eval_str("[utcNow('D')]"), "\"Thursday, January 1, 2026\"");
+        assert_eq!(eval_str("[utcNow('F')]"), "\"Thursday, January 1, 2026 12:00:00 AM\"");
         assert_eq!(eval_str("[utcNow('yyyy-MM-dd''T''HH')]"), "\"2026-01-01T00\"");
     }
 

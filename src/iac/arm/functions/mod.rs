@@ -11,6 +11,7 @@ mod dates;
 mod encoding;
 mod format;
 mod logic;
+mod network;
 mod scopes;
 mod text;
 
@@ -23,9 +24,20 @@ use super::value::{Unknown, Value};
 
 pub(crate) use scopes::resource_id_of;
 
+/// A family's entry point: `None` when the function is not one of its own.
+type Family = fn(&str, &[Value], &Ctx) -> Option<Result<Value>>;
+
 pub(crate) fn call(name: &str, lname: &str, args: Vec<Value>, cx: &Ctx) -> Result<Value> {
-    let families: [fn(&str, &[Value], &Ctx) -> Option<Result<Value>>; 7] =
-        [text::call, format::call, collections::call, logic::call, scopes::call, dates::call, encoding::call];
+    let families: [Family; 8] = [
+        text::call,
+        format::call,
+        collections::call,
+        logic::call,
+        scopes::call,
+        dates::call,
+        encoding::call,
+        network::call,
+    ];
     for family in families {
         if let Some(result) = family(lname, &args, cx) {
             return result.map_err(|e| rename(e, lname, name));

@@ -214,7 +214,7 @@ fn index_of(args: &[Value], f: &str, last: bool) -> Result<Value> {
         return Ok(Value::Int(if last { hay.len().saturating_sub(1) as i64 } else { 0 }));
     }
     let mut positions = hay.windows(needle.len()).enumerate().filter(|(_, w)| *w == needle.as_slice()).map(|(i, _)| i);
-    let found = if last { positions.last() } else { positions.next() };
+    let found = if last { positions.next_back() } else { positions.next() };
     Ok(Value::Int(found.map_or(-1, |i| i as i64)))
 }
 
