@@ -8,6 +8,7 @@
 //! [`rules::findings`] -> a report from [`report`], which is a pure function of an [`Estimate`].
 
 pub mod architecture;
+pub mod atomic;
 pub mod catalog;
 pub mod check;
 pub mod cli;
