@@ -195,8 +195,8 @@ pub struct Summary {
     pub pages: usize,
     pub items: usize,
     pub bytes: u64,
-    /// Every query of this run: the region of the file it went into, and how many items it had.
-    pub queried: Vec<(String, Query, usize)>,
+    /// Every query of this run.
+    pub queried: Vec<Queried>,
     /// Lines for the user about queries without items (see [`Summary::warnings_of`]).
     pub warnings: Vec<String>,
 }
@@ -215,13 +215,19 @@ impl Summary {
     }
 
     /// A region none of whose own queries had an item is named once (a misspelt or unpriced
-    /// region); other queries without items are named by service.
-    fn warnings_of(queried: &[(String, Query, usize)]) -> Vec<String> {
+    /// region); otherwise a service none of whose queries for a file had an item is named with
+    /// the regions (a service priced only `Global` has empty regional queries: not a warning).
+    fn warnings_of(queried: &[Queried]) -> Vec<String> {
         let mut by_region: BTreeMap<&str, (usize, BTreeSet<&str>)> = BTreeMap::new();
-        for (region, q, n) in queried.iter().filter(|(r, q, _)| *r == q.arm_region) {
-            let e = by_region.entry(region.as_str()).or_default();
-            e.0 += n;
-            e.1.insert(q.service_name.as_str());
+        let mut by_service: BTreeMap<(&str, &str, &str), usize> = BTreeMap::new();
+        for q in queried {
+            if q.region == q.query.arm_region {
+                let e = by_region.entry(q.region.as_str()).or_default();
+                e.0 += q.items;
+                e.1.insert(q.query.service_name.as_str());
+            }
+            *by_service.entry((q.query.service_name.as_str(), q.region.as_str(), q.file.as_str())).or_default() +=
+                q.items;
         }
         let mut lines = Vec::new();
         let silent: BTreeSet<&str> = by_region.iter().filter(|(_, (n, _))| *n == 0).map(|(r, _)| *r).collect();
@@ -234,11 +240,10 @@ impl Summary {
             ));
         }
         let mut empty: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-        for (region, q, _) in
-            queried.iter().filter(|(r, q, n)| *n == 0 && !(*r == q.arm_region && silent.contains(r.as_str())))
-        {
-            let _ = region;
-            empty.entry(q.service_name.as_str()).or_default().insert(q.arm_region.as_str());
+        for ((service, region, _), n) in by_service {
+            if n == 0 && !silent.contains(region) {
+                empty.entry(service).or_default().insert(region);
+            }
         }
         for (service, regions) in empty {
             let regions: Vec<&str> = regions.into_iter().collect();
@@ -246,6 +251,15 @@ impl Summary {
         }
         lines
     }
+}
+
+/// One query of a run: the file (and its region) it went into, and how many items it had.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Queried {
+    pub region: String,
+    pub file: String,
+    pub query: Query,
+    pub items: usize,
 }
 
 /// `a, b, c` and at most `max` of them, then `and N more`.
@@ -314,7 +328,12 @@ impl Run<'_> {
                 let before = file.count();
                 let shown = format!("[{}/{}] {}/{}", n + 1, targets.len(), target.region, target.file);
                 self.query(query, &mut file, &path, &shown)?;
-                self.summary.queried.push((target.region.clone(), query.clone(), file.count() - before));
+                self.summary.queried.push(Queried {
+                    region: target.region.clone(),
+                    file: target.file.clone(),
+                    query: query.clone(),
+                    items: file.count() - before,
+                });
             }
             self.summary.items += file.count();
             file.finish().map_err(io_error(&path))?;
