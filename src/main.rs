@@ -272,7 +272,15 @@ fn run(cli: Cli) -> Result<(String, u8), Error> {
                 .map_err(|e| Error::Message(format!("cannot render the man page: {e}")))?;
             ok(String::from_utf8_lossy(&out).into_owned())
         }
-        Command::Pricing { command: PricingCommand::Checksums { dir } } => {
+        Command::Pricing { command } => pricing(command),
+    }
+}
+
+/// `closednet pricing ...`: its files are written here, its notes go to stderr.
+fn pricing(command: PricingCommand) -> Result<(String, u8), Error> {
+    let ok = |s: String| Ok((s, 0));
+    match command {
+        PricingCommand::Checksums { dir } => {
             let catalog = Catalog::from_dir(&dir)?;
             let path = dir.join(catalog::CHECKSUMS);
             closednet::atomic::write(&path, catalog::checksums_file(&catalog).as_bytes())
@@ -280,7 +288,7 @@ fn run(cli: Cli) -> Result<(String, u8), Error> {
             note(&format!("wrote {}", path.display()));
             ok(String::new())
         }
-        Command::Pricing { command: PricingCommand::Import { input, out, as_of, pricing, types } } => {
+        PricingCommand::Import { input, out, as_of, pricing, types } => {
             let catalog = load_catalog(pricing.as_deref())?;
             let (as_of, why) = catalog::import::as_of(&input, as_of.as_deref(), &closednet::today())?;
             let shown = input.display().to_string();
@@ -318,7 +326,7 @@ fn run(cli: Cli) -> Result<(String, u8), Error> {
             note(msg.trim_end());
             ok(String::new())
         }
-        Command::Pricing { command: PricingCommand::Fetch { out, regions, endpoint, pricing } } => {
+        PricingCommand::Fetch { out, regions, endpoint, pricing } => {
             use std::io::IsTerminal;
             let catalog = load_catalog(pricing.as_deref())?;
             let opts = catalog::fetch::Options::new(endpoint, std::io::stderr().is_terminal())?;

@@ -578,6 +578,35 @@ mod tests {
     }
 
     #[test]
+    fn empty_queries_are_warned_about_once_per_service_or_region() {
+        let q = |region: &str, file: &str, service: &str, arm: &str, items: usize| Queried {
+            region: region.into(),
+            file: file.into(),
+            query: Query { service_name: service.into(), arm_region: arm.into() },
+            items,
+        };
+        let queried = [
+            // Azure DevOps is priced Global: its empty regional query is no news.
+            q("japaneast", "azure_devops.json", "Azure DevOps", "japaneast", 0),
+            q("japaneast", "azure_devops.json", "Azure DevOps", "Global", 4),
+            q("japaneast", "api_management.json", "API Management", "japaneast", 10),
+            q("japaneast", "storage.json", "Storage", "japaneast", 0),
+            // No regional query of eastus22 had an item: one line for the region.
+            q("eastus22", "api_management.json", "API Management", "eastus22", 0),
+            q("eastus22", "storage.json", "Storage", "eastus22", 0),
+            q("eastus22", "azure_devops.json", "Azure DevOps", "Global", 4),
+        ];
+        assert_eq!(
+            Summary::warnings_of(&queried),
+            [
+                "warning: eastus22: the API has no items for any service the definitions read (API Management, \
+                 Storage); is eastus22 a region it prices?",
+                "warning: the API has no items for Storage in japaneast",
+            ]
+        );
+    }
+
+    #[test]
     fn timestamps_are_rfc3339_utc() {
         let t = UNIX_EPOCH + Duration::from_millis(1_786_754_224_839);
         assert_eq!(timestamp(t), "2026-08-15T00:37:04.839Z");

@@ -209,107 +209,15 @@ pub fn import_types(catalog: &Catalog, input: &Path, as_of: &str, only: &[String
     }
     let defs: Vec<&ServiceDef> =
         catalog.services()?.into_iter().filter(|d| only.is_empty() || only.contains(&d.type_id)).collect();
-    let mut summary = ImportSummary::default();
-    summary.warnings = regions_without_pages(input, &regions, &defs)?;
+    let mut summary =
+        ImportSummary { warnings: regions_without_pages(input, &regions, &defs)?, ..ImportSummary::default() };
     let mut out = BTreeMap::new();
     for def in defs {
         let sources = sources_of(def)?;
         if sources.is_empty() {
             continue;
         }
-        let mut file = PriceFile::default();
-        // Prices of non-regional meters (Global, billing zones) are the same in every folder:
-        // they are written once, from the first folder that has them.
-        let mut non_regional: BTreeMap<(String, String), PriceEntry> = BTreeMap::new();
-        for region in &regions {
-            let mut pages: BTreeMap<&str, Option<Vec<Item>>> = BTreeMap::new();
-            for source in &sources {
-                let path = input.join(region).join(source);
-                let items = read_page(&path, &mut summary)?;
-                pages.insert(source, items);
-            }
-            for tier in &def.tiers {
-                for comp in &tier.components {
-                    let Some(filter) = &comp.meter else { continue };
-                    let Some((file_name, service_name)) = def.meter_source(filter) else { continue };
-                    let key = def.key(tier, comp);
-                    let Some(items) = pages.get(file_name).and_then(Option::as_ref) else {
-                        if comp.region.is_none() {
-                            file.missing.push(Missing {
-                                key,
-                                region: region.clone(),
-                                reason: format!("the saved Retail Prices API pages have no {file_name} for {region}"),
-                            });
-                        }
-                        continue;
-                    };
-                    let matching: Vec<&Item> = items
-                        .iter()
-                        .filter(|i| {
-                            i.service_name == service_name
-                                && i.product_name == filter.product
-                                && i.sku_name == filter.sku
-                                && i.meter_name == filter.meter
-                                && i.unit_of_measure == filter.unit
-                                && (i.price_type.is_empty() || i.price_type == "Consumption")
-                                && (i.currency_code.is_empty() || i.currency_code == "USD")
-                        })
-                        .collect();
-                    check_dates(&input.join(region).join(file_name), &matching)?;
-                    match &comp.region {
-                        None => {
-                            let here: Vec<&Item> =
-                                matching.iter().copied().filter(|i| i.arm_region_name == *region).collect();
-                            match entry_for(&key, region, &here, as_of, savings)? {
-                                Some(entry) => file.price.push(entry),
-                                None => file.missing.push(Missing {
-                                    key,
-                                    region: region.clone(),
-                                    reason: no_match_reason(def, comp, region, as_of),
-                                }),
-                            }
-                        }
-                        Some(fixed) => {
-                            let wanted: Vec<String> = if fixed == "zone" {
-                                (1..=8).map(|z| format!("Zone {z}")).collect()
-                            } else {
-                                vec![fixed.clone()]
-                            };
-                            for r in wanted {
-                                if non_regional.contains_key(&(key.clone(), r.clone())) {
-                                    continue;
-                                }
-                                let here: Vec<&Item> =
-                                    matching.iter().copied().filter(|i| i.arm_region_name == r).collect();
-                                if let Some(entry) = entry_for(&key, &r, &here, as_of, savings)? {
-                                    non_regional.insert((key.clone(), r), entry);
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        // A non-regional meter found in no folder at all is missing everywhere.
-        for tier in &def.tiers {
-            for comp in &tier.components {
-                if let (Some(_), Some(r)) = (&comp.meter, &comp.region) {
-                    let key = def.key(tier, comp);
-                    if !non_regional.keys().any(|(k, _)| *k == key) {
-                        file.missing.push(Missing {
-                            key,
-                            region: r.clone(),
-                            reason: no_match_reason(def, comp, r, as_of),
-                        });
-                    }
-                }
-            }
-        }
-        file.price.extend(non_regional.into_values());
-        file.price.sort_by(|a, b| (&a.key, &a.region).cmp(&(&b.key, &b.region)));
-        file.missing.sort_by(|a, b| (&a.key, &a.region).cmp(&(&b.key, &b.region)));
-        summary.prices += file.price.len();
-        summary.missing.extend(file.missing.iter().cloned());
+        let file = import_type(def, &sources, input, &regions, as_of, savings, &mut summary)?;
         out.insert(def.type_id.clone(), file);
     }
     if summary.prices == 0 {
@@ -321,19 +229,126 @@ pub fn import_types(catalog: &Catalog, input: &Path, as_of: &str, only: &[String
             list(&shown, 8)
         )));
     }
+    summary.warnings.extend(unpriced_warning(&out));
+    Ok(Imported { files: out, regions, summary })
+}
+
+/// The requested types none of whose components got a price anywhere, as one warning.
+fn unpriced_warning(out: &BTreeMap<String, PriceFile>) -> Option<String> {
     let unpriced: Vec<&str> = out.iter().filter(|(_, f)| f.price.is_empty()).map(|(t, _)| t.as_str()).collect();
     match unpriced.as_slice() {
-        [] => {}
-        [one] => summary
-            .warnings
-            .push(format!("warning: no prices for {one} in any region (its components are written as [[missing]])")),
-        many => summary.warnings.push(format!(
+        [] => None,
+        [one] => {
+            Some(format!("warning: no prices for {one} in any region (its components are written as [[missing]])"))
+        }
+        many => Some(format!(
             "warning: no prices in any region for {} service types: {} (their components are written as [[missing]])",
             many.len(),
             list(many, 8)
         )),
     }
-    Ok(Imported { files: out, regions, summary })
+}
+
+/// One service type's price file from the pages `sources` in every region folder.
+fn import_type(
+    def: &ServiceDef,
+    sources: &[&str],
+    input: &Path,
+    regions: &[String],
+    as_of: &str,
+    savings: bool,
+    summary: &mut ImportSummary,
+) -> Result<PriceFile, Error> {
+    let mut file = PriceFile::default();
+    // Prices of non-regional meters (Global, billing zones) are the same in every folder:
+    // they are written once, from the first folder that has them.
+    let mut non_regional: BTreeMap<(String, String), PriceEntry> = BTreeMap::new();
+    for region in regions {
+        let mut pages: BTreeMap<&str, Option<Vec<Item>>> = BTreeMap::new();
+        for source in sources {
+            let path = input.join(region).join(source);
+            let items = read_page(&path, summary)?;
+            pages.insert(source, items);
+        }
+        for tier in &def.tiers {
+            for comp in &tier.components {
+                let Some(filter) = &comp.meter else { continue };
+                let Some((file_name, service_name)) = def.meter_source(filter) else { continue };
+                let key = def.key(tier, comp);
+                let Some(items) = pages.get(file_name).and_then(Option::as_ref) else {
+                    if comp.region.is_none() {
+                        file.missing.push(Missing {
+                            key,
+                            region: region.clone(),
+                            reason: format!("the saved Retail Prices API pages have no {file_name} for {region}"),
+                        });
+                    }
+                    continue;
+                };
+                let matching: Vec<&Item> = items
+                    .iter()
+                    .filter(|i| {
+                        i.service_name == service_name
+                            && i.product_name == filter.product
+                            && i.sku_name == filter.sku
+                            && i.meter_name == filter.meter
+                            && i.unit_of_measure == filter.unit
+                            && (i.price_type.is_empty() || i.price_type == "Consumption")
+                            && (i.currency_code.is_empty() || i.currency_code == "USD")
+                    })
+                    .collect();
+                check_dates(&input.join(region).join(file_name), &matching)?;
+                match &comp.region {
+                    None => {
+                        let here: Vec<&Item> =
+                            matching.iter().copied().filter(|i| i.arm_region_name == *region).collect();
+                        match entry_for(&key, region, &here, as_of, savings)? {
+                            Some(entry) => file.price.push(entry),
+                            None => file.missing.push(Missing {
+                                key,
+                                region: region.clone(),
+                                reason: no_match_reason(def, comp, region, as_of),
+                            }),
+                        }
+                    }
+                    Some(fixed) => {
+                        let wanted: Vec<String> = if fixed == "zone" {
+                            (1..=8).map(|z| format!("Zone {z}")).collect()
+                        } else {
+                            vec![fixed.clone()]
+                        };
+                        for r in wanted {
+                            if non_regional.contains_key(&(key.clone(), r.clone())) {
+                                continue;
+                            }
+                            let here: Vec<&Item> =
+                                matching.iter().copied().filter(|i| i.arm_region_name == r).collect();
+                            if let Some(entry) = entry_for(&key, &r, &here, as_of, savings)? {
+                                non_regional.insert((key.clone(), r), entry);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    // A non-regional meter found in no folder at all is missing everywhere.
+    for tier in &def.tiers {
+        for comp in &tier.components {
+            if let (Some(_), Some(r)) = (&comp.meter, &comp.region) {
+                let key = def.key(tier, comp);
+                if !non_regional.keys().any(|(k, _)| *k == key) {
+                    file.missing.push(Missing { key, region: r.clone(), reason: no_match_reason(def, comp, r, as_of) });
+                }
+            }
+        }
+    }
+    file.price.extend(non_regional.into_values());
+    file.price.sort_by(|a, b| (&a.key, &a.region).cmp(&(&b.key, &b.region)));
+    file.missing.sort_by(|a, b| (&a.key, &a.region).cmp(&(&b.key, &b.region)));
+    summary.prices += file.price.len();
+    summary.missing.extend(file.missing.iter().cloned());
+    Ok(file)
 }
 
 /// `a, b, c` and at most `max` of them, then `and N more`.
