@@ -11,23 +11,25 @@
 //!
 //! | floor | modules | what they do |
 //! |---|---|---|
-//! | 10 | [`cli`] | the command line's arguments, turned into the library's types |
-//! | 9 | [`report`] | pure functions from results to text: every format |
-//! | 8 | [`gate`] | `check`'s policy: budgets and finding severities |
-//! | 7 | [`figures`] | the presented figures (converted, rounded, by requirement) every format shows |
-//! | 6 | [`pipeline`] | model -> tier choice -> what you pay -> findings: an [`Estimate`] |
-//! | 5 | [`adjust`] | what you actually pay: price sheet, savings plan, your prices, discounts |
-//! | 4 | [`rules`] | the engine: needs, tier choice, what closing adds, findings |
-//! | 3 | [`calculator`], [`iac`] | line items for one priced resource; infrastructure code read in |
-//! | 2 | [`architecture`] | the architecture file: model, validation, `--set`, the architect's terms |
-//! | 1 | [`catalog`] | service definitions and dated price snapshots |
-//! | 0 | [`date`], [`error`], [`money`], [`registry`], [`suggest`] | leaves |
+//! | 11 | [`cli`] | the command line's arguments, turned into the library's types |
+//! | 10 | [`report`] | pure functions from results to text: every format |
+//! | 9 | [`gate`] | `check`'s policy: budgets and finding severities |
+//! | 8 | [`figures`] | the presented figures (converted, rounded, by requirement) every format shows |
+//! | 7 | [`pipeline`] | model -> tier choice -> what you pay -> findings: an [`Estimate`] |
+//! | 6 | [`adjust`] | what you actually pay: price sheet, savings plan, your prices, discounts |
+//! | 5 | [`rules`] | the engine: needs, tier choice, what closing adds, findings |
+//! | 4 | [`calculator`], [`iac`] | line items for one priced resource; infrastructure code read in |
+//! | 3 | [`architecture`] | the architecture file: model, validation, `--set`, the architect's terms |
+//! | 2 | [`catalog`] | service definitions and dated price snapshots |
+//! | 1 | [`atomic`], [`date`], [`money`], [`registry`], [`suggest`] | leaves |
+//! | 0 | [`error`] | the error every layer returns |
 //!
 //! Scenarios and sweeps belong above the pipeline, an MCP server beside the command line: each
 //! calls the library, never the other way round.
 
 pub mod adjust;
 pub mod architecture;
+pub mod atomic;
 pub mod calculator;
 pub mod catalog;
 pub mod cli;

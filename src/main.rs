@@ -1,5 +1,11 @@
 //! The `closednet` binary: parse arguments, call the library, map results to exit codes
 //! (0 success, 1 `check` failed, 2 the tool could not run).
+//!
+//! Output at the process level: a report that cannot be written is exit 2 (a full disk, a closed
+//! standard output, a file-size limit: SIGXFSZ is ignored so that the write fails with EFBIG
+//! instead of killing the process); a reader that stops early (`| head`) ends the run quietly with
+//! the command's own code; standard error that cannot be written never changes the exit code.
+//! Files are replaced whole ([`closednet::atomic`]).
 
 use clap::{CommandFactory, Parser};
 use closednet::architecture::Policy;
@@ -18,14 +24,62 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const XLSX_NEEDS_OUTPUT: &str = "--format xlsx writes a workbook: add --output FILE.xlsx";
+const CLOSED_STDOUT: &str =
+    "standard output is closed: the report was not written (redirect it to a file, or use --output FILE)";
+
+/// A file-size limit (`ulimit -f`) sends SIGXFSZ, whose default action kills the process (exit
+/// 153) in the middle of a write; ignored, the write fails with EFBIG, which is reported (exit 2)
+/// and leaves the previous file in place.
+// The one signal call of the crate (lints deny unsafe code elsewhere).
+#[allow(unsafe_code)]
+fn ignore_sigxfsz() {
+    #[cfg(unix)]
+    // SAFETY: SIG_IGN installs no handler code; nothing else in the process sets this signal.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
+}
+
+/// Whether standard output was closed when the process started (`closednet ... >&-`). Rust's
+/// runtime opens /dev/null on a closed standard descriptor before `main`, so a write would
+/// "succeed" and the report be lost; the descriptor is looked at before that, from `.init_array`,
+/// which the C runtime runs before `main`. Elsewhere than Linux the answer is always no.
+// A read of descriptor flags before `main`: the only way to see a closed stdout (lints deny unsafe
+// code elsewhere).
+#[allow(unsafe_code)]
+mod stdout_probe {
+    #[cfg(target_os = "linux")]
+    static CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+    #[cfg(target_os = "linux")]
+    extern "C" fn probe() {
+        // SAFETY: F_GETFD only reads the flags of a descriptor number; -1 (EBADF) means closed.
+        let closed = unsafe { libc::fcntl(libc::STDOUT_FILENO, libc::F_GETFD) } == -1;
+        CLOSED.store(closed, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[used]
+    #[unsafe(link_section = ".init_array")]
+    static PROBE: extern "C" fn() = probe;
+
+    pub fn was_closed() -> bool {
+        #[cfg(target_os = "linux")]
+        return CLOSED.load(std::sync::atomic::Ordering::Relaxed);
+        #[cfg(not(target_os = "linux"))]
+        false
+    }
+}
 
 fn main() -> ExitCode {
     std::panic::set_hook(Box::new(internal_error));
+    ignore_sigxfsz();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return clap_exit(&e),
     };
     match run(cli) {
+        Ok((out, _)) if !out.is_empty() && stdout_probe::was_closed() => fail(&Error::Message(CLOSED_STDOUT.into())),
         Ok((out, code)) => match write_stdout(out.as_bytes()) {
             Ok(()) => ExitCode::from(code),
             // The reader went away (`closednet ... | head -1`): it has what it wanted. Stop quietly,
@@ -76,6 +130,9 @@ fn fail(e: &Error) -> ExitCode {
 /// `Error::exit` would ignore a failed write and exit 0 after `--help > /dev/full`.
 fn clap_exit(e: &clap::Error) -> ExitCode {
     let code = if e.use_stderr() { 2 } else { 0 };
+    if !e.use_stderr() && stdout_probe::was_closed() {
+        return fail(&Error::Message("standard output is closed: nothing was written".into()));
+    }
     match e.print() {
         Ok(()) => ExitCode::from(code),
         // A closed pipe after `--help | head -1`, or a usage error that standard error could not
@@ -201,7 +258,8 @@ fn estimate(
                 Rendered::Text(t) => t.into_bytes(),
                 Rendered::Bytes(b) => b,
             };
-            std::fs::write(&path, bytes).map_err(|e| Error::msg(format!("cannot write {}: {e}", path.display())))?;
+            closednet::atomic::write(&path, &bytes)
+                .map_err(|e| Error::msg(format!("cannot write {}: {e}", path.display())))?;
             note(&format!("wrote {}", path.display()));
             Ok((String::new(), 0))
         }
@@ -265,7 +323,8 @@ fn import(from: ImportCommand) -> Result<(String, u8), Error> {
     match output {
         None => Ok((yaml, 0)),
         Some(path) => {
-            std::fs::write(&path, yaml).map_err(|e| Error::msg(format!("cannot write {}: {e}", path.display())))?;
+            closednet::atomic::write(&path, yaml.as_bytes())
+                .map_err(|e| Error::msg(format!("cannot write {}: {e}", path.display())))?;
             note(&format!("wrote {}", path.display()));
             Ok((String::new(), 0))
         }
@@ -277,7 +336,7 @@ fn pricing(command: PricingCommand) -> Result<(String, u8), Error> {
         PricingCommand::Checksums { dir } => {
             let catalog = Catalog::from_dir(&dir)?;
             let path = dir.join(catalog::CHECKSUMS);
-            std::fs::write(&path, catalog::checksums_file(&catalog))
+            closednet::atomic::write(&path, catalog::checksums_file(&catalog).as_bytes())
                 .map_err(|e| Error::msg(format!("cannot write {}: {e}", path.display())))?;
             note(&format!("wrote {}", path.display()));
             Ok((String::new(), 0))
@@ -291,6 +350,9 @@ fn pricing(command: PricingCommand) -> Result<(String, u8), Error> {
             let mut opts = catalog::fetch::Options::new(endpoint, std::io::stderr().is_terminal())?;
             opts.today = today();
             let summary = catalog::fetch::fetch(catalog, &out, &regions, &opts)?;
+            for w in &summary.warnings {
+                note(w);
+            }
             note(&summary.line(&out));
             Ok((String::new(), 0))
         }
@@ -305,22 +367,24 @@ fn pricing_import(
     types: &[String],
 ) -> Result<(String, u8), Error> {
     let catalog = load_catalog(pricing)?;
-    let as_of = match as_of {
-        Some(d) => d,
-        None => catalog::import::manifest_date(input).unwrap_or_else(|| "9999-12-31".to_string()),
-    };
+    let (as_of, why) = catalog::import::as_of(input, as_of.as_deref(), &today())?;
     let shown = input.display().to_string();
     let mut imported = catalog::import::import_types(catalog, input, &as_of, types)?;
     catalog::import::write(out, &mut imported, &shown, &as_of)?;
     let (summary, regions) = (&imported.summary, &imported.regions);
-    let mut msg = format!(
+    let mut msg = String::new();
+    for line in why.iter().chain(&summary.warnings) {
+        msg.push_str(line);
+        msg.push('\n');
+    }
+    msg.push_str(&format!(
         "imported {} prices for {} regions from {} files ({} items, {:.1} MB), in force on {as_of}\n",
         summary.prices,
         regions.len(),
         summary.files_read,
         summary.items_read,
         summary.bytes_read as f64 / 1_000_000.0
-    );
+    ));
     if !summary.missing.is_empty() {
         msg.push_str(&format!(
             "{} component/region pairs have no price (written as [[missing]]):\n",

@@ -9,42 +9,56 @@
 //!   those items are fetched too and merged into every region's file.
 //! - Items are kept byte for byte ([`RawValue`]): the importer reads each price from its text, and
 //!   a number that went through a float could change.
-//! - A file appears under its final name only once all its pages arrived and parsed: it is written
-//!   to `<file>.part` and renamed. A re-run skips every file already complete, so an interrupted
-//!   fetch resumes where it stopped; a new snapshot wants a new folder.
+//! - Items are streamed to the file page by page ([`part`]): memory holds one page at most. A
+//!   file appears under its final name only once all its pages arrived and parsed. A re-run skips
+//!   every file already complete, so an interrupted fetch resumes where it stopped; a new snapshot
+//!   wants a new folder.
 //! - 429, 5xx, connection, timeout and truncated-body failures are retried with exponential
-//!   backoff, waiting `Retry-After` seconds when the server gives it, at most [`MAX_ATTEMPTS`] times.
-//!   Proxies come from `ALL_PROXY`, `HTTPS_PROXY`, `HTTP_PROXY` (or lower case) and `NO_PROXY`.
+//!   backoff, waiting `Retry-After` seconds when the server gives it, at most
+//!   [`http::MAX_ATTEMPTS`] times ([`http`]). Proxies come from `ALL_PROXY`, `HTTPS_PROXY`,
+//!   `HTTP_PROXY` (or lower case) and `NO_PROXY`; one that does not parse is an error.
+//! - No server holds a fetch for ever: a query stops after [`MAX_PAGES`] pages, at a page whose
+//!   link or items repeat an earlier page's, and at its deadline ([`Options::deadline`]).
+//! - A query without items is reported: a warning, or an error when no query had any.
+//! - Secrets of `--endpoint` (user information, query keys) are never shown ([`url`]).
+
+mod http;
+mod part;
+pub mod url;
 
 use super::Catalog;
+use crate::error::Error;
+use http::PageError;
 use serde::Deserialize;
 use serde_json::value::RawValue;
-use std::collections::{BTreeMap, BTreeSet};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::Write;
-use std::path::Path;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use url::{percent_encode, redact};
+
+pub use http::MAX_ATTEMPTS;
 
 pub const DEFAULT_ENDPOINT: &str = "https://prices.azure.com/api/retail/prices";
 pub const API_VERSION: &str = "2023-01-01-preview";
 pub const MANIFEST: &str = "snapshot-manifest.json";
-/// Tries of one request before the fetch stops.
-pub const MAX_ATTEMPTS: u32 = 6;
-/// A page of the API is about 100 items (some 60 KB); this only stops a runaway response.
-const MAX_PAGE_BYTES: u64 = 64 * 1024 * 1024;
-/// Pages of one query; the largest service and region of the API needs a few hundred.
-const MAX_PAGES: usize = 10_000;
-/// Longest wait between two tries, whatever `Retry-After` asks.
-const MAX_WAIT: Duration = Duration::from_secs(300);
+/// Pages of one query. The API gives up to 1,000 items a page (100 in older versions); the largest
+/// file of the 2026-08-15 pages is 5,520 items (virtual machines, mexicocentral), 56 pages of 100.
+/// A chain this long is a server that does not end it.
+pub const MAX_PAGES: usize = 1_000;
 
 /// How to talk to the API.
 #[derive(Clone, Debug)]
 pub struct Options {
     pub endpoint: String,
-    /// Whole request, body included.
+    /// One try of a request, body included.
     pub timeout: Duration,
     pub connect_timeout: Duration,
     /// First wait after a failure; doubled after each further one.
     pub backoff: Duration,
+    /// All the pages of one query, tries and waits included.
+    pub deadline: Duration,
     /// A `\r` progress line on stderr (when stderr is a terminal).
     pub progress: bool,
     /// The snapshot date (YYYY-MM-DD) written to the manifest.
@@ -52,29 +66,35 @@ pub struct Options {
 }
 
 impl Options {
-    /// The defaults, with `--endpoint` and two settings for tests: `CLOSEDNET_FETCH_TIMEOUT_MS`
-    /// (per request, default 120 s) and `CLOSEDNET_FETCH_BACKOFF_MS` (first wait, default 1 s).
-    pub fn new(endpoint: Option<String>, progress: bool) -> Result<Options, String> {
+    /// The defaults, with `--endpoint` and three settings for tests: `CLOSEDNET_FETCH_TIMEOUT_MS`
+    /// (per try, default 60 s), `CLOSEDNET_FETCH_BACKOFF_MS` (first wait, default 1 s) and
+    /// `CLOSEDNET_FETCH_DEADLINE_MS` (per query, default 10 minutes: the largest query is a few
+    /// dozen pages of well under a second each).
+    pub fn new(endpoint: Option<String>, progress: bool) -> Result<Options, Error> {
         let endpoint = endpoint.unwrap_or_else(|| DEFAULT_ENDPOINT.to_string());
         if !(endpoint.starts_with("https://") || endpoint.starts_with("http://")) {
-            return Err(format!("--endpoint {endpoint}: expected an http:// or https:// URL"));
+            return Err(Error::Message(format!(
+                "--endpoint {}: expected an http:// or https:// URL",
+                redact(&endpoint)
+            )));
         }
-        let ms = |var: &str, default: u64| -> Result<Duration, String> {
+        let ms = |var: &str, default: u64| -> Result<Duration, Error> {
             match std::env::var(var) {
                 Ok(v) => v
                     .trim()
                     .parse::<u64>()
                     .map(Duration::from_millis)
-                    .map_err(|_| format!("{var}={v}: expected a number of milliseconds")),
+                    .map_err(|_| Error::Message(format!("{var}={v}: expected a number of milliseconds"))),
                 Err(_) => Ok(Duration::from_millis(default)),
             }
         };
-        let timeout = ms("CLOSEDNET_FETCH_TIMEOUT_MS", 120_000)?;
+        let timeout = ms("CLOSEDNET_FETCH_TIMEOUT_MS", 60_000)?;
         Ok(Options {
             endpoint,
             timeout,
             connect_timeout: timeout.min(Duration::from_secs(30)),
             backoff: ms("CLOSEDNET_FETCH_BACKOFF_MS", 1_000)?,
+            deadline: ms("CLOSEDNET_FETCH_DEADLINE_MS", 600_000)?,
             progress,
             today: crate::date::today_utc(),
         })
@@ -114,7 +134,7 @@ pub struct Target {
 }
 
 /// The files the definitions read in `regions`, region by region.
-pub fn plan(catalog: &Catalog, regions: &[String]) -> Result<Vec<Target>, String> {
+pub fn plan(catalog: &Catalog, regions: &[String]) -> Result<Vec<Target>, Error> {
     // retail file -> service name -> non-regional pricing regions of its components
     let mut files: BTreeMap<&str, BTreeMap<&str, BTreeSet<String>>> = BTreeMap::new();
     for def in catalog.services()? {
@@ -122,10 +142,10 @@ pub fn plan(catalog: &Catalog, regions: &[String]) -> Result<Vec<Target>, String
         for comp in def.tiers.iter().flat_map(|t| &t.components) {
             let Some((file, service)) = comp.meter.as_deref().and_then(|m| def.meter_source(m)) else { continue };
             if Path::new(file).file_name().and_then(|n| n.to_str()) != Some(file) || !file.ends_with(".json") {
-                return Err(format!(
+                return Err(Error::Message(format!(
                     "service type {}: retail_file {file:?} is not a file name ending in .json",
                     def.type_id
-                ));
+                )));
             }
             let literals = files.entry(file).or_default().entry(service).or_default();
             match comp.region.as_deref() {
@@ -154,14 +174,20 @@ pub fn plan(catalog: &Catalog, regions: &[String]) -> Result<Vec<Target>, String
 }
 
 /// A region becomes a folder name: only ARM region names (`japaneast`) are accepted.
-fn check_region(region: &str) -> Result<(), String> {
-    if region.is_empty() || !region.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
-        return Err(format!("--region {region:?}: expected an ARM region name such as japaneast"));
+fn check_region(region: &str) -> Result<(), Error> {
+    if !is_region_name(region) {
+        return Err(Error::Message(format!("--region {region:?}: expected an ARM region name such as japaneast")));
     }
     Ok(())
 }
 
-/// What a fetch did, for its summary line.
+/// An ARM region name as the API writes `armRegionName` (`japaneast`, `eastus2`): it becomes a
+/// folder name, for `fetch` and for `import`.
+pub fn is_region_name(region: &str) -> bool {
+    !region.is_empty() && region.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+}
+
+/// What a fetch did, for its summary line and its warnings.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Summary {
     pub fetched: usize,
@@ -169,6 +195,10 @@ pub struct Summary {
     pub pages: usize,
     pub items: usize,
     pub bytes: u64,
+    /// Every query of this run.
+    pub queried: Vec<Queried>,
+    /// Lines for the user about queries without items (see [`Summary::warnings_of`]).
+    pub warnings: Vec<String>,
 }
 
 impl Summary {
@@ -183,211 +213,255 @@ impl Summary {
             out.display()
         )
     }
+
+    /// A region none of whose own queries had an item is named once (a misspelt or unpriced
+    /// region); otherwise a service none of whose queries for a file had an item is named with
+    /// the regions (a service priced only `Global` has empty regional queries: not a warning).
+    fn warnings_of(queried: &[Queried]) -> Vec<String> {
+        let mut by_region: BTreeMap<&str, (usize, BTreeSet<&str>)> = BTreeMap::new();
+        let mut by_service: BTreeMap<(&str, &str, &str), usize> = BTreeMap::new();
+        for q in queried {
+            if q.region == q.query.arm_region {
+                let e = by_region.entry(q.region.as_str()).or_default();
+                e.0 += q.items;
+                e.1.insert(q.query.service_name.as_str());
+            }
+            *by_service.entry((q.query.service_name.as_str(), q.region.as_str(), q.file.as_str())).or_default() +=
+                q.items;
+        }
+        let mut lines = Vec::new();
+        let silent: BTreeSet<&str> = by_region.iter().filter(|(_, (n, _))| *n == 0).map(|(r, _)| *r).collect();
+        for region in &silent {
+            let services: Vec<&str> = by_region[region].1.iter().copied().collect();
+            lines.push(format!(
+                "warning: {region}: the API has no items for any service the definitions read ({}); is {region} a \
+                 region it prices?",
+                list(&services, 5)
+            ));
+        }
+        let mut empty: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+        for ((service, region, _), n) in by_service {
+            if n == 0 && !silent.contains(region) {
+                empty.entry(service).or_default().insert(region);
+            }
+        }
+        for (service, regions) in empty {
+            let regions: Vec<&str> = regions.into_iter().collect();
+            lines.push(format!("warning: the API has no items for {service} in {}", list(&regions, 8)));
+        }
+        lines
+    }
+}
+
+/// One query of a run: the file (and its region) it went into, and how many items it had.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Queried {
+    pub region: String,
+    pub file: String,
+    pub query: Query,
+    pub items: usize,
+}
+
+/// `a, b, c` and at most `max` of them, then `and N more`.
+fn list(names: &[&str], max: usize) -> String {
+    let shown = names.iter().take(max).copied().collect::<Vec<_>>().join(", ");
+    match names.len().saturating_sub(max) {
+        0 => shown,
+        more => format!("{shown} and {more} more"),
+    }
 }
 
 /// Downloads every file of [`plan`] for `regions` (default: the newest snapshot's) into `out`,
 /// skipping files already complete, then writes the manifest.
-pub fn fetch(catalog: &Catalog, out: &Path, regions: &[String], opts: &Options) -> Result<Summary, String> {
+pub fn fetch(catalog: &Catalog, out: &Path, regions: &[String], opts: &Options) -> Result<Summary, Error> {
     let regions: Vec<String> = if regions.is_empty() { catalog.newest().meta.regions.clone() } else { dedup(regions) };
     let targets = plan(catalog, &regions)?;
+    let agent = http::agent(opts, http::proxy_from_env()?);
     let started = timestamp(SystemTime::now());
-    let agent = agent(opts);
-    let mut progress = Progress { on: opts.progress, shown: 0 };
-    let fetched = fetch_targets(&agent, &targets, out, opts, &mut progress);
-    progress.clear();
-    let summary = fetched?;
+    let mut run =
+        Run { agent: &agent, opts, progress: Progress { on: opts.progress, shown: 0 }, summary: Summary::default() };
+    let mut written = Vec::new();
+    let fetched = run.targets(&targets, out, &mut written);
+    run.progress.clear();
+    fetched?;
+    let mut summary = run.summary;
+    if !summary.queried.is_empty() && summary.items == 0 {
+        // Empty files would be skipped as complete by the next run, with the right --endpoint.
+        for path in &written {
+            let _ = std::fs::remove_file(path);
+        }
+        return Err(Error::Message(format!(
+            "the API at {} returned no items for any of the {} queries: nothing written; check --endpoint and --region",
+            redact(&opts.endpoint),
+            summary.queried.len()
+        )));
+    }
+    summary.warnings = Summary::warnings_of(&summary.queried);
     write_manifest(out, &regions, &targets, &started, opts)?;
     Ok(summary)
 }
 
-fn fetch_targets(
-    agent: &ureq::Agent,
-    targets: &[Target],
-    out: &Path,
-    opts: &Options,
-    progress: &mut Progress,
-) -> Result<Summary, String> {
-    let mut summary = Summary::default();
-    for (n, target) in targets.iter().enumerate() {
-        let dir = out.join(&target.region);
-        let path = dir.join(&target.file);
-        if is_complete(&path) {
-            summary.skipped += 1;
-            continue;
+/// One fetch under way.
+struct Run<'a> {
+    agent: &'a ureq::Agent,
+    opts: &'a Options,
+    progress: Progress,
+    summary: Summary,
+}
+
+fn io_error(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
+    move |e| Error::Message(format!("{}: {e}", path.display()))
+}
+
+impl Run<'_> {
+    fn targets(&mut self, targets: &[Target], out: &Path, written: &mut Vec<PathBuf>) -> Result<(), Error> {
+        for (n, target) in targets.iter().enumerate() {
+            let dir = out.join(&target.region);
+            let path = dir.join(&target.file);
+            if part::is_complete(&path) {
+                self.summary.skipped += 1;
+                continue;
+            }
+            std::fs::create_dir_all(&dir).map_err(io_error(&dir))?;
+            let mut file = part::ItemsFile::create(&path).map_err(io_error(&path))?;
+            for query in &target.queries {
+                let before = file.count();
+                let shown = format!("[{}/{}] {}/{}", n + 1, targets.len(), target.region, target.file);
+                self.query(query, &mut file, &path, &shown)?;
+                self.summary.queried.push(Queried {
+                    region: target.region.clone(),
+                    file: target.file.clone(),
+                    query: query.clone(),
+                    items: file.count() - before,
+                });
+            }
+            self.summary.items += file.count();
+            file.finish().map_err(io_error(&path))?;
+            written.push(path);
+            self.summary.fetched += 1;
         }
-        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        let mut items: Vec<Box<RawValue>> = Vec::new();
-        for query in &target.queries {
-            let mut url = query.url(&opts.endpoint);
-            let mut seen = BTreeSet::new();
-            loop {
-                progress.show(&format!(
-                    "[{}/{}] {}/{}: {} items",
-                    n + 1,
-                    targets.len(),
-                    target.region,
-                    target.file,
-                    items.len()
-                ));
-                if seen.len() >= MAX_PAGES || !seen.insert(url.clone()) {
-                    return Err(format!("GET {url}: the API's NextPageLink chain does not end"));
+        Ok(())
+    }
+
+    /// Every page of one query, appended to `file`.
+    fn query(&mut self, query: &Query, file: &mut part::ItemsFile, path: &Path, shown: &str) -> Result<(), Error> {
+        let deadline = Instant::now() + self.opts.deadline;
+        let mut chain = Chain::default();
+        let mut url = query.url(&self.opts.endpoint);
+        loop {
+            self.progress.show(&format!("{shown}: {} items", file.count()));
+            let stop = |why: String| Error::Message(format!("GET {}: {why}", redact(&url)));
+            chain.visit(&url).map_err(stop)?;
+            let body = match http::get_page(self.agent, &url, self.opts, deadline, check_page) {
+                Ok(body) => body,
+                Err(PageError::Stop(why)) => return Err(stop(why)),
+                Err(PageError::Deadline) => {
+                    return Err(stop(format!(
+                        "the query ran past its deadline of {} s ({} pages read); stopped: run the same command \
+                         again to resume",
+                        seconds(self.opts.deadline),
+                        chain.pages - 1
+                    )));
                 }
-                let (page, bytes) = get_page(agent, &url, opts)?;
-                summary.pages += 1;
-                summary.bytes += bytes;
-                items.extend(page.items);
-                match page.next {
-                    Some(next) if !next.is_empty() => {
-                        if !(next.starts_with("https://") || next.starts_with("http://")) {
-                            return Err(format!("GET {url}: NextPageLink {next:?} is not an http(s) URL"));
-                        }
-                        url = next;
+            };
+            let page: Page = serde_json::from_slice(&body).map_err(|e| stop(e.to_string()))?;
+            if let Some(c) = page.currency.as_deref().filter(|c| *c != "USD") {
+                return Err(stop(format!("prices in {c}, expected USD")));
+            }
+            chain.content(&page.items).map_err(stop)?;
+            file.append(&page.items).map_err(io_error(path))?;
+            self.summary.pages += 1;
+            self.summary.bytes += body.len() as u64;
+            match page.next {
+                Some(next) if !next.is_empty() => {
+                    if !(next.starts_with("https://") || next.starts_with("http://")) {
+                        return Err(stop(format!("NextPageLink {:?} is not an http(s) URL", redact(&next))));
                     }
-                    _ => break,
+                    url = next;
                 }
+                _ => return Ok(()),
             }
         }
-        summary.items += items.len();
-        write_atomically(&path, page_envelope(&items).as_bytes())?;
-        summary.fetched += 1;
     }
-    Ok(summary)
 }
 
-fn dedup(regions: &[String]) -> Vec<String> {
-    let mut seen = BTreeSet::new();
-    regions.iter().filter(|r| seen.insert(r.as_str())).cloned().collect()
-}
-
-fn agent(opts: &Options) -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(opts.timeout))
-        .timeout_connect(Some(opts.connect_timeout))
-        .user_agent(concat!("closednet/", env!("CARGO_PKG_VERSION")))
-        .proxy(ureq::Proxy::try_from_env())
-        .build()
-        .into()
+/// A whole number of seconds as such, else with its fraction.
+fn seconds(d: Duration) -> String {
+    if d.subsec_millis() == 0 { d.as_secs().to_string() } else { format!("{:.1}", d.as_secs_f64()) }
 }
 
 #[derive(Deserialize)]
-struct Page {
-    #[serde(rename = "Items")]
-    items: Vec<Box<RawValue>>,
+struct Page<'a> {
+    #[serde(rename = "Items", borrow)]
+    items: Vec<&'a RawValue>,
     #[serde(rename = "NextPageLink", default)]
     next: Option<String>,
     #[serde(rename = "BillingCurrency", default)]
     currency: Option<String>,
 }
 
-/// GETs one page, retrying what a later try can fix. Returns the page and its size.
-fn get_page(agent: &ureq::Agent, url: &str, opts: &Options) -> Result<(Page, u64), String> {
-    let mut last = String::new();
-    for attempt in 1..=MAX_ATTEMPTS {
-        let backoff = opts.backoff.saturating_mul(1 << (attempt - 1)).min(MAX_WAIT);
-        let wait = match agent.get(url).call() {
-            Ok(mut resp) => {
-                let status = resp.status();
-                if status.is_success() {
-                    match resp.body_mut().with_config().limit(MAX_PAGE_BYTES).read_to_vec() {
-                        Ok(body) => match serde_json::from_slice::<Page>(&body) {
-                            Ok(page) => {
-                                if let Some(c) = page.currency.as_deref().filter(|c| *c != "USD") {
-                                    return Err(format!("GET {url}: prices in {c}, expected USD"));
-                                }
-                                return Ok((page, body.len() as u64));
-                            }
-                            Err(e) => last = format!("not a complete Retail Prices API page ({e})"),
-                        },
-                        Err(ureq::Error::BodyExceedsLimit(n)) => {
-                            return Err(format!("GET {url}: the response is larger than {n} bytes"));
-                        }
-                        Err(e) => last = format!("reading the response: {e}"),
-                    }
-                    backoff
-                } else if status.as_u16() == 429 || status.is_server_error() {
-                    last = format!("HTTP {status}");
-                    retry_after(&resp).unwrap_or(backoff)
-                } else {
-                    let body = resp.body_mut().with_config().limit(4096).read_to_string().unwrap_or_default();
-                    let body: String = body.chars().take(300).collect();
-                    return Err(format!("GET {url}: HTTP {status}: {}", body.trim()));
-                }
-            }
-            Err(
-                e @ (ureq::Error::Io(_)
-                | ureq::Error::Timeout(_)
-                | ureq::Error::ConnectionFailed
-                | ureq::Error::HostNotFound
-                | ureq::Error::Protocol(_)),
-            ) => {
-                last = e.to_string();
-                backoff
-            }
-            Err(e) => return Err(format!("GET {url}: {e}{}", through_proxy(agent, url))),
-        };
-        if attempt < MAX_ATTEMPTS {
-            std::thread::sleep(wait);
+/// A body that is a whole page; a cut one is tried again.
+fn check_page(body: &[u8]) -> Result<(), String> {
+    serde_json::from_slice::<Page>(body).map(|_| ()).map_err(|e| format!("not a complete Retail Prices API page ({e})"))
+}
+
+/// The pages of one query so far: their links and a digest of their items, to stop a chain that
+/// comes back to a page or serves the same items under a new link.
+#[derive(Default)]
+struct Chain {
+    pages: usize,
+    links: HashMap<String, usize>,
+    contents: HashMap<[u8; 32], usize>,
+}
+
+impl Chain {
+    fn visit(&mut self, url: &str) -> Result<(), String> {
+        if let Some(k) = self.links.get(url) {
+            return Err(format!(
+                "page {} of the query would be page {k} again: the API's NextPageLink chain loops; stopped",
+                self.pages + 1
+            ));
         }
+        if self.pages >= MAX_PAGES {
+            return Err(format!("{MAX_PAGES} pages for one query and the NextPageLink chain goes on; stopped"));
+        }
+        self.pages += 1;
+        self.links.insert(url.to_string(), self.pages);
+        Ok(())
     }
-    Err(format!("GET {url}: {last}{}; gave up after {MAX_ATTEMPTS} attempts", through_proxy(agent, url)))
-}
 
-/// ` (through the proxy HOST:PORT)` when the request went through one (never its credentials).
-fn through_proxy(agent: &ureq::Agent, url: &str) -> String {
-    match (agent.config().proxy(), url.parse::<ureq::http::Uri>()) {
-        (Some(p), Ok(uri)) if !p.is_no_proxy(&uri) => format!(" (through the proxy {}:{})", p.host(), p.port()),
-        _ => String::new(),
+    fn content(&mut self, items: &[&RawValue]) -> Result<(), String> {
+        let mut hash = Sha256::new();
+        for item in items {
+            hash.update(item.get().as_bytes());
+            hash.update(b"\n");
+        }
+        let digest: [u8; 32] = hash.finalize().into();
+        if let Some(k) = self.contents.insert(digest, self.pages) {
+            return Err(format!(
+                "page {} of the query holds the same items as page {k}: the API's NextPageLink chain loops; stopped",
+                self.pages
+            ));
+        }
+        Ok(())
     }
 }
 
-/// `Retry-After` in seconds (the HTTP-date form falls back to the backoff).
-fn retry_after(resp: &ureq::http::Response<ureq::Body>) -> Option<Duration> {
-    let secs: u64 = resp.headers().get("retry-after")?.to_str().ok()?.trim().parse().ok()?;
-    Some(Duration::from_secs(secs).min(MAX_WAIT))
-}
-
-/// A file of `fetch` or of the saved pages: the API's envelope holding every item, no next page.
-fn is_complete(path: &Path) -> bool {
-    let Ok(bytes) = std::fs::read(path) else { return false };
-    let Ok(v) = serde_json::from_slice::<serde_json::Value>(&bytes) else { return false };
-    v.get("Items").is_some_and(serde_json::Value::is_array) && v.get("NextPageLink").is_some_and(|n| n.is_null())
-}
-
-/// The API's envelope around all the pages' items, one item a line, each as received.
-fn page_envelope(items: &[Box<RawValue>]) -> String {
-    let mut s = String::from("{\"BillingCurrency\":\"USD\",\"Items\":[");
-    for (i, item) in items.iter().enumerate() {
-        s.push_str(if i == 0 { "\n" } else { ",\n" });
-        s.push_str(item.get());
-    }
-    s.push_str(&format!("\n],\"NextPageLink\":null,\"Count\":{}}}\n", items.len()));
-    s
-}
-
-/// Writes `<path>.part` beside `path`, then renames it into place.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let mut part = path.as_os_str().to_owned();
-    part.push(".part");
-    let part = std::path::PathBuf::from(part);
-    let written = std::fs::File::create(&part)
-        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
-        .and_then(|()| std::fs::rename(&part, path));
-    written.map_err(|e| {
-        let _ = std::fs::remove_file(&part);
-        format!("{}: {e}", path.display())
-    })
+fn dedup(regions: &[String]) -> Vec<String> {
+    let mut seen = HashSet::new();
+    regions.iter().filter(|r| seen.insert(r.as_str())).cloned().collect()
 }
 
 /// `snapshot-manifest.json`. A folder fetched before keeps its first `snapshotDate` and
-/// `startedAt` (the files skipped now were read then) and the regions it had.
+/// `startedAt` (the files skipped now were read then) and the regions it had. The endpoint is
+/// written without its secrets: the folder is carried into the closed network.
 fn write_manifest(
     out: &Path,
     regions: &[String],
     targets: &[Target],
     started: &str,
     opts: &Options,
-) -> Result<(), String> {
+) -> Result<(), Error> {
     let path = out.join(MANIFEST);
     let old: Option<serde_json::Value> = std::fs::read(&path).ok().and_then(|b| serde_json::from_slice(&b).ok());
     let old_str = |k: &str| old.as_ref().and_then(|v| v.get(k)?.as_str().map(str::to_string));
@@ -411,7 +485,7 @@ fn write_manifest(
         "startedAt": old_str("startedAt").unwrap_or_else(|| started.to_string()),
         "completedAt": timestamp(SystemTime::now()),
         "source": "Azure Retail Prices API",
-        "endpoint": opts.endpoint,
+        "endpoint": redact(&opts.endpoint),
         "apiVersion": API_VERSION,
         "currency": "USD",
         "priceType": "Consumption",
@@ -419,8 +493,9 @@ fn write_manifest(
         "services": queries.iter().map(|(f, s)| serde_json::json!({"file": f, "serviceName": s})).collect::<Vec<_>>(),
         "fetchedBy": concat!("closednet ", env!("CARGO_PKG_VERSION")),
     });
-    let text = serde_json::to_string_pretty(&manifest).map_err(|e| format!("{}: {e}", path.display()))?;
-    write_atomically(&path, (text + "\n").as_bytes())
+    let text =
+        serde_json::to_string_pretty(&manifest).map_err(|e| Error::Message(format!("{}: {e}", path.display())))?;
+    crate::atomic::write(&path, (text + "\n").as_bytes()).map_err(io_error(&path))
 }
 
 /// RFC 3339 UTC with milliseconds, as the API's own manifests have it.
@@ -432,20 +507,8 @@ fn timestamp(t: SystemTime) -> String {
     format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z", s / 3600, s / 60 % 60, s % 60, d.subsec_millis())
 }
 
-/// Percent-encodes everything but RFC 3986's unreserved characters.
-fn percent_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 3);
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// The `\r` progress line on a terminal; nothing otherwise.
+/// The `\r` progress line on a terminal; nothing otherwise. A terminal that cannot take it does
+/// not stop the fetch.
 struct Progress {
     on: bool,
     shown: usize,
@@ -455,14 +518,14 @@ impl Progress {
     fn show(&mut self, line: &str) {
         if self.on {
             let pad = self.shown.saturating_sub(line.chars().count());
-            eprint!("\r{line}{:pad$}", "");
+            let _ = write!(std::io::stderr(), "\r{line}{:pad$}", "");
             self.shown = line.chars().count();
         }
     }
 
     fn clear(&mut self) {
         if self.on && self.shown > 0 {
-            eprint!("\r{:w$}\r", "", w = self.shown);
+            let _ = write!(std::io::stderr(), "\r{:w$}\r", "", w = self.shown);
             self.shown = 0;
         }
     }
@@ -515,20 +578,37 @@ mod tests {
     }
 
     #[test]
-    fn timestamps_are_rfc3339_utc() {
-        let t = UNIX_EPOCH + Duration::from_millis(1_786_754_224_839);
-        assert_eq!(timestamp(t), "2026-08-15T00:37:04.839Z");
+    fn empty_queries_are_warned_about_once_per_service_or_region() {
+        let q = |region: &str, file: &str, service: &str, arm: &str, items: usize| Queried {
+            region: region.into(),
+            file: file.into(),
+            query: Query { service_name: service.into(), arm_region: arm.into() },
+            items,
+        };
+        let queried = [
+            // Azure DevOps is priced Global: its empty regional query is no news.
+            q("japaneast", "azure_devops.json", "Azure DevOps", "japaneast", 0),
+            q("japaneast", "azure_devops.json", "Azure DevOps", "Global", 4),
+            q("japaneast", "api_management.json", "API Management", "japaneast", 10),
+            q("japaneast", "storage.json", "Storage", "japaneast", 0),
+            // No regional query of eastus22 had an item: one line for the region.
+            q("eastus22", "api_management.json", "API Management", "eastus22", 0),
+            q("eastus22", "storage.json", "Storage", "eastus22", 0),
+            q("eastus22", "azure_devops.json", "Azure DevOps", "Global", 4),
+        ];
+        assert_eq!(
+            Summary::warnings_of(&queried),
+            [
+                "warning: eastus22: the API has no items for any service the definitions read (API Management, \
+                 Storage); is eastus22 a region it prices?",
+                "warning: the API has no items for Storage in japaneast",
+            ]
+        );
     }
 
     #[test]
-    fn items_are_kept_as_received() {
-        let page: Page =
-            serde_json::from_str(r#"{"Items":[{"retailPrice":0.10000000000000001,"x":"\u00e9"}],"NextPageLink":null}"#)
-                .unwrap();
-        assert_eq!(
-            page_envelope(&page.items),
-            "{\"BillingCurrency\":\"USD\",\"Items\":[\n{\"retailPrice\":0.10000000000000001,\"x\":\"\\u00e9\"}\n],\
-             \"NextPageLink\":null,\"Count\":1}\n"
-        );
+    fn timestamps_are_rfc3339_utc() {
+        let t = UNIX_EPOCH + Duration::from_millis(1_786_754_224_839);
+        assert_eq!(timestamp(t), "2026-08-15T00:37:04.839Z");
     }
 }

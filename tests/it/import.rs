@@ -164,5 +164,5 @@ fn the_importer_can_run_for_one_type() {
     let err = closednet::catalog::import::import_types(&catalog, input, "2026-08-15", &["api-managment".into()])
         .err()
         .unwrap();
-    assert_eq!(err, "--type api-managment: no such service type; did you mean \"api-management\"?");
+    assert_eq!(err.to_string(), "error: --type api-managment: no such service type; did you mean \"api-management\"?");
 }
