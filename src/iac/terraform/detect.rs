@@ -4,18 +4,49 @@
 //! gets its own error saying what the file is and how to produce a plan JSON; wrapped plans are
 //! named, not silently stripped, so the file a pipeline archives is the file closednet read.
 //!
+//! The document is read into [`Doc`]: the sections the reader uses are borrowed slices or small
+//! values, the rest (`planned_values`, `variables`, `resource_drift`, ...) is skipped without being
+//! built, which is most of a plan's bytes.
+//!
 //! No message quotes the input: serde_json's syntax errors name only the position and what was
-//! expected, and the shapes recognised here are named by their keys.
+//! expected, [`Doc`] has no field whose type can mismatch, and the shapes recognised here are
+//! named by their keys.
 
 use crate::error::Diagnostic;
-use serde_json::{Map, Value};
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+use serde_json::Value;
+use serde_json::value::RawValue;
+
+/// A plan's top level, as far as the reader needs it; also what tells a state or a template.
+#[derive(Deserialize)]
+pub struct Doc<'a> {
+    #[serde(borrow)]
+    pub resource_changes: Option<&'a RawValue>,
+    #[serde(borrow)]
+    pub prior_state: Option<&'a RawValue>,
+    pub configuration: Option<Value>,
+    pub complete: Option<Value>,
+    errored: Option<Value>,
+    format_version: Option<Value>,
+    planned_values: Option<IgnoredAny>,
+    values: Option<IgnoredAny>,
+    version: Option<Value>,
+    resources: Option<IgnoredAny>,
+    modules: Option<IgnoredAny>,
+    lineage: Option<IgnoredAny>,
+    #[serde(rename = "$schema")]
+    schema: Option<Value>,
+    #[serde(rename = "contentVersion")]
+    content_version: Option<IgnoredAny>,
+}
 
 /// How to make what closednet reads (every detection error ends with it).
 pub const HOW: &str =
     "produce a plan JSON with `terraform plan -out tfplan && terraform show -json tfplan > plan.json`";
 
 /// The plan document, or why the input is not one.
-pub fn plan(file: &str, text: &str) -> Result<Map<String, Value>, Diagnostic> {
+pub fn plan<'a>(file: &str, text: &'a str) -> Result<Doc<'a>, Diagnostic> {
     let trimmed = text.trim_start_matches('\u{feff}').trim();
     if trimmed.is_empty() {
         return Err(Diagnostic::new(file, "the file is empty: expected a Terraform plan in JSON").help(HOW));
@@ -26,11 +57,10 @@ pub fn plan(file: &str, text: &str) -> Result<Map<String, Value>, Diagnostic> {
     if let Some(d) = before_json(file, text) {
         return Err(d);
     }
-    let doc: Value = match serde_json::from_str(text.trim_start_matches('\u{feff}')) {
-        Ok(doc) => doc,
-        Err(e) => return Err(syntax(file, text, &e)),
-    };
-    let Value::Object(top) = doc else {
+    let body = text.trim_start_matches('\u{feff}');
+    if !trimmed.starts_with('{') {
+        // Not an object: say what it is (a syntax error keeps its position).
+        let doc: Value = serde_json::from_str(body).map_err(|e| syntax(file, text, &e))?;
         let kind = match doc {
             Value::Array(_) => "an array",
             Value::String(_) => "a string",
@@ -39,9 +69,10 @@ pub fn plan(file: &str, text: &str) -> Result<Map<String, Value>, Diagnostic> {
             _ => "null",
         };
         return Err(Diagnostic::new(file, format!("expected a Terraform plan (a JSON object), found {kind}")).help(HOW));
-    };
-    shape(file, &top)?;
-    Ok(top)
+    }
+    let doc: Doc = serde_json::from_str(body).map_err(|e| syntax(file, text, &e))?;
+    shape(file, &doc)?;
+    Ok(doc)
 }
 
 /// A binary plan: a zip archive (`terraform plan -out` writes one).
@@ -94,7 +125,8 @@ fn wrapped(file: &str, what: &str, line: u64) -> Diagnostic {
     )
 }
 
-/// A JSON syntax error at its position; JSON followed by `::debug::` lines is a wrapped plan.
+/// A JSON syntax error at its position; JSON followed by `::debug::` lines is a wrapped plan. The
+/// only data error [`Doc`] can meet is a key given twice, which serde names by the key.
 fn syntax(file: &str, text: &str, e: &serde_json::Error) -> Diagnostic {
     let (line, column) = (e.line() as u64, e.column() as u64);
     let full = e.to_string();
@@ -102,7 +134,12 @@ fn syntax(file: &str, text: &str, e: &serde_json::Error) -> Diagnostic {
     if what == "trailing characters" && at(text, line, column).is_some_and(|rest| rest.starts_with("::")) {
         return wrapped(file, "`::debug::` lines after the JSON", line);
     }
-    Diagnostic::new(file, format!("not valid JSON: {what}")).at(line, column).help(HOW)
+    let message = match e.classify() {
+        serde_json::error::Category::Data if what.starts_with("duplicate field") => format!("not a plan JSON: {what}"),
+        serde_json::error::Category::Data => "not a plan JSON: a value of an unexpected type".to_string(),
+        _ => format!("not valid JSON: {what}"),
+    };
+    Diagnostic::new(file, message).at(line, column).help(HOW)
 }
 
 /// The text from a 1-based line and byte column on (serde_json counts columns in bytes).
@@ -112,9 +149,21 @@ fn at(text: &str, line: u64, column: u64) -> Option<&str> {
 }
 
 /// A JSON object that is not a plan, or a plan Terraform marked incomplete or too new.
-fn shape(file: &str, top: &Map<String, Value>) -> Result<(), Diagnostic> {
-    let has = |k: &str| top.contains_key(k);
-    let schema = top.get("$schema").and_then(Value::as_str).unwrap_or_default().to_ascii_lowercase();
+fn shape(file: &str, doc: &Doc) -> Result<(), Diagnostic> {
+    let has = |k: &str| match k {
+        "resource_changes" => doc.resource_changes.is_some(),
+        "planned_values" => doc.planned_values.is_some(),
+        "configuration" => doc.configuration.is_some(),
+        "format_version" => doc.format_version.is_some(),
+        "values" => doc.values.is_some(),
+        "version" => doc.version.is_some(),
+        "resources" => doc.resources.is_some(),
+        "modules" => doc.modules.is_some(),
+        "lineage" => doc.lineage.is_some(),
+        "contentVersion" => doc.content_version.is_some(),
+        _ => false,
+    };
+    let schema = doc.schema.as_ref().and_then(Value::as_str).unwrap_or_default().to_ascii_lowercase();
     if schema.contains("deploymenttemplate") || (has("resources") && has("contentVersion")) {
         return Err(Diagnostic::new(file, "this is an ARM deployment template, not a Terraform plan")
             .help("read it with `closednet import arm FILE`"));
@@ -125,7 +174,7 @@ fn shape(file: &str, top: &Map<String, Value>) -> Result<(), Diagnostic> {
     }
     let state_help = format!("closednet reads what a plan will build, not what a state holds: {HOW}");
     if !has("format_version") && has("version") && (has("resources") || has("modules") || has("lineage")) {
-        let version = top.get("version").and_then(Value::as_u64).map_or(String::new(), |v| format!(" version {v}"));
+        let version = doc.version.as_ref().and_then(Value::as_u64).map_or(String::new(), |v| format!(" version {v}"));
         return Err(Diagnostic::new(
             file,
             format!("this is a Terraform state file (`terraform.tfstate`, state format{version}), not a plan"),
@@ -149,7 +198,7 @@ fn shape(file: &str, top: &Map<String, Value>) -> Result<(), Diagnostic> {
         )
         .help(HOW));
     }
-    if top.get("errored").and_then(Value::as_bool) == Some(true) {
+    if doc.errored.as_ref().and_then(Value::as_bool) == Some(true) {
         return Err(Diagnostic::new(
             file,
             "this plan is incomplete: Terraform stopped planning on an error (`errored: true`)",
@@ -157,7 +206,7 @@ fn shape(file: &str, top: &Map<String, Value>) -> Result<(), Diagnostic> {
         .path("errored")
         .help(format!("fix the error `terraform plan` reports, then {HOW}")));
     }
-    let version = top.get("format_version").and_then(Value::as_str).unwrap_or("1.0");
+    let version = doc.format_version.as_ref().and_then(Value::as_str).unwrap_or("1.0");
     if version.split('.').next().and_then(|m| m.parse::<u32>().ok()).is_none_or(|major| major > 1) {
         return Err(Diagnostic::new(
             file,

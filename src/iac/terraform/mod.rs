@@ -33,9 +33,9 @@ pub fn read(file: &str, text: &str, allow: &AllowList) -> Result<Read, Vec<Diagn
     let lines = lines::resource_change_lines(text);
     let changes = plan::changes(file, &top, allow, &lines)?;
     let mut instances = changes.instances;
-    refs::link(&mut instances, top.get("configuration"));
+    refs::link(&mut instances, top.configuration.as_ref());
     let mut warnings = changes.warnings;
-    if top.get("complete") == Some(&Value::Bool(false)) {
+    if top.complete == Some(Value::Bool(false)) {
         warnings.push(
             "the plan is not complete (`complete: false`): Terraform deferred some changes to a later plan, and they are not in this one"
                 .to_string(),

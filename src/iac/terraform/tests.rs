@@ -539,6 +539,35 @@ fn malformed_changes_name_the_element_and_field_and_line() {
     );
 }
 
+#[test]
+fn shapes_that_are_not_lists_or_objects() {
+    assert_eq!(
+        error(r#"{"resource_changes": {"a": 1}}"#),
+        "error: plan.json: resource_changes: `resource_changes` is not a list"
+    );
+    assert_eq!(
+        error(
+            "{\"resource_changes\": [\n  7,\n  {\"address\": \"a.b\", \"mode\": \"managed\", \"type\": \"a\", \"name\": \"b\", \"change\": [1]}\n]}"
+        ),
+        "error: plan.json:2: resource_changes[0]: a resource change must be an object\n\
+         error: plan.json:3: resource_changes[1].change: `change` is missing or not an object"
+    );
+    assert_eq!(
+        error(r#"{"resource_changes": [], "resource_changes": []}"#),
+        format!("error: plan.json:1:43: not a plan JSON: duplicate field `resource_changes`{HOW_HELP}")
+    );
+    let read =
+        read("plan.json", r#"{"resource_changes": [], "prior_state": {"values": {"root_module": []}}}"#, &allow())
+            .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(
+        read.warnings,
+        vec![
+            "`prior_state` has a shape closednet does not read, so data sources Terraform read while planning are not in this import"
+        ]
+    );
+    assert!(read.resources.is_empty());
+}
+
 const SECRET: &str = "PLANTED-SECRET-tf1";
 
 /// A plan with the secret in `administrator_login_password`, a `connection_string` block, an
@@ -633,6 +662,15 @@ fn planted_secrets_reach_no_read_and_no_error() {
             r#"{{"resource_changes": [{{"address": "a.b", "mode": "managed", "type": "a", "name": "b", "index": {{"k": "{SECRET}"}}, "change": {{"actions": ["{SECRET}"]}}}}]}}"#
         ),
         format!(r#"{{"resource_changes": "{SECRET}"}}"#),
+        format!(r#"{{"resource_changes": ["{SECRET}"]}}"#),
+        format!(
+            r#"{{"resource_changes": [{{"address": "a.b", "mode": "managed", "type": "a", "name": "b", "change": "{SECRET}"}}]}}"#
+        ),
+        format!(r#"{{"resource_changes": [], "resource_changes": "{SECRET}"}}"#),
+        format!(r#"{{"resource_changes": [], "prior_state": "{SECRET}"}}"#),
+        format!(
+            r#"{{"resource_changes": [], "prior_state": {{"values": {{"root_module": {{"resources": [{{"mode": "data", "address": "{SECRET}", "values": "{SECRET}"}}]}}}}}}}}"#
+        ),
         format!(r#"{{"password": "{SECRET}" "#),
         format!(r#"["{SECRET}"]"#),
         format!(r#""{SECRET}""#),
