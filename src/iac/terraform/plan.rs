@@ -10,7 +10,7 @@
 
 use super::address::{self, Key, ModulePath};
 use super::detect::Doc;
-use super::flatten::flatten;
+use super::flatten::{Allowed, flatten};
 use crate::error::Diagnostic;
 use crate::iac::model::{AllowList, Attr, Resource, Skipped};
 use serde::Deserialize;
@@ -72,6 +72,7 @@ pub struct Changes {
 pub fn changes(file: &str, doc: &Doc, allow: &AllowList, lines: &[u64]) -> Result<Changes, Vec<Diagnostic>> {
     let mut out = Changes { instances: Vec::new(), skipped: Vec::new(), warnings: Vec::new() };
     let mut errors = Vec::new();
+    let allow = &mut Allowed::new(allow);
     let raw = doc.resource_changes.map_or("null", RawValue::get);
     let list: Vec<&RawValue> = match raw {
         "null" => Vec::new(),
@@ -137,7 +138,7 @@ enum Outcome {
 /// Field (as a path suffix) and message of a malformed element.
 type Bad = (&'static str, &'static str);
 
-fn change(rc: &RawValue, allow: &AllowList, line: Option<u64>) -> Result<Option<Outcome>, Bad> {
+fn change(rc: &RawValue, allow: &mut Allowed, line: Option<u64>) -> Result<Option<Outcome>, Bad> {
     let Some(rc) = object::<Element>(rc.get()) else { return Err(("", "a resource change must be an object")) };
     let text = |v: &Option<Value>| v.as_ref().and_then(Value::as_str).map(str::to_string);
     let address = text(&rc.address).ok_or((".address", "`address` is missing or not a string"))?;
@@ -228,7 +229,7 @@ struct Raw<'v> {
 }
 
 /// The instance, and the allow-listed paths the plan marks sensitive.
-fn instance(raw: Raw, allow: &AllowList) -> (Instance, Vec<String>) {
+fn instance(raw: Raw, allow: &mut Allowed) -> (Instance, Vec<String>) {
     let flat = flatten(raw.type_name, allow, raw.after, raw.unknown, raw.sensitive);
     let is_sensitive = |k: &str| match raw.sensitive {
         Some(Value::Bool(true)) => true,
@@ -297,7 +298,7 @@ struct StateResource<'a> {
 
 /// Data sources of a `prior_state` module and its child modules. (serde_json's recursion limit
 /// bounds the depth.)
-fn prior_data(module: &StateModule, allow: &AllowList, out: &mut Vec<(Instance, Vec<String>)>) {
+fn prior_data(module: &StateModule, allow: &mut Allowed, out: &mut Vec<(Instance, Vec<String>)>) {
     let path = match module.address.as_ref() {
         Some(Value::String(a)) => address::module_path(a),
         _ => Some(Vec::new()),
