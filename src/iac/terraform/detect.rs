@@ -46,21 +46,21 @@ pub const HOW: &str =
     "produce a plan JSON with `terraform plan -out tfplan && terraform show -json tfplan > plan.json`";
 
 /// The plan document, or why the input is not one.
-pub fn plan<'a>(file: &str, text: &'a str) -> Result<Doc<'a>, Diagnostic> {
+pub fn plan<'a>(file: &str, text: &'a str) -> Result<Doc<'a>, Box<Diagnostic>> {
     let trimmed = text.trim_start_matches('\u{feff}').trim();
     if trimmed.is_empty() {
-        return Err(Diagnostic::new(file, "the file is empty: expected a Terraform plan in JSON").help(HOW));
+        return Err(Diagnostic::new(file, "the file is empty: expected a Terraform plan in JSON").help(HOW).into());
     }
     if trimmed.starts_with("PK\u{3}\u{4}") {
-        return Err(binary(file));
+        return Err(binary(file).into());
     }
     if let Some(d) = before_json(file, text) {
-        return Err(d);
+        return Err(d.into());
     }
     let body = text.trim_start_matches('\u{feff}');
     if !trimmed.starts_with('{') {
         // Not an object: say what it is (a syntax error keeps its position).
-        let doc: Value = serde_json::from_str(body).map_err(|e| syntax(file, text, &e))?;
+        let doc: Value = serde_json::from_str(body).map_err(|e| Box::new(syntax(file, text, &e)))?;
         let kind = match doc {
             Value::Array(_) => "an array",
             Value::String(_) => "a string",
@@ -68,9 +68,11 @@ pub fn plan<'a>(file: &str, text: &'a str) -> Result<Doc<'a>, Diagnostic> {
             Value::Bool(_) => "a boolean",
             _ => "null",
         };
-        return Err(Diagnostic::new(file, format!("expected a Terraform plan (a JSON object), found {kind}")).help(HOW));
+        return Err(Diagnostic::new(file, format!("expected a Terraform plan (a JSON object), found {kind}"))
+            .help(HOW)
+            .into());
     }
-    let doc: Doc = serde_json::from_str(body).map_err(|e| syntax(file, text, &e))?;
+    let doc: Doc = serde_json::from_str(body).map_err(|e| Box::new(syntax(file, text, &e)))?;
     shape(file, &doc)?;
     Ok(doc)
 }
@@ -149,7 +151,7 @@ fn at(text: &str, line: u64, column: u64) -> Option<&str> {
 }
 
 /// A JSON object that is not a plan, or a plan Terraform marked incomplete or too new.
-fn shape(file: &str, doc: &Doc) -> Result<(), Diagnostic> {
+fn shape(file: &str, doc: &Doc) -> Result<(), Box<Diagnostic>> {
     let has = |k: &str| match k {
         "resource_changes" => doc.resource_changes.is_some(),
         "planned_values" => doc.planned_values.is_some(),
@@ -166,11 +168,13 @@ fn shape(file: &str, doc: &Doc) -> Result<(), Diagnostic> {
     let schema = doc.schema.as_ref().and_then(Value::as_str).unwrap_or_default().to_ascii_lowercase();
     if schema.contains("deploymenttemplate") || (has("resources") && has("contentVersion")) {
         return Err(Diagnostic::new(file, "this is an ARM deployment template, not a Terraform plan")
-            .help("read it with `closednet import arm FILE`"));
+            .help("read it with `closednet import arm FILE`")
+            .into());
     }
     if schema.contains("deploymentparameters") {
         return Err(Diagnostic::new(file, "this is an ARM deployment parameters file, not a Terraform plan")
-            .help("pass it with `--parameters` to `closednet import arm TEMPLATE.json`"));
+            .help("pass it with `--parameters` to `closednet import arm TEMPLATE.json`")
+            .into());
     }
     let state_help = format!("closednet reads what a plan will build, not what a state holds: {HOW}");
     if !has("format_version") && has("version") && (has("resources") || has("modules") || has("lineage")) {
@@ -179,7 +183,8 @@ fn shape(file: &str, doc: &Doc) -> Result<(), Diagnostic> {
             file,
             format!("this is a Terraform state file (`terraform.tfstate`, state format{version}), not a plan"),
         )
-        .help(state_help));
+        .help(state_help)
+        .into());
     }
     let is_plan = has("resource_changes") || has("planned_values");
     if !is_plan && has("format_version") && !has("configuration") {
@@ -189,14 +194,16 @@ fn shape(file: &str, doc: &Doc) -> Result<(), Diagnostic> {
             file,
             format!("this is `terraform show -json` of a Terraform state ({what}), not of a plan"),
         )
-        .help(state_help));
+        .help(state_help)
+        .into());
     }
-    if !is_plan && !(has("format_version") && has("configuration")) {
+    if !(is_plan || has("format_version") && has("configuration")) {
         return Err(Diagnostic::new(
             file,
             "this JSON is not a Terraform plan: it has no `resource_changes` or `planned_values`",
         )
-        .help(HOW));
+        .help(HOW)
+        .into());
     }
     if doc.errored.as_ref().and_then(Value::as_bool) == Some(true) {
         return Err(Diagnostic::new(
@@ -204,7 +211,8 @@ fn shape(file: &str, doc: &Doc) -> Result<(), Diagnostic> {
             "this plan is incomplete: Terraform stopped planning on an error (`errored: true`)",
         )
         .path("errored")
-        .help(format!("fix the error `terraform plan` reports, then {HOW}")));
+        .help(format!("fix the error `terraform plan` reports, then {HOW}"))
+        .into());
     }
     let version = doc.format_version.as_ref().and_then(Value::as_str).unwrap_or("1.0");
     if version.split('.').next().and_then(|m| m.parse::<u32>().ok()).is_none_or(|major| major > 1) {
@@ -213,7 +221,8 @@ fn shape(file: &str, doc: &Doc) -> Result<(), Diagnostic> {
             "this plan JSON has a format version closednet does not read (it reads 0.x and 1.x)",
         )
         .path("format_version")
-        .help("write the plan with a Terraform release whose `terraform show -json` writes format 1.x"));
+        .help("write the plan with a Terraform release whose `terraform show -json` writes format 1.x")
+        .into());
     }
     Ok(())
 }

@@ -38,10 +38,11 @@ pub fn resource_change_lines(text: &str) -> Vec<u64> {
                 let key = &b[last_key.0..last_key.1];
                 if stack.len() == 1 && key == b"resource_changes" {
                     pending_rc = true;
-                } else if rc_depth.is_some_and(|d| stack.len() == d + 1) && key == b"address" {
-                    if let Some(l) = lines.last_mut() {
-                        *l = line;
-                    }
+                } else if rc_depth.is_some_and(|d| stack.len() == d + 1)
+                    && key == b"address"
+                    && let Some(l) = lines.last_mut()
+                {
+                    *l = line;
                 }
             }
             open @ (b'{' | b'[') => {

@@ -29,7 +29,7 @@ use serde_json::Value;
 
 /// Reads a plan JSON's text; `file` is the name errors and the result carry.
 pub fn read(file: &str, text: &str, allow: &AllowList) -> Result<Read, Vec<Diagnostic>> {
-    let top = detect::plan(file, text).map_err(|d| vec![d])?;
+    let top = detect::plan(file, text).map_err(|d| vec![*d])?;
     let lines = lines::resource_change_lines(text);
     let changes = plan::changes(file, &top, allow, &lines)?;
     let mut instances = changes.instances;

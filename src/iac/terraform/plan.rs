@@ -88,7 +88,7 @@ pub fn changes(file: &str, doc: &Doc, allow: &AllowList, lines: &[u64]) -> Resul
         match change(rc, allow, line) {
             Ok(Some(Outcome::Keep(inst, sensitive))) => {
                 warn_sensitive(&mut out.warnings, &inst.resource.address, &sensitive);
-                out.instances.push(inst);
+                out.instances.push(*inst);
             }
             Ok(Some(Outcome::Skip(s))) => out.skipped.push(s),
             Ok(None) => {}
@@ -131,7 +131,7 @@ fn warn_sensitive(warnings: &mut Vec<String>, address: &str, paths: &[String]) {
 }
 
 enum Outcome {
-    Keep(Instance, Vec<String>),
+    Keep(Box<Instance>, Vec<String>),
     Skip(Skipped),
 }
 
@@ -203,7 +203,7 @@ fn change(rc: &RawValue, allow: &mut Allowed, line: Option<u64>) -> Result<Optio
         line,
     };
     let (inst, sensitive) = instance(raw, allow);
-    Ok(Some(Outcome::Keep(inst, sensitive)))
+    Ok(Some(Outcome::Keep(Box::new(inst), sensitive)))
 }
 
 fn key_of(v: &Value) -> Option<Key> {

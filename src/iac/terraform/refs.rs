@@ -93,7 +93,7 @@ impl<'a> Index<'a> {
                 Attr::Known(Value::String(s)) if is_azure_id(s) => {
                     self.by_id.get(s.to_ascii_lowercase().as_str()).cloned().unwrap_or_default()
                 }
-                Attr::Unknown if holds_id(path) => self.from_config(inst, path),
+                Attr::Unknown if holds_id(path) => self.via_config(inst, path),
                 _ => continue,
             };
             let addresses: Vec<String> =
@@ -106,7 +106,7 @@ impl<'a> Index<'a> {
     }
 
     /// The instances the configuration expression at `path` of `inst` points to by id.
-    fn from_config(&self, inst: &Instance, path: &str) -> Vec<usize> {
+    fn via_config(&self, inst: &Instance, path: &str) -> Vec<usize> {
         let Some(module_path) = &inst.module else { return Vec::new() };
         let Some(module) = self.module_config(module_path) else { return Vec::new() };
         let key = (module as *const Value as usize, inst.data, inst.resource.type_name.as_str(), inst.label.as_str());
