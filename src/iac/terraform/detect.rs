@@ -84,29 +84,36 @@ pub fn binary(file: &str) -> Diagnostic {
 }
 
 /// Lines before the JSON that say where the file came from.
+/// Only the start of the first non-blank line is looked at: `terraform show -json` writes the
+/// whole plan on one line.
 fn before_json(file: &str, text: &str) -> Option<Diagnostic> {
-    let first = text.trim_start_matches('\u{feff}').lines().find(|l| !l.trim().is_empty())?.trim_start();
-    let line = 1 + text.lines().take_while(|l| l.trim().is_empty()).count() as u64;
+    let body = text.trim_start_matches('\u{feff}');
+    let blank = body.len() - body.trim_start().len();
+    let first = &body[blank..];
+    let line = || 1 + body[..blank].matches('\n').count() as u64;
     if first.starts_with("[command]") {
-        return Some(wrapped(file, "a `[command]` line before the JSON", line));
+        return Some(wrapped(file, "a `[command]` line before the JSON", line()));
     }
     if first.starts_with("::") {
-        return Some(wrapped(file, "a `::` workflow command line before the JSON", line));
+        return Some(wrapped(file, "a `::` workflow command line before the JSON", line()));
     }
-    if first.starts_with('{') && first.contains("\"@level\"") && first.contains("\"@message\"") {
+    // Terraform's machine-readable UI messages open with `{"@level":`.
+    if first.starts_with("{\"@level\"") {
         return Some(
             Diagnostic::new(
                 file,
                 "this is the streamed log of `terraform plan -json` (one JSON message a line), not a plan JSON",
             )
-            .at(line, 1)
+            .at(line(), 1)
             .help(HOW),
         );
     }
     let plan_text = ["Terraform will perform the following actions", "Terraform used the selected providers"];
     if !first.starts_with(['{', '[']) && plan_text.iter().any(|t| text.contains(t)) {
         return Some(
-            Diagnostic::new(file, "this is the text output of `terraform plan`, not a plan JSON").at(line, 1).help(HOW),
+            Diagnostic::new(file, "this is the text output of `terraform plan`, not a plan JSON")
+                .at(line(), 1)
+                .help(HOW),
         );
     }
     None
