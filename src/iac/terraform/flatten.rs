@@ -6,7 +6,41 @@
 
 use crate::iac::model::{AllowList, Attr};
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+
+/// An allow-list with its answers remembered by type and path: a plan asks the same few hundred
+/// questions for thousands of resources, and each answer scans every pattern.
+pub struct Allowed<'a> {
+    list: &'a AllowList,
+    answers: HashMap<String, HashMap<String, bool>>,
+}
+
+impl<'a> Allowed<'a> {
+    pub fn new(list: &'a AllowList) -> Allowed<'a> {
+        Allowed { list, answers: HashMap::new() }
+    }
+
+    /// The remembered answers for one type.
+    fn of(&mut self, type_name: &str) -> TypeAnswers<'_> {
+        TypeAnswers { list: self.list, answers: self.answers.entry(type_name.to_string()).or_default() }
+    }
+}
+
+struct TypeAnswers<'a> {
+    list: &'a AllowList,
+    answers: &'a mut HashMap<String, bool>,
+}
+
+impl TypeAnswers<'_> {
+    fn allows(&mut self, type_name: &str, path: &str) -> bool {
+        if let Some(&yes) = self.answers.get(path) {
+            return yes;
+        }
+        let yes = self.list.allows(type_name, path);
+        self.answers.insert(path.to_string(), yes);
+        yes
+    }
+}
 
 /// Which part of the value `after_sensitive` marks.
 #[derive(Clone, Copy)]
@@ -49,12 +83,13 @@ pub struct Flat {
 /// Flattens `after` of a `type_name` resource.
 pub fn flatten(
     type_name: &str,
-    allow: &AllowList,
+    allow: &mut Allowed,
     after: Option<&Value>,
     unknown: Option<&Value>,
     sensitive: Option<&Value>,
 ) -> Flat {
-    let mut w = Walk { type_name, allow, out: Flat { attrs: BTreeMap::new(), sensitive: Vec::new() } };
+    let mut w =
+        Walk { type_name, allow: allow.of(type_name), out: Flat { attrs: BTreeMap::new(), sensitive: Vec::new() } };
     let mut path = String::new();
     let sens = Sensitive::of(sensitive);
     if unknown == Some(&Value::Bool(true)) {
@@ -83,7 +118,7 @@ pub fn flatten(
 
 struct Walk<'a> {
     type_name: &'a str,
-    allow: &'a AllowList,
+    allow: TypeAnswers<'a>,
     out: Flat,
 }
 
@@ -191,7 +226,8 @@ mod tests {
         });
         let unknown = json!({"network_rules": true, "id": true, "tags": {}});
         let sens = json!({"primary_access_key": true});
-        let flat = flatten("azurerm_storage_account", &allow, Some(&after), Some(&unknown), Some(&sens));
+        let flat =
+            flatten("azurerm_storage_account", &mut Allowed::new(&allow), Some(&after), Some(&unknown), Some(&sens));
         let got: Vec<(&str, String)> = flat.attrs.iter().map(|(k, v)| (k.as_str(), format!("{v:?}"))).collect();
         assert_eq!(
             got,
@@ -214,7 +250,7 @@ mod tests {
         let allow = AllowList::new([("*", "ip[*].subnet_id"), ("*", "ip[*].name")]);
         let after = json!({"ip": [{"name": "a"}, {"name": "b", "subnet_id": "/subscriptions/s"}]});
         let unknown = json!({"ip": [{"subnet_id": true}, {}]});
-        let flat = flatten("t", &allow, Some(&after), Some(&unknown), None);
+        let flat = flatten("t", &mut Allowed::new(&allow), Some(&after), Some(&unknown), None);
         let keys: Vec<&str> = flat.attrs.keys().map(String::as_str).collect();
         assert_eq!(keys, vec!["ip[0].name", "ip[0].subnet_id", "ip[1].name", "ip[1].subnet_id"]);
         assert_eq!(flat.attrs["ip[0].subnet_id"], Attr::Unknown);

@@ -4,7 +4,7 @@
 //! `"address"` key (of the element's `{` until that key is seen). `terraform show -json` writes
 //! one line, so every line is 1 there; pretty-printed plans get their real lines.
 
-/// The 1-based line of each `resource_changes[i]`, in order (shorter than the array only if the
+/// The 1-based line of each `resource_changes[i]` (objects or not), in order (shorter than the array only if the
 /// text is not the JSON that was parsed).
 pub fn resource_change_lines(text: &str) -> Vec<u64> {
     let b = text.as_bytes();
@@ -16,8 +16,14 @@ pub fn resource_change_lines(text: &str) -> Vec<u64> {
     let mut last_key: (usize, usize) = (0, 0);
     let mut rc_depth: Option<usize> = None;
     let mut pending_rc = false;
+    // Inside `resource_changes`, before an element's first byte.
+    let mut element_next = false;
     let mut i = 0;
     while i < b.len() {
+        if element_next && rc_depth == Some(stack.len()) && !b[i].is_ascii_whitespace() && b[i] != b']' {
+            lines.push(line);
+            element_next = false;
+        }
         match b[i] {
             b'\n' => line += 1,
             b'"' => {
@@ -32,10 +38,11 @@ pub fn resource_change_lines(text: &str) -> Vec<u64> {
                 let key = &b[last_key.0..last_key.1];
                 if stack.len() == 1 && key == b"resource_changes" {
                     pending_rc = true;
-                } else if rc_depth.is_some_and(|d| stack.len() == d + 1) && key == b"address" {
-                    if let Some(l) = lines.last_mut() {
-                        *l = line;
-                    }
+                } else if rc_depth.is_some_and(|d| stack.len() == d + 1)
+                    && key == b"address"
+                    && let Some(l) = lines.last_mut()
+                {
+                    *l = line;
                 }
             }
             open @ (b'{' | b'[') => {
@@ -44,8 +51,7 @@ pub fn resource_change_lines(text: &str) -> Vec<u64> {
                 if pending_rc {
                     pending_rc = false;
                     rc_depth = (open == b'[').then_some(stack.len());
-                } else if open == b'{' && rc_depth == Some(stack.len() - 1) {
-                    lines.push(line);
+                    element_next = true;
                 }
             }
             b'}' | b']' => {
@@ -54,7 +60,10 @@ pub fn resource_change_lines(text: &str) -> Vec<u64> {
                 }
                 stack.pop();
             }
-            b',' => expect_key = stack.last() == Some(&b'{'),
+            b',' => {
+                expect_key = stack.last() == Some(&b'{');
+                element_next = rc_depth == Some(stack.len());
+            }
             _ => {
                 if pending_rc && !b[i].is_ascii_whitespace() {
                     pending_rc = false;
@@ -93,13 +102,14 @@ mod tests {
       "change": {"after": {"address": "x\"}{", "nested": [{"address": 1}]}}
     },
     {"address": "a.c"},
+    7,
     {
       "mode": "managed"
     }
   ],
   "configuration": {"root_module": {"resources": [{"address": "a.b"}]}}
 }"#;
-        assert_eq!(resource_change_lines(text), vec![6, 9, 10]);
+        assert_eq!(resource_change_lines(text), vec![6, 9, 10, 11]);
         assert_eq!(resource_change_lines(r#"{"resource_changes":[{"address":"a"},{"address":"b"}]}"#), vec![1, 1]);
         assert_eq!(resource_change_lines(r#"{"resource_changes":null}"#), Vec::<u64>::new());
     }

@@ -2,11 +2,19 @@
 //! leaves in place (created, updated, unchanged, replaced), the data sources it reads (existing
 //! resources), allow-listed attributes only, and the resources each id attribute points to.
 //!
-//! - [`detect`]: what the file is, with a clear error for a state, a binary plan, a wrapped plan
-//!   or a template;
-//! - [`plan`]: `resource_changes` (and data sources in `prior_state`), flattened by [`flatten`];
-//! - [`refs`]: known ids matched, unknown ones resolved from `configuration`;
-//! - [`lines`]: each resource's line in the file.
+//! - `detect`: what the file is, with a clear error for a state, a binary plan, a wrapped plan,
+//!   a streamed log or a template; the sections not read are skipped unbuilt;
+//! - `plan`: `resource_changes` (and data sources in `prior_state`), flattened by `flatten`;
+//! - `refs`: known ids matched, unknown ones resolved from `configuration` (`address` parses
+//!   module paths and reference strings);
+//! - `lines`: each resource's line in the file;
+//! - [`synthetic_plan`]: a generated plan for the benchmark (`benches/import.rs`).
+//!
+//! A whole block unknown until apply (`network_rules` absent from `after`, `true` in
+//! `after_unknown`) is kept as `Unknown` at the block's own path, so the allow-list must name that
+//! path (`network_rules`) beside the leaf patterns (`network_rules[*].default_action`) for it to
+//! be seen: [`AllowList`] answers one path at a time and cannot say whether it names anything
+//! below a block.
 //!
 //! Plans carry passwords, keys and connection strings in plain text in `after`. Only allow-listed
 //! paths are copied out of the parsed document; errors and warnings name fields and addresses,
@@ -29,13 +37,13 @@ use serde_json::Value;
 
 /// Reads a plan JSON's text; `file` is the name errors and the result carry.
 pub fn read(file: &str, text: &str, allow: &AllowList) -> Result<Read, Vec<Diagnostic>> {
-    let top = detect::plan(file, text).map_err(|d| vec![d])?;
+    let top = detect::plan(file, text).map_err(|d| vec![*d])?;
     let lines = lines::resource_change_lines(text);
     let changes = plan::changes(file, &top, allow, &lines)?;
     let mut instances = changes.instances;
-    refs::link(&mut instances, top.get("configuration"));
+    refs::link(&mut instances, top.configuration.as_ref());
     let mut warnings = changes.warnings;
-    if top.get("complete") == Some(&Value::Bool(false)) {
+    if top.complete == Some(Value::Bool(false)) {
         warnings.push(
             "the plan is not complete (`complete: false`): Terraform deferred some changes to a later plan, and they are not in this one"
                 .to_string(),

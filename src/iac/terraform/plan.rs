@@ -3,14 +3,49 @@
 //! resources: the organisation's DNS zones, hub networks, firewalls). Data sources read while
 //! planning sit in `prior_state` rather than `resource_changes`; they are read from there.
 //!
-//! Errors name the element and field (`resource_changes[3].change.actions`), never a value.
+//! Each element is read from its borrowed text into [`Element`] and [`Body`]: the values the
+//! reader uses are built, `before` and the rest are skipped unbuilt. Errors name the element and
+//! field (`resource_changes[3].change.actions`), never a value: no field of those types can
+//! mismatch, and an element or `change` that is not an object is told before it is read.
 
 use super::address::{self, Key, ModulePath};
-use super::flatten::flatten;
+use super::detect::Doc;
+use super::flatten::{Allowed, flatten};
 use crate::error::Diagnostic;
 use crate::iac::model::{AllowList, Attr, Resource, Skipped};
-use serde_json::{Map, Value};
+use serde::Deserialize;
+use serde_json::Value;
+use serde_json::value::RawValue;
 use std::collections::{BTreeMap, HashSet};
+
+/// One `resource_changes[]` element, as far as the reader needs it.
+#[derive(Deserialize)]
+struct Element<'a> {
+    address: Option<Value>,
+    mode: Option<Value>,
+    #[serde(rename = "type")]
+    type_name: Option<Value>,
+    name: Option<Value>,
+    index: Option<Value>,
+    module_address: Option<Value>,
+    deposed: Option<serde::de::IgnoredAny>,
+    #[serde(borrow)]
+    change: Option<&'a RawValue>,
+}
+
+/// An element's `change`, without `before`.
+#[derive(Deserialize)]
+struct Body {
+    actions: Option<Value>,
+    after: Option<Value>,
+    after_unknown: Option<Value>,
+    after_sensitive: Option<Value>,
+}
+
+/// Reads `text` (a whole JSON value) as `T` when it is an object.
+fn object<'a, T: Deserialize<'a>>(text: &'a str) -> Option<T> {
+    if text.starts_with('{') { serde_json::from_str(text).ok() } else { None }
+}
 
 /// One resource instance, with what reference matching needs beside the model's resource.
 pub struct Instance {
@@ -34,27 +69,26 @@ pub struct Changes {
     pub warnings: Vec<String>,
 }
 
-pub fn changes(
-    file: &str,
-    top: &Map<String, Value>,
-    allow: &AllowList,
-    lines: &[u64],
-) -> Result<Changes, Vec<Diagnostic>> {
+pub fn changes(file: &str, doc: &Doc, allow: &AllowList, lines: &[u64]) -> Result<Changes, Vec<Diagnostic>> {
     let mut out = Changes { instances: Vec::new(), skipped: Vec::new(), warnings: Vec::new() };
     let mut errors = Vec::new();
-    let list = match top.get("resource_changes") {
-        None | Some(Value::Null) => &[][..],
-        Some(Value::Array(a)) => a.as_slice(),
-        Some(_) => {
-            return Err(vec![Diagnostic::new(file, "`resource_changes` is not a list").path("resource_changes")]);
-        }
+    let allow = &mut Allowed::new(allow);
+    let raw = doc.resource_changes.map_or("null", RawValue::get);
+    let list: Vec<&RawValue> = match raw {
+        "null" => Vec::new(),
+        _ => match raw.starts_with('[').then(|| serde_json::from_str(raw).ok()).flatten() {
+            Some(list) => list,
+            None => {
+                return Err(vec![Diagnostic::new(file, "`resource_changes` is not a list").path("resource_changes")]);
+            }
+        },
     };
     for (i, rc) in list.iter().enumerate() {
         let line = lines.get(i).copied();
         match change(rc, allow, line) {
             Ok(Some(Outcome::Keep(inst, sensitive))) => {
                 warn_sensitive(&mut out.warnings, &inst.resource.address, &sensitive);
-                out.instances.push(inst);
+                out.instances.push(*inst);
             }
             Ok(Some(Outcome::Skip(s))) => out.skipped.push(s),
             Ok(None) => {}
@@ -71,8 +105,15 @@ pub fn changes(
     let seen: HashSet<String> = out.instances.iter().map(|i| i.resource.address.clone()).collect();
     let seen_skipped: HashSet<&str> = out.skipped.iter().map(|s| s.address.as_str()).collect();
     let mut read = Vec::new();
-    if let Some(root) = top.get("prior_state").and_then(|p| p.get("values")).and_then(|v| v.get("root_module")) {
-        prior_data(root, allow, 0, &mut read);
+    if let Some(prior) = doc.prior_state.filter(|p| p.get() != "null") {
+        match object::<State>(prior.get()) {
+            Some(State { values: Some(StateValues { root_module: Some(root) }) }) => prior_data(&root, allow, &mut read),
+            Some(_) => {}
+            None => out.warnings.push(
+                "`prior_state` has a shape closednet does not read, so data sources Terraform read while planning are not in this import"
+                    .to_string(),
+            ),
+        }
     }
     for (inst, sensitive) in read {
         if !seen.contains(&inst.resource.address) && !seen_skipped.contains(inst.resource.address.as_str()) {
@@ -90,29 +131,29 @@ fn warn_sensitive(warnings: &mut Vec<String>, address: &str, paths: &[String]) {
 }
 
 enum Outcome {
-    Keep(Instance, Vec<String>),
+    Keep(Box<Instance>, Vec<String>),
     Skip(Skipped),
 }
 
 /// Field (as a path suffix) and message of a malformed element.
 type Bad = (&'static str, &'static str);
 
-fn change(rc: &Value, allow: &AllowList, line: Option<u64>) -> Result<Option<Outcome>, Bad> {
-    let Some(rc) = rc.as_object() else { return Err(("", "a resource change must be an object")) };
-    let text = |k: &'static str| rc.get(k).and_then(Value::as_str);
-    let address = text("address").ok_or((".address", "`address` is missing or not a string"))?;
-    let type_name = text("type").ok_or((".type", "`type` is missing or not a string"))?;
-    let label = text("name").ok_or((".name", "`name` is missing or not a string"))?;
-    let data = match text("mode") {
+fn change(rc: &RawValue, allow: &mut Allowed, line: Option<u64>) -> Result<Option<Outcome>, Bad> {
+    let Some(rc) = object::<Element>(rc.get()) else { return Err(("", "a resource change must be an object")) };
+    let text = |v: &Option<Value>| v.as_ref().and_then(Value::as_str).map(str::to_string);
+    let address = text(&rc.address).ok_or((".address", "`address` is missing or not a string"))?;
+    let type_name = text(&rc.type_name).ok_or((".type", "`type` is missing or not a string"))?;
+    let label = text(&rc.name).ok_or((".name", "`name` is missing or not a string"))?;
+    let data = match text(&rc.mode).as_deref() {
         Some("managed") => false,
         Some("data") => true,
         _ => return Err((".mode", "`mode` must be \"managed\" or \"data\"")),
     };
-    let key = match rc.get("index") {
+    let key = match &rc.index {
         None | Some(Value::Null) => None,
         Some(v) => Some(key_of(v).ok_or((".index", "`index` must be a whole number or a string"))?),
     };
-    let module = match rc.get("module_address") {
+    let module = match &rc.module_address {
         None | Some(Value::Null) => Some(Vec::new()),
         Some(Value::String(s)) => {
             Some(address::module_path(s).ok_or((".module_address", "`module_address` is not a module address"))?)
@@ -120,17 +161,21 @@ fn change(rc: &Value, allow: &AllowList, line: Option<u64>) -> Result<Option<Out
         Some(_) => return Err((".module_address", "`module_address` is not a string")),
     };
     let change =
-        rc.get("change").and_then(Value::as_object).ok_or((".change", "`change` is missing or not an object"))?;
-    let actions: Vec<&str> = match change.get("actions").and_then(Value::as_array) {
+        rc.change.and_then(|c| object::<Body>(c.get())).ok_or((".change", "`change` is missing or not an object"))?;
+    let actions: Vec<&str> = match change.actions.as_ref().and_then(Value::as_array) {
         Some(a) => a.iter().map(Value::as_str).collect::<Option<_>>(),
         None => None,
     }
     .ok_or((".change.actions", "`change.actions` is missing or not a list of strings"))?;
     let skip = |reason: &str| {
-        Ok(Some(Outcome::Skip(Skipped { address: address.into(), type_name: type_name.into(), reason: reason.into() })))
+        Ok(Some(Outcome::Skip(Skipped {
+            address: address.clone(),
+            type_name: type_name.clone(),
+            reason: reason.into(),
+        })))
     };
     let builds = actions.iter().any(|a| matches!(*a, "create" | "update" | "no-op" | "read"));
-    if rc.contains_key("deposed") {
+    if rc.deposed.is_some() {
         return skip("a deposed object (the old copy create_before_destroy left), not the current instance");
     }
     if !builds {
@@ -140,25 +185,25 @@ fn change(rc: &Value, allow: &AllowList, line: Option<u64>) -> Result<Option<Out
             _ => skip("plan actions closednet does not recognise"),
         };
     }
-    let after = match change.get("after") {
+    let after = match &change.after {
         None | Some(Value::Null) => None,
         Some(v @ Value::Object(_)) => Some(v),
         Some(_) => return Err((".change.after", "`change.after` is not an object")),
     };
     let raw = Raw {
-        address,
-        type_name,
-        label,
+        address: &address,
+        type_name: &type_name,
+        label: &label,
         data,
         key,
         module,
         after,
-        unknown: change.get("after_unknown"),
-        sensitive: change.get("after_sensitive"),
+        unknown: change.after_unknown.as_ref(),
+        sensitive: change.after_sensitive.as_ref(),
         line,
     };
     let (inst, sensitive) = instance(raw, allow);
-    Ok(Some(Outcome::Keep(inst, sensitive)))
+    Ok(Some(Outcome::Keep(Box::new(inst), sensitive)))
 }
 
 fn key_of(v: &Value) -> Option<Key> {
@@ -184,7 +229,7 @@ struct Raw<'v> {
 }
 
 /// The instance, and the allow-listed paths the plan marks sensitive.
-fn instance(raw: Raw, allow: &AllowList) -> (Instance, Vec<String>) {
+fn instance(raw: Raw, allow: &mut Allowed) -> (Instance, Vec<String>) {
     let flat = flatten(raw.type_name, allow, raw.after, raw.unknown, raw.sensitive);
     let is_sensitive = |k: &str| match raw.sensitive {
         Some(Value::Bool(true)) => true,
@@ -216,38 +261,73 @@ pub fn is_azure_id(s: &str) -> bool {
     lower("/subscriptions/") || lower("/providers/")
 }
 
-/// Data sources in `prior_state.values.root_module` and its `child_modules`, recursively.
-/// This section is a convenience copy Terraform adds; an entry of another shape is passed over.
-fn prior_data(module: &Value, allow: &AllowList, depth: u32, out: &mut Vec<(Instance, Vec<String>)>) {
-    if depth > 64 {
-        return;
-    }
-    let path = match module.get("address").and_then(Value::as_str) {
-        Some(a) => address::module_path(a),
-        None => Some(Vec::new()),
+/// `prior_state`, down to its data sources; managed resources' values stay unbuilt.
+#[derive(Deserialize)]
+struct State<'a> {
+    #[serde(borrow)]
+    values: Option<StateValues<'a>>,
+}
+
+#[derive(Deserialize)]
+struct StateValues<'a> {
+    #[serde(borrow)]
+    root_module: Option<StateModule<'a>>,
+}
+
+#[derive(Deserialize)]
+struct StateModule<'a> {
+    address: Option<Value>,
+    #[serde(borrow, default)]
+    resources: Vec<StateResource<'a>>,
+    #[serde(borrow, default)]
+    child_modules: Vec<StateModule<'a>>,
+}
+
+#[derive(Deserialize)]
+struct StateResource<'a> {
+    address: Option<Value>,
+    mode: Option<Value>,
+    #[serde(rename = "type")]
+    type_name: Option<Value>,
+    name: Option<Value>,
+    index: Option<Value>,
+    #[serde(borrow)]
+    values: Option<&'a RawValue>,
+    sensitive_values: Option<Value>,
+}
+
+/// Data sources of a `prior_state` module and its child modules. (serde_json's recursion limit
+/// bounds the depth.)
+fn prior_data(module: &StateModule, allow: &mut Allowed, out: &mut Vec<(Instance, Vec<String>)>) {
+    let path = match module.address.as_ref() {
+        Some(Value::String(a)) => address::module_path(a),
+        _ => Some(Vec::new()),
     };
-    for r in module.get("resources").and_then(Value::as_array).into_iter().flatten() {
-        let text = |k: &str| r.get(k).and_then(Value::as_str);
+    for r in &module.resources {
+        fn text(v: &Option<Value>) -> Option<&str> {
+            v.as_ref().and_then(Value::as_str)
+        }
         let (Some("data"), Some(address), Some(type_name), Some(label)) =
-            (text("mode"), text("address"), text("type"), text("name"))
+            (text(&r.mode), text(&r.address), text(&r.type_name), text(&r.name))
         else {
             continue;
         };
+        let values: Option<Value> = r.values.and_then(|v| object(v.get()));
         let raw = Raw {
             address,
             type_name,
             label,
             data: true,
-            key: r.get("index").and_then(key_of),
+            key: r.index.as_ref().and_then(key_of),
             module: path.clone(),
-            after: r.get("values").filter(|v| v.is_object()),
+            after: values.as_ref(),
             unknown: None,
-            sensitive: r.get("sensitive_values"),
+            sensitive: r.sensitive_values.as_ref(),
             line: None,
         };
         out.push(instance(raw, allow));
     }
-    for child in module.get("child_modules").and_then(Value::as_array).into_iter().flatten() {
-        prior_data(child, allow, depth + 1, out);
+    for child in &module.child_modules {
+        prior_data(child, allow, out);
     }
 }

@@ -47,15 +47,16 @@ pub fn link(instances: &mut [Instance], configuration: Option<&Value>) {
     }
 }
 
-type InstanceKey = (ModulePath, bool, String, String);
+/// An instance's module path, data or managed, type and name label.
+type InstanceKey<'a> = (&'a [Step], bool, &'a str, &'a str);
 
 struct Index<'a> {
     instances: &'a [Instance],
-    by_config: HashMap<InstanceKey, Vec<usize>>,
+    by_config: HashMap<InstanceKey<'a>, Vec<usize>>,
     by_id: HashMap<&'a str, Vec<usize>>,
     root: Option<&'a Value>,
     /// Configuration resources by (module configuration's address, data, type, name).
-    config: HashMap<(usize, bool, String, String), &'a Value>,
+    config: HashMap<(usize, bool, &'a str, &'a str), &'a Value>,
     /// Expressions the current attribute's resolution may still visit.
     budget: Cell<u32>,
 }
@@ -66,7 +67,7 @@ impl<'a> Index<'a> {
         let mut by_id: HashMap<&str, Vec<usize>> = HashMap::new();
         for (i, inst) in instances.iter().enumerate() {
             if let Some(m) = &inst.module {
-                let k = (m.clone(), inst.data, inst.resource.type_name.clone(), inst.label.clone());
+                let k = (m.as_slice(), inst.data, inst.resource.type_name.as_str(), inst.label.as_str());
                 by_config.entry(k).or_default().push(i);
             }
             if let Some(id) = &inst.id {
@@ -92,7 +93,7 @@ impl<'a> Index<'a> {
                 Attr::Known(Value::String(s)) if is_azure_id(s) => {
                     self.by_id.get(s.to_ascii_lowercase().as_str()).cloned().unwrap_or_default()
                 }
-                Attr::Unknown if holds_id(path) => self.from_config(inst, path),
+                Attr::Unknown if holds_id(path) => self.via_config(inst, path),
                 _ => continue,
             };
             let addresses: Vec<String> =
@@ -105,10 +106,10 @@ impl<'a> Index<'a> {
     }
 
     /// The instances the configuration expression at `path` of `inst` points to by id.
-    fn from_config(&self, inst: &Instance, path: &str) -> Vec<usize> {
+    fn via_config(&self, inst: &Instance, path: &str) -> Vec<usize> {
         let Some(module_path) = &inst.module else { return Vec::new() };
         let Some(module) = self.module_config(module_path) else { return Vec::new() };
-        let key = (module as *const Value as usize, inst.data, inst.resource.type_name.clone(), inst.label.clone());
+        let key = (module as *const Value as usize, inst.data, inst.resource.type_name.as_str(), inst.label.as_str());
         let Some(resource) = self.config.get(&key) else { return Vec::new() };
         let Some((expr, inside)) = resource.get("expressions").and_then(|e| expression_at(e, path)) else {
             return Vec::new();
@@ -178,7 +179,7 @@ impl<'a> Index<'a> {
         (data, type_name, name): (bool, &str, &str),
         key: Option<&Key>,
     ) -> Vec<usize> {
-        let k = (scope.path.clone(), data, type_name.to_string(), name.to_string());
+        let k = (scope.path.as_slice(), data, type_name, name);
         let all = self.by_config.get(&k).map_or(&[][..], Vec::as_slice);
         let with = |want: &Key| all.iter().copied().filter(|&t| self.instances[t].key.as_ref() == Some(want)).collect();
         if let Some(key) = key {
@@ -399,7 +400,7 @@ fn is_expression(v: &Value) -> bool {
 }
 
 /// Every `resources[]` entry of a configuration module and its called modules.
-fn index_config<'a>(module: &'a Value, depth: u32, out: &mut HashMap<(usize, bool, String, String), &'a Value>) {
+fn index_config<'a>(module: &'a Value, depth: u32, out: &mut HashMap<(usize, bool, &'a str, &'a str), &'a Value>) {
     if depth > 64 {
         return;
     }
@@ -407,7 +408,7 @@ fn index_config<'a>(module: &'a Value, depth: u32, out: &mut HashMap<(usize, boo
     for r in module.get("resources").and_then(Value::as_array).into_iter().flatten() {
         let text = |k: &str| r.get(k).and_then(Value::as_str);
         if let (Some(mode), Some(t), Some(n)) = (text("mode"), text("type"), text("name")) {
-            out.insert((at, mode == "data", t.to_string(), n.to_string()), r);
+            out.insert((at, mode == "data", t, n), r);
         }
     }
     let calls = module.get("module_calls").and_then(Value::as_object).map(Map::values);

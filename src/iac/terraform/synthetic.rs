@@ -2,8 +2,9 @@
 //! `count` module, each with a storage account created by the plan (id unknown), an existing key
 //! vault (id known), a private endpoint to each (one resolved from `configuration`, one by id)
 //! and a subnet in a nested `for_each` module reached through a module output, plus resource
-//! groups for the remainder. Attribute counts are close to what the azurerm provider writes, so
-//! the bytes per resource are realistic (about 2 KB).
+//! groups for the remainder. Like `terraform show -json`, every resource is repeated in
+//! `planned_values`, existing ones in `change.before` and `prior_state`; attribute counts are
+//! close to what the azurerm provider writes (about 4 KB a resource in all).
 
 use serde_json::{Map, Value, json};
 
@@ -21,10 +22,55 @@ pub fn synthetic_plan(n: usize) -> String {
     let plan = json!({
         "format_version": "1.2",
         "terraform_version": "1.9.8",
+        "planned_values": {"root_module": values_tree(&changes, |c| c["change"]["after"].clone())},
         "resource_changes": changes,
+        "prior_state": {"format_version": "1.0", "values": {"root_module": values_tree(&existing(&changes), |c| c["change"]["before"].clone())}},
         "configuration": configuration(),
     });
     plan.to_string()
+}
+
+/// The changes whose resource exists before the plan (no-op ones).
+fn existing(changes: &[Value]) -> Vec<Value> {
+    changes.iter().filter(|c| c["change"]["actions"][0] == "no-op").cloned().collect()
+}
+
+/// A values representation of `changes`: resources by module, child modules nested.
+fn values_tree(changes: &[Value], values: impl Fn(&Value) -> Value) -> Value {
+    let mut root = json!({"resources": [], "child_modules": []});
+    for c in changes {
+        let entry = json!({
+            "address": c["address"], "mode": "managed", "type": c["type"], "name": c["name"],
+            "provider_name": "registry.terraform.io/hashicorp/azurerm", "schema_version": 0,
+            "values": values(c), "sensitive_values": {}
+        });
+        let mut at = &mut root;
+        if let Some(m) = c["module_address"].as_str() {
+            // `module.spoke[1].module.net["main"]` → `module.spoke[1]`, then the whole address.
+            let outer = m.find(".module.").map_or(m, |i| &m[..i]);
+            for address in [outer, m].into_iter().take(if outer == m { 1 } else { 2 }) {
+                at = child(at, address);
+            }
+        }
+        if let Some(list) = at["resources"].as_array_mut() {
+            list.push(entry);
+        }
+    }
+    root
+}
+
+fn child<'v>(module: &'v mut Value, address: &str) -> &'v mut Value {
+    let children = &mut module["child_modules"];
+    let pos = children.as_array().and_then(|a| a.iter().position(|c| c["address"] == address));
+    let i = match (pos, children.as_array_mut()) {
+        (Some(i), _) => i,
+        (None, Some(list)) => {
+            list.push(json!({"address": address, "resources": [], "child_modules": []}));
+            list.len() - 1
+        }
+        (None, None) => return children,
+    };
+    &mut children[i]
 }
 
 fn rg_id(i: usize) -> String {
@@ -102,7 +148,8 @@ fn change(
     let mut rc = json!({
         "address": address, "mode": "managed", "type": type_name, "name": name,
         "provider_name": "registry.terraform.io/hashicorp/azurerm",
-        "change": {"actions": [action], "before": null, "after": after, "after_unknown": unknown, "before_sensitive": false, "after_sensitive": {}}
+        "change": {"actions": [action], "before": if action == "no-op" { after.clone() } else { Value::Null },
+                   "after": after, "after_unknown": unknown, "before_sensitive": false, "after_sensitive": {}}
     });
     if let Some(m) = rc.as_object_mut() {
         if let Some(module) = module {

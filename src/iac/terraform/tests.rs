@@ -190,8 +190,9 @@ fn references_through_module_variables_follow_the_calling_module() {
 
 /// `subnet_id = module.net.subnet_id`, an output of `azurerm_subnet.s.id`; a `for_each` over key
 /// vaults whose endpoint reads `each.value.id`.
-#[test]
-fn outputs_and_each_value_resolve() {
+/// Two key vaults (for_each), a private endpoint to each through `each.value.id` and a subnet in
+/// `module.net` reached through its output.
+fn each_value_plan() -> Value {
     let kv = |k: &str| {
         rc(
             "",
@@ -204,7 +205,7 @@ fn outputs_and_each_value_resolve() {
         )
     };
     let pe = |k: &str| rc("", "azurerm_private_endpoint", "pe", Some(json!(k)), &["create"], pe_after(k), pe_unknown());
-    let plan = json!({"resource_changes": [
+    json!({"resource_changes": [
         rc("module.net", "azurerm_subnet", "s", None, &["create"], json!({"name": "snet"}), json!({"id": true})),
         kv("a"), kv("b"), pe("a"), pe("b"),
     ], "configuration": {"root_module": {
@@ -221,7 +222,12 @@ fn outputs_and_each_value_resolve() {
             "resources": [cfg("azurerm_subnet", "s", json!({}))],
             "outputs": {"subnet_id": {"expression": refs(&["azurerm_subnet.s.id", "azurerm_subnet.s"])}}
         }}}
-    }}});
+    }}})
+}
+
+#[test]
+fn outputs_and_each_value_resolve() {
+    let plan = each_value_plan();
     let read = read_ok(&plan);
     assert_eq!(target(&read, "azurerm_private_endpoint.pe[\"b\"]"), Some("azurerm_key_vault.kv[\"b\"]"));
     assert_eq!(target(&read, "azurerm_private_endpoint.pe[\"a\"]"), Some("azurerm_key_vault.kv[\"a\"]"));
@@ -533,6 +539,35 @@ fn malformed_changes_name_the_element_and_field_and_line() {
     );
 }
 
+#[test]
+fn shapes_that_are_not_lists_or_objects() {
+    assert_eq!(
+        error(r#"{"resource_changes": {"a": 1}}"#),
+        "error: plan.json: resource_changes: `resource_changes` is not a list"
+    );
+    assert_eq!(
+        error(
+            "{\"resource_changes\": [\n  7,\n  {\"address\": \"a.b\", \"mode\": \"managed\", \"type\": \"a\", \"name\": \"b\", \"change\": [1]}\n]}"
+        ),
+        "error: plan.json:2: resource_changes[0]: a resource change must be an object\n\
+         error: plan.json:3: resource_changes[1].change: `change` is missing or not an object"
+    );
+    assert_eq!(
+        error(r#"{"resource_changes": [], "resource_changes": []}"#),
+        format!("error: plan.json:1:43: not a plan JSON: duplicate field `resource_changes`{HOW_HELP}")
+    );
+    let read =
+        read("plan.json", r#"{"resource_changes": [], "prior_state": {"values": {"root_module": []}}}"#, &allow())
+            .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(
+        read.warnings,
+        vec![
+            "`prior_state` has a shape closednet does not read, so data sources Terraform read while planning are not in this import"
+        ]
+    );
+    assert!(read.resources.is_empty());
+}
+
 const SECRET: &str = "PLANTED-SECRET-tf1";
 
 /// A plan with the secret in `administrator_login_password`, a `connection_string` block, an
@@ -627,6 +662,15 @@ fn planted_secrets_reach_no_read_and_no_error() {
             r#"{{"resource_changes": [{{"address": "a.b", "mode": "managed", "type": "a", "name": "b", "index": {{"k": "{SECRET}"}}, "change": {{"actions": ["{SECRET}"]}}}}]}}"#
         ),
         format!(r#"{{"resource_changes": "{SECRET}"}}"#),
+        format!(r#"{{"resource_changes": ["{SECRET}"]}}"#),
+        format!(
+            r#"{{"resource_changes": [{{"address": "a.b", "mode": "managed", "type": "a", "name": "b", "change": "{SECRET}"}}]}}"#
+        ),
+        format!(r#"{{"resource_changes": [], "resource_changes": "{SECRET}"}}"#),
+        format!(r#"{{"resource_changes": [], "prior_state": "{SECRET}"}}"#),
+        format!(
+            r#"{{"resource_changes": [], "prior_state": {{"values": {{"root_module": {{"resources": [{{"mode": "data", "address": "{SECRET}", "values": "{SECRET}"}}]}}}}}}}}"#
+        ),
         format!(r#"{{"password": "{SECRET}" "#),
         format!(r#"["{SECRET}"]"#),
         format!(r#""{SECRET}""#),
@@ -650,17 +694,19 @@ fn planted_secrets_reach_no_read_and_no_error() {
 /// every one reads or fails with diagnostics, none panics.
 #[test]
 fn mutated_and_truncated_plans_never_panic() {
-    let text = synthetic_plan(7);
-    for n in (0..=text.len()).step_by(3) {
-        if let Some(prefix) = text.get(..n) {
-            let _ = read("plan.json", prefix, &allow());
+    let pretty = serde_json::to_string_pretty(&each_value_plan()).unwrap_or_default();
+    for text in [pretty, secret_plan().to_string()] {
+        for n in (0..=text.len()).step_by(2) {
+            if let Some(prefix) = text.get(..n) {
+                let _ = read("plan.json", prefix, &allow());
+            }
         }
-    }
-    for (i, _) in text.char_indices().step_by(7) {
-        for replacement in ["\"", "{", "]", "0", "\\", ""] {
-            let mut s = text.clone();
-            s.replace_range(i..i + s[i..].chars().next().map_or(0, char::len_utf8), replacement);
-            let _ = read("plan.json", &s, &allow());
+        for (i, _) in text.char_indices().step_by(5) {
+            for replacement in ["\"", "{", "]", "0", "\\", ""] {
+                let mut s = text.clone();
+                s.replace_range(i..i + s[i..].chars().next().map_or(0, char::len_utf8), replacement);
+                let _ = read("plan.json", &s, &allow());
+            }
         }
     }
     let deep = "[".repeat(100_000);
