@@ -9,7 +9,8 @@ const MARK: &str = "PLANTED-SECRET-";
 
 /// Every output of a run: its standard output and error.
 fn run(args: &[&str]) -> (i32, Vec<u8>) {
-    let o = Command::new(env!("CARGO_BIN_EXE_closednet")).env("CLOSEDNET_TODAY", "2026-11-30").args(args).output().unwrap();
+    let o =
+        Command::new(env!("CARGO_BIN_EXE_closednet")).env("CLOSEDNET_TODAY", "2026-11-30").args(args).output().unwrap();
     let mut all = o.stdout;
     all.extend_from_slice(&o.stderr);
     (o.status.code().unwrap_or(-1), all)
@@ -17,7 +18,11 @@ fn run(args: &[&str]) -> (i32, Vec<u8>) {
 
 fn clean(what: &str, bytes: &[u8]) {
     let text = String::from_utf8_lossy(bytes);
-    assert!(!text.contains(MARK), "{what}: a planted secret reached the output:\n{}", &text[text.find(MARK).unwrap_or(0).saturating_sub(200)..]);
+    assert!(
+        !text.contains(MARK),
+        "{what}: a planted secret reached the output:\n{}",
+        &text[text.find(MARK).unwrap_or(0).saturating_sub(200)..]
+    );
 }
 
 /// The inputs that plant secrets, with the arguments that read them.
@@ -82,7 +87,10 @@ fn no_planted_secret_reaches_any_format_or_error() {
         }
         // The workbook: every cell of every sheet.
         let book = dir.join("book.xlsx");
-        let (code, out) = run(&with(&["estimate", &file, "--format", "xlsx", "-o", book.to_str().unwrap()]).iter().map(String::as_str).collect::<Vec<_>>());
+        let (code, out) = run(&with(&["estimate", &file, "--format", "xlsx", "-o", book.to_str().unwrap()])
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>());
         clean(&file, &out);
         if code == 0 {
             let bytes = std::fs::read(&book).unwrap();
@@ -101,7 +109,9 @@ fn no_planted_secret_reaches_any_format_or_error() {
     // The negative inputs hold whole plans with their passwords: the refusal quotes none of it.
     for f in ["state-not-a-plan", "setup-terraform-wrapper"] {
         let file = format!("tests/fixtures/iac/terraform/{f}.json");
-        for args in [vec!["estimate", &file], vec!["import", "terraform", &file], vec!["check", &file, "--format", "sarif"]] {
+        for args in
+            [vec!["estimate", &file], vec!["import", "terraform", &file], vec!["check", &file, "--format", "sarif"]]
+        {
             let (code, out) = run(&args);
             assert_eq!(code, 2, "{file}");
             clean(&file, &out);
