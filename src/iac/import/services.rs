@@ -48,12 +48,14 @@ fn tier_of(r: &Resource, e: &Entry, tiers: &BTreeMap<String, String>) -> (Tier, 
     if let Some(t) = sized(r, e, &name) {
         return (t, rest);
     }
+    // As the input writes it (`Standard_B2s`), for people.
+    let shown = found.and_then(|(_, a)| a.as_str().map(str::to_string)).unwrap_or_else(|| value.clone());
     match tiers.get(&name) {
         Some(t) => {
             let path = found.map(|(p, _)| p).unwrap_or_default();
-            (Tier::Found(t.clone(), vec![format!("{path}={value}")]), rest)
+            (Tier::Found(t.clone(), vec![format!("{path}={shown}")]), rest)
         }
-        None => (Tier::Missing(format!("SKU {value} is not in the catalog")), rest),
+        None => (Tier::Missing(format!("SKU {shown} is not in the catalog")), rest),
     }
 }
 
