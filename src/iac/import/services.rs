@@ -359,15 +359,22 @@ fn plan(idx: &Index, r: &Resource, e: &Entry, taken: &mut BTreeSet<String>) -> R
 /// between the services it maps (an address inside a service, such as an app on a plan or a SQL
 /// server of its databases, stands for that service).
 fn calls(idx: &Index, services: &mut [Planned]) {
-    let owner: BTreeMap<&str, usize> =
-        services.iter().enumerate().flat_map(|(i, p)| p.sources.iter().map(move |s| (s.as_str(), i))).collect();
+    // An address may stand for several services (an OpenAI account for each deployment).
+    let mut owner: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, p) in services.iter().enumerate() {
+        for s in &p.sources {
+            owner.entry(s.as_str()).or_default().push(i);
+        }
+    }
     let mut edges: Vec<(usize, usize)> = Vec::new();
     for (from, to) in &idx.calls {
-        if let (Some(&f), Some(&t)) = (owner.get(from.as_str()), owner.get(to.as_str()))
-            && f != t
-            && !edges.contains(&(f, t))
-        {
-            edges.push((f, t));
+        let (Some(fs), Some(ts)) = (owner.get(from.as_str()), owner.get(to.as_str())) else { continue };
+        for &f in fs {
+            for &t in ts {
+                if f != t && !edges.contains(&(f, t)) {
+                    edges.push((f, t));
+                }
+            }
         }
     }
     for (f, t) in edges {

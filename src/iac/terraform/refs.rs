@@ -122,8 +122,15 @@ impl<'a> Index<'a> {
             pick: None,
         };
         self.budget.set(BUDGET);
-        let found: Vec<usize> =
-            self.resolve(expr, &scope, 0).into_iter().filter(|&(_, r)| r != Reads::Other).map(|(t, _)| t).collect();
+        // A principal id is read off a resource's identity (`x.identity[0].principal_id`): it names
+        // the resource whose identity acts (a role assignment's caller), not an id.
+        let identity = path.ends_with("principal_id");
+        let found: Vec<usize> = self
+            .resolve(expr, &scope, 0)
+            .into_iter()
+            .filter(|&(_, r)| r != Reads::Other || identity)
+            .map(|(t, _)| t)
+            .collect();
         // One element of a list expression: which element is which target is not in the plan.
         if inside && found.len() > 1 { Vec::new() } else { found }
     }
@@ -359,7 +366,8 @@ fn extends(longer: &Subject, shorter: &Subject) -> bool {
 fn holds_id(path: &str) -> bool {
     let last = path.trim_end_matches(|c: char| c == ']' || c == '[' || c.is_ascii_digit());
     let last = last.rsplit('.').next().unwrap_or(last);
-    last == "id" || last.ends_with("_id") || last.ends_with("_ids")
+    // `scope` (a role assignment's) holds the id of what it is scoped to.
+    last == "id" || last.ends_with("_id") || last.ends_with("_ids") || last == "scope"
 }
 
 /// The expression of a flattened attribute path in a block expressions representation (blocks
