@@ -238,7 +238,13 @@ pub fn requirement_of(closed: &PresentedDesign, name: &str, index: Option<usize>
 }
 
 /// Adds (fixed, usage), the provided line count and the lines' covers to the row of `r`.
-fn add_to(rows: &mut Vec<RequirementRow>, r: Option<Requirement>, money: (Decimal, Decimal), provided: usize, s: &PresentedService) {
+fn add_to(
+    rows: &mut Vec<RequirementRow>,
+    r: Option<Requirement>,
+    money: (Decimal, Decimal),
+    provided: usize,
+    s: &PresentedService,
+) {
     let r = r.unwrap_or(Requirement::PrivateAccess);
     let i = match rows.iter().position(|x| x.requirement == r) {
         Some(i) => i,

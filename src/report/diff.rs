@@ -82,7 +82,8 @@ fn compare(o: Option<&PresentedService>, n: Option<&PresentedService>) -> (Decim
         return (Decimal::ZERO, Decimal::ZERO, t, (false, o.is_some_and(|s| s.cover().priced > 0)));
     }
     let (mut delta, mut newly, mut lost, mut flags) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO, (false, false));
-    let (old_lines, new_lines) = (o.map(|s| s.lines.as_slice()).unwrap_or_default(), n.map(|s| s.lines.as_slice()).unwrap_or_default());
+    let (old_lines, new_lines) =
+        (o.map(|s| s.lines.as_slice()).unwrap_or_default(), n.map(|s| s.lines.as_slice()).unwrap_or_default());
     for l in new_lines {
         match (old_lines.iter().find(|x| x.line.key == l.line.key).map(|x| x.monthly), l.monthly) {
             (Some(Some(a)), Some(b)) => delta += b - a,
@@ -126,8 +127,12 @@ impl DesignDiff {
 fn why_not_planned(old: &Estimate, new: &Estimate) -> Option<String> {
     let file = |e: &Estimate| e.architecture.file.clone();
     match (&old.as_built, &new.as_built) {
-        (Some(_), None) => Some(format!("{} is an architecture file: only infrastructure code has a design as planned", file(new))),
-        (None, Some(_)) => Some(format!("{} is an architecture file: only infrastructure code has a design as planned", file(old))),
+        (Some(_), None) => {
+            Some(format!("{} is an architecture file: only infrastructure code has a design as planned", file(new)))
+        }
+        (None, Some(_)) => {
+            Some(format!("{} is an architecture file: only infrastructure code has a design as planned", file(old)))
+        }
         _ => None,
     }
 }
@@ -221,8 +226,8 @@ fn side(s: Option<Side>, cur: &Currency) -> String {
     s.map(|s| super::starred(s.monthly, s.cover, cur)).unwrap_or_else(|| "-".into())
 }
 
-fn tier_change(r: &Row) -> String {
-    let t = |s: &str| escape::text(s).into_owned();
+/// `standard -> premium`, `new: p1`, `removed: p1`, each tier escaped with `t`.
+fn tier_change(r: &Row, t: fn(&str) -> String) -> String {
     match (&r.old_tier, &r.new_tier) {
         (Some(o), Some(n)) if o == n => t(n),
         (Some(o), Some(n)) => format!("{} -> {}", t(o), t(n)),
@@ -230,6 +235,10 @@ fn tier_change(r: &Row) -> String {
         (Some(o), None) => format!("removed: {}", t(o)),
         (None, None) => "-".into(),
     }
+}
+
+fn text(s: &str) -> String {
+    escape::text(s).into_owned()
 }
 
 fn signed(d: Decimal, cur: &Currency) -> String {
@@ -257,7 +266,8 @@ fn change(r: &Row, cur: &Currency) -> String {
 /// `Not a cost change: newly priced JPY 22,995 (+ site-to-site VPN gateway).`, or nothing.
 fn repriced_note(dd: &DesignDiff, cur: &Currency, name: &dyn Fn(&Row) -> String) -> Option<String> {
     let mut parts = Vec::new();
-    for (flag, amount, word) in [(0, dd.newly_priced(), "newly priced"), (1, dd.no_longer_priced(), "no longer priced")] {
+    for (flag, amount, word) in [(0, dd.newly_priced(), "newly priced"), (1, dd.no_longer_priced(), "no longer priced")]
+    {
         let rows: Vec<String> =
             dd.rows.iter().filter(|r| if flag == 0 { r.repriced.0 } else { r.repriced.1 }).map(name).collect();
         if !rows.is_empty() {
@@ -290,7 +300,14 @@ pub fn table(d: &Diff) -> Result<String, Error> {
             }
         }
         for r in dd.rows.iter().filter(|r| r.changed()) {
-            let row = [display_name(r), t(&r.type_id), tier_change(r), side(r.old, cur), side(r.new, cur), change(r, cur)];
+            let row = [
+                display_name(r),
+                t(&r.type_id),
+                tier_change(r, text),
+                side(r.old, cur),
+                side(r.new, cur),
+                change(r, cur),
+            ];
             tab.add_row(row.to_vec());
         }
         tab.add_row(vec![
@@ -378,7 +395,7 @@ fn markdown_section(out: &mut String, dd: &DesignDiff, cur: &Currency) -> Result
             "| {} (`{}`) | {} | {} | {} | {} |",
             name(r),
             escape::text(&r.type_id).replace('`', "'"),
-            escape::markdown(&tier_change(r)),
+            tier_change(r, escape::markdown),
             marked(r.old),
             marked(r.new),
             change(r, cur)

@@ -182,7 +182,9 @@ mod tests {
         let c = cell(&long);
         let units: usize = c.chars().map(char::len_utf16).sum();
         assert!(units <= CELL_LIMIT, "{units}");
-        assert!(c.ends_with("the full text has 40000 characters, over Excel's limit of 32767; the JSON report has all of it]"));
+        assert!(c.ends_with(
+            "the full text has 40000 characters, over Excel's limit of 32767; the JSON report has all of it]"
+        ));
         // Characters outside the basic plane count two units each, as Excel counts them.
         let wide = "😀".repeat(20_000);
         let units: usize = cell(&wide).chars().map(char::len_utf16).sum();

@@ -2,10 +2,10 @@
 //! resource skipped with its reason, and the state of every resource that can be reached. Nothing
 //! disappears silently: a resource the input builds is in one of these lists.
 
-use crate::error::Error;
-use crate::iac::import::{Import, Left, State};
 use super::dto;
 use super::escape::text as t;
+use crate::error::Error;
+use crate::iac::import::{Import, Left, State};
 use std::fmt::Write as _;
 
 fn count(import: &Import, s: State) -> usize {
@@ -77,7 +77,11 @@ pub fn value(import: &Import) -> dto::ImportDto {
             .left
             .iter()
             .filter(|l| l.absorbed == absorbed)
-            .map(|l| dto::LeftDto { address: l.address.clone(), reason: l.reason.clone(), type_name: l.type_name.clone() })
+            .map(|l| dto::LeftDto {
+                address: l.address.clone(),
+                reason: l.reason.clone(),
+                type_name: l.type_name.clone(),
+            })
             .collect()
     };
     dto::ImportDto {

@@ -56,7 +56,8 @@ struct Sheet<'a> {
 pub fn render(est: &Estimate) -> Result<String, Error> {
     let closed = present(&est.closed, &est.conversion)?;
     let verdict = Verdict::of(est, &closed)?;
-    let sheet = Sheet { est, cur: &est.conversion.currency, rbac: present(&est.rbac, &est.conversion)?, closed, verdict };
+    let sheet =
+        Sheet { est, cur: &est.conversion.currency, rbac: present(&est.rbac, &est.conversion)?, closed, verdict };
     let mut out = String::new();
     assumptions(&mut out, &sheet)?;
     totals(&mut out, &sheet)?;
@@ -136,7 +137,11 @@ fn assumptions(out: &mut String, sheet: &Sheet) -> Result<(), Error> {
         "- Each line is rounded half away from zero to the currency's minor unit; totals are sums of rounded lines."
     )?;
     for d in &est.discounts {
-        writeln!(out, "- Discount: {} (from the user's own file or command line, applied locally).", esc(&d.describe()))?;
+        writeln!(
+            out,
+            "- Discount: {} (from the user's own file or command line, applied locally).",
+            esc(&d.describe())
+        )?;
     }
     if let Some(text) = super::commitment_text(est) {
         writeln!(out, "- {}", esc(&text))?;

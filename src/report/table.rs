@@ -37,7 +37,8 @@ struct Report<'a> {
 pub fn render(est: &Estimate) -> Result<String, Error> {
     let closed = present(&est.closed, &est.conversion)?;
     let verdict = Verdict::of(est, &closed)?;
-    let rep = Report { est, cur: &est.conversion.currency, rbac: present(&est.rbac, &est.conversion)?, closed, verdict };
+    let rep =
+        Report { est, cur: &est.conversion.currency, rbac: present(&est.rbac, &est.conversion)?, closed, verdict };
     let mut out = String::new();
     if let Some(v) = &rep.verdict {
         for line in v.headline(rep.cur) {
@@ -117,7 +118,8 @@ fn services(out: &mut String, rep: &Report) -> Result<(), Error> {
         } else {
             t(c.service.tier).into_owned()
         };
-        let mut row = vec![t(&r.service.name).into_owned(), r.service.type_id.to_string(), t(r.service.tier).into_owned()];
+        let mut row =
+            vec![t(&r.service.name).into_owned(), r.service.type_id.to_string(), t(r.service.tier).into_owned()];
         row.extend(money_cells(r, cur));
         if let Some(p) = planned.and_then(|p| p.services.get(i)) {
             row.push(t(p.service.tier).into_owned());
@@ -132,7 +134,9 @@ fn services(out: &mut String, rep: &Report) -> Result<(), Error> {
         let mut row = vec![format!("+ {}", t(&a.service.name)), a.service.type_id.to_string()];
         row.extend(none());
         if let Some(p) = planned {
-            row.extend(p.added.iter().find(|x| x.service.name == a.service.name).map_or_else(none, |x| added_cells(x, cur)));
+            row.extend(
+                p.added.iter().find(|x| x.service.name == a.service.name).map_or_else(none, |x| added_cells(x, cur)),
+            );
         }
         row.extend(added_cells(a, cur));
         tab.add_row(row);

@@ -97,9 +97,8 @@ fn unpriced_row(ws: &mut Worksheet, r: u32, designs: &[(&str, &PresentedDesign)]
     }
     let unpriced: usize = designs.iter().map(|(_, d)| d.unpriced).sum();
     let (first, last, row) = (col(0), col(designs.len() - 1), r + 1);
-    let formula = format!(
-        "=IF(SUM({first}{row}:{last}{row})>0,\"incomplete: the totals leave these lines out\",\"complete\")"
-    );
+    let formula =
+        format!("=IF(SUM({first}{row}:{last}{row})>0,\"incomplete: the totals leave these lines out\",\"complete\")");
     let cached = if unpriced > 0 { "incomplete: the totals leave these lines out" } else { "complete" };
     ws.write_formula(r, 1 + designs.len() as u16, Formula::new(formula).set_result(cached)).map_err(e)?;
     Ok(())
