@@ -57,11 +57,28 @@ impl<'a> Verdict<'a> {
             d if d < Decimal::ZERO => format!("saves {} per month", format_money(-d, cur)),
             _ => "adds nothing".to_string(),
         };
-        out.push(format!(
-            "Closing it fully {closing}: the closed network costs {} per month{}.",
-            format_money(m.closed, cur),
-            if m.closing_incomplete { " (both figures leave out lines without a price)" } else { "" }
-        ));
+        let unpriced = self.import().judged.iter().filter(|j| j.service.is_none()).count();
+        let left_out = match unpriced {
+            0 => String::new(),
+            n => format!("; {n} judged resource(s) are priced in no design (not in the catalog, or nothing to price)"),
+        };
+        let incomplete = if m.closing_incomplete { " (both figures leave out lines without a price)" } else { "" };
+        out.push(if self.state() == Some(State::Closed) {
+            let (word, d) = match m.closing_adds {
+                d if d < Decimal::ZERO => ("less", -d),
+                d => ("more", d),
+            };
+            format!(
+                "It is closed already; closednet's closed design of the same services costs {} per month ({} {word}){incomplete}{left_out}.",
+                format_money(m.closed, cur),
+                format_money(d, cur)
+            )
+        } else {
+            format!(
+                "Closing it fully {closing}: the closed network costs {} per month{incomplete}{left_out}.",
+                format_money(m.closed, cur)
+            )
+        });
         if self.state() == Some(State::HalfClosed) {
             out.push(match (m.open_endpoints, m.open_share) {
                 (Some(o), share) => format!(
