@@ -378,7 +378,7 @@ pub fn json(d: &Diff) -> Result<String, Error> {
     if let (Some(o), Some(n)) = (verdict(d.old), verdict(d.new)) {
         v["verdict"] = json!({ "old": o, "new": n });
     }
-    crate::error::pretty_json(&v)
+    crate::error::pretty_json(&v).map(escape::json)
 }
 
 /// One design's table of a PR comment.

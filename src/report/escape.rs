@@ -12,7 +12,8 @@
 //! - [`csv`]: the same, and a leading `=`, `+`, `-`, `@`, tab or CR prefixed with `'`.
 //! - [`cell`]: a workbook cell over Excel's 32,767 characters, truncated with a note.
 //!
-//! JSON and SARIF need nothing: the serializer escapes control characters.
+//! - [`json`]: JSON text (the serializer escapes control characters already): a `[` that opens a
+//!   CI command written `\u005b`, which parses back to the same string.
 
 use std::borrow::Cow;
 
@@ -110,6 +111,24 @@ pub fn csv(s: &str) -> String {
     if formula { format!("'{t}") } else { t.into_owned() }
 }
 
+/// A JSON document with every `[` that would open a CI command (`##vso[`, `##[`) written as the
+/// escape `\u005b`: the document parses to the same values, and a log that prints it runs nothing.
+/// Only strings can hold such a `[`: a structural bracket never follows `#`.
+pub fn json(doc: String) -> String {
+    if !doc.contains("##") {
+        return doc;
+    }
+    let mut out = String::with_capacity(doc.len() + 16);
+    for (i, c) in doc.char_indices() {
+        if c == '[' && opens_command(&doc, i) {
+            out.push_str("\\u005b");
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Excel's limit on a cell's text, in UTF-16 code units.
 pub const CELL_LIMIT: usize = 32_767;
 
@@ -174,6 +193,16 @@ mod tests {
         }
         assert_eq!(csv("\rx"), "'\\rx");
         assert_eq!(csv("docs"), "docs");
+    }
+
+    #[test]
+    fn json_keeps_its_values_and_breaks_ci_commands() {
+        let doc = serde_json::to_string(&serde_json::json!({ "name": VSO, "list": ["##[group]x"] })).unwrap();
+        let safe = json(doc);
+        assert!(!safe.contains("##vso[") && !safe.contains("##["), "{safe}");
+        let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back["name"], VSO);
+        assert_eq!(back["list"][0], "##[group]x");
     }
 
     #[test]

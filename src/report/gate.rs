@@ -152,7 +152,7 @@ pub fn json(r: &Judgement) -> Result<String, Error> {
         let dp = crate::money::minor_units(&r.estimate.conversion.currency) as usize;
         v["verdict"] = serde_json::to_value(verdict.dto(dp))?;
     }
-    crate::error::pretty_json(&v)
+    crate::error::pretty_json(&v).map(escape::json)
 }
 
 /// GitHub workflow commands escape `%`, CR and LF in data, and also `:` and `,` in properties;
@@ -321,7 +321,7 @@ pub fn sarif(r: &Judgement) -> Result<String, Error> {
         }));
     }
     let v = sarif_log(Value::Array(rules), results, None);
-    crate::error::pretty_json(&v)
+    crate::error::pretty_json(&v).map(escape::json)
 }
 
 /// A pull-request comment: the verdict and headline, failures in a table, everything in details.
@@ -402,7 +402,7 @@ pub fn invalid(diags: &[crate::error::Diagnostic], format: GateFormat) -> Result
                 })
                 .collect();
             let v = json!({ "schema_version": 1, "passed": false, "valid": false, "errors": errors });
-            crate::error::pretty_json(&v)?
+            crate::error::pretty_json(&v).map(escape::json)?
         }
     };
     Ok(Some(out))
@@ -463,7 +463,7 @@ fn invalid_sarif(diags: &[crate::error::Diagnostic]) -> Result<String, Error> {
         "defaultConfiguration": { "level": "error" },
     }]);
     let v = sarif_log(rules, results, Some(json!([{ "executionSuccessful": false }])));
-    crate::error::pretty_json(&v)
+    crate::error::pretty_json(&v).map(escape::json)
 }
 
 /// `path: message (help)` in one line.

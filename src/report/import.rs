@@ -125,5 +125,5 @@ pub fn value(import: &Import) -> dto::ImportDto {
 
 /// The summary as JSON text.
 pub fn json(import: &Import) -> Result<String, Error> {
-    crate::error::pretty_json(&value(import))
+    crate::error::pretty_json(&value(import)).map(super::escape::json)
 }

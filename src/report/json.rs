@@ -110,7 +110,7 @@ fn design<'a>(
         complete: p.unpriced == 0,
         decisions: rows.map(|_| Each::new(d.decisions.len(), move |i| decision(&d.decisions[i]))),
         fixed_monthly: money(p.fixed, dp),
-        fixed_share_percent: p.fixed_share().map(|s| s.to_string()),
+        fixed_share_percent: p.fixed_share().filter(|_| !p.fixed_cover.no_price()).map(|s| s.to_string()),
         list_monthly: money(p.list, dp),
         services: Each::new(p.services.len(), move |i| service(&p.services[i], dp, conv)),
         total_monthly: money(p.total(), dp),
@@ -222,5 +222,5 @@ pub fn render(est: &Estimate) -> Result<String, Error> {
         },
         verdict: verdict.as_ref().map(|v| v.dto(dp)),
     };
-    crate::error::pretty_json(&doc)
+    crate::error::pretty_json(&doc).map(super::escape::json)
 }

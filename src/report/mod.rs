@@ -72,8 +72,12 @@ pub fn rate_text(conv: &Conversion) -> String {
     format!("{} at {} per USD ({}{date})", conv.currency, conv.rate.normalize(), conv.source)
 }
 
-/// `85.5%`, or `-` for a design that costs nothing.
+/// `85.5%`, or `-` for a design that costs nothing or whose fixed lines have no price at all (a
+/// share of 0% would be a silent zero).
 pub fn share_text(d: &PresentedDesign) -> String {
+    if d.fixed_cover.no_price() {
+        return "-".into();
+    }
     d.fixed_share().map(|s| format!("{s}%")).unwrap_or_else(|| "-".into())
 }
 

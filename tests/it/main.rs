@@ -25,6 +25,7 @@ mod messages;
 mod platform;
 mod prices;
 mod properties;
+mod reports;
 mod reproducible;
 mod rules;
 mod schema;
