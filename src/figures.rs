@@ -35,7 +35,7 @@ pub struct Cover {
 }
 
 impl Cover {
-    pub fn add(self, other: Cover) -> Cover {
+    pub fn plus(self, other: Cover) -> Cover {
         Cover { priced: self.priced + other.priced, unpriced: self.unpriced + other.unpriced }
     }
 
@@ -67,7 +67,7 @@ impl PresentedService<'_> {
     }
 
     pub fn cover(&self) -> Cover {
-        self.fixed_cover.add(self.usage_cover)
+        self.fixed_cover.plus(self.usage_cover)
     }
 }
 
@@ -89,7 +89,7 @@ impl PresentedDesign<'_> {
     }
 
     pub fn cover(&self) -> Cover {
-        self.fixed_cover.add(self.usage_cover)
+        self.fixed_cover.plus(self.usage_cover)
     }
 
     /// Fixed cost as a percentage of the total, one decimal place; `None` for a zero total.
@@ -161,8 +161,8 @@ pub fn present<'a>(design: &'a Design, conv: &Conversion) -> Result<PresentedDes
         d.fixed = add(d.fixed, s.fixed, &s.service.name)?;
         d.usage = add(d.usage, s.usage, &s.service.name)?;
         d.unpriced += s.unpriced;
-        d.fixed_cover = d.fixed_cover.add(s.fixed_cover);
-        d.usage_cover = d.usage_cover.add(s.usage_cover);
+        d.fixed_cover = d.fixed_cover.plus(s.fixed_cover);
+        d.usage_cover = d.usage_cover.plus(s.usage_cover);
         for l in s.lines.iter().filter_map(|l| l.list) {
             d.list = add(d.list, l, &s.service.name)?;
         }
@@ -203,7 +203,7 @@ impl RequirementRow {
     }
 
     pub fn cover(&self) -> Cover {
-        self.fixed_cover.add(self.usage_cover)
+        self.fixed_cover.plus(self.usage_cover)
     }
 
     /// `12.3%` (always one decimal place), or `-` when the difference is zero or the row has no
@@ -268,8 +268,8 @@ fn add_to(
     rows[i].usage += money.1;
     rows[i].provided += provided;
     rows[i].unpriced += s.unpriced;
-    rows[i].fixed_cover = rows[i].fixed_cover.add(s.fixed_cover);
-    rows[i].usage_cover = rows[i].usage_cover.add(s.usage_cover);
+    rows[i].fixed_cover = rows[i].fixed_cover.plus(s.fixed_cover);
+    rows[i].usage_cover = rows[i].usage_cover.plus(s.usage_cover);
 }
 
 /// The closed design's extra cost by requirement. The rows add up exactly to the difference of

@@ -341,7 +341,7 @@ fn summary(out: &mut String, page: &Page) -> Result<(), Error> {
             write!(out, "<td class=\"n\">{}</td>", marked(*d, *cover, cur))?;
         }
         for (d, cover) in &cells[..cells.len() - 1] {
-            write!(out, "<td class=\"n\">{}</td>", marked(last - *d, last_cover.add(*cover), cur))?;
+            write!(out, "<td class=\"n\">{}</td>", marked(last - *d, last_cover.plus(*cover), cur))?;
         }
         out.push_str("</tr>");
     }
@@ -398,9 +398,9 @@ fn requirements(out: &mut String, page: &Page) -> Result<(), Error> {
     write!(
         out,
         "<tr class=\"total\"><td>Total</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td></td><td></td><td></td></tr></tbody></table>{}",
-        marked(closed.fixed - rbac.fixed, closed.fixed_cover.add(rbac.fixed_cover), cur),
-        marked(closed.usage - rbac.usage, closed.usage_cover.add(rbac.usage_cover), cur),
-        marked(closed.total() - rbac.total(), closed.cover().add(rbac.cover()), cur),
+        marked(closed.fixed - rbac.fixed, closed.fixed_cover.plus(rbac.fixed_cover), cur),
+        marked(closed.usage - rbac.usage, closed.usage_cover.plus(rbac.usage_cover), cur),
+        marked(closed.total() - rbac.total(), closed.cover().plus(rbac.cover()), cur),
         requirement_chart(&rows, cur)?
     )?;
     Ok(())

@@ -182,7 +182,7 @@ fn totals(out: &mut String, sheet: &Sheet) -> Result<(), Error> {
             row.push_str(&format!(" {} |", marked(*d, *cover, cur)));
         }
         for (d, cover) in &cells[..cells.len() - 1] {
-            row.push_str(&format!(" {} |", marked(last - *d, last_cover.add(*cover), cur)));
+            row.push_str(&format!(" {} |", marked(last - *d, last_cover.plus(*cover), cur)));
         }
         writeln!(out, "{row}")?;
     }
@@ -221,9 +221,9 @@ fn requirements(out: &mut String, sheet: &Sheet) -> Result<(), Error> {
     writeln!(
         out,
         "| **Total** | {} | {} | **{}** | | | |\n",
-        marked(closed.fixed - rbac.fixed, closed.fixed_cover.add(rbac.fixed_cover), cur),
-        marked(closed.usage - rbac.usage, closed.usage_cover.add(rbac.usage_cover), cur),
-        marked(closed.total() - rbac.total(), closed.cover().add(rbac.cover()), cur)
+        marked(closed.fixed - rbac.fixed, closed.fixed_cover.plus(rbac.fixed_cover), cur),
+        marked(closed.usage - rbac.usage, closed.usage_cover.plus(rbac.usage_cover), cur),
+        marked(closed.total() - rbac.total(), closed.cover().plus(rbac.cover()), cur)
     )?;
     writeln!(
         out,

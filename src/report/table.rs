@@ -246,7 +246,7 @@ fn requirements(out: &mut String, rep: &Report) -> Result<(), Error> {
             r.note(),
         ]);
     }
-    let both = closed.cover().add(rbac.cover());
+    let both = closed.cover().plus(rbac.cover());
     t.add_row(vec![
         "Total".to_string(),
         format_amount(closed.fixed - rbac.fixed, cur),

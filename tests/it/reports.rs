@@ -12,8 +12,13 @@ use std::process::Command;
 const HALF: &str = "tests/fixtures/iac/terraform/half-closed-public-access-on.json";
 
 fn run(args: &[&str]) -> (i32, String, String) {
-    let o = Command::new(env!("CARGO_BIN_EXE_closednet")).env("CLOSEDNET_TODAY", "2026-11-30").args(args).output().unwrap();
-    (o.status.code().unwrap_or(-1), String::from_utf8(o.stdout).unwrap(), String::from_utf8_lossy(&o.stderr).into_owned())
+    let o =
+        Command::new(env!("CARGO_BIN_EXE_closednet")).env("CLOSEDNET_TODAY", "2026-11-30").args(args).output().unwrap();
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8(o.stdout).unwrap(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
 }
 
 /// Standard output of a run that must succeed (0, or 1 for a failed check).
@@ -61,7 +66,9 @@ fn the_table_leads_with_the_verdict_and_its_money() {
     );
     assert!(text.contains("| Total / month    244.46 *     275.66 *         275.66 * |"), "{text}");
     assert!(text.contains("+ private endpoints, public access still on   private-endpoint   -"), "{text}");
-    assert!(text.contains("- half-closed azurerm_key_vault.app (priced as kv-app-westeurope-01): public_network_access_enabled=true"));
+    assert!(text.contains(
+        "- half-closed azurerm_key_vault.app (priced as kv-app-westeurope-01): public_network_access_enabled=true"
+    ));
 }
 
 #[test]
@@ -84,7 +91,12 @@ fn json_has_the_design_as_planned_the_verdict_and_the_import() {
     assert_eq!(verdict["open_endpoints_monthly"], "29.20");
     assert_eq!(verdict["open_endpoints_share_percent"], "10.6");
     assert_eq!(verdict["complete"], false);
-    let vm = verdict["services"].as_array().unwrap().iter().find(|s| s["source"] == "azurerm_linux_virtual_machine.jump").unwrap();
+    let vm = verdict["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["source"] == "azurerm_linux_virtual_machine.jump")
+        .unwrap();
     assert_eq!(vm["name"], "vm-jump");
     assert_eq!(vm["state"], "public");
     assert_eq!(vm["evidence"][0], "public IP azurerm_public_ip.jump on its network interface");
@@ -106,23 +118,34 @@ fn json_has_the_design_as_planned_the_verdict_and_the_import() {
 fn every_document_format_shows_the_design_as_planned_between_the_others() {
     let md = out(&["estimate", HALF, "--format", "markdown"]);
     assert!(md.contains("**Verdict: half-closed (4 resource(s) judged: 3 half-closed, 1 public).**"), "{md}");
-    assert!(md.contains("| USD | RBAC-only | As planned | Closed network | Closed minus RBAC-only | Closed minus as planned |"));
+    assert!(md.contains(
+        "| USD | RBAC-only | As planned | Closed network | Closed minus RBAC-only | Closed minus as planned |"
+    ));
     assert!(md.contains(
         "| Total / month | 244.46 (incomplete) | 275.66 (incomplete) | 275.66 (incomplete) | 31.20 (incomplete) | 0.00 (incomplete) |"
     ));
-    let (rbac, planned, closed) =
-        (md.find("## RBAC-only design").unwrap(), md.find("## As-planned design").unwrap(), md.find("## Closed-network design").unwrap());
+    let (rbac, planned, closed) = (
+        md.find("## RBAC-only design").unwrap(),
+        md.find("## As-planned design").unwrap(),
+        md.find("## Closed-network design").unwrap(),
+    );
     assert!(rbac < planned && planned < closed);
     assert!(md.contains("| half-closed | `azurerm_key_vault.app` | kv-app-westeurope-01 |"));
     let html = out(&["estimate", HALF, "--format", "html"]);
     assert!(html.contains("<h2 id=\"verdict\" class=\"warn\">Verdict: half-closed"));
-    assert!(html.contains("<th class=\"n\">RBAC-only</th><th class=\"n\">As planned</th><th class=\"n\">Closed network</th>"));
+    assert!(
+        html.contains(
+            "<th class=\"n\">RBAC-only</th><th class=\"n\">As planned</th><th class=\"n\">Closed network</th>"
+        )
+    );
     assert!(html.contains("<h2>As-planned design</h2>"));
     let csv = out(&["estimate", HALF, "--format", "csv"]);
     let designs: Vec<&str> = csv.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
     let first = |d: &str| designs.iter().position(|x| *x == d).unwrap();
     assert!(first("rbac") < first("as_planned") && first("as_planned") < first("closed"));
-    assert!(csv.contains("as_planned,\"private endpoints, public access still on\",added,private-access,private-endpoint,standard,"));
+    assert!(csv.contains(
+        "as_planned,\"private endpoints, public access still on\",added,private-access,private-endpoint,standard,"
+    ));
 }
 
 #[test]
@@ -130,7 +153,10 @@ fn the_workbook_opens_on_the_verdict_and_sums_the_design_as_planned() {
     let mut wb = workbook(&["estimate", HALF], "planned");
     assert_eq!(wb.sheet_names()[..5], ["Verdict", "Summary", "RBAC-only", "As planned", "Closed network"]);
     let verdict = wb.worksheet_range("Verdict").unwrap();
-    assert_eq!(verdict.get_value((0, 0)), Some(&Data::String("Verdict: half-closed (4 resource(s) judged: 3 half-closed, 1 public).".into())));
+    assert_eq!(
+        verdict.get_value((0, 0)),
+        Some(&Data::String("Verdict: half-closed (4 resource(s) judged: 3 half-closed, 1 public).".into()))
+    );
     let summary = wb.worksheet_range("Summary").unwrap();
     assert_eq!(summary.get_value((0, 2)), Some(&Data::String("As planned".into())));
     assert_eq!(summary.get_value((3, 1)), Some(&Data::Float(244.46)));
@@ -164,9 +190,16 @@ fn diff_compares_the_designs_as_planned_or_says_why_not() {
     assert!(text.contains("Verdict: half-closed -> half-closed\n"), "{text}");
     assert!(text.contains("\nAs planned:\n"), "{text}");
     assert!(text.contains("| stappdatawe01   storage   hot-lrs       0.00      19.60   +19.60 |"), "{text}");
-    let v: Value =
-        serde_json::from_str(&out(&["diff", HALF, HALF, "--set", "services.stappdatawe01.usage.gb=1000", "--format", "json"]))
-            .unwrap();
+    let v: Value = serde_json::from_str(&out(&[
+        "diff",
+        HALF,
+        HALF,
+        "--set",
+        "services.stappdatawe01.usage.gb=1000",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
     assert_eq!(v["designs"]["as_planned"]["delta_monthly"], "19.60");
     assert_eq!(v["verdict"]["new"], "half-closed");
     let small = "examples/small.yaml";
@@ -192,17 +225,27 @@ fn an_unpriced_line_says_no_price_and_its_totals_say_incomplete_in_every_format(
     assert!(table.contains("| Fixed share             -            79.6% |"), "{table}");
     let v: Value = serde_json::from_str(&out(&["estimate", &file, "--format", "json"])).unwrap();
     let agent = &v["designs"]["rbac"]["services"][0];
-    assert_eq!((agent["lines"][0]["monthly"].clone(), agent["lines"][0]["priced"].clone()), (Value::Null, Value::Bool(false)));
+    assert_eq!(
+        (agent["lines"][0]["monthly"].clone(), agent["lines"][0]["priced"].clone()),
+        (Value::Null, Value::Bool(false))
+    );
     assert_eq!(agent["unpriced_lines"], 1);
     assert_eq!(v["designs"]["rbac"]["complete"], false);
     assert_eq!(v["designs"]["rbac"]["fixed_share_percent"], Value::Null);
     assert_eq!(v["complete"], false);
     let md = out(&["estimate", &file, "--format", "markdown"]);
-    assert!(md.contains("| agent | d2s-v5 | Standard_D2s_v5 Linux | fixed | 730 | 1 Hour | no price |  | no price |"), "{md}");
+    assert!(
+        md.contains("| agent | d2s-v5 | Standard_D2s_v5 Linux | fixed | 730 | 1 Hour | no price |  | no price |"),
+        "{md}"
+    );
     assert!(md.contains("| Fixed / month | no price | 7.80 (incomplete) | 7.80 (incomplete) |"), "{md}");
     let html = out(&["estimate", &file, "--format", "html"]);
-    assert!(html.contains("<td class=\"n\">no price</td><td class=\"n\"></td><td class=\"n\"><span class=\"warn\">no price</span></td>"));
-    assert!(html.contains("<td>Total / month</td><td class=\"n\">2.00 (incomplete)</td><td class=\"n\">9.80 (incomplete)</td>"));
+    assert!(html.contains(
+        "<td class=\"n\">no price</td><td class=\"n\"></td><td class=\"n\"><span class=\"warn\">no price</span></td>"
+    ));
+    assert!(html.contains(
+        "<td>Total / month</td><td class=\"n\">2.00 (incomplete)</td><td class=\"n\">9.80 (incomplete)</td>"
+    ));
     let csv = out(&["estimate", &file, "--format", "csv"]);
     let row: Vec<&str> = csv.lines().nth(1).unwrap().split(',').collect();
     // list_monthly and monthly are empty, never 0; the source says why.
@@ -247,7 +290,9 @@ fn a_newly_priced_line_is_no_cost_change_in_diff() {
     assert_eq!((vpn["delta_monthly"].clone(), vpn["newly_priced"].clone()), (Value::from("0"), Value::Bool(true)));
     let md = out(&[&args[..], &["--format", "markdown"]].concat());
     assert!(md.starts_with("### closednet: closed network JPY 1,947,455 (incomplete) -> JPY 1,414,499 (incomplete) per month (-582,951)\n"), "{md}");
-    assert!(md.contains("| + site-to-site VPN gateway (`vpn-gateway`) | vpngw1az | no price | 22,995 | newly priced |"));
+    assert!(
+        md.contains("| + site-to-site VPN gateway (`vpn-gateway`) | vpngw1az | no price | 22,995 | newly priced |")
+    );
 }
 
 #[test]
@@ -298,7 +343,10 @@ fn a_name_with_a_newline_cannot_start_a_ci_command_in_any_format() {
 #[test]
 fn the_markdown_diff_of_a_masking_name_has_no_command_line() {
     // D7's second repro, as the reliability battery ran it.
-    let file = scratch("mask.yaml", "version: 1\nregion: eastus2\nservices:\n  - name: \"st\\n::add-mask::x\"\n    type: storage\n    usage: {gb: 1}\n");
+    let file = scratch(
+        "mask.yaml",
+        "version: 1\nregion: eastus2\nservices:\n  - name: \"st\\n::add-mask::x\"\n    type: storage\n    usage: {gb: 1}\n",
+    );
     let md = out(&["diff", &file, &file, "--set", "services[0].usage.gb=2", "--format", "markdown"]);
     no_ci_command(&md, "diff --format markdown");
     assert!(md.contains("| st\\n::add-mask::x (`storage`) |"), "{md}");
@@ -323,10 +371,16 @@ fn terminal_output_shows_escape_sequences_instead_of_running_them() {
 #[test]
 fn a_newline_in_a_name_does_not_split_a_table_row() {
     // D19: "a row reading FAIL budget fake".
-    let file = scratch("nl.yaml", "version: 1\nregion: eastus2\nservices:\n  - name: \"fake\\nFAIL budget fake\"\n    type: storage\n");
+    let file = scratch(
+        "nl.yaml",
+        "version: 1\nregion: eastus2\nservices:\n  - name: \"fake\\nFAIL budget fake\"\n    type: storage\n",
+    );
     for args in [vec!["estimate", &file], vec!["check", &file], vec!["estimate", &file, "--format", "html"]] {
         let text = out(&args);
-        assert!(!text.lines().any(|l| l.trim_start_matches(['|', ' ']).starts_with("FAIL budget fake")), "{args:?}: {text}");
+        assert!(
+            !text.lines().any(|l| l.trim_start_matches(['|', ' ']).starts_with("FAIL budget fake")),
+            "{args:?}: {text}"
+        );
     }
 }
 
@@ -337,14 +391,21 @@ fn markdown_escapes_headings_html_links_and_pipes() {
         "md.yaml",
         "version: 1\nregion: eastus2\nservices:\n  - name: \"x\\n## injected heading <img src=//evil.example/p.png> [click](http://evil.example) | y\"\n    type: storage\n    usage: {gb: 1}\n",
     );
-    for args in [vec!["estimate", &file, "--format", "markdown"], vec!["check", &file, "--format", "markdown"], vec!["diff", &file, &file, "--set", "services[0].usage.gb=2", "--format", "markdown"]] {
+    for args in [
+        vec!["estimate", &file, "--format", "markdown"],
+        vec!["check", &file, "--format", "markdown"],
+        vec!["diff", &file, &file, "--set", "services[0].usage.gb=2", "--format", "markdown"],
+    ] {
         let md = out(&args);
         assert!(!md.lines().any(|l| l.starts_with("## injected")), "{args:?}: {md}");
         assert!(!md.contains("<img") && !md.contains("[click]("), "{args:?}: {md}");
     }
     let md = out(&["estimate", &file, "--format", "markdown"]);
     let row = md.lines().find(|l| l.starts_with("| x\\n")).unwrap();
-    assert_eq!(row, "| x\\n## injected heading &lt;img src=//evil.example/p.png&gt; \\[click\\](http://evil.example) \\| y | hot-lrs | Hot LRS data stored (GB-month) | usage | 1 | 1 GB/Month | 0.02 |  | 0.02 |");
+    assert_eq!(
+        row,
+        "| x\\n## injected heading &lt;img src=//evil.example/p.png&gt; \\[click\\](http://evil.example) \\| y | hot-lrs | Hot LRS data stored (GB-month) | usage | 1 | 1 GB/Month | 0.02 |  | 0.02 |"
+    );
 }
 
 #[test]
@@ -370,7 +431,12 @@ fn a_csv_cell_never_starts_a_formula() {
 fn a_cell_over_excels_limit_is_cut_with_a_note() {
     // D20 in small: one name of 40,000 characters (Excel takes 32,767 in a cell).
     let name = "n".repeat(40_000);
-    let file = scratch("long.yaml", &format!("version: 1\nregion: eastus2\nservices:\n  - name: \"{name}\"\n    type: storage\n    usage: {{gb: 10}}\n"));
+    let file = scratch(
+        "long.yaml",
+        &format!(
+            "version: 1\nregion: eastus2\nservices:\n  - name: \"{name}\"\n    type: storage\n    usage: {{gb: 10}}\n"
+        ),
+    );
     let mut wb = workbook(&["estimate", &file], "long");
     let rbac = wb.worksheet_range("RBAC-only").unwrap();
     let Some(Data::String(cell)) = rbac.get_value((1, 0)) else { panic!("no name cell") };
