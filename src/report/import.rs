@@ -127,3 +127,44 @@ pub fn value(import: &Import) -> dto::ImportDto {
 pub fn json(import: &Import) -> Result<String, Error> {
     crate::error::pretty_json(&value(import)).map(super::escape::json)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::iac::import::{Judged, Network, Plumbing};
+    use crate::iac::model::Origin;
+
+    /// A `for_each` key can hold a newline: the summary on standard error shows it escaped, so
+    /// that a CI log reading it runs no command.
+    #[test]
+    fn addresses_from_the_input_are_escaped_in_the_summary() {
+        let address = "azurerm_key_vault.this[\"a\n::add-mask::x\n##vso[task.setvariable variable=x]1\"]".to_string();
+        let import = Import {
+            origin: Origin::Terraform,
+            file: "plan.json".into(),
+            region: "eastus2".into(),
+            services: Vec::new(),
+            network: Network::default(),
+            judged: vec![Judged {
+                address: address.clone(),
+                type_name: "azurerm_key_vault".into(),
+                service: None,
+                state: State::Public,
+                evidence: vec!["public_network_access_enabled=true\n::add-mask::y".into()],
+                line: None,
+            }],
+            plumbing: Plumbing::default(),
+            facts: Vec::new(),
+            left: vec![Left { address, type_name: "azurerm_key_vault".into(), reason: "test".into(), absorbed: false }],
+            warnings: Vec::new(),
+        };
+        let text = text(&import).unwrap();
+        for line in text.lines() {
+            assert!(!line.trim_start().starts_with("::"), "{line}");
+            assert!(!line.contains("##vso["), "{line}");
+        }
+        assert!(text.contains("  skipped azurerm_key_vault.this[\"a\\n::add-mask::x\\n##vso\\[task.setvariable"), "{text}");
+        let back: serde_json::Value = serde_json::from_str(&json(&import).unwrap()).unwrap();
+        assert_eq!(back["skipped"][0]["address"], import.left[0].address.as_str());
+    }
+}
