@@ -163,7 +163,10 @@ mod tests {
             assert!(!line.trim_start().starts_with("::"), "{line}");
             assert!(!line.contains("##vso["), "{line}");
         }
-        assert!(text.contains("  skipped azurerm_key_vault.this[\"a\\n::add-mask::x\\n##vso\\[task.setvariable"), "{text}");
+        assert!(
+            text.contains("  skipped azurerm_key_vault.this[\"a\\n::add-mask::x\\n##vso\\[task.setvariable"),
+            "{text}"
+        );
         let back: serde_json::Value = serde_json::from_str(&json(&import).unwrap()).unwrap();
         assert_eq!(back["skipped"][0]["address"], import.left[0].address.as_str());
     }
