@@ -19,15 +19,109 @@ pub type Money = String;
 pub struct Report<'a> {
     pub architecture: ArchitectureDto<'a>,
     pub commitment: CommitmentDto,
+    /// Whether both designs are priced in full: when false, `delta_monthly` and
+    /// `totals_for_months` leave out the lines without a price (`unpriced_lines`).
+    pub complete: bool,
     pub delta_monthly: Money,
     pub designs: Designs<'a>,
     pub discounts: Vec<String>,
     pub findings: Each<'a, FindingDto<'a>>,
+    /// Infrastructure code only: what the input maps to, absorbs and skips (as `closednet import
+    /// --summary json` prints it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub import: Option<ImportDto>,
     pub months: u32,
     pub price_sheet: Option<PriceSheetDto>,
     pub pricing: PricingDto<'a>,
     pub schema_version: u32,
     pub totals_for_months: TotalsForMonths,
+    /// Infrastructure code only: closed, half-closed or public, each resource judged, the money.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<VerdictDto>,
+}
+
+/// The verdict on infrastructure code.
+#[derive(Serialize, JsonSchema)]
+pub struct VerdictDto {
+    /// What the input costs as it builds it (`designs.as_planned.total_monthly`).
+    pub as_planned_monthly: Money,
+    /// What closing it fully adds: the closed design's total minus the as-planned total.
+    pub closing_adds_monthly: Money,
+    /// Whether both figures above are priced in full.
+    pub complete: bool,
+    /// Private endpoints to resources that keep public access on: they close nothing. Null when the
+    /// input builds none.
+    pub open_endpoints_monthly: Option<Money>,
+    /// Their share of the as-planned total, percent, one decimal place.
+    pub open_endpoints_share_percent: Option<String>,
+    /// Every resource that can be reached, priced or not.
+    pub services: Vec<VerdictServiceDto>,
+    /// `closed`, `half-closed` or `public`; null when there is nothing to judge.
+    pub state: Option<&'static str>,
+}
+
+#[derive(Serialize, JsonSchema)]
+pub struct VerdictServiceDto {
+    pub evidence: Vec<String>,
+    /// The service it is priced as; null for a resource the catalog lacks.
+    pub name: Option<String>,
+    /// The resource's address in the input.
+    pub source: String,
+    /// `closed`, `half-closed`, `public` or `unknown` (decided only at apply).
+    pub state: &'static str,
+}
+
+/// The import summary: nothing the input builds disappears silently.
+#[derive(Serialize, JsonSchema)]
+pub struct ImportDto {
+    /// Private endpoints, zone groups, private DNS zones and links, platform public IPs.
+    pub absorbed: Vec<LeftDto>,
+    /// Data sources of the organisation's hub (DNS zones, firewall, network).
+    pub existing_hub: Vec<String>,
+    pub file: String,
+    pub judged: Vec<JudgedDto>,
+    pub platform: Vec<PlatformDto>,
+    pub region: String,
+    pub services: Vec<ImportedServiceDto>,
+    pub skipped: Vec<LeftDto>,
+    pub verdict: Option<&'static str>,
+    pub warnings: Vec<String>,
+}
+
+#[derive(Serialize, JsonSchema)]
+pub struct LeftDto {
+    pub address: String,
+    pub reason: String,
+    #[serde(rename = "type")]
+    pub type_name: String,
+}
+
+#[derive(Serialize, JsonSchema)]
+pub struct JudgedDto {
+    pub address: String,
+    pub evidence: Vec<String>,
+    pub service: Option<String>,
+    pub state: &'static str,
+    #[serde(rename = "type")]
+    pub type_name: String,
+}
+
+#[derive(Serialize, JsonSchema)]
+pub struct PlatformDto {
+    pub count: u32,
+    pub key: String,
+    pub sources: Vec<String>,
+    pub value: String,
+}
+
+#[derive(Serialize, JsonSchema)]
+pub struct ImportedServiceDto {
+    pub evidence: Vec<String>,
+    pub name: String,
+    pub sources: Vec<String>,
+    pub tier: String,
+    #[serde(rename = "type")]
+    pub type_id: String,
 }
 
 #[derive(Serialize, JsonSchema)]
@@ -48,6 +142,10 @@ pub struct CommitmentDto {
 
 #[derive(Serialize, JsonSchema)]
 pub struct Designs<'a> {
+    /// Infrastructure code only: the design exactly as the input builds it (its tiers, its private
+    /// endpoints and DNS zones as counted, its platform as counted).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub as_planned: Option<DesignDto<'a>>,
     pub closed: DesignDto<'a>,
     pub rbac: DesignDto<'a>,
 }

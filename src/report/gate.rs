@@ -1,6 +1,7 @@
 //! Output of `closednet check`: text for people, and the formats CI systems read (JSON, SARIF 2.1.0,
 //! GitHub workflow commands, Azure Pipelines logging commands, a Markdown PR comment).
 
+use super::escape;
 use crate::error::Error;
 use crate::gate::{BudgetFailure, Judged, Judgement};
 use crate::money::format_money;
@@ -38,25 +39,40 @@ fn location(r: &Judgement, j: &Judged) -> String {
     }
 }
 
-fn headline(r: &Judgement) -> String {
+/// `closed design USD 1,234.00/month, +USD 100.00 vs the RBAC-only design`, and for infrastructure
+/// code `; the plan as planned is half-closed and costs USD 275.66/month`. Raw: each format escapes
+/// it (the baseline's label names its file).
+fn headline(r: &Judgement) -> Result<String, Error> {
     let cur = &r.estimate.conversion.currency;
     let delta = r.closed_total - r.baseline_total;
     let incomplete = if r.complete { "" } else { " (incomplete: some lines have no price)" };
-    format!(
+    let mut out = format!(
         "closed design {}/month{incomplete}, {}{} vs {}",
         format_money(r.closed_total, cur),
         if delta >= rust_decimal::Decimal::ZERO { "+" } else { "" },
         format_money(delta, cur),
         r.baseline_label
-    )
+    );
+    if let Some(v) = verdict_of(r)? {
+        out.push_str(&format!("; {}", super::verdict::phrase(&v, cur)));
+    }
+    Ok(out)
+}
+
+fn verdict_of<'a>(r: &'a Judgement) -> Result<Option<super::verdict::Verdict<'a>>, Error> {
+    let est = r.estimate;
+    let closed = crate::figures::present(&est.closed, &est.conversion)?;
+    super::verdict::Verdict::of(est, &closed)
 }
 
 /// One line per failure, then the findings that do not fail, then the verdict.
 pub fn text(r: &Judgement) -> Result<String, Error> {
     let mut out = String::new();
     let file = &r.estimate.architecture.file;
+    let t = |s: &str| escape::text(s).into_owned();
+    let file = t(file);
     for b in &r.budgets {
-        writeln!(out, "FAIL budget {}: {} ({file})", b.budget, b.detail)?;
+        writeln!(out, "FAIL budget {}: {} ({file})", b.budget, t(&b.detail))?;
     }
     for j in r.findings.iter().filter(|j| j.fails) {
         writeln!(
@@ -65,8 +81,8 @@ pub fn text(r: &Judgement) -> Result<String, Error> {
             j.finding.rule,
             j.severity.as_str(),
             j.finding.slug,
-            location(r, j),
-            j.finding.message
+            t(&location(r, j)),
+            t(&j.finding.message)
         )?;
     }
     for j in r.findings.iter().filter(|j| !j.fails) {
@@ -76,14 +92,15 @@ pub fn text(r: &Judgement) -> Result<String, Error> {
             j.severity.as_str(),
             j.finding.rule,
             j.finding.slug,
-            location(r, j),
-            j.finding.message
+            t(&location(r, j)),
+            t(&j.finding.message)
         )?;
     }
+    let headline = t(&headline(r)?);
     if r.passed() {
-        writeln!(out, "check passed: {}", headline(r))?;
+        writeln!(out, "check passed: {headline}")?;
     } else {
-        writeln!(out, "check failed: {} failure(s); {}", r.failures(), headline(r))?;
+        writeln!(out, "check failed: {} failure(s); {headline}", r.failures())?;
     }
     Ok(out)
 }
@@ -130,12 +147,19 @@ pub fn json(r: &Judgement) -> Result<String, Error> {
         "budgets": r.budgets.iter().map(budget_json).collect::<Vec<_>>(),
         "findings": r.findings.iter().map(|j| finding_json(r, j)).collect::<Vec<_>>(),
     });
-    crate::error::pretty_json(&v)
+    let mut v = v;
+    if let Some(verdict) = verdict_of(r)? {
+        let dp = crate::money::minor_units(&r.estimate.conversion.currency) as usize;
+        v["verdict"] = serde_json::to_value(verdict.dto(dp))?;
+    }
+    crate::error::pretty_json(&v).map(escape::json)
 }
 
-/// GitHub workflow commands escape `%`, CR and LF in data, and also `:` and `,` in properties.
+/// GitHub workflow commands escape `%`, CR and LF in data, and also `:` and `,` in properties;
+/// other control characters (an escape sequence in a name) are shown escaped.
 fn gh_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    let data = s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+    escape::text(&data).into_owned()
 }
 
 fn gh_prop(s: &str) -> String {
@@ -170,9 +194,13 @@ pub fn github(r: &Judgement) -> Result<String, Error> {
     Ok(out)
 }
 
-/// Azure Pipelines logging commands escape `%`, CR, LF, `;` and `]` in properties and messages.
+/// Azure Pipelines logging commands escape `%`, CR, LF, `;` and `]` in properties and messages;
+/// other control characters are shown escaped, and a `##vso[` inside broken (the agent reads a
+/// command anywhere in a line).
 fn vso(s: &str) -> String {
-    s.replace('%', "%AZP25").replace('\r', "%0D").replace('\n', "%0A").replace(';', "%3B").replace(']', "%5D")
+    let data =
+        s.replace('%', "%AZP25").replace('\r', "%0D").replace('\n', "%0A").replace(';', "%3B").replace(']', "%5D");
+    escape::text(&data).into_owned()
 }
 
 pub fn azure(r: &Judgement) -> Result<String, Error> {
@@ -186,8 +214,11 @@ pub fn azure(r: &Judgement) -> Result<String, Error> {
         let kind = match (j.fails, j.severity) {
             (true, _) | (_, Severity::Error) => "error",
             (false, Severity::Warning) => "warning",
+            // A plain line is no logging command: its text is escaped for a log (newlines shown,
+            // `##vso[` broken), not with the command's own escapes, which the log would not decode.
             (false, Severity::Note) => {
-                writeln!(out, "note {} {}: {}", j.finding.rule, location(r, j), j.finding.message)?;
+                let (at, message) = (escape::text(&location(r, j)).into_owned(), escape::text(&j.finding.message));
+                writeln!(out, "note {} {at}: {message}", j.finding.rule)?;
                 continue;
             }
         };
@@ -203,7 +234,7 @@ pub fn azure(r: &Judgement) -> Result<String, Error> {
         )?;
     }
     if r.passed() {
-        writeln!(out, "closednet check passed: {}", headline(r))?;
+        writeln!(out, "closednet check passed: {}", escape::text(&headline(r)?))?;
     } else {
         writeln!(out, "##vso[task.complete result=Failed;]closednet check failed: {} failure(s)", r.failures())?;
     }
@@ -290,34 +321,29 @@ pub fn sarif(r: &Judgement) -> Result<String, Error> {
         }));
     }
     let v = sarif_log(Value::Array(rules), results, None);
-    crate::error::pretty_json(&v)
+    crate::error::pretty_json(&v).map(escape::json)
 }
 
 /// A pull-request comment: the verdict and headline, failures in a table, everything in details.
 pub fn markdown(r: &Judgement) -> Result<String, Error> {
     let mut out = String::new();
     let verdict = if r.passed() { "passed" } else { "failed" };
-    writeln!(out, "### closednet check {verdict}: `{}`\n", r.estimate.architecture.file)?;
-    writeln!(out, "{}.\n", headline(r))?;
+    let file = escape::code(&r.estimate.architecture.file);
+    writeln!(out, "### closednet check {verdict}: {file}\n")?;
+    writeln!(out, "{}.\n", escape::markdown(&headline(r)?))?;
     if !r.passed() {
         writeln!(out, "| Failure | Where | What |\n|---|---|---|")?;
         for b in &r.budgets {
-            writeln!(
-                out,
-                "| budget `{}` | `{}` | {} |",
-                b.budget,
-                r.estimate.architecture.file,
-                b.detail.replace('|', "\\|")
-            )?;
+            writeln!(out, "| budget `{}` | {file} | {} |", b.budget, escape::markdown(&b.detail))?;
         }
         for j in r.findings.iter().filter(|j| j.fails) {
             writeln!(
                 out,
-                "| `{}` {} | `{}` | {} |",
+                "| `{}` {} | {} | {} |",
                 j.finding.rule,
                 j.finding.slug,
-                location(r, j),
-                j.finding.message.replace('|', "\\|")
+                escape::code(&location(r, j)),
+                escape::markdown(&j.finding.message)
             )?;
         }
         writeln!(out)?;
@@ -331,8 +357,8 @@ pub fn markdown(r: &Judgement) -> Result<String, Error> {
                 "- **{}** `{}` {}: {}",
                 j.severity.as_str(),
                 j.finding.rule,
-                location(r, j),
-                j.finding.message
+                escape::markdown(&location(r, j)),
+                escape::markdown(&j.finding.message)
             )?;
         }
         writeln!(out, "\n</details>")?;
@@ -376,7 +402,7 @@ pub fn invalid(diags: &[crate::error::Diagnostic], format: GateFormat) -> Result
                 })
                 .collect();
             let v = json!({ "schema_version": 1, "passed": false, "valid": false, "errors": errors });
-            crate::error::pretty_json(&v)?
+            crate::error::pretty_json(&v).map(escape::json)?
         }
     };
     Ok(Some(out))
@@ -437,7 +463,7 @@ fn invalid_sarif(diags: &[crate::error::Diagnostic]) -> Result<String, Error> {
         "defaultConfiguration": { "level": "error" },
     }]);
     let v = sarif_log(rules, results, Some(json!([{ "executionSuccessful": false }])));
-    crate::error::pretty_json(&v)
+    crate::error::pretty_json(&v).map(escape::json)
 }
 
 /// `path: message (help)` in one line.

@@ -2,19 +2,17 @@
 //! summary, a stacked bar chart of fixed and usage cost per design and a per-service breakdown as
 //! inline SVG, the line items, the decisions and findings, and the sources. It prints cleanly.
 
-use super::{line_source, share_text};
+use super::escape::html as esc;
+use super::verdict::Verdict;
+use super::{line_source, marked, share_text};
 use crate::catalog::definitions::Charge;
 use crate::error::Error;
-use crate::figures::{PresentedDesign, RequirementRow, by_requirement, horizon_rows, present};
+use crate::figures::{PresentedDesign, RequirementRow, by_requirement, horizon, present};
 use crate::money::{Currency, format_amount};
 use crate::pipeline::Estimate;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use std::fmt::Write as _;
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
 
 const STYLE: &str = "
 body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; margin: 2rem auto; max-width: 70rem; color: #1b1b1b; padding: 0 1rem; }
@@ -34,16 +32,17 @@ fn f(d: Decimal) -> f64 {
     d.to_f64().unwrap_or(0.0)
 }
 
-/// Two stacked bars: fixed (dark) and usage (light) for each design.
-fn stacked_chart(rbac: &PresentedDesign, closed: &PresentedDesign, cur: &Currency) -> Result<String, Error> {
-    let (w, h, base, top) = (360.0, 300.0, 260.0, 30.0);
-    let max = f(rbac.total().max(closed.total())).max(1.0);
+/// Stacked bars, one per design: fixed (dark) and usage (light).
+fn stacked_chart(designs: &[(&str, &PresentedDesign)], cur: &Currency) -> Result<String, Error> {
+    let n = designs.len() as f64;
+    let (w, h, base, top) = (60.0 + n * 150.0, 300.0, 260.0, 30.0);
+    let max = designs.iter().map(|(_, d)| f(d.total())).fold(0.0_f64, f64::max).max(1.0);
     let scale = |v: f64| v / max * (base - top);
     let mut s = format!(
         "<svg id=\"chart-designs\" role=\"img\" aria-label=\"Monthly cost per design, fixed and usage\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" xmlns=\"http://www.w3.org/2000/svg\">"
     );
-    write!(s, "<line x1=\"40\" y1=\"{base}\" x2=\"340\" y2=\"{base}\" stroke=\"#666\"/>")?;
-    for (i, (label, d)) in [("RBAC-only", rbac), ("Closed network", closed)].iter().enumerate() {
+    write!(s, "<line x1=\"40\" y1=\"{base}\" x2=\"{}\" y2=\"{base}\" stroke=\"#666\"/>", 40.0 + n * 150.0)?;
+    for (i, (label, d)) in designs.iter().enumerate() {
         let x = 70.0 + i as f64 * 150.0;
         let hf = scale(f(d.fixed));
         let hu = scale(f(d.usage));
@@ -51,20 +50,20 @@ fn stacked_chart(rbac: &PresentedDesign, closed: &PresentedDesign, cur: &Currenc
             s,
             "<rect class=\"fixed\" x=\"{x}\" y=\"{:.1}\" width=\"80\" height=\"{hf:.1}\" fill=\"#1f4e79\"><title>fixed {}</title></rect>",
             base - hf,
-            format_amount(d.fixed, cur)
+            marked(d.fixed, d.fixed_cover, cur)
         )?;
         write!(
             s,
             "<rect class=\"usage\" x=\"{x}\" y=\"{:.1}\" width=\"80\" height=\"{hu:.1}\" fill=\"#9dc3e6\"><title>usage {}</title></rect>",
             base - hf - hu,
-            format_amount(d.usage, cur)
+            marked(d.usage, d.usage_cover, cur)
         )?;
         write!(
             s,
             "<text x=\"{}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
             x + 40.0,
             base - hf - hu - 6.0,
-            esc(&format_amount(d.total(), cur))
+            esc(&marked(d.total(), d.cover(), cur))
         )?;
         write!(s, "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{label}</text>", x + 40.0, base + 18.0)?;
     }
@@ -200,45 +199,101 @@ fn lines_table(out: &mut String, d: &PresentedDesign, cur: &Currency) -> Result<
     write!(
         out,
         "<tr class=\"total\"><td colspan=\"8\">Total / month</td><td class=\"n\">{}</td></tr></tbody></table>",
-        format_amount(d.total(), cur)
+        marked(d.total(), d.cover(), cur)
     )?;
     Ok(())
 }
 
-/// What every section of the page reads: the estimate and both designs' presented figures.
+/// What every section of the page reads: the estimate and the designs' presented figures (with
+/// the design as planned and the verdict for infrastructure code).
 struct Page<'a> {
     est: &'a Estimate<'a>,
     cur: &'a Currency,
     rbac: PresentedDesign<'a>,
     closed: PresentedDesign<'a>,
+    verdict: Option<Verdict<'a>>,
+}
+
+impl Page<'_> {
+    /// The designs in the order every table shows them.
+    fn designs(&self) -> Vec<(&'static str, &PresentedDesign<'_>)> {
+        let mut out = vec![("RBAC-only", &self.rbac)];
+        out.extend(self.verdict.as_ref().map(|v| ("As planned", &v.planned)));
+        out.push(("Closed network", &self.closed));
+        out
+    }
 }
 
 pub fn render(est: &Estimate) -> Result<String, Error> {
-    let page = Page {
-        est,
-        cur: &est.conversion.currency,
-        rbac: present(&est.rbac, &est.conversion)?,
-        closed: present(&est.closed, &est.conversion)?,
-    };
+    let closed = present(&est.closed, &est.conversion)?;
+    let verdict = Verdict::of(est, &closed)?;
+    let page = Page { est, cur: &est.conversion.currency, rbac: present(&est.rbac, &est.conversion)?, closed, verdict };
     let mut out = String::new();
     head(&mut out, est)?;
+    if let Some(v) = &page.verdict {
+        headline(&mut out, v, page.cur)?;
+    }
     summary(&mut out, &page)?;
     requirements(&mut out, &page)?;
     write!(
         out,
         "<h2>Charts</h2><div class=\"charts\">{}{}</div>",
-        stacked_chart(&page.rbac, &page.closed, page.cur)?,
+        stacked_chart(&page.designs(), page.cur)?,
         breakdown_chart(&page.rbac, &page.closed, page.cur)?
     )?;
     decisions(&mut out, est)?;
     out.push_str("<h2>Closed-network design</h2>");
     lines_table(&mut out, &page.closed, page.cur)?;
+    if let Some(v) = &page.verdict {
+        out.push_str("<h2>As-planned design</h2>");
+        lines_table(&mut out, &v.planned, page.cur)?;
+    }
     out.push_str("<h2>RBAC-only design</h2>");
     lines_table(&mut out, &page.rbac, page.cur)?;
+    if let Some(v) = &page.verdict {
+        judged(&mut out, v)?;
+    }
     findings(&mut out, est)?;
     sources(&mut out, &page)?;
     out.push_str("</body></html>\n");
     Ok(out)
+}
+
+/// The verdict and its money, first thing under the title.
+fn headline(out: &mut String, v: &Verdict, cur: &Currency) -> Result<(), Error> {
+    let lines = v.headline(cur);
+    let class = match v.state() {
+        Some(crate::iac::import::State::Closed) => "note",
+        _ => "warn",
+    };
+    write!(out, "<h2 id=\"verdict\" class=\"{class}\">{}</h2><p>{}</p>", esc(&lines[0]), esc(&lines[1..].join(" ")))?;
+    Ok(())
+}
+
+/// Every resource the verdict judged: its state, address, the service it is priced as, evidence.
+fn judged(out: &mut String, v: &Verdict) -> Result<(), Error> {
+    let import = v.import();
+    if import.judged.is_empty() {
+        return Ok(());
+    }
+    write!(
+        out,
+        "<h2>Verdict by resource</h2><p>{}.</p><table><thead><tr><th>State</th><th>Resource</th><th>Priced as</th><th>Evidence</th></tr></thead><tbody>",
+        esc(&super::verdict::counts(import))
+    )?;
+    for j in &import.judged {
+        let evidence: Vec<String> = j.evidence.iter().map(|e| esc(e)).collect();
+        write!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            j.state.as_str(),
+            esc(&j.address),
+            j.service.as_deref().map_or_else(|| "not priced".to_string(), esc),
+            evidence.join("; ")
+        )?;
+    }
+    out.push_str("</tbody></table>");
+    Ok(())
 }
 
 /// The document head with its style, the title and the line naming file, region, snapshot and rate.
@@ -266,24 +321,37 @@ fn head(out: &mut String, est: &Estimate) -> Result<(), Error> {
 
 /// The totals over each horizon, the fixed share, and what the totals leave out or are net of.
 fn summary(out: &mut String, page: &Page) -> Result<(), Error> {
-    let (est, cur, rbac, closed) = (page.est, page.cur, &page.rbac, &page.closed);
-    out.push_str("<h2>Summary</h2><table><thead><tr><th></th><th class=\"n\">RBAC-only</th><th class=\"n\">Closed network</th><th class=\"n\">Difference</th></tr></thead><tbody>");
-    for (label, a, b) in horizon_rows(rbac, closed) {
-        write!(
-            out,
-            "<tr><td>{label}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-            format_amount(a, cur),
-            format_amount(b, cur),
-            format_amount(b - a, cur)
-        )?;
+    let (est, cur) = (page.est, page.cur);
+    let designs = page.designs();
+    let planned = page.verdict.is_some();
+    out.push_str("<h2>Summary</h2><table><thead><tr><th></th>");
+    for (label, _) in &designs {
+        write!(out, "<th class=\"n\">{label}</th>")?;
     }
-    write!(
-        out,
-        "<tr><td>Fixed share</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td></td></tr></tbody></table>",
-        share_text(rbac),
-        share_text(closed)
-    )?;
-    let unpriced = rbac.unpriced + closed.unpriced;
+    out.push_str(if planned {
+        "<th class=\"n\">Closed minus RBAC-only</th><th class=\"n\">Closed minus as planned</th></tr></thead><tbody>"
+    } else {
+        "<th class=\"n\">Difference</th></tr></thead><tbody>"
+    });
+    let list: Vec<&PresentedDesign> = designs.iter().map(|(_, d)| *d).collect();
+    for (label, cells) in horizon(&list) {
+        let (last, last_cover) = cells[cells.len() - 1];
+        write!(out, "<tr><td>{label}</td>")?;
+        for (d, cover) in &cells {
+            write!(out, "<td class=\"n\">{}</td>", marked(*d, *cover, cur))?;
+        }
+        for (d, cover) in &cells[..cells.len() - 1] {
+            write!(out, "<td class=\"n\">{}</td>", marked(last - *d, last_cover.plus(*cover), cur))?;
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("<tr><td>Fixed share</td>");
+    for (_, d) in &designs {
+        write!(out, "<td class=\"n\">{}</td>", share_text(d))?;
+    }
+    out.push_str(&"<td></td>".repeat(designs.len() - 1));
+    out.push_str("</tr></tbody></table>");
+    let unpriced: usize = designs.iter().map(|(_, d)| d.unpriced).sum();
     if unpriced > 0 {
         write!(
             out,
@@ -319,20 +387,20 @@ fn requirements(out: &mut String, page: &Page) -> Result<(), Error> {
             out,
             "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
             esc(r.requirement.label()),
-            format_amount(r.fixed, cur),
-            format_amount(r.usage, cur),
-            format_amount(r.total(), cur),
+            marked(r.fixed, r.fixed_cover, cur),
+            marked(r.usage, r.usage_cover, cur),
+            marked(r.total(), r.cover(), cur),
             esc(&r.share_text()),
-            format_amount(r.saving, cur),
+            marked(r.saving, r.cover(), cur),
             esc(&r.note())
         )?;
     }
     write!(
         out,
         "<tr class=\"total\"><td>Total</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td></td><td></td><td></td></tr></tbody></table>{}",
-        format_amount(closed.fixed - rbac.fixed, cur),
-        format_amount(closed.usage - rbac.usage, cur),
-        format_amount(closed.total() - rbac.total(), cur),
+        marked(closed.fixed - rbac.fixed, closed.fixed_cover.plus(rbac.fixed_cover), cur),
+        marked(closed.usage - rbac.usage, closed.usage_cover.plus(rbac.usage_cover), cur),
+        marked(closed.total() - rbac.total(), closed.cover().plus(rbac.cover()), cur),
         requirement_chart(&rows, cur)?
     )?;
     Ok(())

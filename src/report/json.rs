@@ -110,7 +110,7 @@ fn design<'a>(
         complete: p.unpriced == 0,
         decisions: rows.map(|_| Each::new(d.decisions.len(), move |i| decision(&d.decisions[i]))),
         fixed_monthly: money(p.fixed, dp),
-        fixed_share_percent: p.fixed_share().map(|s| s.to_string()),
+        fixed_share_percent: p.fixed_share().filter(|_| !p.fixed_cover.no_price()).map(|s| s.to_string()),
         list_monthly: money(p.list, dp),
         services: Each::new(p.services.len(), move |i| service(&p.services[i], dp, conv)),
         total_monthly: money(p.total(), dp),
@@ -157,6 +157,7 @@ pub fn render(est: &Estimate) -> Result<String, Error> {
     let rbac = present(&est.rbac, conv)?;
     let closed = present(&est.closed, conv)?;
     let rows = by_requirement(&est.closed, &rbac, &closed, conv)?;
+    let verdict = super::verdict::Verdict::of(est, &closed)?;
     let meta = &est.snapshot.meta;
     let months = rust_decimal::Decimal::from(est.months);
     let file = est.architecture.file.as_str();
@@ -167,8 +168,13 @@ pub fn render(est: &Estimate) -> Result<String, Error> {
             lines: super::committed_lines(est),
             term: est.commitment.id().to_string(),
         },
+        complete: rbac.unpriced + closed.unpriced == 0,
         delta_monthly: money(round(closed.total() - rbac.total(), &conv.currency), dp),
         designs: dto::Designs {
+            as_planned: match (&verdict, &est.as_built) {
+                (Some(v), Some(b)) => Some(design(&v.planned, &b.as_planned, None, dp, conv)),
+                _ => None,
+            },
             closed: design(&closed, &est.closed, Some(&rows), dp, conv),
             rbac: design(&rbac, &est.rbac, None, dp, conv),
         },
@@ -187,6 +193,7 @@ pub fn render(est: &Estimate) -> Result<String, Error> {
                 slug: f.slug,
             }
         }),
+        import: est.as_built.as_ref().map(|b| super::import::value(&b.import)),
         months: est.months,
         price_sheet: est.price_sheet.as_ref().map(|p| dto::PriceSheetDto {
             date: p.date.clone(),
@@ -213,6 +220,7 @@ pub fn render(est: &Estimate) -> Result<String, Error> {
             closed: money(closed.total() * months, dp),
             rbac: money(rbac.total() * months, dp),
         },
+        verdict: verdict.as_ref().map(|v| v.dto(dp)),
     };
-    crate::error::pretty_json(&doc)
+    crate::error::pretty_json(&doc).map(super::escape::json)
 }

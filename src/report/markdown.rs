@@ -1,17 +1,15 @@
 //! `--format markdown`: a sign-off worksheet that reads well printed or pasted into a wiki.
 //! It carries no generation date (reports are reproducible); the sign-off block has blank dates.
 
-use super::{line_source, share_text};
+use super::escape::{code, markdown as esc};
+use super::verdict::Verdict;
+use super::{line_source, marked, share_text};
 use crate::catalog::definitions::Charge;
 use crate::error::Error;
-use crate::figures::{PresentedDesign, by_requirement, horizon_rows, present};
+use crate::figures::{PresentedDesign, by_requirement, horizon, present};
 use crate::money::{Currency, format_amount};
 use crate::pipeline::Estimate;
 use std::fmt::Write as _;
-
-fn esc(s: &str) -> String {
-    s.replace('|', "\\|")
-}
 
 fn lines(out: &mut String, title: &str, d: &PresentedDesign, cur: &Currency) -> Result<(), Error> {
     writeln!(out, "## {title}\n")?;
@@ -25,11 +23,11 @@ fn lines(out: &mut String, title: &str, d: &PresentedDesign, cur: &Currency) -> 
                 out,
                 "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
                 esc(&name),
-                s.service.tier,
+                esc(s.service.tier),
                 esc(l.line.component),
                 if l.line.charge == Charge::Fixed { "fixed" } else { "usage" },
                 l.line.quantity.round_dp(4).normalize(),
-                l.line.unit,
+                esc(l.line.unit),
                 l.list.map(|m| format_amount(m, cur)).unwrap_or_else(|| "no price".into()),
                 l.line.discount.map(|p| format!("{}%", p.normalize())).unwrap_or_default(),
                 l.monthly.map(|m| format_amount(m, cur)).unwrap_or_else(|| "no price".into()),
@@ -39,38 +37,67 @@ fn lines(out: &mut String, title: &str, d: &PresentedDesign, cur: &Currency) -> 
     writeln!(
         out,
         "| **Total** | | | | | | {} | | **{}** |\n",
-        format_amount(d.list, cur),
-        format_amount(d.total(), cur)
+        marked(d.list, d.cover(), cur),
+        marked(d.total(), d.cover(), cur)
     )?;
     Ok(())
 }
 
-/// What every section of the worksheet reads: the estimate and both designs' presented figures.
+/// What every section of the worksheet reads: the estimate and the designs' presented figures
+/// (with the design as planned and the verdict for infrastructure code).
 struct Sheet<'a> {
     est: &'a Estimate<'a>,
     cur: &'a Currency,
     rbac: PresentedDesign<'a>,
     closed: PresentedDesign<'a>,
+    verdict: Option<Verdict<'a>>,
 }
 
 pub fn render(est: &Estimate) -> Result<String, Error> {
-    let sheet = Sheet {
-        est,
-        cur: &est.conversion.currency,
-        rbac: present(&est.rbac, &est.conversion)?,
-        closed: present(&est.closed, &est.conversion)?,
-    };
+    let closed = present(&est.closed, &est.conversion)?;
+    let verdict = Verdict::of(est, &closed)?;
+    let sheet =
+        Sheet { est, cur: &est.conversion.currency, rbac: present(&est.rbac, &est.conversion)?, closed, verdict };
     let mut out = String::new();
     assumptions(&mut out, &sheet)?;
     totals(&mut out, &sheet)?;
     savings_plans(&mut out, &sheet.rbac, &sheet.closed, sheet.cur)?;
     requirements(&mut out, &sheet)?;
     lines(&mut out, "RBAC-only design", &sheet.rbac, sheet.cur)?;
+    if let Some(v) = &sheet.verdict {
+        lines(&mut out, "As-planned design", &v.planned, sheet.cur)?;
+    }
     lines(&mut out, "Closed-network design", &sheet.closed, sheet.cur)?;
     decisions(&mut out, est)?;
+    if let Some(v) = &sheet.verdict {
+        judged(&mut out, v)?;
+    }
     findings(&mut out, &sheet)?;
     sign_off(&mut out)?;
     Ok(out)
+}
+
+/// Every resource the verdict judged: its state, address, the service it is priced as, evidence.
+fn judged(out: &mut String, v: &Verdict) -> Result<(), Error> {
+    let import = v.import();
+    if import.judged.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "## Verdict by resource\n\n{}.\n", super::verdict::counts(import))?;
+    writeln!(out, "| State | Resource | Priced as | Evidence |\n|---|---|---|---|")?;
+    for j in &import.judged {
+        let evidence: Vec<String> = j.evidence.iter().map(|e| esc(e)).collect();
+        writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            j.state.as_str(),
+            code(&j.address),
+            j.service.as_deref().map_or_else(|| "not priced".to_string(), esc),
+            evidence.join("; ")
+        )?;
+    }
+    writeln!(out)?;
+    Ok(())
 }
 
 /// The title, the file and its snapshot, and every assumption behind the figures.
@@ -79,10 +106,17 @@ fn assumptions(out: &mut String, sheet: &Sheet) -> Result<(), Error> {
     let meta = &est.snapshot.meta;
     let arch = &est.architecture;
     writeln!(out, "# Cost sign-off: {}\n", esc(&arch.name))?;
+    if let Some(v) = &sheet.verdict {
+        let lines = v.headline(sheet.cur);
+        writeln!(out, "**{}**\n\n{}\n", lines[0], lines[1..].join(" "))?;
+    }
     writeln!(
         out,
-        "Architecture file `{}`, region {}. Prices as of {} (pricing snapshot {}).\n",
-        arch.file, arch.region, meta.as_of, meta.name
+        "Architecture file {}, region {}. Prices as of {} (pricing snapshot {}).\n",
+        code(&arch.file),
+        esc(&arch.region),
+        meta.as_of,
+        meta.name
     )?;
     writeln!(out, "## Assumptions and sources\n")?;
     writeln!(out, "- Prices: {} (USD list prices, pay-as-you-go).", meta.source)?;
@@ -103,7 +137,11 @@ fn assumptions(out: &mut String, sheet: &Sheet) -> Result<(), Error> {
         "- Each line is rounded half away from zero to the currency's minor unit; totals are sums of rounded lines."
     )?;
     for d in &est.discounts {
-        writeln!(out, "- Discount: {} (from the user's own file or command line, applied locally).", d.describe())?;
+        writeln!(
+            out,
+            "- Discount: {} (from the user's own file or command line, applied locally).",
+            esc(&d.describe())
+        )?;
     }
     if let Some(text) = super::commitment_text(est) {
         writeln!(out, "- {}", esc(&text))?;
@@ -111,7 +149,8 @@ fn assumptions(out: &mut String, sheet: &Sheet) -> Result<(), Error> {
     if let Some(text) = super::price_sheet_text(est) {
         writeln!(out, "- {}", esc(&text))?;
     }
-    let unpriced = sheet.rbac.unpriced + sheet.closed.unpriced;
+    let planned = sheet.verdict.as_ref().map_or(0, |v| v.planned.unpriced);
+    let unpriced = sheet.rbac.unpriced + sheet.closed.unpriced + planned;
     if unpriced > 0 {
         writeln!(out, "- **{unpriced} line(s) have no price** and are left out of the totals (see the findings).")?;
     }
@@ -119,21 +158,36 @@ fn assumptions(out: &mut String, sheet: &Sheet) -> Result<(), Error> {
     Ok(())
 }
 
-/// The two designs' totals over each horizon, the difference and the fixed share.
+/// The designs' totals over each horizon (and the as-planned design's for infrastructure code), the
+/// differences and the fixed share. A figure that leaves lines out is marked `(incomplete)`.
 fn totals(out: &mut String, sheet: &Sheet) -> Result<(), Error> {
     let (cur, rbac, closed) = (sheet.cur, &sheet.rbac, &sheet.closed);
+    let planned = sheet.verdict.as_ref().map(|v| &v.planned);
     writeln!(out, "## Totals\n")?;
-    writeln!(out, "| {cur} | RBAC-only | Closed network | Difference |\n|---|--:|--:|--:|")?;
-    for (label, a, b) in horizon_rows(rbac, closed) {
+    let mut designs = vec![rbac];
+    designs.extend(planned);
+    designs.push(closed);
+    if planned.is_some() {
         writeln!(
             out,
-            "| {label} | {} | {} | {} |",
-            format_amount(a, cur),
-            format_amount(b, cur),
-            format_amount(b - a, cur)
+            "| {cur} | RBAC-only | As planned | Closed network | Closed minus RBAC-only | Closed minus as planned |\n|---|--:|--:|--:|--:|--:|"
         )?;
+    } else {
+        writeln!(out, "| {cur} | RBAC-only | Closed network | Difference |\n|---|--:|--:|--:|")?;
     }
-    writeln!(out, "| Fixed share | {} | {} | |\n", share_text(rbac), share_text(closed))?;
+    for (label, cells) in horizon(&designs) {
+        let (last, last_cover) = cells[cells.len() - 1];
+        let mut row = format!("| {label} |");
+        for (d, cover) in &cells {
+            row.push_str(&format!(" {} |", marked(*d, *cover, cur)));
+        }
+        for (d, cover) in &cells[..cells.len() - 1] {
+            row.push_str(&format!(" {} |", marked(last - *d, last_cover.plus(*cover), cur)));
+        }
+        writeln!(out, "{row}")?;
+    }
+    let shares: Vec<String> = designs.iter().map(|d| share_text(d)).collect();
+    writeln!(out, "| Fixed share | {} |{}\n", shares.join(" | "), " |".repeat(designs.len() - 1))?;
     Ok(())
 }
 
@@ -156,20 +210,20 @@ fn requirements(out: &mut String, sheet: &Sheet) -> Result<(), Error> {
             out,
             "| {} | {} | {} | {} | {} | {} | {} |",
             r.requirement.label(),
-            format_amount(r.fixed, cur),
-            format_amount(r.usage, cur),
-            format_amount(r.total(), cur),
+            marked(r.fixed, r.fixed_cover, cur),
+            marked(r.usage, r.usage_cover, cur),
+            marked(r.total(), r.cover(), cur),
             r.share_text(),
-            format_amount(r.saving, cur),
+            marked(r.saving, r.cover(), cur),
             r.note()
         )?;
     }
     writeln!(
         out,
         "| **Total** | {} | {} | **{}** | | | |\n",
-        format_amount(closed.fixed - rbac.fixed, cur),
-        format_amount(closed.usage - rbac.usage, cur),
-        format_amount(closed.total() - rbac.total(), cur)
+        marked(closed.fixed - rbac.fixed, closed.fixed_cover.plus(rbac.fixed_cover), cur),
+        marked(closed.usage - rbac.usage, closed.usage_cover.plus(rbac.usage_cover), cur),
+        marked(closed.total() - rbac.total(), closed.cover().plus(rbac.cover()), cur)
     )?;
     writeln!(
         out,
@@ -190,15 +244,15 @@ fn decisions(out: &mut String, est: &Estimate) -> Result<(), Error> {
         writeln!(
             out,
             "- **{}** ({}): {} -> {} [{}]: needs {}.",
-            d.service,
-            d.type_id,
-            d.from,
-            to,
+            esc(&d.service),
+            esc(d.type_id),
+            esc(d.from),
+            esc(to),
             d.rule.map_or("-", |r| r.as_str()),
-            d.needs.describe().join("; ")
+            esc(&d.needs.describe().join("; "))
         )?;
         for e in &d.evidence {
-            writeln!(out, "  - {}: {} ({}, as of {})", e.need, e.capability, e.doc, e.as_of)?;
+            writeln!(out, "  - {}: {} ({}, as of {})", e.need, e.capability, esc(e.doc), esc(e.as_of))?;
         }
     }
     Ok(())
@@ -214,7 +268,13 @@ fn findings(out: &mut String, sheet: &Sheet) -> Result<(), Error> {
     writeln!(out, "\n## Price sources (closed design)\n")?;
     for s in sheet.closed.services.iter().chain(&sheet.closed.added) {
         for l in &s.lines {
-            writeln!(out, "- {} / {}: {}", s.service.name, l.line.component, line_source(l, sheet.cur))?;
+            writeln!(
+                out,
+                "- {} / {}: {}",
+                esc(&s.service.name),
+                esc(l.line.component),
+                esc(&line_source(l, sheet.cur))
+            )?;
         }
     }
     Ok(())

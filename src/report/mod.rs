@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod csv;
 pub mod diff;
 pub mod dto;
+pub mod escape;
 pub mod explain;
 pub mod gate;
 pub mod html;
@@ -15,11 +16,12 @@ pub mod import;
 pub mod json;
 pub mod markdown;
 pub mod table;
+pub mod verdict;
 pub mod xlsx;
 
 use crate::calculator::{Commitment, Source};
 use crate::error::Error;
-use crate::figures::{PresentedDesign, PresentedLine};
+use crate::figures::{Cover, PresentedDesign, PresentedLine};
 use crate::money::Conversion;
 use crate::pipeline::Estimate;
 
@@ -70,9 +72,39 @@ pub fn rate_text(conv: &Conversion) -> String {
     format!("{} at {} per USD ({}{date})", conv.currency, conv.rate.normalize(), conv.source)
 }
 
-/// `85.5%`, or `-` for a design that costs nothing.
+/// `85.5%`, or `-` for a design that costs nothing or whose fixed lines have no price at all (a
+/// share of 0% would be a silent zero).
 pub fn share_text(d: &PresentedDesign) -> String {
+    if d.fixed_cover.no_price() {
+        return "-".into();
+    }
     d.fixed_share().map(|s| format!("{s}%")).unwrap_or_else(|| "-".into())
+}
+
+/// A figure for the terminal table: `no price` when none of its lines has one (never 0), the
+/// amount with ` *` when some are left out (the table's footnote says the totals are incomplete).
+pub fn starred(amount: rust_decimal::Decimal, cover: Cover, cur: &crate::money::Currency) -> String {
+    let a = crate::money::format_amount(amount, cur);
+    if cover.no_price() {
+        "no price".into()
+    } else if cover.incomplete() {
+        format!("{a} *")
+    } else {
+        a
+    }
+}
+
+/// A figure for a document (Markdown, HTML): `no price`, or the amount marked `(incomplete)` when
+/// some of its lines have no price.
+pub fn marked(amount: rust_decimal::Decimal, cover: Cover, cur: &crate::money::Currency) -> String {
+    let a = crate::money::format_amount(amount, cur);
+    if cover.no_price() {
+        "no price".into()
+    } else if cover.incomplete() {
+        format!("{a} (incomplete)")
+    } else {
+        a
+    }
 }
 
 /// One line's source, for people: `meter 15ebd8a7-... (2017-12-01)` or the documented page.

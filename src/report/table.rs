@@ -1,6 +1,8 @@
 //! The default report: both designs side by side, what the closed network adds, totals, and why.
 
-use super::{line_source, share_text};
+use super::escape::text as t;
+use super::verdict::Verdict;
+use super::{line_source, share_text, starred};
 use crate::calculator::Source;
 use crate::error::Error;
 use crate::figures::{PresentedDesign, PresentedService, by_requirement, present};
@@ -9,11 +11,6 @@ use crate::pipeline::Estimate;
 use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
 use rust_decimal::Decimal;
 use std::fmt::Write as _;
-
-fn amount(d: Decimal, cur: &Currency, unpriced: usize) -> String {
-    let a = format_amount(d, cur);
-    if unpriced > 0 { format!("{a} *") } else { a }
-}
 
 fn table(header: &[&str], right_from: usize) -> Table {
     let mut t = Table::new();
@@ -27,22 +24,28 @@ fn table(header: &[&str], right_from: usize) -> Table {
     t
 }
 
-/// What every section of the report reads: the estimate and both designs' presented figures.
+/// What every section of the report reads: the estimate and the designs' presented figures (the
+/// design as planned and the verdict when the input is infrastructure code).
 struct Report<'a> {
     est: &'a Estimate<'a>,
     cur: &'a Currency,
     rbac: PresentedDesign<'a>,
     closed: PresentedDesign<'a>,
+    verdict: Option<Verdict<'a>>,
 }
 
 pub fn render(est: &Estimate) -> Result<String, Error> {
-    let rep = Report {
-        est,
-        cur: &est.conversion.currency,
-        rbac: present(&est.rbac, &est.conversion)?,
-        closed: present(&est.closed, &est.conversion)?,
-    };
+    let closed = present(&est.closed, &est.conversion)?;
+    let verdict = Verdict::of(est, &closed)?;
+    let rep =
+        Report { est, cur: &est.conversion.currency, rbac: present(&est.rbac, &est.conversion)?, closed, verdict };
     let mut out = String::new();
+    if let Some(v) = &rep.verdict {
+        for line in v.headline(rep.cur) {
+            writeln!(out, "{line}")?;
+        }
+        writeln!(out)?;
+    }
     heading(&mut out, est)?;
     services(&mut out, &rep)?;
     totals(&mut out, &rep)?;
@@ -50,6 +53,10 @@ pub fn render(est: &Estimate) -> Result<String, Error> {
     requirements(&mut out, &rep)?;
     decisions(&mut out, est)?;
     added(&mut out, &rep)?;
+    if let Some(v) = &rep.verdict {
+        planned(&mut out, v)?;
+        judged(&mut out, v)?;
+    }
     findings(&mut out, est)?;
     sources(&mut out, &rep)?;
     Ok(out)
@@ -61,12 +68,12 @@ fn heading(out: &mut String, est: &Estimate) -> Result<(), Error> {
     let arch = &est.architecture;
     // A file without `name` is named by its path: print it once.
     if arch.name == arch.file {
-        writeln!(out, "{}", arch.file)?;
+        writeln!(out, "{}", t(&arch.file))?;
     } else {
-        writeln!(out, "{} ({})", arch.name, arch.file)?;
+        writeln!(out, "{} ({})", t(&arch.name), t(&arch.file))?;
     }
-    let rate = super::rate_text(&est.conversion);
-    writeln!(out, "Region {} | pricing snapshot {} (as of {}) | {rate}", arch.region, meta.name, meta.as_of)?;
+    let rate = t(&super::rate_text(&est.conversion)).into_owned();
+    writeln!(out, "Region {} | pricing snapshot {} (as of {}) | {rate}", t(&arch.region), meta.name, meta.as_of)?;
     writeln!(
         out,
         "Monthly cost in {}; a month is {} hours. Snapshot sha256 {}.\n",
@@ -77,65 +84,98 @@ fn heading(out: &mut String, est: &Estimate) -> Result<(), Error> {
     Ok(())
 }
 
-/// Each service in both designs side by side, then what the closed network adds.
+/// A service's fixed and usage figures: `no price` where none of their lines has one.
+fn money_cells(s: &PresentedService, cur: &Currency) -> [String; 2] {
+    [starred(s.fixed, s.fixed_cover, cur), starred(s.usage, s.usage_cover, cur)]
+}
+
+/// An added resource's tier and figures, or `provided` for one the organisation already has.
+fn added_cells(a: &PresentedService, cur: &Currency) -> [String; 3] {
+    let tier = format!("{} x{}", t(a.service.tier), quantity_of(a));
+    if provided(a) {
+        [tier, "provided".to_string(), format_amount(a.usage, cur)]
+    } else {
+        let [fixed, usage] = money_cells(a, cur);
+        [tier, fixed, usage]
+    }
+}
+
+/// Each service in every design side by side (RBAC-only, as planned for infrastructure code,
+/// closed), then what each design adds: the closed network's resources, then those only the
+/// plan builds.
 fn services(out: &mut String, rep: &Report) -> Result<(), Error> {
     let cur = rep.cur;
-    let mut t = table(&["Service", "Type", "RBAC-only tier", "Fixed", "Usage", "Closed tier", "Fixed", "Usage"], 3);
-    for (r, c) in rep.rbac.services.iter().zip(&rep.closed.services) {
+    let planned = rep.verdict.as_ref().map(|v| &v.planned);
+    let mut header = vec!["Service", "Type", "RBAC-only tier", "Fixed", "Usage"];
+    if planned.is_some() {
+        header.extend(["As planned tier", "Fixed", "Usage"]);
+    }
+    header.extend(["Closed tier", "Fixed", "Usage"]);
+    let mut tab = table(&header, 3);
+    for (i, (r, c)) in rep.rbac.services.iter().zip(&rep.closed.services).enumerate() {
         let bumped = if r.service.tier != c.service.tier {
-            format!("{} (was {})", c.service.tier, r.service.tier)
+            format!("{} (was {})", t(c.service.tier), t(r.service.tier))
         } else {
-            c.service.tier.to_string()
+            t(c.service.tier).into_owned()
         };
-        t.add_row(vec![
-            r.service.name.clone(),
-            r.service.type_id.to_string(),
-            r.service.tier.to_string(),
-            amount(r.fixed, cur, r.unpriced),
-            format_amount(r.usage, cur),
-            bumped,
-            amount(c.fixed, cur, c.unpriced),
-            format_amount(c.usage, cur),
-        ]);
+        let mut row =
+            vec![t(&r.service.name).into_owned(), r.service.type_id.to_string(), t(r.service.tier).into_owned()];
+        row.extend(money_cells(r, cur));
+        if let Some(p) = planned.and_then(|p| p.services.get(i)) {
+            row.push(t(p.service.tier).into_owned());
+            row.extend(money_cells(p, cur));
+        }
+        row.push(bumped);
+        row.extend(money_cells(c, cur));
+        tab.add_row(row);
     }
+    let none = || ["-".to_string(), "-".to_string(), "-".to_string()];
     for a in &rep.closed.added {
-        t.add_row(vec![
-            format!("+ {}", a.service.name),
-            a.service.type_id.to_string(),
-            "-".into(),
-            "-".into(),
-            "-".into(),
-            format!("{} x{}", a.service.tier, quantity_of(a)),
-            if provided(a) {
-                "provided".to_string()
-            } else if a.unpriced > 0 && a.unpriced == a.lines.len() {
-                "no price".to_string()
-            } else {
-                amount(a.fixed, cur, a.unpriced)
-            },
-            format_amount(a.usage, cur),
-        ]);
+        let mut row = vec![format!("+ {}", t(&a.service.name)), a.service.type_id.to_string()];
+        row.extend(none());
+        if let Some(p) = planned {
+            row.extend(
+                p.added.iter().find(|x| x.service.name == a.service.name).map_or_else(none, |x| added_cells(x, cur)),
+            );
+        }
+        row.extend(added_cells(a, cur));
+        tab.add_row(row);
     }
-    writeln!(out, "{t}\n")?;
+    for x in planned.map(|p| p.added.as_slice()).unwrap_or_default() {
+        if rep.closed.added.iter().any(|a| a.service.name == x.service.name) {
+            continue;
+        }
+        let mut row = vec![format!("+ {}", t(&x.service.name)), x.service.type_id.to_string()];
+        row.extend(none());
+        row.extend(added_cells(x, cur));
+        row.extend(none());
+        tab.add_row(row);
+    }
+    writeln!(out, "{tab}\n")?;
     Ok(())
 }
 
-/// The two designs' totals, the difference, and the totals over the horizon.
+/// The designs' totals, the differences, and the totals over the horizon.
 fn totals(out: &mut String, rep: &Report) -> Result<(), Error> {
     let (cur, rbac, closed) = (rep.cur, &rep.rbac, &rep.closed);
-    let mut s = table(&["", "RBAC-only", "Closed network"], 1);
-    s.add_row(vec![
-        "Fixed / month".to_string(),
-        amount(rbac.fixed, cur, rbac.unpriced),
-        amount(closed.fixed, cur, closed.unpriced),
-    ]);
-    s.add_row(vec!["Usage / month".to_string(), format_amount(rbac.usage, cur), format_amount(closed.usage, cur)]);
-    s.add_row(vec![
-        "Total / month".to_string(),
-        amount(rbac.total(), cur, rbac.unpriced),
-        amount(closed.total(), cur, closed.unpriced),
-    ]);
-    s.add_row(vec!["Fixed share".to_string(), share_text(rbac), share_text(closed)]);
+    let planned = rep.verdict.as_ref().map(|v| &v.planned);
+    let mut designs = vec![rbac];
+    designs.extend(planned);
+    designs.push(closed);
+    let mut header = vec!["", "RBAC-only"];
+    if planned.is_some() {
+        header.push("As planned");
+    }
+    header.push("Closed network");
+    let mut s = table(&header, 1);
+    for (label, cells) in crate::figures::horizon(&designs).into_iter().take(3) {
+        let mut row = vec![label.to_string()];
+        row.extend(cells.into_iter().map(|(d, cover)| starred(d, cover, cur)));
+        s.add_row(row);
+    }
+    let mut shares = vec!["Fixed share".to_string()];
+    shares.extend(designs.iter().map(|d| share_text(d)));
+    s.add_row(shares);
     writeln!(out, "{s}")?;
     let delta = closed.total() - rbac.total();
     let pct = if rbac.total().is_zero() {
@@ -144,15 +184,16 @@ fn totals(out: &mut String, rep: &Report) -> Result<(), Error> {
         format!(" ({:+}%)", (delta * Decimal::from(100) / rbac.total()).round_dp(1))
     };
     writeln!(out, "Closed network: {cur} {} per month more than RBAC-only{pct}.", format_amount(delta, cur))?;
+    if let Some(p) = planned {
+        let more = closed.total() - p.total();
+        writeln!(out, "Closed network: {cur} {} per month more than as planned.", format_amount(more, cur))?;
+    }
     if rep.est.months > 1 {
         let m = Decimal::from(rep.est.months);
-        writeln!(
-            out,
-            "Over {} months: RBAC-only {cur} {}, closed network {cur} {}.",
-            rep.est.months,
-            format_amount(rbac.total() * m, cur),
-            format_amount(closed.total() * m, cur)
-        )?;
+        let mut parts = vec![format!("RBAC-only {cur} {}", format_amount(rbac.total() * m, cur))];
+        parts.extend(planned.map(|p| format!("as planned {cur} {}", format_amount(p.total() * m, cur))));
+        parts.push(format!("closed network {cur} {}", format_amount(closed.total() * m, cur)));
+        writeln!(out, "Over {} months: {}.", rep.est.months, parts.join(", "))?;
     }
     Ok(())
 }
@@ -160,27 +201,26 @@ fn totals(out: &mut String, rep: &Report) -> Result<(), Error> {
 /// What the totals are net of (discounts, savings plan, price sheet) and what they leave out.
 fn notes(out: &mut String, rep: &Report) -> Result<(), Error> {
     let (est, cur, rbac, closed) = (rep.est, rep.cur, &rep.rbac, &rep.closed);
+    let planned = rep.verdict.as_ref().map(|v| &v.planned);
     if !est.discounts.is_empty() {
-        let list: Vec<String> = est.discounts.iter().map(|d| d.describe()).collect();
+        let list: Vec<String> = est.discounts.iter().map(|d| t(&d.describe()).into_owned()).collect();
         writeln!(out, "Net of discounts: {}.", list.join("; "))?;
-        writeln!(
-            out,
-            "At list price: RBAC-only {cur} {}, closed network {cur} {}.",
-            format_amount(rbac.list, cur),
-            format_amount(closed.list, cur)
-        )?;
+        let mut parts = vec![format!("RBAC-only {cur} {}", format_amount(rbac.list, cur))];
+        parts.extend(planned.map(|p| format!("as planned {cur} {}", format_amount(p.list, cur))));
+        parts.push(format!("closed network {cur} {}", format_amount(closed.list, cur)));
+        writeln!(out, "At list price: {}.", parts.join(", "))?;
     }
     if let Some(text) = super::commitment_text(est) {
-        writeln!(out, "{text}")?;
+        writeln!(out, "{}", t(&text))?;
     }
     if let Some(text) = super::price_sheet_text(est) {
-        writeln!(out, "{text}")?;
+        writeln!(out, "{}", t(&text))?;
     }
-    if rbac.unpriced + closed.unpriced > 0 {
+    let unpriced = rbac.unpriced + closed.unpriced + planned.map_or(0, |p| p.unpriced);
+    if unpriced > 0 {
         writeln!(
             out,
-            "* {} line(s) have no price and are left out of these totals; the totals are incomplete (see CN008 below).",
-            rbac.unpriced + closed.unpriced
+            "* {unpriced} line(s) have no price and are left out of these totals; the totals are incomplete (see CN008 below)."
         )?;
     }
     Ok(())
@@ -198,19 +238,20 @@ fn requirements(out: &mut String, rep: &Report) -> Result<(), Error> {
     for r in &rows {
         t.add_row(vec![
             r.requirement.label().to_string(),
-            format_amount(r.fixed, cur),
-            format_amount(r.usage, cur),
-            amount(r.total(), cur, r.unpriced),
+            starred(r.fixed, r.fixed_cover, cur).trim_end_matches(" *").to_string(),
+            starred(r.usage, r.usage_cover, cur).trim_end_matches(" *").to_string(),
+            starred(r.total(), r.cover(), cur),
             r.share_text(),
-            format_amount(r.saving, cur),
+            starred(r.saving, r.cover(), cur).trim_end_matches(" *").to_string(),
             r.note(),
         ]);
     }
+    let both = closed.cover().plus(rbac.cover());
     t.add_row(vec![
         "Total".to_string(),
         format_amount(closed.fixed - rbac.fixed, cur),
         format_amount(closed.usage - rbac.usage, cur),
-        format_amount(closed.total() - rbac.total(), cur),
+        starred(closed.total() - rbac.total(), both, cur),
         String::new(),
         String::new(),
         String::new(),
@@ -229,24 +270,19 @@ fn decisions(out: &mut String, est: &Estimate) -> Result<(), Error> {
         writeln!(out, "\nWhy the closed design changes tiers:")?;
     }
     for d in changed {
+        let (name, type_id, from) = (t(&d.service), t(d.type_id), t(d.from));
         match &d.to {
-            Some(to) => writeln!(
-                out,
-                "- {}: {} {} -> {} [{}]",
-                d.service,
-                d.type_id,
-                d.from,
-                to,
-                d.rule.map_or("-", |r| r.as_str())
-            )?,
-            None => writeln!(out, "- {}: {} {} kept: no tier meets the needs [CN007]", d.service, d.type_id, d.from)?,
+            Some(to) => {
+                writeln!(out, "- {name}: {type_id} {from} -> {} [{}]", t(to), d.rule.map_or("-", |r| r.as_str()))?
+            }
+            None => writeln!(out, "- {name}: {type_id} {from} kept: no tier meets the needs [CN007]")?,
         }
-        writeln!(out, "    needs: {}", d.needs.describe().join("; "))?;
+        writeln!(out, "    needs: {}", t(&d.needs.describe().join("; ")))?;
         for e in &d.evidence {
-            writeln!(out, "    {}: {} ({}, as of {})", e.need, e.capability, e.doc, e.as_of)?;
+            writeln!(out, "    {}: {} ({}, as of {})", e.need, e.capability, t(e.doc), t(e.as_of))?;
         }
         for r in &d.rejected {
-            writeln!(out, "    not {}: {}", r.tier, r.reason)?;
+            writeln!(out, "    not {}: {}", t(r.tier), t(&r.reason.to_string()))?;
         }
     }
     Ok(())
@@ -259,12 +295,39 @@ fn added(out: &mut String, rep: &Report) -> Result<(), Error> {
     }
     writeln!(out, "\nAdded by the closed network:")?;
     for a in &rep.closed.added {
-        let mut line = format!("- {}: {}", a.service.name, a.service.reason.as_deref().unwrap_or(""));
+        let mut line = format!("- {}: {}", t(&a.service.name), t(a.service.reason.as_deref().unwrap_or("")));
         if provided(a) {
             let new = would_cost_text(a, rep.cur, &rep.est.conversion).unwrap_or_default();
-            line.push_str(&format!(" [{}{new}]", provided_reason(a)));
+            line.push_str(&format!(" [{}{new}]", t(&provided_reason(a))));
         }
         writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
+/// What the input builds beside its services, as planned: its private plumbing and platform.
+fn planned(out: &mut String, v: &Verdict) -> Result<(), Error> {
+    if v.planned.added.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "\nBuilt by the input (as planned):")?;
+    for a in &v.planned.added {
+        writeln!(out, "- {}: {}", t(&a.service.name), t(a.service.reason.as_deref().unwrap_or("")))?;
+    }
+    Ok(())
+}
+
+/// Every resource the verdict judged: its state, address, the service it is priced as, evidence.
+fn judged(out: &mut String, v: &Verdict) -> Result<(), Error> {
+    let import = v.import();
+    if import.judged.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "\nVerdict by resource ({}):", super::verdict::counts(import))?;
+    for j in &import.judged {
+        let priced = j.service.as_deref().map_or_else(|| "not priced".to_string(), |s| format!("priced as {}", t(s)));
+        let evidence: Vec<String> = j.evidence.iter().map(|e| t(e).into_owned()).collect();
+        writeln!(out, "- {} {} ({priced}): {}", j.state.as_str(), t(&j.address), evidence.join("; "))?;
     }
     Ok(())
 }
@@ -278,10 +341,10 @@ fn findings(out: &mut String, est: &Estimate) -> Result<(), Error> {
     writeln!(out, "\nFindings:")?;
     for f in &est.findings {
         let at = match f.loc {
-            Some(l) if l.line > 0 => format!("{}:{}:{}", arch.file, l.line, l.column),
-            _ => arch.file.clone(),
+            Some(l) if l.line > 0 => format!("{}:{}:{}", t(&arch.file), l.line, l.column),
+            _ => t(&arch.file).into_owned(),
         };
-        writeln!(out, "- {} {} [{}] {at}: {}", f.severity.as_str(), f.rule, f.slug, f.message)?;
+        writeln!(out, "- {} {} [{}] {at}: {}", f.severity.as_str(), f.rule, f.slug, t(&f.message))?;
     }
     Ok(())
 }
@@ -291,7 +354,7 @@ fn sources(out: &mut String, rep: &Report) -> Result<(), Error> {
     writeln!(out, "\nSources (closed design):")?;
     for s in rep.closed.services.iter().chain(&rep.closed.added) {
         for l in &s.lines {
-            writeln!(out, "- {} / {}: {}", s.service.name, l.line.component, line_source(l, rep.cur))?;
+            writeln!(out, "- {} / {}: {}", t(&s.service.name), t(l.line.component), t(&line_source(l, rep.cur)))?;
         }
     }
     Ok(())

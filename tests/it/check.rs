@@ -214,7 +214,9 @@ fn diff_shows_tier_and_cost_changes() {
         "markdown",
     ]);
     assert!(
-        md.starts_with("### closednet: closed network JPY 1,400,999 -> JPY 1,414,499 per month (+13,500)\n"),
+        md.starts_with(
+            "### closednet: closed network JPY 1,400,999 (incomplete) -> JPY 1,414,499 (incomplete) per month (+13,500)\n"
+        ),
         "{md}"
     );
     // Different currencies cannot be compared.

@@ -20,7 +20,8 @@ const CHAT_PASSED: &str = "### closednet check passed: `architecture/chat.yaml`\
                            (incomplete: some lines have no price), +JPY 173,085 vs the RBAC-only design.\n";
 const NEW_PASSED: &str = "### closednet check passed: `architecture/new.yaml`\n\nclosed design JPY 1,414,499/month \
                           (incomplete: some lines have no price), +JPY 1,073,085 vs the RBAC-only design.\n";
-const DIFF_HEAD: &str = "### closednet: closed network JPY 1,414,499 -> JPY 514,499 per month (-900,000)\n";
+const DIFF_HEAD: &str =
+    "### closednet: closed network JPY 1,414,499 (incomplete) -> JPY 514,499 (incomplete) per month (-900,000)\n";
 const CN001_CHAT: &str =
     "::warning file=architecture/chat.yaml,line=46,col=5,title=CN001 storage-ip-rules-same-region::";
 const MARKER: &str = "<!-- closednet-action comment-key=closednet -->";

@@ -28,6 +28,7 @@ mod output_io;
 mod platform;
 mod prices;
 mod properties;
+mod reports;
 mod reproducible;
 mod rules;
 mod schema;

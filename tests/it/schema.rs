@@ -115,12 +115,54 @@ fn the_json_report_validates_against_its_committed_schema() {
         ],
         &["estimate", "examples/article.yaml", "--format", "json", "--commitment", "savings-3y", "--discount", "10"],
         &["estimate", "examples/article.yaml", "--format", "json", "--set", "closed_network.licences.entra=owned"],
+        // Infrastructure code: the design as planned, the verdict and the import summary too.
+        &["estimate", "tests/fixtures/iac/terraform/half-closed-public-access-on.json", "--format", "json"],
+        &[
+            "estimate",
+            "tests/fixtures/iac/terraform/hub-spoke-two-regions.json",
+            "--region",
+            "eastus2",
+            "--format",
+            "json",
+        ],
+        &["estimate", "tests/fixtures/iac/terraform/infracost-express-route.json", "--format", "json"],
+        &[
+            "estimate",
+            "tests/fixtures/iac/arm/key-vault-private-endpoint.json",
+            "--parameters",
+            "tests/fixtures/iac/arm/key-vault-private-endpoint.parameters.json",
+            "--region",
+            "eastus2",
+            "--format",
+            "json",
+        ],
     ] {
         let report: serde_json::Value = serde_json::from_str(&run(args)).unwrap();
         let errors: Vec<String> =
             validator.iter_errors(&report).map(|e| format!("{e} at {}", e.instance_path())).collect();
         assert!(errors.is_empty(), "{args:?}: {errors:#?}");
     }
+    // Infrastructure code carries the three designs, the verdict and the import summary; an
+    // architecture file carries none of them.
+    let plan: serde_json::Value = serde_json::from_str(&run(&[
+        "estimate",
+        "tests/fixtures/iac/terraform/half-closed-public-access-on.json",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    assert_eq!(plan["verdict"]["state"], "half-closed");
+    assert!(plan["designs"]["as_planned"]["services"].is_array());
+    assert_eq!(plan["import"]["verdict"], "half-closed");
+    let file: serde_json::Value =
+        serde_json::from_str(&run(&["estimate", "examples/article.yaml", "--format", "json"])).unwrap();
+    for key in ["verdict", "import"] {
+        assert!(file.get(key).is_none(), "{key}");
+    }
+    assert!(file["designs"].get("as_planned").is_none());
+    let mut broken = plan.clone();
+    broken["verdict"]["services"][0]["state"] = serde_json::json!(3);
+    assert!(!validator.is_valid(&broken), "a verdict's state is text");
     // The schema is strict enough to catch a wrong type.
     let mut report: serde_json::Value =
         serde_json::from_str(&run(&["estimate", "examples/article.yaml", "--format", "json"])).unwrap();

@@ -21,13 +21,13 @@ use crate::pipeline::Estimate;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{
-    Chart, ChartType, Color, DocProperties, ExcelDateTime, Format, FormatBorder, Formula, Workbook, Worksheet,
-    XlsxError,
+    Color, DocProperties, ExcelDateTime, Format, FormatBorder, Formula, Workbook, Worksheet, XlsxError,
 };
 
 const SUMMARY: &str = "Summary";
 const RBAC: &str = "RBAC-only";
 const CLOSED: &str = "Closed network";
+const PLANNED: &str = "As planned";
 const ASSUMPTIONS: &str = "Assumptions & sources";
 /// Row of the FX rate on the assumptions sheet (0-based), named FX_RATE.
 const FX_ROW: u32 = 5;
@@ -40,6 +40,13 @@ fn e(x: XlsxError) -> Error {
     Error::msg(format!("xlsx: {x}"))
 }
 
+/// Writes a text cell; a text over Excel's 32,767 characters is cut with a note
+/// ([`super::escape::cell`]) rather than failing the whole workbook.
+fn put(ws: &mut Worksheet, row: u32, col: u16, text: impl AsRef<str>) -> Result<(), Error> {
+    ws.write_string(row, col, super::escape::cell(text.as_ref())).map_err(e)?;
+    Ok(())
+}
+
 struct Formats {
     header: Format,
     money: Format,
@@ -48,6 +55,9 @@ struct Formats {
     total: Format,
     /// A cell for finance to type in: a line's unit price where the catalog has none.
     input: Format,
+    /// The monthly cost of a line without a price: it reads `no price` until a unit price is typed
+    /// in (the cell is a formula over the input cell, 0 until then, and never shown as 0).
+    no_price: Format,
 }
 
 fn formats(dp: u32) -> Formats {
@@ -63,6 +73,7 @@ fn formats(dp: u32) -> Formats {
             .set_background_color(Color::RGB(0xFFF2CC))
             .set_border(FormatBorder::Thin)
             .set_unlocked(),
+        no_price: Format::new().set_num_format(format!("{money};-{money};\"no price\"")),
     }
 }
 
@@ -124,6 +135,11 @@ fn lines_sheet(
         ws.write_formula_with_format(r, 9, Formula::new(formula).set_result(value.to_string()), &fm.total)
             .map_err(e)?;
     }
+    // The totals leave out the lines still without a price: how many, live.
+    let r = last + 3;
+    ws.write_string_with_format(r, 8, "Lines without a price", &fm.header).map_err(e)?;
+    let formula = format!("={}", summary::unpriced_count(None, last));
+    ws.write_formula(r, 9, Formula::new(formula).set_result(d.unpriced.to_string())).map_err(e)?;
     ws.set_column_width(0, 28).map_err(e)?;
     ws.set_column_width(3, 40).map_err(e)?;
     ws.set_column_width(9, 16).map_err(e)?;
@@ -171,23 +187,23 @@ fn line_row(
     fm: &Formats,
 ) -> Result<(), Error> {
     let name = if s.service.reason.is_some() { format!("+ {}", s.service.name) } else { s.service.name.clone() };
-    ws.write_string(row, 0, &name).map_err(e)?;
-    ws.write_string(row, 1, s.service.type_id).map_err(e)?;
-    ws.write_string(row, 2, s.service.tier).map_err(e)?;
-    ws.write_string(row, 3, l.line.component).map_err(e)?;
-    ws.write_string(row, 4, if l.line.charge == Charge::Fixed { "fixed" } else { "usage" }).map_err(e)?;
+    put(ws, row, 0, &name)?;
+    put(ws, row, 1, s.service.type_id)?;
+    put(ws, row, 2, s.service.tier)?;
+    put(ws, row, 3, l.line.component)?;
+    put(ws, row, 4, if l.line.charge == Charge::Fixed { "fixed" } else { "usage" })?;
     ws.write_number_with_format(row, 5, f(l.line.quantity), &fm.number).map_err(e)?;
-    ws.write_string(row, 6, l.line.unit).map_err(e)?;
+    put(ws, row, 6, l.line.unit)?;
     if let Some(p) = l.line.unit_price {
         ws.write_number_with_format(row, 7, f(p), &fm.number).map_err(e)?;
     }
     ws.write_number(row, 8, f(l.line.discount.unwrap_or_default())).map_err(e)?;
     monthly_cell(ws, row, l, minor_units(&est.conversion.currency), fm)?;
     let (src, eff) = line_source_cells(l, est);
-    ws.write_string(row, 10, &src).map_err(e)?;
-    ws.write_string(row, 11, eff).map_err(e)?;
-    ws.write_string(row, 12, l.line.note().as_deref().unwrap_or("")).map_err(e)?;
-    ws.write_string(row, 13, requirement).map_err(e)?;
+    put(ws, row, 10, &src)?;
+    put(ws, row, 11, eff)?;
+    put(ws, row, 12, l.line.note().as_deref().unwrap_or(""))?;
+    put(ws, row, 13, requirement)?;
     // Savings plans: the line's monthly list cost at each commitment, where its meter has them.
     for (i, m) in l.plans.iter().flatten().enumerate() {
         if let Some(m) = m {
@@ -217,7 +233,7 @@ fn monthly_cell(ws: &mut Worksheet, row: u32, l: &PresentedLine, dp: u32, fm: &F
             ws.write_blank(row, 7, &fm.input).map_err(e)?;
             let r = row + 1;
             let formula = format!("=ROUND(F{r}*H{r}*FX_RATE*(1-I{r}/100),{dp})");
-            ws.write_formula_with_format(row, 9, Formula::new(formula).set_result("0"), &fm.money).map_err(e)?;
+            ws.write_formula_with_format(row, 9, Formula::new(formula).set_result("0"), &fm.no_price).map_err(e)?;
         }
     }
     Ok(())
@@ -233,72 +249,6 @@ fn line_source_cells<'l>(l: &PresentedLine<'l>, est: &Estimate) -> (String, &'l 
         Source::Provided { .. } | Source::Stated(_) => (source_text(&line.source), ""),
         Source::Yours { .. } => (super::line_source(l, &est.conversion.currency), ""),
     }
-}
-
-fn summary(ws: &mut Worksheet, rbac: &PresentedDesign, closed: &PresentedDesign, fm: &Formats) -> Result<(), Error> {
-    ws.write_string_with_format(0, 1, RBAC, &fm.header).map_err(e)?;
-    ws.write_string_with_format(0, 2, CLOSED, &fm.header).map_err(e)?;
-    let sum = |sheet: &str, charge: &str| format!("=SUMIF('{sheet}'!$E:$E,\"{charge}\",'{sheet}'!$J:$J)");
-    let rows: [(&str, [String; 2], [Decimal; 2]); 6] = [
-        ("Fixed / month", [sum(RBAC, "fixed"), sum(CLOSED, "fixed")], [rbac.fixed, closed.fixed]),
-        ("Usage / month", [sum(RBAC, "usage"), sum(CLOSED, "usage")], [rbac.usage, closed.usage]),
-        ("Total / month", ["=B2+B3".into(), "=C2+C3".into()], [rbac.total(), closed.total()]),
-        (
-            "12 months",
-            ["=B4*12".into(), "=C4*12".into()],
-            [rbac.total() * Decimal::from(12), closed.total() * Decimal::from(12)],
-        ),
-        (
-            "36 months",
-            ["=B4*36".into(), "=C4*36".into()],
-            [rbac.total() * Decimal::from(36), closed.total() * Decimal::from(36)],
-        ),
-        (
-            "Closed minus RBAC-only / month",
-            [String::new(), "=C4-B4".into()],
-            [Decimal::ZERO, closed.total() - rbac.total()],
-        ),
-    ];
-    for (i, (label, formulas, values)) in rows.iter().enumerate() {
-        let r = 1 + i as u32;
-        ws.write_string(r, 0, *label).map_err(e)?;
-        for (c, (formula, value)) in formulas.iter().zip(values).enumerate() {
-            if !formula.is_empty() {
-                ws.write_formula_with_format(
-                    r,
-                    1 + c as u16,
-                    Formula::new(formula).set_result(value.to_string()),
-                    &fm.money,
-                )
-                .map_err(e)?;
-            }
-        }
-    }
-    ws.write_string(7, 0, "Fixed share").map_err(e)?;
-    for (c, (col, d)) in [("B", rbac), ("C", closed)].iter().enumerate() {
-        let share = if d.total().is_zero() { Decimal::ZERO } else { d.fixed / d.total() };
-        let formula = format!("=IF({col}4=0,0,{col}2/{col}4)");
-        ws.write_formula_with_format(
-            7,
-            1 + c as u16,
-            Formula::new(formula).set_result(share.round_dp(6).to_string()),
-            &fm.percent,
-        )
-        .map_err(e)?;
-    }
-    let mut chart = Chart::new(ChartType::ColumnStacked);
-    chart.title().set_name("Monthly cost: fixed and usage");
-    let categories = format!("='{SUMMARY}'!$B$1:$C$1");
-    for row in [2, 3] {
-        let name = format!("='{SUMMARY}'!$A${row}");
-        let values = format!("='{SUMMARY}'!$B${row}:$C${row}");
-        chart.add_series().set_name(&name).set_categories(&categories).set_values(&values);
-    }
-    ws.insert_chart(10, 0, &chart).map_err(e)?;
-    ws.set_column_width(0, 30).map_err(e)?;
-    ws.set_column_width(1, 18).map_err(e)?;
-    ws.set_column_width(2, 18).map_err(e)?;
-    Ok(())
 }
 
 /// What closing costs, by requirement: each figure is a formula over the line sheets (closed lines
@@ -318,8 +268,8 @@ fn requirements_sheet(ws: &mut Worksheet, rows: &[RequirementRow], fm: &Formats)
     for (i, row) in rows.iter().enumerate() {
         let r = i as u32 + 1;
         let x = r + 1;
-        ws.write_string(r, 0, row.requirement.label()).map_err(e)?;
-        ws.write_string(r, 1, row.requirement.id()).map_err(e)?;
+        put(ws, r, 0, row.requirement.label())?;
+        put(ws, r, 1, row.requirement.id())?;
         for (c, charge, value) in [(2u16, "fixed", row.fixed), (3, "usage", row.usage)] {
             let formula = format!("={}-{}", sum(CLOSED, x, charge), sum(RBAC, x, charge));
             ws.write_formula_with_format(r, c, Formula::new(formula).set_result(value.to_string()), &fm.money)
@@ -336,7 +286,7 @@ fn requirements_sheet(ws: &mut Worksheet, rows: &[RequirementRow], fm: &Formats)
         let formula = format!("=IF($E${}=0,0,E{x}/$E${})", last + 1, last + 1);
         ws.write_formula_with_format(r, 5, Formula::new(formula).set_result(share), &fm.percent).map_err(e)?;
         ws.write_number_with_format(r, 6, f(row.saving), &fm.money).map_err(e)?;
-        ws.write_string(r, 7, row.note()).map_err(e)?;
+        put(ws, r, 7, row.note())?;
     }
     let t = last;
     ws.write_string_with_format(t, 0, "Total (closed minus RBAC-only)", &fm.header).map_err(e)?;
@@ -373,17 +323,28 @@ fn requirements_sheet(ws: &mut Worksheet, rows: &[RequirementRow], fm: &Formats)
     Ok(())
 }
 
+mod summary;
+
 pub fn render(est: &Estimate) -> Result<Vec<u8>, Error> {
     let rbac = present(&est.rbac, &est.conversion)?;
     let closed = present(&est.closed, &est.conversion)?;
+    let verdict = super::verdict::Verdict::of(est, &closed)?;
     let fm = formats(minor_units(&est.conversion.currency));
     let mut wb = Workbook::new();
     // A fixed creation date (the prices' as-of date) keeps the file byte-identical for the same inputs.
     let created = ExcelDateTime::parse_from_str(&est.snapshot.meta.as_of).map_err(e)?;
-    wb.set_properties(&DocProperties::new().set_creation_datetime(&created).set_title(&est.architecture.name));
-    summary(wb.add_worksheet().set_name(SUMMARY).map_err(e)?, &rbac, &closed, &fm)?;
-    lines_sheet(wb.add_worksheet().set_name(RBAC).map_err(e)?, &rbac, &closed, est, &fm)?;
-    lines_sheet(wb.add_worksheet().set_name(CLOSED).map_err(e)?, &closed, &closed, est, &fm)?;
+    let title = super::escape::cell(&est.architecture.name);
+    wb.set_properties(&DocProperties::new().set_creation_datetime(&created).set_title(title.as_ref()));
+    if let Some(v) = &verdict {
+        summary::verdict_sheet(wb.add_worksheet().set_name(summary::VERDICT).map_err(e)?, v, est, &fm)?;
+    }
+    let mut designs = vec![(RBAC, &rbac)];
+    designs.extend(verdict.as_ref().map(|v| (PLANNED, &v.planned)));
+    designs.push((CLOSED, &closed));
+    summary::summary(wb.add_worksheet().set_name(SUMMARY).map_err(e)?, &designs, &fm)?;
+    for (name, d) in &designs {
+        lines_sheet(wb.add_worksheet().set_name(*name).map_err(e)?, d, &closed, est, &fm)?;
+    }
     let rows = by_requirement(&est.closed, &rbac, &closed, &est.conversion)?;
     requirements_sheet(wb.add_worksheet().set_name("By requirement").map_err(e)?, &rows, &fm)?;
     decisions_sheet(wb.add_worksheet().set_name("Decisions").map_err(e)?, est, &fm)?;
@@ -421,7 +382,7 @@ fn decisions_sheet(ws: &mut Worksheet, est: &Estimate, fm: &Formats) -> Result<(
         .iter()
         .enumerate()
         {
-            ws.write_string(r, c as u16, v).map_err(e)?;
+            put(ws, r, c as u16, v)?;
         }
     }
     Ok(())
@@ -434,14 +395,14 @@ fn findings_sheet(ws: &mut Worksheet, est: &Estimate, fm: &Formats) -> Result<()
     }
     for (i, fi) in est.findings.iter().enumerate() {
         let r = 1 + i as u32;
-        ws.write_string(r, 0, fi.rule.as_str()).map_err(e)?;
-        ws.write_string(r, 1, fi.slug).map_err(e)?;
-        ws.write_string(r, 2, fi.severity.as_str()).map_err(e)?;
+        put(ws, r, 0, fi.rule.as_str())?;
+        put(ws, r, 1, fi.slug)?;
+        put(ws, r, 2, fi.severity.as_str())?;
         if let Some(l) = fi.loc.filter(|l| l.line > 0) {
             ws.write_number(r, 3, l.line as f64).map_err(e)?;
         }
-        ws.write_string(r, 4, &fi.message).map_err(e)?;
-        ws.write_string(r, 5, fi.doc).map_err(e)?;
+        put(ws, r, 4, &fi.message)?;
+        put(ws, r, 5, fi.doc)?;
     }
     Ok(())
 }
@@ -477,23 +438,23 @@ fn assumptions(ws: &mut Worksheet, est: &Estimate, fm: &Formats) -> Result<u32, 
         if i as u32 == FX_ROW {
             ws.write_number(i as u32, 1, f(est.conversion.rate)).map_err(e)?;
         } else {
-            ws.write_string(i as u32, 1, v).map_err(e)?;
+            put(ws, i as u32, 1, v)?;
         }
     }
     let mut r = rows.len() as u32 + 1;
     for d in &est.discounts {
-        ws.write_string(r, 0, "Discount").map_err(e)?;
-        ws.write_string(r, 1, d.describe()).map_err(e)?;
+        put(ws, r, 0, "Discount")?;
+        put(ws, r, 1, d.describe())?;
         r += 1;
     }
     if let Some(text) = super::commitment_text(est) {
-        ws.write_string(r, 0, "Commitment").map_err(e)?;
-        ws.write_string(r, 1, text).map_err(e)?;
+        put(ws, r, 0, "Commitment")?;
+        put(ws, r, 1, text)?;
         r += 1;
     }
     if let Some(text) = super::price_sheet_text(est) {
-        ws.write_string(r, 0, "Price sheet").map_err(e)?;
-        ws.write_string(r, 1, text).map_err(e)?;
+        put(ws, r, 0, "Price sheet")?;
+        put(ws, r, 1, text)?;
         r += 1;
     }
     Ok(r)
@@ -517,11 +478,11 @@ fn price_sources(
         for s in d.services.iter().chain(&d.added) {
             for l in &s.lines {
                 r += 1;
-                ws.write_string(r, 0, label).map_err(e)?;
-                ws.write_string(r, 1, &s.service.name).map_err(e)?;
-                ws.write_string(r, 2, l.line.component).map_err(e)?;
-                ws.write_string(r, 3, super::line_source(l, &est.conversion.currency)).map_err(e)?;
-                ws.write_string(r, 4, l.line.note().as_deref().unwrap_or("")).map_err(e)?;
+                put(ws, r, 0, label)?;
+                put(ws, r, 1, &s.service.name)?;
+                put(ws, r, 2, l.line.component)?;
+                put(ws, r, 3, super::line_source(l, &est.conversion.currency))?;
+                put(ws, r, 4, l.line.note().as_deref().unwrap_or(""))?;
             }
         }
     }
