@@ -129,7 +129,7 @@ pub fn run<'c>(file: &str, text: &str, catalog: &'c Catalog, overrides: &Overrid
         discounts: discounts.as_deref().unwrap_or_default(),
     };
     let mut as_planned = match &imported {
-        Some(import) => Some(rules::as_planned(&architecture, &import.plumbing, &rbac, catalog, snapshot)?),
+        Some(import) => Some(rules::as_planned(&architecture, import, &rbac, catalog, snapshot)?),
         None => None,
     };
     let sheet_lines = adjust::apply(&architecture, &mut rbac, &mut closed, &terms, &conversion)?;

@@ -186,7 +186,8 @@ fn totals(out: &mut String, rep: &Report) -> Result<(), Error> {
     writeln!(out, "Closed network: {cur} {} per month more than RBAC-only{pct}.", format_amount(delta, cur))?;
     if let Some(p) = planned {
         let more = closed.total() - p.total();
-        writeln!(out, "Closed network: {cur} {} per month more than as planned.", format_amount(more, cur))?;
+        let (amount, word) = if more < Decimal::ZERO { (-more, "less") } else { (more, "more") };
+        writeln!(out, "Closed network: {cur} {} per month {word} than as planned.", format_amount(amount, cur))?;
     }
     if rep.est.months > 1 {
         let m = Decimal::from(rep.est.months);

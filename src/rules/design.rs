@@ -276,17 +276,20 @@ fn stated<'c>(name: &str, reason: &str, usd: Decimal) -> Result<PricedService<'c
 /// they close nothing), and the network platform its `closed_network` says it builds.
 pub fn as_planned<'c>(
     arch: &Architecture,
-    plumbing: &crate::iac::import::Plumbing,
+    import: &crate::iac::import::Import,
     rbac: &Design<'c>,
     catalog: &'c Catalog,
     snapshot: &'c Snapshot,
 ) -> Result<Design<'c>, Error> {
     let design =
         Design { services: rbac.services.clone(), added: Vec::new(), decisions: Vec::new(), dropped: Vec::new() };
+    // Only what the input builds: its platform devices (not the resolver or the licences closing
+    // would add, nor their public IPs: the input's own count of platform public IPs is a line).
     let platform = implied::added(arch, &arch.closed, catalog, &design, &snapshot.meta.as_of, None)
         .into_iter()
-        .filter(|a| !matches!(a.requirement, Requirement::PrivateAccess | Requirement::PrivateEdge));
-    let list: Vec<implied::Added> = implied::planned_plumbing(arch, plumbing).into_iter().chain(platform).collect();
+        .filter(|a| a.stated.is_none() && import.network.built.contains(a.resource.type_id));
+    let list: Vec<implied::Added> =
+        implied::planned_plumbing(arch, &import.plumbing).into_iter().chain(platform).collect();
     let added = price_added(list, catalog, snapshot)?;
     Ok(Design { added, ..design })
 }

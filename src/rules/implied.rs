@@ -559,6 +559,14 @@ pub fn planned_plumbing<'a>(arch: &'a Architecture, p: &crate::iac::import::Plum
             resource("private-dns-zone", "standard", region, "count", Decimal::from(p.dns_zones)),
         ));
     }
+    if p.public_ips > 0 {
+        out.push(Added::new(
+            "public IPs",
+            Requirement::Egress,
+            "the public IPs the input builds outside network interfaces (firewalls, Bastions, gateways, management)",
+            resource("public-ip", "standard", region, "count", Decimal::from(p.public_ips)),
+        ));
+    }
     out
 }
 

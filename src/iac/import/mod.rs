@@ -78,6 +78,9 @@ pub struct Network {
     pub keys: BTreeMap<String, (String, u32, Vec<String>)>,
     /// The organisation's hub provides DNS zones, firewall or gateways (data sources).
     pub existing_hub: Vec<String>,
+    /// The catalog types of the platform the input builds itself (`firewall`, `bastion`,
+    /// `expressroute-circuit`, ...): the design as planned prices these and nothing else.
+    pub built: std::collections::BTreeSet<String>,
 }
 
 /// What the input builds of the private plumbing.

@@ -56,7 +56,10 @@ pub fn count(idx: &Index, left: &mut Vec<Left>, facts: &mut Vec<Fact>, warnings:
                     _ => e.default_tier.clone(),
                 };
                 match value {
-                    Some(v) => found.entry(key).or_default().entry(v).or_default().push((r.address.clone(), r.line)),
+                    Some(v) => {
+                        net.built.insert(built_type(&key, &v, &r.type_name).to_string());
+                        found.entry(key).or_default().entry(v).or_default().push((r.address.clone(), r.line));
+                    }
                     None => {
                         let sku = first(r, &e.tier).and_then(|(_, a)| text(a)).unwrap_or_else(|| "unset".into());
                         left.push(Left {
@@ -75,6 +78,20 @@ pub fn count(idx: &Index, left: &mut Vec<Left>, facts: &mut Vec<Fact>, warnings:
         settle(&key, values, &mut net, left, facts, warnings);
     }
     net
+}
+
+/// The catalog type a platform resource is priced as.
+fn built_type(key: &str, value: &str, type_name: &str) -> &'static str {
+    let t = type_name.to_ascii_lowercase();
+    match (key, value) {
+        ("egress", "nat-gateway") => "nat-gateway",
+        ("egress", _) => "firewall",
+        ("operator_access", _) => "bastion",
+        ("ddos", _) => "ddos-protection",
+        ("on_premises", _) if t.contains("circuit") => "expressroute-circuit",
+        ("on_premises", "expressroute") => "expressroute-gateway",
+        _ => "vpn-gateway",
+    }
 }
 
 /// One key's value: the highest-ranked one built, counted; the others are listed as left out.
@@ -104,16 +121,17 @@ fn settle(
             });
         }
     }
-    let built = &values[&best];
-    if built.len() > 1 {
-        let list: Vec<&str> = built.iter().map(|(a, _)| a.as_str()).collect();
+    let every: Vec<&(String, Option<u64>)> = values.values().flatten().collect();
+    if every.len() > 1 {
+        let list: Vec<&str> = every.iter().map(|(a, _)| a.as_str()).collect();
         facts.push(Fact {
             rule: RuleId::CN022,
-            message: format!("{key} {best} is built {} times: {}", built.len(), list.join(", ")),
-            address: built[0].0.clone(),
-            line: built[0].1,
+            message: format!("closed_network.{key} is built {} times: {}", every.len(), list.join(", ")),
+            address: every[0].0.clone(),
+            line: every[0].1,
         });
     }
+    let built = &values[&best];
     let addresses = built.iter().map(|(a, _)| a.clone()).collect();
     net.keys.insert(key.to_string(), (best, built.len() as u32, addresses));
 }
@@ -144,6 +162,7 @@ pub fn plumbing(idx: &Index, judged: &BTreeMap<String, Judged>, left: &mut Vec<L
                 p.dns_links += 1;
                 "private DNS zone link"
             }
+            Some("dns-zone-group") => "private DNS zone group of an endpoint",
             Some("public-ip") if vm_ips.contains(&&r.address) => "public IP of a network interface (see the findings)",
             Some("public-ip") => {
                 p.public_ips += 1;
