@@ -11,8 +11,9 @@
 //!
 //! | floor | modules | what they do |
 //! |---|---|---|
-//! | 10 | [`cli`] | the command line's arguments, turned into the library's types |
-//! | 9 | [`report`] | pure functions from results to text: every format |
+//! | 11 | [`cli`] | the command line's arguments, turned into the library's types |
+//! | 10 | [`report`] | pure functions from results to text: every format |
+//! | 9 | [`scenario`] | many variants of one file through the pipeline: named scenarios, compare, sweep |
 //! | 8 | [`gate`] | `check`'s policy: budgets and finding severities |
 //! | 7 | [`figures`] | the presented figures (converted, rounded, by requirement) every format shows |
 //! | 6 | [`pipeline`] | model -> tier choice -> what you pay -> findings: an [`Estimate`] |
@@ -23,8 +24,8 @@
 //! | 1 | [`catalog`] | service definitions and dated price snapshots |
 //! | 0 | [`date`], [`error`], [`money`], [`registry`], [`suggest`] | leaves |
 //!
-//! Scenarios and sweeps belong above the pipeline, an MCP server beside the command line: each
-//! calls the library, never the other way round.
+//! Scenarios and sweeps sit above the pipeline and the gate, an MCP server belongs beside the
+//! command line: each calls the library, never the other way round.
 
 pub mod adjust;
 pub mod architecture;
@@ -41,6 +42,7 @@ pub mod pipeline;
 pub mod registry;
 pub mod report;
 pub mod rules;
+pub mod scenario;
 pub mod suggest;
 
 pub use pipeline::{Estimate, Overrides};

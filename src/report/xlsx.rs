@@ -34,11 +34,11 @@ fn f(d: Decimal) -> f64 {
     d.to_f64().unwrap_or(f64::NAN)
 }
 
-fn e(x: XlsxError) -> Error {
+pub(super) fn e(x: XlsxError) -> Error {
     Error::msg(format!("xlsx: {x}"))
 }
 
-struct Formats {
+pub(super) struct Formats {
     header: Format,
     money: Format,
     number: Format,
@@ -48,7 +48,7 @@ struct Formats {
     input: Format,
 }
 
-fn formats(dp: u32) -> Formats {
+pub(super) fn formats(dp: u32) -> Formats {
     let money = if dp == 0 { "#,##0" } else { "#,##0.00" };
     Formats {
         header: Format::new().set_bold().set_border_bottom(FormatBorder::Thin),
@@ -96,7 +96,7 @@ fn cost_expr(line: &PresentedLine, q: &str) -> Option<String> {
 
 /// One design's lines. Column N names the requirement each line's cost serves (an RBAC-only line
 /// takes its closed counterpart's), which the "By requirement" sheet sums over.
-fn lines_sheet(
+pub(super) fn lines_sheet(
     ws: &mut Worksheet,
     d: &PresentedDesign,
     closed: &PresentedDesign,
