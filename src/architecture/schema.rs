@@ -31,10 +31,13 @@ fn complete(v: &mut Value, catalog: &Catalog) -> Result<(), String> {
         "anyOf": [{ "type": "string", "enum": snapshots }, { "type": "null" }]
     });
 
-    let requirements: Vec<&str> = super::scenario::Constraint::ALL.iter().map(|c| c.id()).collect();
+    let requirements: Vec<Value> = super::scenario::Constraint::ALL
+        .iter()
+        .map(|c| json!({ "const": c.id(), "description": c.meaning() }))
+        .collect();
     v["properties"]["requirements"] = json!({
         "description": "What the closed design must keep; each is checked against the priced design (finding CN024).",
-        "anyOf": [{ "type": "array", "items": { "type": "string", "enum": requirements } }, { "type": "null" }]
+        "anyOf": [{ "type": "array", "items": { "type": "string", "oneOf": requirements } }, { "type": "null" }]
     });
     v["properties"]["scenarios"] = json!({
         "description": "Named variants of the design: name -> { description, set: [PATH=VALUE, ...] } in the --set language.",
