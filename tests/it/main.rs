@@ -22,6 +22,8 @@ mod prices;
 mod properties;
 mod reproducible;
 mod rules;
+mod scenarios;
 mod schema;
 mod support;
+mod sweep;
 mod tiers;
