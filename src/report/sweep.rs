@@ -262,14 +262,24 @@ fn header(s: &Sweep, file: &str, out: &mut String) -> Result<(), Error> {
     Ok(())
 }
 
-fn axes_text(s: &Sweep, out: &mut String, bullet: &str) -> Result<(), Error> {
+/// Each axis on a line (`bullet`), each option not tried below it (`sub`).
+fn axes_text(s: &Sweep, out: &mut String, bullet: &str, sub: &str) -> Result<(), Error> {
     for a in &s.axes {
         writeln!(out, "{bullet}{} (file: {}): tried {}", a.path, a.base, a.tried.join(", "))?;
         for (value, why) in &a.dropped {
-            writeln!(out, "{bullet}    {value}: {why}")?;
+            writeln!(out, "{sub}{value}: {why}")?;
         }
     }
     Ok(())
+}
+
+/// The verdict against the file as written.
+fn verdict(s: &Sweep, c: &Row, cur: &Currency) -> String {
+    match s.saving() {
+        Some(_) if c.sets == s.base.sets => "the file as written is already the cheapest".to_string(),
+        Some(saving) => format!("{cur} {} less than the file as written", saving_text(&saving, cur)),
+        None => String::new(),
+    }
 }
 
 fn counts_text(s: &Sweep, out: &mut String, bullet: &str) -> Result<(), Error> {
@@ -285,7 +295,7 @@ fn table(s: &Sweep, file: &str) -> Result<String, Error> {
     let mut out = String::new();
     header(s, file, &mut out)?;
     writeln!(out, "\nAxes (the file's value, what was tried, what was not and why):")?;
-    axes_text(s, &mut out, "  ")?;
+    axes_text(s, &mut out, "  ", "      ")?;
     writeln!(out)?;
     counts_text(s, &mut out, "  - ")?;
     writeln!(out)?;
@@ -296,21 +306,20 @@ fn table(s: &Sweep, file: &str) -> Result<String, Error> {
     } else {
         writeln!(out, " (breaks {})", dropped_text(base, cur))?;
     }
-    match (&s.cheapest, s.saving()) {
-        (Some(c), Some(saving)) => {
+    match &s.cheapest {
+        Some(c) => {
             writeln!(
                 out,
-                "Cheapest keeping every requirement: {} {} (fixed {}, usage {}), {} {} less than the file as written",
+                "Cheapest keeping every requirement: {} {} (fixed {}, usage {}): {}",
                 cur,
                 amount(c.total(), cur, c.complete()),
                 format_amount(c.figures.fixed, cur),
                 format_amount(c.figures.usage, cur),
-                cur,
-                saving_text(&saving, cur)
+                verdict(s, c, cur)
             )?;
             writeln!(out, "  {}", estimate_command(file, &c.sets))?;
         }
-        _ => writeln!(out, "No variant keeps every requirement: the front below says what each one costs.")?,
+        None => writeln!(out, "No variant keeps every requirement: the front below says what each one costs.")?,
     }
     writeln!(out, "\nPareto front: total against requirements kept")?;
     let mut t = comfy_table::Table::new();
@@ -338,6 +347,11 @@ fn table(s: &Sweep, file: &str) -> Result<String, Error> {
     Ok(out)
 }
 
+/// Markdown text: a `*` is literal, not emphasis.
+fn md(text: &str) -> String {
+    text.replace('*', "\\*")
+}
+
 /// What `*` means, and what each dropped requirement's reason is.
 fn footnote(s: &Sweep, out: &mut String) -> Result<(), Error> {
     let mut unpriced: Vec<&str> = s.pareto.iter().chain([&s.base]).flat_map(|r| r.unpriced.iter().map(String::as_str)).collect();
@@ -346,8 +360,10 @@ fn footnote(s: &Sweep, out: &mut String) -> Result<(), Error> {
     if !unpriced.is_empty() {
         writeln!(out, "* leaves out lines without a price: {}", unpriced.join("; "))?;
     }
-    for r in &s.pareto {
-        for b in &r.breaches {
+    let mut said: Vec<&str> = Vec::new();
+    for b in s.pareto.iter().flat_map(|r| &r.breaches) {
+        if !said.contains(&b.reason.as_str()) {
+            said.push(&b.reason);
             writeln!(out, "- {}: {}", b.constraint, b.reason)?;
         }
     }
@@ -364,21 +380,20 @@ fn markdown(s: &Sweep, file: &str) -> Result<String, Error> {
         writeln!(out, "{line}  ")?;
     }
     writeln!(out)?;
-    match (&s.cheapest, s.saving()) {
-        (Some(c), Some(saving)) => {
+    match &s.cheapest {
+        Some(c) => {
             writeln!(
                 out,
-                "**Cheapest keeping every requirement: {} {}**, {} {} less than the file as written ({} {}).\n",
+                "**Cheapest keeping every requirement: {} {}**: {} ({} {}).\n",
                 cur,
-                amount(c.total(), cur, c.complete()),
+                md(&amount(c.total(), cur, c.complete())),
+                verdict(s, c, cur),
                 cur,
-                saving_text(&saving, cur),
-                cur,
-                amount(s.base.total(), cur, s.base.complete())
+                md(&amount(s.base.total(), cur, s.base.complete()))
             )?;
             writeln!(out, "```sh\n{}\n```\n", estimate_command(file, &c.sets))?;
         }
-        _ => writeln!(out, "**No variant keeps every requirement.**\n")?,
+        None => writeln!(out, "**No variant keeps every requirement.**\n")?,
     }
     writeln!(out, "| Total | Fixed | Usage | Saving | Dropped | `--set` |")?;
     writeln!(out, "|---:|---:|---:|---:|---|---|")?;
@@ -387,7 +402,7 @@ fn markdown(s: &Sweep, file: &str) -> Result<String, Error> {
         writeln!(
             out,
             "| {} | {} | {} | {} | {} | {} |",
-            amount(r.total(), cur, r.complete()),
+            md(&amount(r.total(), cur, r.complete())),
             format_amount(r.figures.fixed, cur),
             format_amount(r.figures.usage, cur),
             r.saving.map(|m| saving_text(&m, cur)).unwrap_or_else(|| "-".into()),
@@ -399,10 +414,10 @@ fn markdown(s: &Sweep, file: &str) -> Result<String, Error> {
     let mut notes = String::new();
     footnote(s, &mut notes)?;
     for line in notes.lines() {
-        writeln!(out, "{line}  ")?;
+        writeln!(out, "{}  ", md(line))?;
     }
     writeln!(out, "\n### Axes\n")?;
-    axes_text(s, &mut out, "- ")?;
+    axes_text(s, &mut out, "- ", "  - ")?;
     writeln!(out)?;
     counts_text(s, &mut out, "- ")?;
     Ok(out)
