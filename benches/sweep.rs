@@ -25,7 +25,12 @@ fn options() -> Options {
         "services.search.tier",
         "services.vault.tier",
     ];
-    Options { vary: vary.iter().map(|v| v.to_string()).collect(), fix: Vec::new(), max_variants: VARIANTS, prune: false }
+    Options {
+        vary: vary.iter().map(|v| v.to_string()).collect(),
+        fix: Vec::new(),
+        max_variants: VARIANTS,
+        prune: false,
+    }
 }
 
 fn landing_zone(c: &mut Criterion) {

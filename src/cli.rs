@@ -490,7 +490,9 @@ pub fn sweep_options(
         .iter()
         .map(|f| {
             crate::architecture::set::Set::parse(f).map_err(|_| {
-                Error::msg(format!("--fix {f}: expected PATH=VALUE, e.g. --fix closed_network.egress=firewall-standard"))
+                Error::msg(format!(
+                    "--fix {f}: expected PATH=VALUE, e.g. --fix closed_network.egress=firewall-standard"
+                ))
             })
         })
         .collect::<Result<Vec<_>, _>>()?;

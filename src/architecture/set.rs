@@ -178,7 +178,9 @@ fn architecture(raw: &mut RawArchitecture, path: &[&str], value: &str) -> Result
         ["discounts", ..] => return Err("discounts are set with --discount [TARGET=]PERCENT".into()),
         ["prices", ..] => return Err("prices are set in the file's `prices:` list".into()),
         ["requirements", ..] => {
-            return Err("requirements are what every variant must keep: they are stated in the file's `requirements:`".into());
+            return Err(
+                "requirements are what every variant must keep: they are stated in the file's `requirements:`".into()
+            );
         }
         ["scenarios", ..] => return Err("a scenario is not set but chosen: --scenario NAME".into()),
         [key, ..] => return Err(unknown("", key, &keys)),

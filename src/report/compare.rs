@@ -54,7 +54,9 @@ pub fn changes_text(changes: &[Change], cur: &Currency) -> Vec<String> {
     changes
         .iter()
         .map(|ch| match ch {
-            Change::Tier { design, service, from, to } => format!("{} tier of {service}: {from} -> {to}", design.label()),
+            Change::Tier { design, service, from, to } => {
+                format!("{} tier of {service}: {from} -> {to}", design.label())
+            }
             Change::Line { name, from, to, complete } => {
                 let star = if *complete { "" } else { " *" };
                 format!("{name}: {} -> {}{star}", opt(from), opt(to))
@@ -98,7 +100,16 @@ fn table(c: &Comparison, file: &str) -> Result<String, Error> {
     let mut t = comfy_table::Table::new();
     t.load_style(comfy_table::presets::ASCII_BORDERS_ONLY_CONDENSED)
         .set_content_arrangement(comfy_table::ContentArrangement::Disabled);
-    t.set_header(vec!["Scenario", "Fixed", "Usage", "Closed total", "RBAC-only", "Closed - RBAC", "vs base", "Requirements"]);
+    t.set_header(vec![
+        "Scenario",
+        "Fixed",
+        "Usage",
+        "Closed total",
+        "RBAC-only",
+        "Closed - RBAC",
+        "vs base",
+        "Requirements",
+    ]);
     for i in 1..7 {
         if let Some(col) = t.column_mut(i) {
             col.set_cell_alignment(comfy_table::CellAlignment::Right);
@@ -222,7 +233,11 @@ fn json(c: &Comparison, file: &str) -> Result<String, Error> {
             estimate_command: estimate_command(file, &v.sets),
             name: &v.name,
             pricing: SnapshotDto { as_of: &meta.as_of, sha256: &v.estimate.snapshot.sha256, snapshot: &meta.name },
-            requirements_broken: v.breaches.iter().map(|b| BrokenDto { reason: &b.reason, requirement: b.constraint.id() }).collect(),
+            requirements_broken: v
+                .breaches
+                .iter()
+                .map(|b| BrokenDto { reason: &b.reason, requirement: b.constraint.id() })
+                .collect(),
             set: v.sets.iter().map(|s| format!("{}={}", s.path, s.value)).collect(),
             vs_base_monthly: money(v.figures.total() - base_total),
         });
@@ -246,9 +261,18 @@ fn markdown(c: &Comparison, file: &str) -> Result<String, Error> {
     writeln!(out, "# Scenario sign-off: {}\n", est.architecture.name)?;
     writeln!(out, "- **File**: `{file}`; region {}", est.architecture.region)?;
     writeln!(out, "- **Prices**: snapshot {} (as of {}), sha256 `{}`", meta.name, meta.as_of, est.snapshot.sha256)?;
-    writeln!(out, "- **Currency**: {}; a month is {} hours", super::rate_text(&est.conversion), meta.hours_per_month.normalize())?;
+    writeln!(
+        out,
+        "- **Currency**: {}; a month is {} hours",
+        super::rate_text(&est.conversion),
+        meta.hours_per_month.normalize()
+    )?;
     let reqs: Vec<&str> = est.architecture.requirements.iter().map(|(k, _)| k.id()).collect();
-    writeln!(out, "- **Requirements**: {}\n", if reqs.is_empty() { "none stated".to_string() } else { reqs.join(", ") })?;
+    writeln!(
+        out,
+        "- **Requirements**: {}\n",
+        if reqs.is_empty() { "none stated".to_string() } else { reqs.join(", ") }
+    )?;
     writeln!(out, "## Scenarios ({cur} per month, closed design)\n")?;
     writeln!(out, "| | Scenario | Fixed | Usage | Total | RBAC-only | Closed - RBAC | vs base | Requirements |")?;
     writeln!(out, "|---|---|---:|---:|---:|---:|---:|---:|---|")?;
@@ -283,18 +307,33 @@ fn markdown(c: &Comparison, file: &str) -> Result<String, Error> {
     writeln!(out, "\n## Decision\n")?;
     match c.chosen.map(|i| &c.variants[i]) {
         Some(v) => {
-            writeln!(out, "Chosen: **{}**, {} {} per month (`closednet estimate {} --scenario {}`).", v.name, cur, amount(v.figures.total(), cur, v.figures.unpriced), shell_word(file), v.name)?;
+            writeln!(
+                out,
+                "Chosen: **{}**, {} {} per month (`closednet estimate {} --scenario {}`).",
+                v.name,
+                cur,
+                amount(v.figures.total(), cur, v.figures.unpriced),
+                shell_word(file),
+                v.name
+            )?;
             for b in &v.breaches {
                 writeln!(out, "\n**The chosen scenario breaks requirement {}**: {}.", b.constraint, b.reason)?;
             }
         }
-        None => writeln!(out, "No scenario chosen: `closednet compare {} --format markdown --choose NAME` marks one.", shell_word(file))?,
+        None => writeln!(
+            out,
+            "No scenario chosen: `closednet compare {} --format markdown --choose NAME` marks one.",
+            shell_word(file)
+        )?,
     }
     writeln!(out, "\n| Role | Name | Date | Signature |\n|---|---|---|---|")?;
     for role in ["Prepared by", "Reviewed by", "Approved by"] {
         writeln!(out, "| {role} | | | |")?;
     }
-    writeln!(out, "\n\\* leaves out lines without a price; each scenario's full worksheet: `closednet estimate FILE --scenario NAME --format markdown`.")?;
+    writeln!(
+        out,
+        "\n\\* leaves out lines without a price; each scenario's full worksheet: `closednet estimate FILE --scenario NAME --format markdown`."
+    )?;
     Ok(out)
 }
 
@@ -388,7 +427,11 @@ fn html(c: &Comparison, file: &str) -> Result<String, Error> {
     let cur = cur(c);
     let est = &c.base().estimate;
     let mut out = String::new();
-    writeln!(out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Scenarios: {}</title>", esc(&est.architecture.name))?;
+    writeln!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Scenarios: {}</title>",
+        esc(&est.architecture.name)
+    )?;
     writeln!(
         out,
         "<style>body {{ font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 70rem; padding: 0 1rem; }} table {{ border-collapse: collapse; width: 100%; font-size: .9rem; }} th, td {{ border-bottom: 1px solid #ddd; padding: .25rem .5rem; text-align: left; vertical-align: top; }} td.n {{ text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }} tr.chosen td {{ font-weight: 600; background: #eef5fb; }} .breaks {{ color: #a00; }} @media print {{ table, svg {{ break-inside: avoid; }} }}</style></head><body>"
@@ -401,7 +444,10 @@ fn html(c: &Comparison, file: &str) -> Result<String, Error> {
         writeln!(out, "<p>{}</p>", esc(l))?;
     }
     writeln!(out, "{}", chart(c))?;
-    writeln!(out, "<table><thead><tr><th>Scenario</th><th>Description</th><th>Fixed</th><th>Usage</th><th>Closed total</th><th>RBAC-only</th><th>Closed - RBAC</th><th>vs base</th><th>Requirements</th></tr></thead><tbody>")?;
+    writeln!(
+        out,
+        "<table><thead><tr><th>Scenario</th><th>Description</th><th>Fixed</th><th>Usage</th><th>Closed total</th><th>RBAC-only</th><th>Closed - RBAC</th><th>vs base</th><th>Requirements</th></tr></thead><tbody>"
+    )?;
     let base = c.base().figures.total();
     for (i, v) in c.variants.iter().enumerate() {
         let f = &v.figures;
@@ -424,7 +470,13 @@ fn html(c: &Comparison, file: &str) -> Result<String, Error> {
     }
     writeln!(out, "</tbody></table>")?;
     for v in c.variants.iter().skip(1) {
-        writeln!(out, "<h2>{}</h2><p>{}</p><p><code>{}</code></p><ul>", esc(&v.name), esc(&v.description), esc(&estimate_command(file, &v.sets)))?;
+        writeln!(
+            out,
+            "<h2>{}</h2><p>{}</p><p><code>{}</code></p><ul>",
+            esc(&v.name),
+            esc(&v.description),
+            esc(&estimate_command(file, &v.sets))
+        )?;
         for line in changes_text(&c.changes(v)?, cur) {
             writeln!(out, "<li>{}</li>", esc(&line))?;
         }

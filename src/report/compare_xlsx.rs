@@ -107,7 +107,8 @@ fn assumptions(ws: &mut Worksheet, c: &Comparison, file: &str) -> Result<(), Err
     for (i, v) in c.variants.iter().enumerate().filter(|(_, v)| v.estimate.snapshot.meta.name != meta.name) {
         let m = &v.estimate.snapshot.meta;
         ws.write_string(fx + 3 + i as u32, 0, format!("Scenario {}", v.name)).map_err(e)?;
-        ws.write_string(fx + 3 + i as u32, 1, format!("priced with snapshot {} (as of {})", m.name, m.as_of)).map_err(e)?;
+        ws.write_string(fx + 3 + i as u32, 1, format!("priced with snapshot {} (as of {})", m.name, m.as_of))
+            .map_err(e)?;
     }
     ws.set_column_width(0, 22).map_err(e)?;
     ws.set_column_width(1, 70).map_err(e)?;

@@ -212,8 +212,16 @@ fn json(s: &Sweep, file: &str) -> Result<String, Error> {
         cheapest: s.cheapest.as_ref().map(|r| variant(r, s, file)),
         currency: cur.code(),
         pareto: s.pareto.iter().map(|r| variant(r, s, file)).collect(),
-        pricing: PricingDto { as_of: &s.snapshot.meta.as_of, sha256: &s.snapshot.sha256, snapshot: &s.snapshot.meta.name },
-        requirements: s.requirements.iter().map(|c| RequirementDto { meaning: c.meaning(), requirement: c.id() }).collect(),
+        pricing: PricingDto {
+            as_of: &s.snapshot.meta.as_of,
+            sha256: &s.snapshot.sha256,
+            snapshot: &s.snapshot.meta.name,
+        },
+        requirements: s
+            .requirements
+            .iter()
+            .map(|c| RequirementDto { meaning: c.meaning(), requirement: c.id() })
+            .collect(),
         saving_monthly: s.saving().map(|m| money(m.amount, cur)),
         saving_bound: s.saving().map(|m| m.bound.id()),
         schema_version: 1,
@@ -252,9 +260,19 @@ fn header(s: &Sweep, file: &str, out: &mut String) -> Result<(), Error> {
     let cur = &s.conversion.currency;
     let meta = &s.snapshot.meta;
     writeln!(out, "Sweep of {file} ({}): the closed design, {cur} per month", s.name)?;
-    writeln!(out, "Region {} | pricing snapshot {} (as of {}) | {}", s.region, meta.name, meta.as_of, super::rate_text(&s.conversion))?;
+    writeln!(
+        out,
+        "Region {} | pricing snapshot {} (as of {}) | {}",
+        s.region,
+        meta.name,
+        meta.as_of,
+        super::rate_text(&s.conversion)
+    )?;
     if s.requirements.is_empty() {
-        writeln!(out, "Requirements: none stated (add `requirements:` to the file: without them a sweep keeps no platform it can drop)")?;
+        writeln!(
+            out,
+            "Requirements: none stated (add `requirements:` to the file: without them a sweep keeps no platform it can drop)"
+        )?;
     } else {
         let ids: Vec<&str> = s.requirements.iter().map(|c| c.id()).collect();
         writeln!(out, "Requirements: {}", ids.join(", "))?;
@@ -354,7 +372,8 @@ fn md(text: &str) -> String {
 
 /// What `*` means, and what each dropped requirement's reason is.
 fn footnote(s: &Sweep, out: &mut String) -> Result<(), Error> {
-    let mut unpriced: Vec<&str> = s.pareto.iter().chain([&s.base]).flat_map(|r| r.unpriced.iter().map(String::as_str)).collect();
+    let mut unpriced: Vec<&str> =
+        s.pareto.iter().chain([&s.base]).flat_map(|r| r.unpriced.iter().map(String::as_str)).collect();
     unpriced.sort_unstable();
     unpriced.dedup();
     if !unpriced.is_empty() {
@@ -441,7 +460,10 @@ fn csv(s: &Sweep) -> Result<String, Error> {
     let cur = &s.conversion.currency;
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(CSV_HEADER)?;
-    let rows = [("file", &s.base)].into_iter().chain(s.cheapest.iter().map(|c| ("cheapest", c))).chain(s.pareto.iter().map(|r| ("pareto", r)));
+    let rows = [("file", &s.base)]
+        .into_iter()
+        .chain(s.cheapest.iter().map(|c| ("cheapest", c)))
+        .chain(s.pareto.iter().map(|r| ("pareto", r)));
     for (kind, r) in rows {
         w.write_record([
             kind.to_string(),

@@ -46,9 +46,10 @@ pub fn network(c: Constraint, net: &ClosedNetwork) -> Option<String> {
     match c {
         Constraint::EgressInspection => match net.egress {
             Egress::None => Some("closed_network.egress is none: outbound internet traffic is not inspected".into()),
-            Egress::NatGateway => {
-                Some("closed_network.egress is nat-gateway: NAT-only egress gives a fixed outbound IP but inspects nothing".into())
-            }
+            Egress::NatGateway => Some(
+                "closed_network.egress is nat-gateway: NAT-only egress gives a fixed outbound IP but inspects nothing"
+                    .into(),
+            ),
             _ => None,
         },
         Constraint::OperatorAccess => operator_access(net),

@@ -53,7 +53,9 @@ pub fn tier_options<'c>(
     catalog: &'c Catalog,
     snapshot: &'c Snapshot,
 ) -> Result<Vec<TierOption<'c>>, Error> {
-    let def = catalog.service(&svc.type_id).ok_or_else(|| Error::msg(format!("the catalog has no service type {}", svc.type_id)))?;
+    let def = catalog
+        .service(&svc.type_id)
+        .ok_or_else(|| Error::msg(format!("the catalog has no service type {}", svc.type_id)))?;
     let declared = declared_tier(svc, def);
     let date = snapshot.meta.as_of.as_str();
     let needs = needs(arch, svc, def, catalog, date, &BTreeSet::new());

@@ -197,7 +197,12 @@ pub fn changes(base: &Estimate, other: &Estimate) -> Result<Vec<Change>, Error> 
         }
     }
     for s in b.added.iter().filter(|s| !o.added.iter().any(|x| x.service.name == s.service.name)) {
-        out.push(Change::Line { name: s.service.name.clone(), from: Some(total(s)), to: None, complete: s.unpriced == 0 });
+        out.push(Change::Line {
+            name: s.service.name.clone(),
+            from: Some(total(s)),
+            to: None,
+            complete: s.unpriced == 0,
+        });
     }
     Ok(out)
 }

@@ -49,7 +49,16 @@ fn load_errors(yaml: &str) -> Vec<String> {
     match pipeline::run("bad.yaml", yaml, &catalog, &Overrides::default()) {
         Err(closednet::error::Error::Input(diags)) => diags
             .iter()
-            .map(|d| format!("{}:{} {} {} | {}", d.line.unwrap_or(0), d.column.unwrap_or(0), d.path.clone().unwrap_or_default(), d.message, d.help.clone().unwrap_or_default()))
+            .map(|d| {
+                format!(
+                    "{}:{} {} {} | {}",
+                    d.line.unwrap_or(0),
+                    d.column.unwrap_or(0),
+                    d.path.clone().unwrap_or_default(),
+                    d.message,
+                    d.help.clone().unwrap_or_default()
+                )
+            })
             .collect(),
         Err(e) => panic!("{e}"),
         Ok(_) => panic!("the file is not valid"),
@@ -152,12 +161,20 @@ fn compare_prices_the_landing_zone_scenarios_side_by_side() {
     let vs: Vec<_> = c.variants.iter().map(|v| v.figures.total() - base).collect();
     assert_eq!(vs, [d("0"), d("-937.40"), d("336.95"), d("-942.40")]);
     // Basic keeps neither requirement; the others keep both.
-    let broken: Vec<Vec<Constraint>> = c.variants.iter().map(|v| v.breaches.iter().map(|b| b.constraint).collect()).collect();
+    let broken: Vec<Vec<Constraint>> =
+        c.variants.iter().map(|v| v.breaches.iter().map(|b| b.constraint).collect()).collect();
     assert_eq!(broken, [vec![], vec![Constraint::EgressInspection, Constraint::OperatorAccess], vec![], vec![]]);
-    let changes = closednet::report::compare::changes_text(&c.changes(&c.variants[2]).unwrap(), &c.base().estimate.conversion.currency);
+    let changes = closednet::report::compare::changes_text(
+        &c.changes(&c.variants[2]).unwrap(),
+        &c.base().estimate.conversion.currency,
+    );
     assert_eq!(
         changes,
-        ["site-to-site VPN gateway: - -> 153.30", "gateway public IP: - -> 3.65", "DNS resolver inbound endpoint: - -> 180.00"]
+        [
+            "site-to-site VPN gateway: - -> 153.30",
+            "gateway public IP: - -> 3.65",
+            "DNS resolver inbound endpoint: - -> 180.00"
+        ]
     );
 }
 
@@ -167,15 +184,29 @@ fn compare_speaks_every_format() {
     assert_eq!(table.status.code(), Some(0), "{}", stderr(&table));
     let text = String::from_utf8_lossy(&table.stdout);
     assert!(text.contains("| basic                     1,308.31 *   202.78     1,511.09 *    1,447.69          +63.40   -937.40   breaks egress-inspection, operator-access |"), "{text}");
-    let md = String::from_utf8_lossy(&closednet(&["compare", "examples/landing-zone.yaml", "--format", "markdown", "--choose", "zero-trust-hub-firewall"]).stdout).into_owned();
+    let md = String::from_utf8_lossy(
+        &closednet(&[
+            "compare",
+            "examples/landing-zone.yaml",
+            "--format",
+            "markdown",
+            "--choose",
+            "zero-trust-hub-firewall",
+        ])
+        .stdout,
+    )
+    .into_owned();
     assert!(md.contains("| **chosen** | **zero-trust-hub-firewall** | 1,303.31 * | 202.78 | 1,506.09 * |"), "{md}");
     assert!(md.contains("Chosen: **zero-trust-hub-firewall**"), "{md}");
     assert!(md.contains("| Approved by | | | |"), "{md}");
-    let csv = String::from_utf8_lossy(&closednet(&["compare", "examples/article-2023.yaml", "--format", "csv"]).stdout).into_owned();
+    let csv = String::from_utf8_lossy(&closednet(&["compare", "examples/article-2023.yaml", "--format", "csv"]).stdout)
+        .into_owned();
     let mut lines = csv.lines();
     assert_eq!(lines.next(), Some(closednet::report::compare::CSV_HEADER.join(",").as_str()));
     assert!(lines.nth(1).unwrap().starts_with("today,\"The same build with today's tiers and prices: pricing snapshot 2026-08, at the 2023-12-11 H.10 rate of 146.41 JPY/USD\",false,pricing=2026-08 fx.JPY=146.41,JPY,1180283,187185,1367468,320065,1047403,-533376,false,,"), "{csv}");
-    let html = String::from_utf8_lossy(&closednet(&["compare", "examples/landing-zone.yaml", "--format", "html"]).stdout).into_owned();
+    let html =
+        String::from_utf8_lossy(&closednet(&["compare", "examples/landing-zone.yaml", "--format", "html"]).stdout)
+            .into_owned();
     assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<svg") && !html.contains("<script"), "{html}");
     let o = closednet(&["compare", "examples/landing-zone.yaml", "--format", "xlsx"]);
     assert_eq!(o.status.code(), Some(2));
@@ -210,7 +241,8 @@ fn the_json_comparison_carries_each_scenarios_designs() {
     let names: Vec<&str> = doc["scenarios"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["base", "basic", "zero-trust", "zero-trust-hub-firewall"]);
     assert_eq!(doc["scenarios"][3]["set"], serde_json::json!(["closed_network.hub=existing"]));
-    let one = json(&["estimate", "examples/landing-zone.yaml", "--scenario", "zero-trust-hub-firewall", "--format", "json"]);
+    let one =
+        json(&["estimate", "examples/landing-zone.yaml", "--scenario", "zero-trust-hub-firewall", "--format", "json"]);
     assert_eq!(doc["scenarios"][3]["designs"], one["designs"]);
     assert_eq!(doc["scenarios"][1]["requirements_broken"][0]["requirement"], "egress-inspection");
 }
@@ -222,7 +254,8 @@ fn the_comparison_workbook_computes_from_the_scenario_sheets() {
     let dir = std::env::temp_dir().join(format!("closednet-compare-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("lz.xlsx");
-    let o = closednet(&["compare", "examples/landing-zone.yaml", "--format", "xlsx", "--output", path.to_str().unwrap()]);
+    let o =
+        closednet(&["compare", "examples/landing-zone.yaml", "--format", "xlsx", "--output", path.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
     let sheets = wb.sheet_names();
@@ -245,7 +278,10 @@ fn the_comparison_workbook_computes_from_the_scenario_sheets() {
     let at = |r: u32, c: u32| formulas.get_value((r, c)).cloned().unwrap_or_default();
     assert_eq!(at(2, 2), "SUMIF('basic'!$E:$E,\"fixed\",'basic'!$J:$J)");
     assert_eq!(at(2, 4), "C3+D3");
-    assert_eq!(at(2, 5), "SUMIF('basic RBAC'!$E:$E,\"fixed\",'basic RBAC'!$J:$J)+SUMIF('basic RBAC'!$E:$E,\"usage\",'basic RBAC'!$J:$J)");
+    assert_eq!(
+        at(2, 5),
+        "SUMIF('basic RBAC'!$E:$E,\"fixed\",'basic RBAC'!$J:$J)+SUMIF('basic RBAC'!$E:$E,\"usage\",'basic RBAC'!$J:$J)"
+    );
     assert_eq!(at(2, 7), "E3-$E$2");
     let values = wb.worksheet_range("Comparison").unwrap();
     assert_eq!(values.get_value((2, 7)).map(|v| v.to_string()), Some("-937.4".into()));
@@ -268,7 +304,13 @@ fn diff_compares_two_scenarios_of_one_file() {
     ]);
     let text = doc.to_string();
     assert!(text.contains("Azure Firewall Standard"), "{text}");
-    let o = closednet(&["diff", "examples/landing-zone.yaml", "examples/landing-zone.yaml", "--new-scenario", "zero-trust"]);
+    let o = closednet(&[
+        "diff",
+        "examples/landing-zone.yaml",
+        "examples/landing-zone.yaml",
+        "--new-scenario",
+        "zero-trust",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let table = String::from_utf8_lossy(&o.stdout).into_owned();
     assert!(table.contains("site-to-site VPN gateway"), "{table}");
@@ -280,7 +322,8 @@ fn a_broken_requirement_is_an_error_finding_that_fails_check() {
     let catalog = catalog();
     let yaml = "version: 1\nregion: eastus2\nrequirements: [egress-inspection, on-premises-users, production-sla, existing-hub, ddos-protection, private-operator-access]\nclosed_network:\n  egress: nat-gateway\n  operator_access: [bastion-standard, jumpbox]\nservices:\n  - name: gw\n    type: api-management\n    tier: developer\n";
     let est = run(&catalog, yaml);
-    let cn024: Vec<&str> = est.findings.iter().filter(|f| f.slug == "requirement-broken").map(|f| f.message.as_str()).collect();
+    let cn024: Vec<&str> =
+        est.findings.iter().filter(|f| f.slug == "requirement-broken").map(|f| f.message.as_str()).collect();
     assert_eq!(
         cn024,
         [
@@ -292,7 +335,12 @@ fn a_broken_requirement_is_an_error_finding_that_fails_check() {
             "the closed design breaks requirement private-operator-access: Bastion Standard has a public IP (a private-only Bastion is Premium); the jump box is reached over the on-premises link, and closed_network.on_premises is none",
         ]
     );
-    assert!(est.findings.iter().filter(|f| f.slug == "requirement-broken").all(|f| f.severity == closednet::registry::Severity::Error));
+    assert!(
+        est.findings
+            .iter()
+            .filter(|f| f.slug == "requirement-broken")
+            .all(|f| f.severity == closednet::registry::Severity::Error)
+    );
     let dir = std::env::temp_dir().join(format!("closednet-req-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("req.yaml");
@@ -310,7 +358,10 @@ fn each_requirement_is_kept_exactly_when_it_says() {
     use closednet::architecture::{Access, Egress, Hub, OnPremises};
     use closednet::rules::constraints::network;
     let catalog = catalog();
-    let base = run(&catalog, "version: 1\nregion: eastus2\nservices:\n  - name: api\n    type: functions\n    tier: ep1\n").architecture.closed;
+    let base =
+        run(&catalog, "version: 1\nregion: eastus2\nservices:\n  - name: api\n    type: functions\n    tier: ep1\n")
+            .architecture
+            .closed;
     let with = |f: &dyn Fn(&mut closednet::architecture::ClosedNetwork)| {
         let mut n = base.clone();
         f(&mut n);
@@ -318,21 +369,49 @@ fn each_requirement_is_kept_exactly_when_it_says() {
     };
     let kept = |c: Constraint, n: &closednet::architecture::ClosedNetwork| network(c, n).is_none();
     // Egress: only a firewall inspects.
-    for (e, ok) in [(Egress::None, false), (Egress::NatGateway, false), (Egress::FirewallBasic, true), (Egress::FirewallPremium, true)] {
+    for (e, ok) in [
+        (Egress::None, false),
+        (Egress::NatGateway, false),
+        (Egress::FirewallBasic, true),
+        (Egress::FirewallPremium, true),
+    ] {
         assert_eq!(kept(Constraint::EgressInspection, &with(&|n| n.egress = e)), ok, "{e:?}");
     }
     // Operator access: Developer reaches the network only without a hub; a lone jump box needs the link.
     let dev = with(&|n| n.operator_access = vec![Access::BastionDeveloper]);
     assert!(kept(Constraint::OperatorAccess, &dev));
-    assert!(!kept(Constraint::OperatorAccess, &with(&|n| { n.operator_access = vec![Access::BastionDeveloper]; n.egress = Egress::FirewallBasic })));
+    assert!(!kept(
+        Constraint::OperatorAccess,
+        &with(&|n| {
+            n.operator_access = vec![Access::BastionDeveloper];
+            n.egress = Egress::FirewallBasic
+        })
+    ));
     assert!(!kept(Constraint::OperatorAccess, &with(&|n| n.operator_access = vec![Access::Jumpbox])));
-    assert!(kept(Constraint::OperatorAccess, &with(&|n| { n.operator_access = vec![Access::Jumpbox]; n.on_premises = OnPremises::Vpn })));
+    assert!(kept(
+        Constraint::OperatorAccess,
+        &with(&|n| {
+            n.operator_access = vec![Access::Jumpbox];
+            n.on_premises = OnPremises::Vpn
+        })
+    ));
     assert!(!kept(Constraint::OperatorAccess, &base));
     // No public IP for operators: Premium or a jump box, over the link.
-    let premium = |op: OnPremises| with(&|n| { n.operator_access = vec![Access::BastionPremium, Access::Jumpbox]; n.on_premises = op });
+    let premium = |op: OnPremises| {
+        with(&|n| {
+            n.operator_access = vec![Access::BastionPremium, Access::Jumpbox];
+            n.on_premises = op
+        })
+    };
     assert!(kept(Constraint::PrivateOperatorAccess, &premium(OnPremises::ExpressRoute)));
     assert!(!kept(Constraint::PrivateOperatorAccess, &premium(OnPremises::None)));
-    assert!(!kept(Constraint::PrivateOperatorAccess, &with(&|n| { n.operator_access = vec![Access::BastionDeveloper]; n.on_premises = OnPremises::Vpn })));
+    assert!(!kept(
+        Constraint::PrivateOperatorAccess,
+        &with(&|n| {
+            n.operator_access = vec![Access::BastionDeveloper];
+            n.on_premises = OnPremises::Vpn
+        })
+    ));
     assert!(kept(Constraint::OnPremisesUsers, &with(&|n| n.on_premises = OnPremises::Vpn)));
     assert!(kept(Constraint::ExistingHub, &with(&|n| n.hub = Hub::Existing)));
     assert!(!kept(Constraint::ExistingHub, &base));
@@ -341,5 +420,9 @@ fn each_requirement_is_kept_exactly_when_it_says() {
     let est = run(&catalog, yaml);
     let why = closednet::rules::constraints::breaches(&est.architecture, &est.closed, &catalog);
     assert_eq!(why.len(), 1);
-    assert!(why[0].reason.starts_with("s has 2 replica(s): its SLA for queries and indexing needs 3"), "{}", why[0].reason);
+    assert!(
+        why[0].reason.starts_with("s has 2 replica(s): its SLA for queries and indexing needs 3"),
+        "{}",
+        why[0].reason
+    );
 }

@@ -137,7 +137,12 @@ fn a_variant_that_breaks_a_requirement_is_never_reported_as_compliant() {
     for file in ["examples/landing-zone.yaml", "examples/article.yaml"] {
         let text = std::fs::read_to_string(file).unwrap();
         // Every option of the platform axes, so that rows that drop requirements are many.
-        let platform = ["closed_network.egress", "closed_network.operator_access", "closed_network.on_premises", "closed_network.ddos"];
+        let platform = [
+            "closed_network.egress",
+            "closed_network.operator_access",
+            "closed_network.on_premises",
+            "closed_network.ddos",
+        ];
         let vary = platform.iter().map(|p| p.to_string()).collect();
         let s = swept(&catalog, file, &Options { vary, prune: false, ..Options::default() });
         for row in s.cheapest.iter().chain(&s.pareto) {
@@ -160,7 +165,10 @@ fn no_compliant_variant_means_no_cheapest() {
     // Private-only operator access needs an on-premises link, and the only link that could be
     // added (VPN) is fixed away.
     let yaml = "version: 1\nregion: eastus2\nrequirements: [private-operator-access]\nclosed_network:\n  egress: none\nservices:\n  - name: api\n    type: functions\n    tier: ep1\n";
-    let options = Options { fix: vec![closednet::architecture::set::Set::parse("closed_network.on_premises=none").unwrap()], ..Options::default() };
+    let options = Options {
+        fix: vec![closednet::architecture::set::Set::parse("closed_network.on_premises=none").unwrap()],
+        ..Options::default()
+    };
     let s = sweep("test.yaml", yaml, &catalog, &Overrides::default(), &options).unwrap();
     assert!(s.cheapest.is_none());
     assert!(s.saving().is_none());
@@ -177,11 +185,22 @@ fn pruning_changes_neither_the_cheapest_nor_the_front() {
     for (file, axes) in [
         (
             "examples/landing-zone.yaml",
-            vary(&["closed_network.egress", "closed_network.operator_access", "closed_network.ddos", "services.search.tier"]),
+            vary(&[
+                "closed_network.egress",
+                "closed_network.operator_access",
+                "closed_network.ddos",
+                "services.search.tier",
+            ]),
         ),
         (
             "examples/article.yaml",
-            vary(&["closed_network.operator_access", "closed_network.on_premises", "closed_network.ddos", "services.gateway.tier", "services.chat-api.tier"]),
+            vary(&[
+                "closed_network.operator_access",
+                "closed_network.on_premises",
+                "closed_network.ddos",
+                "services.gateway.tier",
+                "services.chat-api.tier",
+            ]),
         ),
     ] {
         let pruned = swept(&catalog, file, &Options { vary: axes.clone(), ..Options::default() });
@@ -192,7 +211,11 @@ fn pruning_changes_neither_the_cheapest_nor_the_front() {
             (s.cheapest.as_ref().map(Row::total), front)
         };
         assert_eq!(key(&pruned), key(&all), "{file}");
-        assert_eq!(pruned.priced as u128 + pruned.variants_skipped(), all.priced as u128 + all.variants_skipped(), "{file}: every variant is priced or counted as skipped");
+        assert_eq!(
+            pruned.priced as u128 + pruned.variants_skipped(),
+            all.priced as u128 + all.variants_skipped(),
+            "{file}: every variant is priced or counted as skipped"
+        );
     }
 }
 
@@ -252,7 +275,8 @@ fn the_json_sweep_validates_against_its_committed_schema() {
         let o = closednet(&["sweep", file, "--format", "json"]);
         assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
         let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-        let errors: Vec<String> = validator.iter_errors(&doc).map(|e| format!("{e} at {}", e.instance_path())).collect();
+        let errors: Vec<String> =
+            validator.iter_errors(&doc).map(|e| format!("{e} at {}", e.instance_path())).collect();
         assert!(errors.is_empty(), "{file}: {errors:#?}");
         for key in ["cheapest", "pareto", "variants_priced", "variants_skipped"] {
             assert!(doc.get(key).is_some(), "{file}: {key}");
@@ -279,6 +303,10 @@ fn sweep_arguments_are_checked() {
     );
     let o = closednet(&["sweep", "examples/landing-zone.yaml", "--fix", "closed_network.egress=firewal-basic"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("unknown value \"firewal-basic\""), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("unknown value \"firewal-basic\""),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     assert!(o.stdout.is_empty());
 }

@@ -13,7 +13,10 @@ use crate::error::Diagnostic;
 use crate::suggest;
 use serde_saphyr::Spanned;
 
-pub(in crate::architecture) fn requirements(c: &mut Checker, raw: Option<&[Spanned<String>]>) -> Vec<(Constraint, Loc)> {
+pub(in crate::architecture) fn requirements(
+    c: &mut Checker,
+    raw: Option<&[Spanned<String>]>,
+) -> Vec<(Constraint, Loc)> {
     let ids: Vec<&str> = Constraint::ALL.iter().map(|k| k.id()).collect();
     let mut out: Vec<(Constraint, Loc)> = Vec::new();
     for (i, word) in raw.unwrap_or_default().iter().enumerate() {
@@ -60,7 +63,8 @@ pub(in crate::architecture) fn scenarios(c: &mut Checker, raw: Option<&Spanned<R
             continue;
         }
         if out.iter().any(|o| o.name == *name) {
-            c.error(at, &path, format!("scenario {name} is defined twice")).help = Some("each scenario needs its own name".into());
+            c.error(at, &path, format!("scenario {name} is defined twice")).help =
+                Some("each scenario needs its own name".into());
             continue;
         }
         if s.value.description.trim().is_empty() {
@@ -85,7 +89,13 @@ pub(in crate::architecture) fn scenarios(c: &mut Checker, raw: Option<&Spanned<R
                 }
             }
         }
-        out.push(Scenario { name: name.clone(), description: s.value.description.trim().to_string(), sets, loc: at, set_locs });
+        out.push(Scenario {
+            name: name.clone(),
+            description: s.value.description.trim().to_string(),
+            sets,
+            loc: at,
+            set_locs,
+        });
     }
     out
 }
@@ -140,9 +150,7 @@ fn at_entry(mut d: Diagnostic, s: &Scenario, i: usize) -> Diagnostic {
 /// the file has it, naming the scenario either way.
 fn relabel(mut d: Diagnostic, s: &Scenario, resolved: &[String]) -> Diagnostic {
     let path = d.path.as_deref().map(|p| p.replace('[', ".").replace(']', ""));
-    let hit = path.as_deref().and_then(|p| {
-        resolved.iter().rposition(|r| p == r || p.starts_with(&format!("{r}.")))
-    });
+    let hit = path.as_deref().and_then(|p| resolved.iter().rposition(|r| p == r || p.starts_with(&format!("{r}."))));
     match hit {
         Some(i) => {
             let (set, at) = (&s.sets[i], s.set_locs[i]);

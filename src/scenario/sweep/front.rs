@@ -97,7 +97,10 @@ impl Row {
             .iter()
             .chain(&closed.added)
             .flat_map(|s| {
-                s.lines.iter().filter(|l| l.monthly.is_none()).map(|l| format!("{}: {}", s.service.name, l.line.component))
+                s.lines
+                    .iter()
+                    .filter(|l| l.monthly.is_none())
+                    .map(|l| format!("{}: {}", s.service.name, l.line.component))
             })
             .collect();
         Ok(Row {
@@ -167,9 +170,11 @@ impl Front {
         let subset = |a: &[Constraint], b: &[Constraint]| a.iter().all(|x| b.contains(x));
         let reference = entries.iter().find(|(k, _)| k.is_empty()).map(|(_, r)| r.clone());
         let alone = |c: Constraint| -> Option<Saving> {
-            let best = entries.iter().filter(|(k, _)| subset(k, &[c])).map(|(_, r)| r).min_by(|a, b| {
-                (a.total(), a.sets.len(), a.order).cmp(&(b.total(), b.sets.len(), b.order))
-            })?;
+            let best = entries
+                .iter()
+                .filter(|(k, _)| subset(k, &[c]))
+                .map(|(_, r)| r)
+                .min_by(|a, b| (a.total(), a.sets.len(), a.order).cmp(&(b.total(), b.sets.len(), b.order)))?;
             reference.as_ref().map(|r| Saving::between(r, best))
         };
         let mut pareto: Vec<(Vec<Constraint>, Row)> = entries
@@ -182,7 +187,11 @@ impl Front {
             row.dropped = row
                 .breaches
                 .iter()
-                .map(|b| Dropped { constraint: b.constraint, reason: b.reason.clone(), saving_alone: alone(b.constraint) })
+                .map(|b| Dropped {
+                    constraint: b.constraint,
+                    reason: b.reason.clone(),
+                    saving_alone: alone(b.constraint),
+                })
                 .collect();
         }
         pareto.sort_by(|(ka, a), (kb, b)| (ka.len(), a.total(), a.order).cmp(&(kb.len(), b.total(), b.order)));

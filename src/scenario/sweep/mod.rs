@@ -110,17 +110,21 @@ pub(crate) struct Ctx<'a, 'c> {
     pub fixed: Vec<Set>,
 }
 
+/// A variant that does not validate: the first problem the loader found.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Invalid(pub String);
+
 impl<'c> Ctx<'_, 'c> {
-    /// Prices the file with `sets` after the fixed ones. `Ok(Err(why))`: the variant does not
-    /// validate (why is the first problem).
-    pub fn price(&self, sets: &[Set]) -> Result<Result<Estimate<'c>, String>, Error> {
+    /// Prices the file with `sets` after the fixed ones. `Ok(Err(..))`: the variant does not
+    /// validate.
+    pub fn price(&self, sets: &[Set]) -> Result<Result<Estimate<'c>, Invalid>, Error> {
         let mut o = self.overrides.clone();
         o.sets = self.fixed.iter().chain(sets).cloned().collect();
         match pipeline::run(self.file, self.text, self.catalog, &o) {
             Ok(est) => Ok(Ok(est)),
-            Err(Error::Input(diags)) => {
-                Ok(Err(diags.first().map(|d| d.message.clone()).unwrap_or_else(|| "the variant is not valid".into())))
-            }
+            Err(Error::Input(diags)) => Ok(Err(Invalid(
+                diags.first().map(|d| d.message.clone()).unwrap_or_else(|| "the variant is not valid".into()),
+            ))),
             Err(e) => Err(e),
         }
     }
@@ -171,7 +175,7 @@ pub fn sweep<'c>(
                     front.add(Row::of(&ctx, &est, sets, priced, catalog)?);
                     priced += 1;
                 }
-                Err(why) => match invalid.iter_mut().find(|s| s.why == why) {
+                Err(Invalid(why)) => match invalid.iter_mut().find(|s| s.why == why) {
                     Some(s) => s.count += 1,
                     None => invalid.push(Skipped { count: 1, why }),
                 },

@@ -17,7 +17,7 @@
 //! access costs and keeps.
 
 use super::axes::{Axis, Kind};
-use super::{AxisReport, Ctx, Skipped};
+use super::{AxisReport, Ctx, Invalid, Skipped};
 use crate::architecture::set::Set;
 use crate::architecture::{ClosedNetwork, Constraint, OnPremises};
 use crate::calculator::Source;
@@ -46,7 +46,7 @@ pub(super) struct Probe {
 
 pub(super) struct Facts {
     /// [axis][option]: the option in the file's context, or why it does not validate.
-    pub base: Vec<Vec<Result<Probe, String>>>,
+    pub base: Vec<Vec<Result<Probe, Invalid>>>,
     /// [axis][option][context]: the option in each context its own cost depends on (`None`: it
     /// does not validate there). Empty for the hub, DDoS and tiers.
     pub contexts: Vec<Vec<Vec<Option<Probe>>>>,
@@ -87,35 +87,31 @@ fn own(kind: Kind, est: &Estimate) -> Result<Probe, Error> {
             }
         }
     }
-    let provided = |a: &crate::rules::PricedService| a.lines.iter().all(|l| matches!(l.source, Source::Provided { .. }));
-    probe.ips = est
-        .closed
-        .added
-        .iter()
-        .filter(|a| a.type_id == "public-ip" && !provided(a))
-        .filter_map(|a| a.count)
-        .sum();
+    let provided =
+        |a: &crate::rules::PricedService| a.lines.iter().all(|l| matches!(l.source, Source::Provided { .. }));
+    probe.ips =
+        est.closed.added.iter().filter(|a| a.type_id == "public-ip" && !provided(a)).filter_map(|a| a.count).sum();
     Ok(probe)
 }
 
-/// Why option `i` of `axis` is not tried, or `Ok` when it is.
-fn admissible(axis: &Axis, i: usize, probe: &Result<Probe, String>) -> Result<(), String> {
+/// Why option `i` of `axis` is not tried; `None` when it is.
+fn not_tried(axis: &Axis, i: usize, probe: &Result<Probe, Invalid>) -> Option<String> {
     let opt = &axis.options[i];
     match probe {
-        Err(why) => Err(format!("not valid: {why}")),
-        Ok(p) if !opt.base && !p.unknown.is_empty() => Err(format!(
+        Err(Invalid(why)) => Some(format!("not valid: {why}")),
+        Ok(p) if !opt.base && !p.unknown.is_empty() => Some(format!(
             "{} (an option whose lines have no price is tried only when it is the file's own)",
             p.no_price.clone().unwrap_or_else(|| "a line has no price".into())
         )),
-        Ok(_) if axis.kind == Kind::Hub && opt.value == "existing" && !opt.base && !axis.explicit => Err(
+        Ok(_) if axis.kind == Kind::Hub && opt.value == "existing" && !opt.base && !axis.explicit => Some(
             "the file states no charge-back for an existing hub (closed_network.hub_share): --vary closed_network.hub tries it without one"
                 .into(),
         ),
-        Ok(_) => Ok(()),
+        Ok(_) => None,
     }
 }
 
-fn probe(ctx: &Ctx, kind: Kind, base: &Estimate, sets: &[Set]) -> Result<Result<Probe, String>, Error> {
+fn probe(ctx: &Ctx, kind: Kind, base: &Estimate, sets: &[Set]) -> Result<Result<Probe, Invalid>, Error> {
     if sets.is_empty() {
         return Ok(Ok(own(kind, base)?));
     }
@@ -127,12 +123,12 @@ fn probe(ctx: &Ctx, kind: Kind, base: &Estimate, sets: &[Set]) -> Result<Result<
 
 /// The overrides of each admissible option of the first axis of `kind`, or just the file's
 /// context; for on-premises links, one option with a link and one without at most.
-fn context_sets(axes: &[Axis], base: &[Vec<Result<Probe, String>>], kind: Kind) -> Vec<Vec<Set>> {
+fn context_sets(axes: &[Axis], base: &[Vec<Result<Probe, Invalid>>], kind: Kind) -> Vec<Vec<Set>> {
     let Some(ai) = axes.iter().position(|a| a.kind == kind) else { return vec![Vec::new()] };
     let axis = &axes[ai];
     let mut out: Vec<(Option<bool>, Vec<Set>)> = Vec::new();
     for (i, p) in base[ai].iter().enumerate() {
-        if admissible(axis, i, p).is_err() {
+        if not_tried(axis, i, p).is_some() {
             continue;
         }
         let class = match (&kind, p) {
@@ -249,7 +245,14 @@ fn keeps(net: &ClosedNetwork, reqs: &[Constraint]) -> BTreeSet<Constraint> {
 
 /// Every network the other platform axes can make with `a` and with `b` (each other axis at each
 /// admissible option): whether `a` keeps every requirement `b` keeps in all of them.
-fn keeps_no_less(axes: &[Axis], facts: &Facts, ai: usize, a: &ClosedNetwork, b: &ClosedNetwork, reqs: &[Constraint]) -> bool {
+fn keeps_no_less(
+    axes: &[Axis],
+    facts: &Facts,
+    ai: usize,
+    a: &ClosedNetwork,
+    b: &ClosedNetwork,
+    reqs: &[Constraint],
+) -> bool {
     let reqs: Vec<Constraint> = reqs.iter().copied().filter(|c| *c != Constraint::ProductionSla).collect();
     if reqs.is_empty() {
         return true;
@@ -263,7 +266,7 @@ fn keeps_no_less(axes: &[Axis], facts: &Facts, ai: usize, a: &ClosedNetwork, b: 
             let nets = facts.base[i]
                 .iter()
                 .enumerate()
-                .filter(|(j, p)| admissible(x, *j, p).is_ok())
+                .filter(|(j, p)| not_tried(x, *j, p).is_none())
                 .filter_map(|(_, p)| p.as_ref().ok().map(|p| &p.net))
                 .collect();
             (x.kind, nets)
@@ -330,9 +333,9 @@ pub(super) fn plan(axes: &[Axis], facts: &Facts, reqs: &[Constraint], prune: boo
         let mut dropped = Vec::new();
         let mut candidates = Vec::new();
         for (i, p) in facts.base[ai].iter().enumerate() {
-            match admissible(axis, i, p) {
-                Ok(()) => candidates.push(i),
-                Err(why) => dropped.push((axis.options[i].value.clone(), why)),
+            match not_tried(axis, i, p) {
+                None => candidates.push(i),
+                Some(why) => dropped.push((axis.options[i].value.clone(), why)),
             }
         }
         let cost = |i: usize| facts.base[ai][i].as_ref().map(|p| p.cost).unwrap_or_default();
@@ -341,10 +344,9 @@ pub(super) fn plan(axes: &[Axis], facts: &Facts, reqs: &[Constraint], prune: boo
         for &b in &candidates {
             let by = if prune { kept.iter().copied().find(|&a| dominates(axes, facts, ai, a, b, reqs)) } else { None };
             match by {
-                Some(a) => dropped.push((
-                    axis.options[b].value.clone(),
-                    format!("dominated by {}", axis.options[a].value),
-                )),
+                Some(a) => {
+                    dropped.push((axis.options[b].value.clone(), format!("dominated by {}", axis.options[a].value)))
+                }
                 None => kept.push(b),
             }
         }
