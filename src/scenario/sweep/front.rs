@@ -194,7 +194,7 @@ impl Front {
                 })
                 .collect();
         }
-        pareto.sort_by(|(ka, a), (kb, b)| (ka.len(), a.total(), a.order).cmp(&(kb.len(), b.total(), b.order)));
+        pareto.sort_by_key(|(k, r)| (k.len(), r.total(), r.order));
         let cheapest = pareto.iter().find(|(k, _)| k.is_empty()).map(|(_, r)| r.clone());
         (cheapest, pareto.into_iter().map(|(_, r)| r).collect())
     }
