@@ -16,6 +16,8 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatBorder, Formul
 
 const COMPARISON: &str = "Comparison";
 const ASSUMPTIONS: &str = "Assumptions";
+/// Row of the FX rate on the assumptions sheet (0-based), named FX_RATE.
+const FX_ROW: u32 = 5;
 
 fn rbac_sheet(name: &str) -> String {
     format!("{name} RBAC")
@@ -88,7 +90,7 @@ fn assumptions(ws: &mut Worksheet, c: &Comparison, file: &str) -> Result<(), Err
     let est = &c.base().estimate;
     let meta = &est.snapshot.meta;
     let bold = Format::new().set_bold();
-    let rows = [
+    let rows: [(&str, String); FX_ROW as usize] = [
         ("Architecture file", file.to_string()),
         ("Pricing snapshot", format!("{} (sha256 {})", meta.name, est.snapshot.sha256)),
         ("Prices as of", meta.as_of.clone()),
@@ -99,7 +101,7 @@ fn assumptions(ws: &mut Worksheet, c: &Comparison, file: &str) -> Result<(), Err
         ws.write_string_with_format(i as u32, 0, *k, &bold).map_err(e)?;
         ws.write_string(i as u32, 1, v).map_err(e)?;
     }
-    let fx = rows.len() as u32;
+    let fx = FX_ROW;
     ws.write_string_with_format(fx, 0, "FX rate (per USD)", &bold).map_err(e)?;
     ws.write_number(fx, 1, est.conversion.rate.to_f64().unwrap_or(f64::NAN)).map_err(e)?;
     ws.write_string(fx + 1, 0, "FX source").map_err(e)?;
@@ -131,6 +133,6 @@ pub fn render(c: &Comparison, file: &str) -> Result<Vec<u8>, Error> {
         lines_sheet(wb.add_worksheet().set_name(&v.name).map_err(e)?, &closed, &closed, &v.estimate, &fm)?;
         lines_sheet(wb.add_worksheet().set_name(rbac_sheet(&v.name)).map_err(e)?, &rbac, &closed, &v.estimate, &fm)?;
     }
-    wb.define_name("FX_RATE", &format!("='{ASSUMPTIONS}'!$B${}", 6)).map_err(e)?;
+    wb.define_name("FX_RATE", &format!("='{ASSUMPTIONS}'!$B${}", FX_ROW + 1)).map_err(e)?;
     wb.save_to_buffer().map_err(e)
 }
