@@ -67,6 +67,27 @@ pub enum CheckFormat {
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum CompareFormatArg {
+    Table,
+    Json,
+    /// A one-page sign-off with the chosen scenario marked (--choose).
+    Markdown,
+    Csv,
+    /// A self-contained page with a chart (use --output).
+    Html,
+    /// A workbook: one sheet per scenario and a comparison sheet of formulas (needs --output).
+    Xlsx,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum SweepFormatArg {
+    Table,
+    Json,
+    Markdown,
+    Csv,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum DiffFormat {
     Table,
     Json,
@@ -160,6 +181,9 @@ pub enum Command {
         /// With --format csv: start with the UTF-8 byte-order mark Excel needs for non-ASCII text.
         #[arg(long)]
         excel: bool,
+        /// Price the file's scenario NAME: its `set` overrides, then any --set.
+        #[arg(long, value_name = "NAME")]
+        scenario: Option<String>,
         #[command(flatten)]
         source: SourceArgs,
         #[command(flatten)]
@@ -178,6 +202,9 @@ pub enum Command {
         baseline: Option<PathBuf>,
         #[command(flatten)]
         policy: PolicyArgs,
+        /// Check the file's scenario NAME: its `set` overrides, then any --set.
+        #[arg(long, value_name = "NAME")]
+        scenario: Option<String>,
         #[command(flatten)]
         source: SourceArgs,
         #[command(flatten)]
@@ -187,12 +214,58 @@ pub enum Command {
     Diff {
         /// The architecture file before the change (e.g. the main branch's).
         old: PathBuf,
-        /// The architecture file after the change.
+        /// The architecture file after the change (the same file to compare two of its scenarios).
         new: PathBuf,
         #[arg(long, value_enum, default_value = "table")]
         format: DiffFormat,
+        /// Price OLD as its scenario NAME (`base`: as written).
+        #[arg(long, value_name = "NAME")]
+        old_scenario: Option<String>,
+        /// Price NEW as its scenario NAME (`base`: as written); --set applies after it.
+        #[arg(long, value_name = "NAME")]
+        new_scenario: Option<String>,
         #[command(flatten)]
         source: SourceArgs,
+        #[command(flatten)]
+        pricing: PricingArgs,
+    },
+    /// Price the file as written and each of its scenarios side by side.
+    Compare {
+        /// The architecture file, with a `scenarios:` map.
+        file: PathBuf,
+        #[arg(long, value_enum, default_value = "table")]
+        format: CompareFormatArg,
+        /// Write the report to FILE instead of standard output (required for xlsx).
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Mark scenario NAME as chosen (the sign-off's decision; `base`: the file as written).
+        #[arg(long, value_name = "NAME")]
+        choose: Option<String>,
+        #[command(flatten)]
+        pricing: PricingArgs,
+    },
+    /// Find the cheapest closed design that keeps every stated requirement, and what dropping each
+    /// requirement saves: the platform keys and tiers the file leaves open, priced in every
+    /// combination that can matter.
+    Sweep {
+        /// The architecture file (its `requirements:` say what every variant must keep).
+        file: PathBuf,
+        #[arg(long, value_enum, default_value = "table")]
+        format: SweepFormatArg,
+        /// Vary only this axis (repeatable): closed_network.egress, closed_network.hub,
+        /// closed_network.operator_access, closed_network.on_premises, closed_network.ddos,
+        /// closed_network.cicd_agents, services.NAME.tier.
+        #[arg(long, value_name = "PATH")]
+        vary: Vec<String>,
+        /// Pin PATH to VALUE in every variant (repeatable; validated like --set).
+        #[arg(long, value_name = "PATH=VALUE")]
+        fix: Vec<String>,
+        /// Price at most N variants; the rest are counted as skipped.
+        #[arg(long, value_name = "N", default_value_t = 10_000)]
+        max_variants: u64,
+        /// Keep dominated options (slower; for checking the pruning).
+        #[arg(long)]
+        all: bool,
         #[command(flatten)]
         pricing: PricingArgs,
     },
@@ -228,8 +301,14 @@ pub enum Command {
     /// --report the JSON Schema of `estimate --format json`.
     Schema {
         /// The schema of the JSON report instead of the architecture file.
-        #[arg(long)]
+        #[arg(long, conflicts_with_all = ["sweep", "compare"])]
         report: bool,
+        /// The schema of `sweep --format json`.
+        #[arg(long, conflicts_with = "compare")]
+        sweep: bool,
+        /// The schema of `compare --format json`.
+        #[arg(long)]
+        compare: bool,
     },
     /// Print a shell completion script, e.g. `closednet completions bash > /etc/bash_completion.d/closednet`.
     Completions {
@@ -371,6 +450,56 @@ impl From<DiffFormat> for crate::report::diff::DiffFormat {
             DiffFormat::Markdown => D::Markdown,
         }
     }
+}
+
+impl From<CompareFormatArg> for Option<crate::report::compare::CompareFormat> {
+    /// `None` for xlsx, which is bytes for a file.
+    fn from(f: CompareFormatArg) -> Self {
+        use crate::report::compare::CompareFormat as C;
+        match f {
+            CompareFormatArg::Table => Some(C::Table),
+            CompareFormatArg::Json => Some(C::Json),
+            CompareFormatArg::Markdown => Some(C::Markdown),
+            CompareFormatArg::Csv => Some(C::Csv),
+            CompareFormatArg::Html => Some(C::Html),
+            CompareFormatArg::Xlsx => None,
+        }
+    }
+}
+
+impl From<SweepFormatArg> for crate::report::sweep::SweepFormat {
+    fn from(f: SweepFormatArg) -> Self {
+        use crate::report::sweep::SweepFormat as S;
+        match f {
+            SweepFormatArg::Table => S::Table,
+            SweepFormatArg::Json => S::Json,
+            SweepFormatArg::Markdown => S::Markdown,
+            SweepFormatArg::Csv => S::Csv,
+        }
+    }
+}
+
+/// `--vary`, `--fix`, `--max-variants` and `--all` of `sweep`.
+pub fn sweep_options(
+    vary: &[String],
+    fix: &[String],
+    max_variants: u64,
+    all: bool,
+) -> Result<crate::scenario::sweep::Options, Error> {
+    let fix = fix
+        .iter()
+        .map(|f| {
+            crate::architecture::set::Set::parse(f).map_err(|_| {
+                Error::msg(format!(
+                    "--fix {f}: expected PATH=VALUE, e.g. --fix closed_network.egress=firewall-standard"
+                ))
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if max_variants == 0 {
+        return Err(Error::msg("--max-variants 0: price at least one variant"));
+    }
+    Ok(crate::scenario::sweep::Options { vary: vary.to_vec(), fix, max_variants, prune: !all })
 }
 
 impl From<OutputFormat> for crate::report::ListFormat {

@@ -11,8 +11,9 @@
 //!
 //! | floor | modules | what they do |
 //! |---|---|---|
-//! | 11 | [`cli`] | the command line's arguments, turned into the library's types |
-//! | 10 | [`report`] | pure functions from results to text: every format |
+//! | 12 | [`cli`] | the command line's arguments, turned into the library's types |
+//! | 11 | [`report`] | pure functions from results to text: every format |
+//! | 10 | [`scenario`] | many variants of one file through the pipeline: named scenarios, compare, sweep |
 //! | 9 | [`gate`] | `check`'s policy: budgets and finding severities |
 //! | 8 | [`figures`] | the presented figures (converted, rounded, by requirement) every format shows |
 //! | 7 | [`pipeline`] | model -> tier choice -> what you pay -> findings: an [`Estimate`] |
@@ -24,8 +25,8 @@
 //! | 1 | [`atomic`], [`date`], [`money`], [`registry`], [`suggest`] | leaves |
 //! | 0 | [`error`] | the error every layer returns |
 //!
-//! Scenarios and sweeps belong above the pipeline, an MCP server beside the command line: each
-//! calls the library, never the other way round.
+//! Scenarios and sweeps sit above the pipeline and the gate, an MCP server belongs beside the
+//! command line: each calls the library, never the other way round.
 
 pub mod adjust;
 pub mod architecture;
@@ -43,6 +44,7 @@ pub mod pipeline;
 pub mod registry;
 pub mod report;
 pub mod rules;
+pub mod scenario;
 pub mod suggest;
 
 pub use pipeline::{Estimate, Overrides};

@@ -12,7 +12,8 @@ use closednet::architecture::Policy;
 use closednet::catalog;
 use closednet::catalog::Catalog;
 use closednet::cli::{
-    Cli, Command, EstimateFormat, ImportCommand, PolicyArgs, PricingArgs, PricingCommand, SourceArgs, SummaryFormat,
+    Cli, Command, CompareFormatArg, EstimateFormat, ImportCommand, PolicyArgs, PricingArgs, PricingCommand, SourceArgs,
+    SummaryFormat,
 };
 use closednet::error::Error;
 use closednet::iac::Kind;
@@ -165,29 +166,54 @@ fn overrides(pricing: &PricingArgs, source: &SourceArgs) -> Result<Overrides, Er
     Ok(o)
 }
 
-fn estimate_file<'c>(file: &Path, catalog: &'c Catalog, o: &Overrides) -> Result<Estimate<'c>, Error> {
+/// Prices `file`, as its scenario `scenario` when one is named (its overrides, then `o`'s).
+fn estimate_file<'c>(
+    file: &Path,
+    catalog: &'c Catalog,
+    o: &Overrides,
+    scenario: Option<&str>,
+) -> Result<Estimate<'c>, Error> {
     let name = file.display().to_string();
     let text = closednet::architecture::read(file, &name)?;
-    closednet::pipeline::run(&name, &text, catalog, o)
+    match scenario {
+        None => closednet::pipeline::run(&name, &text, catalog, o),
+        Some(s) => {
+            let o = closednet::scenario::with_scenario(&name, &text, catalog, s, o)?;
+            closednet::pipeline::run(&name, &text, catalog, &o)
+        }
+    }
 }
 
 fn run(cli: Cli) -> Result<(String, u8), Error> {
     let ok = |s: String| Ok((s, 0));
     match cli.command {
-        Command::Estimate { file, format, output, excel, source, pricing } => {
-            estimate(&file, format, output, excel, &overrides(&pricing, &source)?, &pricing)
+        Command::Estimate { file, format, output, excel, scenario, source, pricing } => {
+            let o = overrides(&pricing, &source)?;
+            estimate(&file, format, output, excel, &o, &pricing, scenario.as_deref())
         }
-        Command::Check { file, format, baseline, policy, source, pricing } => {
-            check(&file, format.into(), baseline.as_deref(), &policy, &overrides(&pricing, &source)?, &pricing)
+        Command::Check { file, format, baseline, policy, scenario, source, pricing } => {
+            let o = overrides(&pricing, &source)?;
+            check(&file, format.into(), baseline.as_deref(), &policy, &o, &pricing, scenario.as_deref())
         }
-        Command::Diff { old, new, format, source, pricing } => {
+        Command::Diff { old, new, format, old_scenario, new_scenario, source, pricing } => {
             let catalog = load_catalog(pricing.pricing.as_deref())?;
             let o = overrides(&pricing, &source)?;
             // --set makes a variant of NEW: `diff a.yaml a.yaml --set ...` compares a file with its variant.
             let plain = Overrides { sets: Vec::new(), ..o.clone() };
-            let old = estimate_file(&old, catalog, &plain)?;
-            let new = estimate_file(&new, catalog, &o)?;
+            let old = estimate_file(&old, catalog, &plain, old_scenario.as_deref())?;
+            let new = estimate_file(&new, catalog, &o, new_scenario.as_deref())?;
             ok(report::diff::render(&report::diff::Diff::new(&old, &new)?, format.into())?)
+        }
+        Command::Compare { file, format, output, choose, pricing } => {
+            compare(&file, format, output, choose.as_deref(), &overrides(&pricing, &SourceArgs::default())?, &pricing)
+        }
+        Command::Sweep { file, format, vary, fix, max_variants, all, pricing } => {
+            let options = closednet::cli::sweep_options(&vary, &fix, max_variants, all)?;
+            let catalog = load_catalog(pricing.pricing.as_deref())?;
+            let o = overrides(&pricing, &SourceArgs::default())?;
+            let (name, text) = read_text(&file)?;
+            let sweep = closednet::scenario::sweep::sweep(&name, &text, catalog, &o, &options)?;
+            ok(report::sweep::render(&sweep, &name, format.into())?)
         }
         Command::Rules { format } => ok(match format.into() {
             ListFormat::Table => report::explain::rules_table()?,
@@ -215,8 +241,10 @@ fn run(cli: Cli) -> Result<(String, u8), Error> {
                 ListFormat::Json => report::catalog::json(catalog)?,
             })
         }
-        Command::Schema { report: true } => ok(report::dto::schema()?),
-        Command::Schema { report: false } => ok(closednet::architecture::schema::json(load_catalog(None)?)?),
+        Command::Schema { report: true, .. } => ok(report::dto::schema()?),
+        Command::Schema { sweep: true, .. } => ok(report::sweep::schema()?),
+        Command::Schema { compare: true, .. } => ok(report::compare::schema()?),
+        Command::Schema { .. } => ok(closednet::architecture::schema::json(load_catalog(None)?)?),
         Command::Completions { shell } => {
             let mut out = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "closednet", &mut out);
@@ -241,6 +269,7 @@ fn estimate(
     excel: bool,
     o: &Overrides,
     pricing: &PricingArgs,
+    scenario: Option<&str>,
 ) -> Result<(String, u8), Error> {
     let f = closednet::cli::estimate_format(format, excel);
     // Checked before any work: a workbook goes to a file, never to the terminal.
@@ -248,8 +277,12 @@ fn estimate(
         return Err(Error::msg(XLSX_NEEDS_OUTPUT));
     }
     let catalog = load_catalog(pricing.pricing.as_deref())?;
-    let est = estimate_file(file, catalog, o)?;
-    let rendered = report::render(&est, f)?;
+    let est = estimate_file(file, catalog, o, scenario)?;
+    emit(report::render(&est, f)?, output)
+}
+
+/// A rendered report to standard output, or to `--output`.
+fn emit(rendered: Rendered, output: Option<PathBuf>) -> Result<(String, u8), Error> {
     match (output, rendered) {
         (None, Rendered::Text(t)) => Ok((t, 0)),
         (None, Rendered::Bytes(_)) => Err(Error::msg(XLSX_NEEDS_OUTPUT)),
@@ -266,6 +299,28 @@ fn estimate(
     }
 }
 
+fn compare(
+    file: &Path,
+    format: CompareFormatArg,
+    output: Option<PathBuf>,
+    choose: Option<&str>,
+    o: &Overrides,
+    pricing: &PricingArgs,
+) -> Result<(String, u8), Error> {
+    let text_format: Option<report::compare::CompareFormat> = format.into();
+    if text_format.is_none() && output.is_none() {
+        return Err(Error::msg(XLSX_NEEDS_OUTPUT));
+    }
+    let catalog = load_catalog(pricing.pricing.as_deref())?;
+    let (name, text) = read_text(file)?;
+    let c = closednet::scenario::compare::compare(&name, &text, catalog, o, choose)?;
+    let rendered = match text_format {
+        Some(f) => Rendered::Text(report::compare::render(&c, &name, f)?),
+        None => Rendered::Bytes(report::compare_xlsx::render(&c, &name)?),
+    };
+    emit(rendered, output)
+}
+
 fn check(
     file: &Path,
     format: GateFormat,
@@ -273,10 +328,11 @@ fn check(
     policy: &PolicyArgs,
     o: &Overrides,
     pricing: &PricingArgs,
+    scenario: Option<&str>,
 ) -> Result<(String, u8), Error> {
     let cli = Policy::try_from(policy)?;
     let catalog = load_catalog(pricing.pricing.as_deref())?;
-    let est = match estimate_file(file, catalog, o) {
+    let est = match estimate_file(file, catalog, o, scenario) {
         Ok(est) => est,
         // A machine format gets the problems in its own form (on stdout, exit 2).
         Err(Error::Input(diags)) => match report::gate::invalid(&diags, format)? {
@@ -287,7 +343,7 @@ fn check(
     };
     // The baseline is the file as it stands: --set makes a variant of FILE only.
     let plain = Overrides { sets: Vec::new(), ..o.clone() };
-    let base = baseline.map(|b| estimate_file(b, catalog, &plain)).transpose()?;
+    let base = baseline.map(|b| estimate_file(b, catalog, &plain, None)).transpose()?;
     let policy = closednet::gate::merge(&est.architecture.policy, &cli);
     let judgement = closednet::gate::judge(&est, base.as_ref(), &policy)?;
     let text = report::gate::render(&judgement, format)?;

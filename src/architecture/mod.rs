@@ -6,12 +6,14 @@
 //! are reported at once. The architect's commercial terms are model data too ([`terms`]).
 
 pub mod quantity;
+pub mod scenario;
 pub mod schema;
 pub mod set;
 pub mod terms;
 mod validate;
 mod yaml;
 
+pub use scenario::{Constraint, Scenario};
 pub use yaml::Loc;
 
 use crate::catalog::Catalog;
@@ -248,6 +250,10 @@ pub struct Architecture {
     pub prices: Vec<terms::Price>,
     /// Service name -> index in `services`, so lookups stay constant-time for large files.
     pub index: HashMap<String, usize>,
+    /// `requirements:`, each with where the file states it.
+    pub requirements: Vec<(Constraint, Loc)>,
+    /// `scenarios:`, in file order (each already validated with its overrides).
+    pub scenarios: Vec<Scenario>,
 }
 
 impl Architecture {
@@ -262,6 +268,14 @@ impl Architecture {
 
     pub fn service(&self, name: &str) -> Option<&Service> {
         self.index.get(name).map(|&i| &self.services[i])
+    }
+
+    pub fn scenario(&self, name: &str) -> Option<&Scenario> {
+        self.scenarios.iter().find(|s| s.name == name)
+    }
+
+    pub fn requires(&self, c: Constraint) -> bool {
+        self.requirements.iter().any(|(r, _)| *r == c)
     }
 }
 
@@ -340,9 +354,15 @@ fn load(
     }
     let mut raw = yaml::parse(file, text).map_err(|d| vec![*d])?;
     raw.imported = imported;
+    // Scenarios are variants of the file as written, not of this run's `--set`s.
+    let as_written = raw.scenarios.as_ref().map(|_| raw.clone());
     let resolved = set::apply(file, &mut raw, sets)?;
-    validate::validate(file, raw, catalog).map_err(|mut diags| {
+    let arch = validate::validate(file, raw, catalog).map_err(|mut diags| {
         set::relabel(&mut diags, sets, &resolved);
         diags
-    })
+    })?;
+    match as_written {
+        Some(raw) => validate::scenarios::check(file, raw, catalog, &arch.scenarios).map(|()| arch),
+        None => Ok(arch),
+    }
 }

@@ -32,6 +32,27 @@ fn complete(v: &mut Value, catalog: &Catalog) -> Result<(), Error> {
         "anyOf": [{ "type": "string", "enum": snapshots }, { "type": "null" }]
     });
 
+    let requirements: Vec<Value> = super::scenario::Constraint::ALL
+        .iter()
+        .map(|c| json!({ "const": c.id(), "description": c.meaning() }))
+        .collect();
+    v["properties"]["requirements"] = json!({
+        "description": "What the closed design must keep; each is checked against the priced design (finding CN024).",
+        "anyOf": [{ "type": "array", "items": { "type": "string", "oneOf": requirements } }, { "type": "null" }]
+    });
+    v["properties"]["scenarios"] = json!({
+        "description": "Named variants of the design: name -> { description, set: [PATH=VALUE, ...] } in the --set language.",
+        "anyOf": [
+            {
+                "type": "object",
+                "propertyNames": { "pattern": super::scenario::NAME_PATTERN, "not": { "pattern": "^[bB][aA][sS][eE]$" } },
+                "additionalProperties": { "$ref": "#/$defs/RawScenario" }
+            },
+            { "type": "null" }
+        ]
+    });
+    v["$defs"]["RawScenario"]["properties"]["set"] =
+        json!({ "type": "array", "items": { "type": "string", "pattern": "^[^=]+=" } });
     let defs = catalog.services()?;
     let declarable: Vec<_> = defs.iter().filter(|d| !d.implied_only).collect();
     // A price of yours may name any type, the resources the closed design adds too.

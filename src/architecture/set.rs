@@ -214,6 +214,12 @@ fn architecture(raw: &mut RawArchitecture, path: &[&str], value: &str) -> Result
         }
         ["discounts", ..] => return Err(SetError::Hint("discounts are set with --discount [TARGET=]PERCENT")),
         ["prices", ..] => return Err(SetError::Hint("prices are set in the file's `prices:` list")),
+        ["requirements", ..] => {
+            return Err(SetError::Hint(
+                "requirements are what every variant must keep: they are stated in the file's `requirements:`",
+            ));
+        }
+        ["scenarios", ..] => return Err(SetError::Hint("a scenario is not set but chosen: --scenario NAME")),
         [key, ..] => return Err(unknown("", key, FILE_KEYS)),
         [] => return Err(SetError::Hint("empty path")),
     }

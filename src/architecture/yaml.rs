@@ -19,7 +19,7 @@ pub(crate) fn loc<T>(s: &Spanned<T>) -> Loc {
     Loc { line: s.referenced.line(), column: s.referenced.column() }
 }
 
-#[derive(Deserialize, Debug, JsonSchema)]
+#[derive(Deserialize, Debug, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(
     title = "closednet architecture file",
@@ -61,10 +61,51 @@ pub(crate) struct RawArchitecture {
     #[serde(skip)]
     #[schemars(skip)]
     pub imported: bool,
+    /// What the closed design must keep, each checked by the engine (finding CN024 when broken).
+    #[schemars(with = "Option<Vec<String>>")]
+    pub requirements: Option<Vec<Spanned<String>>>,
+    /// Named variants of the design: name -> description and `--set` overrides.
+    #[schemars(with = "Option<BTreeMap<String, RawScenario>>")]
+    pub scenarios: Option<Spanned<RawScenarios>>,
+}
+
+/// One scenario: what it is, and the overrides (`PATH=VALUE`, as `--set` takes them) that make it.
+#[derive(Deserialize, Debug, Clone, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawScenario {
+    /// What the scenario is, for the comparison and the sign-off.
+    pub description: String,
+    /// Overrides in the `--set` language, applied to the file in order: `closed_network.hub=existing`.
+    #[schemars(with = "Vec<String>")]
+    pub set: Vec<Spanned<String>>,
+}
+
+/// `scenarios:` in the order the file gives them (a map would sort them by name).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct RawScenarios(pub Vec<(String, Spanned<RawScenario>)>);
+
+impl<'de> Deserialize<'de> for RawScenarios {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RawScenarios;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a map of scenario names to { description, set }")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RawScenarios, A::Error> {
+                let mut out = Vec::new();
+                while let Some((name, scenario)) = map.next_entry::<String, Spanned<RawScenario>>()? {
+                    out.push((name, scenario));
+                }
+                Ok(RawScenarios(out))
+            }
+        }
+        d.deserialize_map(V)
+    }
 }
 
 /// A negotiated discount: `percent`, on every service, one `type`, or one `service`.
-#[derive(Deserialize, Debug, JsonSchema)]
+#[derive(Deserialize, Debug, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawDiscount {
     #[schemars(with = "Scalar")]
@@ -80,7 +121,7 @@ pub(crate) struct RawDiscount {
 
 /// A unit price of yours: for a service `type`, optionally one `tier`, one `component` or one
 /// `service` (a declared service or an added resource by name); the most specific entry wins.
-#[derive(Deserialize, Debug, JsonSchema)]
+#[derive(Deserialize, Debug, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawPrice {
     #[serde(rename = "type")]
@@ -107,7 +148,7 @@ pub(crate) struct RawPrice {
     pub source: Spanned<String>,
 }
 
-#[derive(Deserialize, Debug, Default, JsonSchema)]
+#[derive(Deserialize, Debug, Default, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawPolicy {
     #[schemars(with = "Option<Quantity>")]
@@ -129,7 +170,7 @@ pub(crate) struct RawPolicy {
     pub require: Option<Spanned<String>>,
 }
 
-#[derive(Deserialize, Debug, Default, JsonSchema)]
+#[derive(Deserialize, Debug, Default, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawClosedNetwork {
     #[schemars(with = "Option<String>", extend("enum" = ["none", "ip", "risk"]))]
@@ -186,7 +227,7 @@ pub(crate) struct RawClosedNetwork {
 }
 
 /// `licences:` under `closed_network`.
-#[derive(Deserialize, Debug, Default, JsonSchema)]
+#[derive(Deserialize, Debug, Default, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawLicences {
     /// `owned`: every user already holds Entra ID P1/P2 (Microsoft 365 E3/E5, F3, Business Premium).
@@ -198,7 +239,7 @@ pub(crate) struct RawLicences {
 }
 
 /// `jumpbox:` under `closed_network`.
-#[derive(Deserialize, Debug, Default, JsonSchema)]
+#[derive(Deserialize, Debug, Default, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawJumpbox {
     /// A virtual-machine size (default d2s-v5).
@@ -292,7 +333,7 @@ impl JsonSchema for Choices {
     }
 }
 
-#[derive(Deserialize, Debug, JsonSchema)]
+#[derive(Deserialize, Debug, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawService {
     #[schemars(with = "String")]

@@ -58,6 +58,7 @@ pub enum RuleId {
     CN021,
     CN022,
     CN023,
+    CN024,
     CN101,
     CN102,
     CN103,
@@ -66,7 +67,7 @@ pub enum RuleId {
 }
 
 impl RuleId {
-    pub const ALL: [RuleId; 27] = [
+    pub const ALL: [RuleId; 28] = [
         RuleId::CN001,
         RuleId::CN002,
         RuleId::CN003,
@@ -89,6 +90,7 @@ impl RuleId {
         RuleId::CN021,
         RuleId::CN022,
         RuleId::CN023,
+        RuleId::CN024,
         RuleId::CN101,
         RuleId::CN102,
         RuleId::CN103,
@@ -283,6 +285,14 @@ pub const RULES: &[Rule] = &[
         summary: "A resource of the input is not closed (half-closed, public or unknown until apply); check --require closed fails on it",
         doc: "https://learn.microsoft.com/azure/private-link/private-link-overview",
         docs: include_str!("docs/CN023.md"),
+    },
+    Rule {
+        id: "CN024",
+        slug: "requirement-broken",
+        severity: Severity::Error,
+        summary: "The closed design breaks a requirement the file states (requirements:): egress inspection, operator access, SLA, hub, DDoS",
+        doc: "https://learn.microsoft.com/azure/architecture/networking/architecture/hub-spoke",
+        docs: include_str!("docs/CN024.md"),
     },
     Rule {
         id: "CN101",

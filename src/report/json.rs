@@ -97,7 +97,7 @@ fn requirement_rows(rows: &[RequirementRow], dp: usize) -> Vec<dto::RequirementD
         .collect()
 }
 
-fn design<'a>(
+pub(super) fn design<'a>(
     p: &'a PresentedDesign,
     d: &'a Design,
     rows: Option<&[RequirementRow]>,

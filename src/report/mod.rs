@@ -5,6 +5,8 @@
 //! the rounded lines, so a printed report adds up.
 
 pub mod catalog;
+pub mod compare;
+pub mod compare_xlsx;
 pub mod csv;
 pub mod diff;
 pub mod dto;
@@ -15,6 +17,7 @@ pub mod html;
 pub mod import;
 pub mod json;
 pub mod markdown;
+pub mod sweep;
 pub mod table;
 pub mod verdict;
 pub mod xlsx;

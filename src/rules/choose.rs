@@ -20,7 +20,7 @@ type Candidate<'c> = (&'c Tier, Decimal, Vec<Evidence<'c>>, Vec<Line<'c>>);
 
 /// Every tier of equal or higher rank that meets the needs and has a price, with what it costs
 /// (at the `pricer`'s prices when given), unsorted; and the tiers rejected with why.
-fn candidates<'c>(
+pub(super) fn candidates<'c>(
     arch: &Architecture,
     svc: &Service,
     def: &'c ServiceDef,

@@ -48,6 +48,7 @@ pub fn findings(arch: &Architecture, catalog: &Catalog, rbac: &Design, closed: &
     }
     platform_findings(arch, closed, &mut out);
     design_findings(arch, rbac, closed, &mut out);
+    out.extend(super::constraints::findings(arch, closed, catalog));
     out.sort_by(|a, b| (a.rule, a.loc.map(|l| (l.line, l.column))).cmp(&(b.rule, b.loc.map(|l| (l.line, l.column)))));
     out
 }

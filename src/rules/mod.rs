@@ -16,10 +16,12 @@
 //! from).
 
 mod choose;
+pub mod constraints;
 mod design;
 pub mod findings;
 pub mod implied;
 mod needs;
+pub mod options;
 pub mod requirement;
 
 pub use design::{as_planned, cheapest_closed, closed, declared_tier, rbac, resource};

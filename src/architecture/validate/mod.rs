@@ -1,10 +1,11 @@
 //! Checks a parsed architecture file against the format's rules and the catalog, and builds the
 //! model. Every problem is collected (a [`Diagnostic`] with line, column, path and, for unknown
 //! names, a suggestion) so that the user sees them all at once. By concern: the file's header and
-//! the list of services here, one service in [`service`], `closed_network` in [`network`], and the
-//! commercial terms and policy in [`terms`].
+//! the list of services here, one service in [`service`], `closed_network` in [`network`], the
+//! commercial terms and policy in [`terms`], requirements and scenarios in [`scenarios`].
 
 mod network;
+pub(super) mod scenarios;
 mod service;
 mod terms;
 
@@ -97,6 +98,8 @@ pub(in crate::architecture) fn validate(
     let policy = terms::policy(&mut c, raw.policy.as_ref());
     let discounts = terms::discounts(&mut c, raw.discounts.as_deref().unwrap_or(&[]), catalog, &names, file);
     let prices = terms::prices(&mut c, raw.prices.as_deref().unwrap_or(&[]), catalog, currency.as_deref(), &services);
+    let requirements = scenarios::requirements(&mut c, raw.requirements.as_deref());
+    let scenario_list = scenarios::scenarios(&mut c, raw.scenarios.as_ref());
 
     if !c.diags.is_empty() {
         return Err(c.diags);
@@ -115,6 +118,8 @@ pub(in crate::architecture) fn validate(
         discounts,
         prices,
         index: std::collections::HashMap::new(),
+        requirements,
+        scenarios: scenario_list,
     }
     .indexed())
 }

@@ -36,7 +36,7 @@ fn f(d: Decimal) -> f64 {
     d.to_f64().unwrap_or(f64::NAN)
 }
 
-fn e(x: XlsxError) -> Error {
+pub(super) fn e(x: XlsxError) -> Error {
     Error::msg(format!("xlsx: {x}"))
 }
 
@@ -47,7 +47,7 @@ fn put(ws: &mut Worksheet, row: u32, col: u16, text: impl AsRef<str>) -> Result<
     Ok(())
 }
 
-struct Formats {
+pub(super) struct Formats {
     header: Format,
     money: Format,
     number: Format,
@@ -60,7 +60,7 @@ struct Formats {
     no_price: Format,
 }
 
-fn formats(dp: u32) -> Formats {
+pub(super) fn formats(dp: u32) -> Formats {
     let money = if dp == 0 { "#,##0" } else { "#,##0.00" };
     Formats {
         header: Format::new().set_bold().set_border_bottom(FormatBorder::Thin),
@@ -109,7 +109,7 @@ fn cost_expr(line: &PresentedLine, q: &str) -> Option<String> {
 
 /// One design's lines. Column N names the requirement each line's cost serves (an RBAC-only line
 /// takes its closed counterpart's), which the "By requirement" sheet sums over.
-fn lines_sheet(
+pub(super) fn lines_sheet(
     ws: &mut Worksheet,
     d: &PresentedDesign,
     closed: &PresentedDesign,
