@@ -11,7 +11,7 @@
 //!
 //! | floor | modules | what they do |
 //! |---|---|---|
-//! | 10 | [`cli`] | the command line's arguments, turned into the library's types |
+//! | 10 | [`cli`], [`mcp`] | the command line's arguments, and an MCP server's tool calls, turned into the library's types |
 //! | 9 | [`report`] | pure functions from results to text: every format |
 //! | 8 | [`gate`] | `check`'s policy: budgets and finding severities |
 //! | 7 | [`figures`] | the presented figures (converted, rounded, by requirement) every format shows |
@@ -36,6 +36,7 @@ pub mod error;
 pub mod figures;
 pub mod gate;
 pub mod iac;
+pub mod mcp;
 pub mod money;
 pub mod pipeline;
 pub mod registry;
