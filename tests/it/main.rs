@@ -16,6 +16,7 @@ mod hostile;
 mod import;
 mod integrations;
 mod layers;
+mod mcp;
 mod messages;
 mod platform;
 mod prices;
