@@ -30,7 +30,7 @@ fn today() -> String {
 }
 
 impl Context {
-    /// A file to read (`path`) or its text (`text`, named `shown` in messages): exactly one.
+    /// A file to read (`path`) or its text (`text`, named `<FIELD>` in messages): exactly one.
     fn source(&self, path: Option<&str>, text: Option<&str>, fields: (&str, &str)) -> Result<(String, String), Error> {
         let (path_field, text_field) = fields;
         match (path, text) {
