@@ -5,13 +5,13 @@
 //! functions of the result.
 
 use crate::adjust::{self, price_sheet};
+use crate::iac::{self, import::Import, import::State};
 use crate::architecture::terms::Discount;
 use crate::architecture::{self, Architecture};
 use crate::calculator::Commitment;
 use crate::catalog::Catalog;
 use crate::catalog::snapshot::Snapshot;
 use crate::error::{Diagnostic, Error};
-use crate::iac::{self, import::Import, import::State};
 use crate::money::{Conversion, Currency};
 use crate::rules::findings::{self, Finding};
 use crate::rules::{self, Design, Pricer};
@@ -209,9 +209,7 @@ fn load_imported(file: &str, import: &Import, catalog: &Catalog, overrides: &Ove
     let yaml = iac::import::yaml::write(import, catalog)?;
     let mut arch = architecture::load_with(file, &yaml, catalog, &overrides.sets).map_err(|diags| {
         let note = "in the architecture file imported from it, which `closednet import` writes";
-        Error::Input(
-            diags.into_iter().map(|d| Diagnostic { message: format!("{} ({note})", d.message), ..d }).collect(),
-        )
+        Error::Input(diags.into_iter().map(|d| Diagnostic { message: format!("{} ({note})", d.message), ..d }).collect())
     })?;
     for svc in &mut arch.services {
         if let Some(p) = import.services.iter().find(|p| p.name == svc.name) {
