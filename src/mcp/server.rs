@@ -147,3 +147,21 @@ impl ServerHandler for Server {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(r: &CallToolResult) -> (bool, Vec<&str>) {
+        let texts = r.content.iter().map(|c| c.as_text().map_or("", |t| t.text.as_str())).collect();
+        (r.is_error.unwrap_or(false), texts)
+    }
+
+    #[test]
+    fn texts_are_a_result_errors_and_panics_are_tool_errors() {
+        assert_eq!(text(&answer(|| Ok(vec!["{}".into(), "# md".into()]))), (false, vec!["{}", "# md"]));
+        assert_eq!(text(&answer(|| Err(Error::msg("no")))), (true, vec!["error: no"]));
+        let panicked = answer(|| panic!("boom"));
+        assert_eq!(text(&panicked), (true, vec!["error: internal error: boom (a bug in closednet: please report it)"]));
+    }
+}
