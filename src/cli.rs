@@ -323,6 +323,14 @@ pub enum Command {
         #[command(subcommand)]
         from: ImportCommand,
     },
+    /// Serve closednet to AI assistants and editors: a Model Context Protocol server on standard
+    /// input and output (tools estimate, check, diff, explain, catalog, import; see the README).
+    Mcp {
+        /// Let the server read files under DIR too (repeatable); by default only under the working
+        /// directory.
+        #[arg(long, value_name = "DIR")]
+        allow_path: Vec<PathBuf>,
+    },
     /// Build or refresh a pricing snapshot.
     Pricing {
         #[command(subcommand)]

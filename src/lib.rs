@@ -11,7 +11,7 @@
 //!
 //! | floor | modules | what they do |
 //! |---|---|---|
-//! | 12 | [`cli`] | the command line's arguments, turned into the library's types |
+//! | 12 | [`cli`], [`mcp`] | the command line's arguments, and an MCP server's tool calls, turned into the library's types |
 //! | 11 | [`report`] | pure functions from results to text: every format |
 //! | 10 | [`scenario`] | many variants of one file through the pipeline: named scenarios, compare, sweep |
 //! | 9 | [`gate`] | `check`'s policy: budgets and finding severities |
@@ -39,6 +39,7 @@ pub mod error;
 pub mod figures;
 pub mod gate;
 pub mod iac;
+pub mod mcp;
 pub mod money;
 pub mod pipeline;
 pub mod registry;

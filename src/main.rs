@@ -258,6 +258,9 @@ fn run(cli: Cli) -> Result<(String, u8), Error> {
             ok(String::from_utf8_lossy(&out).into_owned())
         }
         Command::Import { from } => import(from),
+        Command::Mcp { allow_path } => {
+            closednet::mcp::serve(&closednet::mcp::Options { allow_paths: allow_path }).map(|()| (String::new(), 0))
+        }
         Command::Pricing { command } => pricing(command),
     }
 }
