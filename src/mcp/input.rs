@@ -185,7 +185,7 @@ pub fn fx_rates(fx: &[String]) -> Result<Vec<(String, Decimal)>, Error> {
 
 /// The `set` list, each parsed as `--set` parses it (its message names `--set`, the language).
 pub fn sets(set: &[String]) -> Result<Vec<Set>, Error> {
-    set.iter().map(|s| Set::parse(s).map_err(Error::from)).collect()
+    set.iter().map(|s| Set::parse(s)).collect()
 }
 
 fn rule_id(field: &str, name: &str) -> Result<RuleId, Error> {
