@@ -22,6 +22,42 @@ fn one_line(schema: &mut schemars::Schema) {
     .transform(schema);
 }
 
+/// `compare`: the file as written and each of its scenarios, side by side.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(transform = one_line)]
+pub struct CompareInput {
+    /// Path of the architecture file with a `scenarios:` map. Give `path` or `yaml`.
+    pub path: Option<String>,
+    /// The architecture file's text instead of a path.
+    pub yaml: Option<String>,
+    /// The scenario the sign-off marks as chosen (`base` for the file as written).
+    pub choose: Option<String>,
+    #[serde(flatten)]
+    pub pricing: PricingInput,
+}
+
+/// `sweep`: every choice the design leaves open, priced, and the cheapest that keeps its requirements.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(transform = one_line)]
+pub struct SweepInput {
+    /// Path of the architecture file. Give `path` or `yaml`.
+    pub path: Option<String>,
+    /// The architecture file's text instead of a path.
+    pub yaml: Option<String>,
+    /// Vary only these paths (`closed_network.egress`, `services.gateway.tier`); empty: every axis.
+    #[serde(default)]
+    pub vary: Vec<String>,
+    /// Pin these for every variant, each `PATH=VALUE`.
+    #[serde(default)]
+    pub fix: Vec<String>,
+    /// Price at most this many variants (default 10,000).
+    pub max_variants: Option<u64>,
+    #[serde(flatten)]
+    pub pricing: PricingInput,
+}
+
 /// `estimate`: both designs of an architecture, priced.
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

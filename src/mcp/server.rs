@@ -4,7 +4,9 @@
 //! command line prints, and a panic in a tool is caught and reported the same way, so the server
 //! keeps serving.
 
-use super::input::{CatalogInput, CheckInput, DiffInput, EstimateInput, ExplainInput, ImportInput};
+use super::input::{
+    CatalogInput, CheckInput, CompareInput, DiffInput, EstimateInput, ExplainInput, ImportInput, SweepInput,
+};
 use super::resources;
 use super::tools::{Context, Texts};
 use crate::error::Error;
@@ -48,6 +50,15 @@ dates, and regions, as `closednet catalog --format json`.";
 const IMPORT: &str = "Read a Terraform plan JSON or an ARM template and build the architecture file it \
 describes (closednet import). Returns two text contents: the architecture file (YAML), then the import \
 summary as JSON (`--summary json`).";
+
+const COMPARE: &str = "Price an architecture file as written and each of its named scenarios (its \
+`scenarios:` map), side by side (closednet compare). Returns two text contents: the comparison JSON \
+(`compare --format json`), then its Markdown sign-off.";
+
+const SWEEP: &str = "Enumerate the choices an architecture file leaves open (platform keys, tiers, private \
+mechanisms), price them, and find the cheapest variant that keeps the file's `requirements:` and the \
+Pareto front (closednet sweep); each row carries the `set` overrides that reproduce it. Returns two text \
+contents: the sweep JSON (`sweep --format json`), then its Markdown.";
 
 #[derive(Clone)]
 pub struct Server {
@@ -107,6 +118,16 @@ impl Server {
     #[tool(description = IMPORT, annotations(read_only_hint = true, idempotent_hint = true, open_world_hint = false))]
     fn import(&self, Parameters(input): Parameters<ImportInput>) -> CallToolResult {
         answer(|| self.context.import(&input))
+    }
+
+    #[tool(description = COMPARE, annotations(read_only_hint = true, idempotent_hint = true, open_world_hint = false))]
+    fn compare(&self, Parameters(input): Parameters<CompareInput>) -> CallToolResult {
+        answer(|| self.context.compare(&input))
+    }
+
+    #[tool(description = SWEEP, annotations(read_only_hint = true, idempotent_hint = true, open_world_hint = false))]
+    fn sweep(&self, Parameters(input): Parameters<SweepInput>) -> CallToolResult {
+        answer(|| self.context.sweep(&input))
     }
 }
 

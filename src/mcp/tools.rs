@@ -4,7 +4,8 @@
 //! is what the command prints on standard error; the server turns it into a tool error.
 
 use super::input::{
-    CheckInput, DiffInput, EstimateInput, ExplainInput, ImportInput, ImportKind, PricingInput, fx_rates, sets,
+    CheckInput, CompareInput, DiffInput, EstimateInput, ExplainInput, ImportInput, ImportKind, PricingInput,
+    SweepInput, fx_rates, sets,
 };
 use super::paths::Sandbox;
 use crate::architecture::Policy;
@@ -69,6 +70,30 @@ impl Context {
         let file = self.source(input.path.as_deref(), input.yaml.as_deref(), ("path", "yaml"))?;
         let est = self.run(&file, &self.overrides(&input.pricing)?)?;
         Ok(vec![text(report::render(&est, Format::Json)?)?, text(report::render(&est, Format::Markdown)?)?])
+    }
+
+    /// The comparison as `compare --format json`, then as `--format markdown`.
+    pub fn compare(&self, input: &CompareInput) -> Result<Texts, Error> {
+        use crate::report::compare::{CompareFormat, render};
+        let (name, text) = self.source(input.path.as_deref(), input.yaml.as_deref(), ("path", "yaml"))?;
+        let o = self.overrides(&input.pricing)?;
+        let c = crate::scenario::compare::compare(&name, &text, self.catalog, &o, input.choose.as_deref())?;
+        Ok(vec![render(&c, &name, CompareFormat::Json)?, render(&c, &name, CompareFormat::Markdown)?])
+    }
+
+    /// The sweep as `sweep --format json`, then as `--format markdown`.
+    pub fn sweep(&self, input: &SweepInput) -> Result<Texts, Error> {
+        use crate::report::sweep::{SweepFormat, render};
+        use crate::scenario::sweep::{DEFAULT_MAX_VARIANTS, Options};
+        let (name, text) = self.source(input.path.as_deref(), input.yaml.as_deref(), ("path", "yaml"))?;
+        let o = self.overrides(&input.pricing)?;
+        let max_variants = input.max_variants.unwrap_or(DEFAULT_MAX_VARIANTS);
+        if max_variants == 0 {
+            return Err(Error::msg("max_variants 0: price at least one variant"));
+        }
+        let options = Options { vary: input.vary.clone(), fix: sets(&input.fix)?, max_variants, prune: true };
+        let s = crate::scenario::sweep::sweep(&name, &text, self.catalog, &o, &options)?;
+        Ok(vec![render(&s, &name, SweepFormat::Json)?, render(&s, &name, SweepFormat::Markdown)?])
     }
 
     /// The judgement as `check --format json`, then as `--format markdown`. A failed check is a

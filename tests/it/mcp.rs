@@ -52,7 +52,7 @@ fn stdout(args: &[&str]) -> String {
 }
 
 #[test]
-fn initialize_then_tools_list_gives_six_tools_each_with_its_input_schema() {
+fn initialize_then_tools_list_gives_eight_tools_each_with_its_input_schema() {
     block_on(async {
         let (client, _) = connect(&[]).await;
         let info = client.peer_info().unwrap();
@@ -61,7 +61,7 @@ fn initialize_then_tools_list_gives_six_tools_each_with_its_input_schema() {
         assert!(info.capabilities.tools.is_some() && info.capabilities.resources.is_some());
         let tools = client.list_all_tools().await.unwrap();
         let names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
-        assert_eq!(names, ["catalog", "check", "diff", "estimate", "explain", "import"]);
+        assert_eq!(names, ["catalog", "check", "compare", "diff", "estimate", "explain", "import", "sweep"]);
         let fields = |name: &str| -> Vec<String> {
             let tool = tools.iter().find(|t| t.name == name).unwrap();
             assert_eq!(tool.input_schema["type"], "object", "{name}");
@@ -98,6 +98,8 @@ fn initialize_then_tools_list_gives_six_tools_each_with_its_input_schema() {
             ])
         );
         assert_eq!(fields("diff"), with(&["old_path", "old_yaml", "new_path", "new_yaml"]));
+        assert_eq!(fields("compare"), with(&["path", "yaml", "choose"]));
+        assert_eq!(fields("sweep"), with(&["path", "yaml", "vary", "fix", "max_variants"]));
         assert_eq!(fields("explain"), ["name", "region", "snapshot"]);
         assert_eq!(fields("import"), ["kind", "parameters_path", "path", "region"]);
         assert!(fields("catalog").is_empty());
@@ -215,6 +217,17 @@ fn check_diff_explain_catalog_and_import_answer_as_their_commands() {
             t[1],
             stdout(&["diff", "examples/article-2023.yaml", article, "--fx", "JPY=150", "--format", "markdown"])
         );
+
+        // compare and sweep: the commands' JSON and Markdown, byte for byte.
+        let lz = "examples/landing-zone.yaml";
+        let r = call(&client, "compare", json!({"path": lz, "choose": "zero-trust"})).await;
+        let t = texts(&r, false);
+        assert_eq!(t[0], stdout(&["compare", lz, "--choose", "zero-trust", "--format", "json"]));
+        assert_eq!(t[1], stdout(&["compare", lz, "--choose", "zero-trust", "--format", "markdown"]));
+        let r = call(&client, "sweep", json!({"path": lz, "vary": ["closed_network.egress"]})).await;
+        let t = texts(&r, false);
+        assert_eq!(t[0], stdout(&["sweep", lz, "--vary", "closed_network.egress", "--format", "json"]));
+        assert_eq!(t[1], stdout(&["sweep", lz, "--vary", "closed_network.egress", "--format", "markdown"]));
 
         let r = call(&client, "explain", json!({"name": "CN014"})).await;
         let t = texts(&r, false);
