@@ -486,21 +486,32 @@ impl TryFrom<&PolicyArgs> for Policy {
             require_closed: a.require.is_some(),
             ..Policy::default()
         };
+        let mut given: Vec<(RuleId, String)> = Vec::new();
+        let mut set = |p: &mut Policy, flag: &str, name: &str, action: RuleAction| -> Result<(), Error> {
+            let id = rule_id(flag, name)?;
+            if let Some((_, earlier)) = given.iter().find(|(r, _)| *r == id) {
+                return Err(Error::msg(format!(
+                    "{earlier} and --{flag} {name} name the same rule ({}): give one action per rule",
+                    id.as_str()
+                )));
+            }
+            given.push((id, format!("--{flag} {name}")));
+            p.rules.insert(id, action);
+            Ok(())
+        };
         for d in &a.deny {
             match d.to_ascii_lowercase().as_str() {
                 "note" => p.deny = Some(Severity::Note),
                 "warning" => p.deny = Some(Severity::Warning),
                 "error" => p.deny = Some(Severity::Error),
-                _ => {
-                    p.rules.insert(rule_id("deny", d)?, RuleAction::Deny);
-                }
+                _ => set(&mut p, "deny", d, RuleAction::Deny)?,
             }
         }
         for w in &a.warn {
-            p.rules.insert(rule_id("warn", w)?, RuleAction::Warn);
+            set(&mut p, "warn", w, RuleAction::Warn)?;
         }
         for x in &a.allow {
-            p.rules.insert(rule_id("allow", x)?, RuleAction::Allow);
+            set(&mut p, "allow", x, RuleAction::Allow)?;
         }
         Ok(p)
     }

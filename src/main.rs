@@ -8,8 +8,8 @@ use closednet::catalog::Catalog;
 use closednet::cli::{
     Cli, Command, EstimateFormat, ImportCommand, PolicyArgs, PricingArgs, PricingCommand, SourceArgs, SummaryFormat,
 };
-use closednet::iac::Kind;
 use closednet::error::Error;
+use closednet::iac::Kind;
 use closednet::pipeline::{Estimate, Overrides};
 use closednet::report::gate::GateFormat;
 use closednet::report::{self, Format, ListFormat, Rendered};
@@ -246,7 +246,9 @@ fn read_text(path: &Path) -> Result<(String, String), Error> {
 
 fn import(from: ImportCommand) -> Result<(String, u8), Error> {
     let (kind, file, region, parameters, output, summary) = match from {
-        ImportCommand::Terraform { plan, region, output, summary } => (Kind::Terraform, plan, region, None, output, summary),
+        ImportCommand::Terraform { plan, region, output, summary } => {
+            (Kind::Terraform, plan, region, None, output, summary)
+        }
         ImportCommand::Arm { template, parameters, region, output, summary } => {
             (Kind::Arm, template, region, parameters, output, summary)
         }

@@ -5,13 +5,13 @@
 //! functions of the result.
 
 use crate::adjust::{self, price_sheet};
-use crate::iac::{self, import::Import, import::State};
 use crate::architecture::terms::Discount;
 use crate::architecture::{self, Architecture};
 use crate::calculator::Commitment;
 use crate::catalog::Catalog;
 use crate::catalog::snapshot::Snapshot;
 use crate::error::{Diagnostic, Error};
+use crate::iac::{self, import::Import, import::State};
 use crate::money::{Conversion, Currency};
 use crate::rules::findings::{self, Finding};
 use crate::rules::{self, Design, Pricer};
@@ -137,6 +137,9 @@ pub fn run<'c>(file: &str, text: &str, catalog: &'c Catalog, overrides: &Overrid
         adjust::apply_one(&architecture, planned, &terms, &conversion)?;
     }
     let discounts = discounts?;
+    let planned: Vec<&Design> = as_planned.iter().collect();
+    rules::bounds::presentable(&rbac, &closed, &planned, &conversion, overrides.months.max(1))
+        .map_err(|e| e.within(file))?;
     let price_sheet = sheet.map(|(sheet, date)| price_sheet::Applied {
         file: sheet.file.clone(),
         lines: sheet_lines,
@@ -209,7 +212,9 @@ fn load_imported(file: &str, import: &Import, catalog: &Catalog, overrides: &Ove
     let yaml = iac::import::yaml::write(import, catalog)?;
     let mut arch = architecture::load_imported(file, &yaml, catalog, &overrides.sets).map_err(|diags| {
         let note = "in the architecture file imported from it, which `closednet import` writes";
-        Error::Input(diags.into_iter().map(|d| Diagnostic { message: format!("{} ({note})", d.message), ..d }).collect())
+        Error::Input(
+            diags.into_iter().map(|d| Diagnostic { message: format!("{} ({note})", d.message), ..d }).collect(),
+        )
     })?;
     for svc in &mut arch.services {
         if let Some(p) = import.services.iter().find(|p| p.name == svc.name) {

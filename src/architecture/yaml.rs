@@ -398,7 +398,11 @@ fn describe(file: &str, e: serde_saphyr::Error, path: String) -> Box<Diagnostic>
         ),
         None => message,
     };
-    // A hint addressed to programmers using the library, not to the file's author.
+    // Hints addressed to programmers using the library, not to the file's author.
+    let message = match message.strip_prefix("cannot deserialize null into string") {
+        Some(_) => "a value is needed here, not null (`~`, `null` or nothing)".to_string(),
+        None => message,
+    };
     let message = match message.split_once(", set DuplicateKeyPolicy") {
         Some((m, _)) => m.to_string(),
         None => message,

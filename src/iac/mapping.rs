@@ -155,8 +155,22 @@ impl Mapping {
             let priced_paths = e.tier.iter().chain(&e.size).chain(e.capacity.values().flatten());
             let signals = e.internal.iter().chain(&e.injected).chain(&e.not_when).flat_map(|s| &s.paths);
             let other = [
-                &e.public, &e.acl, &e.outbound, &e.runtime, &e.os, &e.nics, &e.public_ip, &e.kind, &e.model,
-                &e.parent, &e.plan, &e.target, &e.group, &e.from, &e.to, &e.start_ip,
+                &e.public,
+                &e.acl,
+                &e.outbound,
+                &e.runtime,
+                &e.os,
+                &e.nics,
+                &e.public_ip,
+                &e.kind,
+                &e.model,
+                &e.parent,
+                &e.plan,
+                &e.target,
+                &e.group,
+                &e.from,
+                &e.to,
+                &e.start_ip,
             ];
             for t in &e.types {
                 for p in priced_paths.clone() {

@@ -9,9 +9,9 @@
 //! names, so no other value can reach a report, the written YAML, an error message or a panic.
 
 pub mod arm;
-pub mod model;
 pub mod import;
 pub mod mapping;
+pub mod model;
 pub mod terraform;
 
 use crate::error::Error;

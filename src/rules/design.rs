@@ -281,7 +281,8 @@ pub fn as_planned<'c>(
     catalog: &'c Catalog,
     snapshot: &'c Snapshot,
 ) -> Result<Design<'c>, Error> {
-    let design = Design { services: rbac.services.clone(), added: Vec::new(), decisions: Vec::new(), dropped: Vec::new() };
+    let design =
+        Design { services: rbac.services.clone(), added: Vec::new(), decisions: Vec::new(), dropped: Vec::new() };
     let platform = implied::added(arch, &arch.closed, catalog, &design, &snapshot.meta.as_of, None)
         .into_iter()
         .filter(|a| !matches!(a.requirement, Requirement::PrivateAccess | Requirement::PrivateEdge));

@@ -341,7 +341,9 @@ fn def_global(catalog: &Catalog, type_id: &str) -> bool {
 pub fn observed(facts: &[crate::iac::import::Fact]) -> Vec<Finding> {
     facts
         .iter()
-        .map(|f| finding(f.rule, f.message.clone(), Some(f.address.clone()), f.line.map(|line| Loc { line, column: 1 })))
+        .map(|f| {
+            finding(f.rule, f.message.clone(), Some(f.address.clone()), f.line.map(|line| Loc { line, column: 1 }))
+        })
         .collect()
 }
 

@@ -349,11 +349,10 @@ fn egress<'a>(p: &Platform<'a>, out: &mut Vec<Added<'a>>) {
     let (net, region) = (p.net, p.region);
     let one = Decimal::from(net.counts.egress);
     let egress_gb = net.usage.get("egress_gb").copied();
-    let firewall =
-        match net.egress {
-            Egress::None => None,
-            Egress::NatGateway => {
-                out.push(p.hub(Added::new(
+    let firewall = match net.egress {
+        Egress::None => None,
+        Egress::NatGateway => {
+            out.push(p.hub(Added::new(
                 "NAT gateway",
                 Requirement::Egress,
                 format!(
@@ -363,13 +362,13 @@ fn egress<'a>(p: &Platform<'a>, out: &mut Vec<Added<'a>>) {
                 resource("nat-gateway", "standard", region, "count", one),
             )
             .usage("data_gb", egress_gb)));
-                out.push(p.hub(public_ip("NAT gateway public IP", Requirement::Egress, "a NAT gateway", region, one)));
-                None
-            }
-            Egress::FirewallBasic => Some(("basic", "Basic", 2)),
-            Egress::FirewallStandard => Some(("standard", "Standard", 1)),
-            Egress::FirewallPremium => Some(("premium", "Premium", 1)),
-        };
+            out.push(p.hub(public_ip("NAT gateway public IP", Requirement::Egress, "a NAT gateway", region, one)));
+            None
+        }
+        Egress::FirewallBasic => Some(("basic", "Basic", 2)),
+        Egress::FirewallStandard => Some(("standard", "Standard", 1)),
+        Egress::FirewallPremium => Some(("premium", "Premium", 1)),
+    };
     if let Some((tier, label, ips)) = firewall {
         out.push(
             p.hub(
@@ -455,7 +454,13 @@ fn operator_access<'a>(p: &Platform<'a>, out: &mut Vec<Added<'a>>) {
             resource("bastion", tier, region, "count", bastions),
         )));
         if ip {
-            out.push(p.hub(public_ip("Bastion public IP", Requirement::OperatorAccess, "Azure Bastion", region, bastions)));
+            out.push(p.hub(public_ip(
+                "Bastion public IP",
+                Requirement::OperatorAccess,
+                "Azure Bastion",
+                region,
+                bastions,
+            )));
         }
     }
 }

@@ -15,6 +15,7 @@
 //! [`Pricer`] the caller gives (a negotiated price sheet: the engine does not know where they come
 //! from).
 
+pub mod bounds;
 mod choose;
 mod design;
 pub mod findings;
@@ -178,9 +179,7 @@ impl Design<'_> {
     pub fn totals(&self) -> Result<Totals, PriceError> {
         let mut t = Totals::default();
         for s in self.services.iter().chain(&self.added) {
-            t.fixed = t.fixed.checked_add(s.totals.fixed).ok_or(PriceError::TotalOverflow)?;
-            t.usage = t.usage.checked_add(s.totals.usage).ok_or(PriceError::TotalOverflow)?;
-            t.unpriced += s.totals.unpriced;
+            t.plus(&s.totals).ok_or_else(|| PriceError::TotalOverflow(format!("the service {}", s.name)))?;
         }
         Ok(t)
     }

@@ -12,8 +12,13 @@ const TF: &str = "tests/fixtures/iac/terraform";
 const ARM: &str = "tests/fixtures/iac/arm";
 
 fn run(args: &[&str]) -> (i32, String, String) {
-    let o = Command::new(env!("CARGO_BIN_EXE_closednet")).env("CLOSEDNET_TODAY", "2026-11-30").args(args).output().unwrap();
-    (o.status.code().unwrap_or(-1), String::from_utf8_lossy(&o.stdout).into_owned(), String::from_utf8_lossy(&o.stderr).into_owned())
+    let o =
+        Command::new(env!("CARGO_BIN_EXE_closednet")).env("CLOSEDNET_TODAY", "2026-11-30").args(args).output().unwrap();
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
 }
 
 /// The import summary (JSON) of a fixture.
@@ -73,11 +78,21 @@ fn every_fixture_gets_the_verdict_its_readme_reasons() {
 }
 
 fn states(s: &Value) -> Vec<(String, String)> {
-    s["judged"].as_array().unwrap().iter().map(|j| (j["address"].as_str().unwrap().into(), j["state"].as_str().unwrap().into())).collect()
+    s["judged"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|j| (j["address"].as_str().unwrap().into(), j["state"].as_str().unwrap().into()))
+        .collect()
 }
 
 fn services(s: &Value) -> Vec<(String, String)> {
-    s["services"].as_array().unwrap().iter().map(|j| (j["type"].as_str().unwrap().into(), j["tier"].as_str().unwrap().into())).collect()
+    s["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|j| (j["type"].as_str().unwrap().into(), j["tier"].as_str().unwrap().into()))
+        .collect()
 }
 
 #[test]
@@ -91,11 +106,17 @@ fn a_half_closed_plan_names_each_resource_and_why() {
     assert_eq!(of("azurerm_linux_virtual_machine.jump"), Some("public"));
     let mut svc = services(&s);
     svc.sort();
-    let want = [("key-vault", "premium"), ("sql-database", "gp-gen5-2"), ("storage", "hot-lrs"), ("virtual-machine", "b2s")];
+    let want =
+        [("key-vault", "premium"), ("sql-database", "gp-gen5-2"), ("storage", "hot-lrs"), ("virtual-machine", "b2s")];
     assert_eq!(svc, want.map(|(a, b)| (a.to_string(), b.to_string())));
     let skipped: Vec<&str> = s["skipped"].as_array().unwrap().iter().map(|x| x["address"].as_str().unwrap()).collect();
     assert!(skipped.contains(&"azurerm_storage_account.legacy_logs"), "{skipped:?}");
-    let reason = s["skipped"].as_array().unwrap().iter().find(|x| x["address"] == "azurerm_storage_account.legacy_logs").unwrap();
+    let reason = s["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["address"] == "azurerm_storage_account.legacy_logs")
+        .unwrap();
     assert_eq!(reason["reason"], "deleted by this plan");
 }
 
@@ -108,7 +129,8 @@ fn a_hub_and_spoke_plan_counts_its_two_firewalls_and_two_bastions_and_prices_eac
         .iter()
         .map(|p| (p["key"].as_str().unwrap().into(), p["value"].as_str().unwrap().into(), p["count"].as_u64().unwrap()))
         .collect();
-    let want = [("egress", "firewall-standard", 2), ("on_premises", "vpn", 1), ("operator_access", "bastion-standard", 2)];
+    let want =
+        [("egress", "firewall-standard", 2), ("on_premises", "vpn", 1), ("operator_access", "bastion-standard", 2)];
     assert_eq!(platform, want.map(|(a, b, n)| (a.to_string(), b.to_string(), n)));
     let (code, out, err) =
         run(&["estimate", &format!("{TF}/hub-spoke-two-regions.json"), "--region", "eastus2", "--format", "json"]);
@@ -192,9 +214,18 @@ fn check_require_closed_fails_a_half_closed_plan_at_each_resource_and_passes_a_c
     assert_eq!(code, 1);
     let failing: Vec<&str> = out.lines().filter(|l| l.starts_with("::error") && l.contains("CN023")).collect();
     assert_eq!(failing.len(), 4, "{out}");
-    assert!(failing[0].starts_with("::error file=tests/fixtures/iac/terraform/half-closed-public-access-on.json,line="), "{out}");
-    let (code, _, err) =
-        run(&["check", &format!("{TF}/openai-search-hub-existing.json"), "--region", "swedencentral", "--require", "closed"]);
+    assert!(
+        failing[0].starts_with("::error file=tests/fixtures/iac/terraform/half-closed-public-access-on.json,line="),
+        "{out}"
+    );
+    let (code, _, err) = run(&[
+        "check",
+        &format!("{TF}/openai-search-hub-existing.json"),
+        "--region",
+        "swedencentral",
+        "--require",
+        "closed",
+    ]);
     assert_eq!(code, 0, "{err}");
     // Without --require closed the same plan's half-closed resources are notes, not failures.
     let (code, _, _) = run(&["check", &format!("{TF}/half-closed-public-access-on.json"), "--region", "westeurope"]);
@@ -215,12 +246,15 @@ fn every_catalog_type_has_a_mapping_or_a_stated_reason() {
         let Some(def) = e.service.as_deref().and_then(|t| catalog.service(t)) else {
             panic!("{:?}: no catalog type {:?}", e.types, e.service)
         };
-        for tier in e.tiers.values().chain(e.default_tier.iter()).chain(e.size_tiers.values().flatten().map(|(_, t)| t)) {
+        for tier in e.tiers.values().chain(e.default_tier.iter()).chain(e.size_tiers.values().flatten().map(|(_, t)| t))
+        {
             assert!(def.tier(tier).is_some(), "{:?}: {} has no tier {tier}", e.types, def.type_id);
         }
     }
     let plans = m.map.iter().find(|e| e.role == Role::Plan).unwrap();
-    for (type_id, tiers) in [("functions", &plans.tiers_functions), ("logic-apps", &plans.tiers_logic), ("app-service", &plans.tiers)] {
+    for (type_id, tiers) in
+        [("functions", &plans.tiers_functions), ("logic-apps", &plans.tiers_logic), ("app-service", &plans.tiers)]
+    {
         let def = catalog.service(type_id).unwrap();
         for tier in tiers.values() {
             assert!(def.tier(tier).is_some(), "plans: {type_id} has no tier {tier}");

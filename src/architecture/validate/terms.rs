@@ -252,6 +252,7 @@ pub(super) fn policy(c: &mut Checker, raw: Option<&Spanned<RawPolicy>>) -> Polic
             "warning" => Severity::Warning,
             _ => Severity::Error,
         });
+    let mut named: Vec<(registry::RuleId, &str)> = Vec::new();
     for (name, action) in raw.rules.iter().flatten() {
         let path = format!("policy.rules.{name}");
         let Some(rule) = registry::lookup(name) else {
@@ -259,6 +260,12 @@ pub(super) fn policy(c: &mut Checker, raw: Option<&Spanned<RawPolicy>>) -> Polic
             c.error(loc(action), &path, format!("no rule \"{name}\"")).help = Some(suggest::help(name, &names));
             continue;
         };
+        if let Some((_, earlier)) = named.iter().find(|(r, _)| *r == rule) {
+            c.error(loc(action), &path, format!("{earlier} and {name} are the same rule ({})", rule.as_str())).help =
+                Some("give one action per rule".into());
+            continue;
+        }
+        named.push((rule, name));
         if let Some(a) = c.choice(action, &path, &["allow", "warn", "deny"]) {
             let a = match a {
                 "allow" => RuleAction::Allow,

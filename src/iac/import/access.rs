@@ -45,7 +45,9 @@ pub fn judge_all(idx: &Index) -> BTreeMap<String, Judged> {
             continue;
         }
         let (state, evidence) = match private_edge {
-            true => (State::Closed, vec!["reached through its own private link (a private endpoint to it)".to_string()]),
+            true => {
+                (State::Closed, vec!["reached through its own private link (a private endpoint to it)".to_string()])
+            }
             false => judge(idx, r, e),
         };
         out.insert(
@@ -119,7 +121,10 @@ fn named(origin: Origin, paths: &[String]) -> &str {
 fn access_public(r: &Resource, e: &Entry, origin: Origin, evidence: &mut Vec<String>) -> Option<bool> {
     if e.public.is_empty() {
         if e.internal.is_some() {
-            evidence.push(format!("{} not set to a private mode", named(origin, &e.internal.as_ref().map(|i| i.paths.clone()).unwrap_or_default())));
+            evidence.push(format!(
+                "{} not set to a private mode",
+                named(origin, &e.internal.as_ref().map(|i| i.paths.clone()).unwrap_or_default())
+            ));
         } else {
             evidence.push("no private access built".to_string());
         }
@@ -170,7 +175,10 @@ fn access_acl(idx: &Index, r: &Resource, e: &Entry, origin: Origin, evidence: &m
 
 /// A SQL server's firewall rules that start at 0.0.0.0 (all Azure services, or all of IPv4).
 fn open_firewall_rules(idx: &Index, r: &Resource) -> Vec<(String, String)> {
-    idx.firewall_rules.get(&r.address).map(|v| v.iter().filter(|(_, s)| s == "0.0.0.0").cloned().collect()).unwrap_or_default()
+    idx.firewall_rules
+        .get(&r.address)
+        .map(|v| v.iter().filter(|(_, s)| s == "0.0.0.0").cloned().collect())
+        .unwrap_or_default()
 }
 
 /// A VM is inside the network; it is public when one of its network interfaces has a public IP.

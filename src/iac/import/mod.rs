@@ -134,7 +134,12 @@ pub fn map(read: Read, region: Option<&str>) -> Result<Import, Error> {
     let mut left: Vec<Left> = read
         .skipped
         .iter()
-        .map(|s| Left { address: s.address.clone(), type_name: s.type_name.clone(), reason: s.reason.clone(), absorbed: false })
+        .map(|s| Left {
+            address: s.address.clone(),
+            type_name: s.type_name.clone(),
+            reason: s.reason.clone(),
+            absorbed: false,
+        })
         .collect();
     let mut facts = Vec::new();
     let mut warnings = read.warnings.clone();
@@ -177,7 +182,12 @@ pub fn normalize_region(r: &str) -> String {
 
 /// The one region the input is priced in: `--region`, else the only region its priced resources
 /// name; several regions without `--region` is an error that names them.
-fn settle_region(read: &Read, idx: &index::Index, given: Option<&str>, warnings: &mut Vec<String>) -> Result<String, Error> {
+fn settle_region(
+    read: &Read,
+    idx: &index::Index,
+    given: Option<&str>,
+    warnings: &mut Vec<String>,
+) -> Result<String, Error> {
     let mut regions: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     for r in &read.resources {
         let priced = idx.entry(r).is_some_and(|e| !matches!(e.role, Role::Skip | Role::Link | Role::Existing));

@@ -38,14 +38,21 @@ pub fn count(idx: &Index, left: &mut Vec<Left>, facts: &mut Vec<Fact>, warnings:
             Role::Existing => net.existing_hub.push(r.address.clone()),
             Role::Platform => {
                 let key = e.platform.clone().unwrap_or_default();
-                if let Some(why) = e.not_when.iter().any(|s| s.shows(r)).then(|| e.not_reason.clone().unwrap_or_default()) {
-                    left.push(Left { address: r.address.clone(), type_name: r.type_name.clone(), reason: why, absorbed: false });
+                if let Some(why) =
+                    e.not_when.iter().any(|s| s.shows(r)).then(|| e.not_reason.clone().unwrap_or_default())
+                {
+                    left.push(Left {
+                        address: r.address.clone(),
+                        type_name: r.type_name.clone(),
+                        reason: why,
+                        absorbed: false,
+                    });
                     continue;
                 }
                 let value = match first(r, &e.tier) {
-                    Some((_, a)) if !a.is_unknown() => text(a).and_then(|t| e.tiers.get(&t).cloned()).or_else(|| {
-                        text(a).is_none().then(|| e.default_tier.clone()).flatten()
-                    }),
+                    Some((_, a)) if !a.is_unknown() => text(a)
+                        .and_then(|t| e.tiers.get(&t).cloned())
+                        .or_else(|| text(a).is_none().then(|| e.default_tier.clone()).flatten()),
                     _ => e.default_tier.clone(),
                 };
                 match value {
@@ -152,7 +159,12 @@ pub fn plumbing(idx: &Index, judged: &BTreeMap<String, Judged>, left: &mut Vec<L
             Some("storage-network-rules") => "storage network rules",
             _ => "plumbing",
         };
-        left.push(Left { address: r.address.clone(), type_name: r.type_name.clone(), reason: format!("absorbed: {what}"), absorbed: true });
+        left.push(Left {
+            address: r.address.clone(),
+            type_name: r.type_name.clone(),
+            reason: format!("absorbed: {what}"),
+            absorbed: true,
+        });
     }
     p
 }

@@ -161,7 +161,9 @@ pub fn map_all(
                 }
                 out.push(p);
             }
-            Err(reason) => left.push(Left { address: r.address.clone(), type_name: r.type_name.clone(), reason, absorbed: false }),
+            Err(reason) => {
+                left.push(Left { address: r.address.clone(), type_name: r.type_name.clone(), reason, absorbed: false })
+            }
         }
     }
     calls(idx, &mut out);
@@ -205,7 +207,12 @@ fn base(idx: &Index, r: &Resource, name: String, type_id: &str, tier: String, ev
         subresources: idx
             .endpoints
             .get(&r.address)
-            .map(|eps| eps.iter().filter(|e| !e.shared).filter_map(|e| e.group.as_ref().map(|g| g.to_ascii_lowercase())).collect())
+            .map(|eps| {
+                eps.iter()
+                    .filter(|e| !e.shared)
+                    .filter_map(|e| e.group.as_ref().map(|g| g.to_ascii_lowercase()))
+                    .collect()
+            })
             .unwrap_or_default(),
         sources: vec![r.address.clone()],
         evidence,
@@ -281,9 +288,14 @@ fn child(
 fn container(idx: &Index, r: &Resource, e: &Entry, left: &mut Vec<Left>) {
     let kind = first(r, &e.kind).and_then(|(_, a)| text(a));
     let reason = match kind {
-        Some(k) if !e.kinds.is_empty() && !e.kinds.contains(&k) => format!("not in the catalog: {} of kind {k}", r.type_name),
+        Some(k) if !e.kinds.is_empty() && !e.kinds.contains(&k) => {
+            format!("not in the catalog: {} of kind {k}", r.type_name)
+        }
         _ if !idx.children.contains_key(&r.address) => {
-            format!("{}: priced through its children, and the input builds none: nothing priced", e.service.as_deref().unwrap_or_default())
+            format!(
+                "{}: priced through its children, and the input builds none: nothing priced",
+                e.service.as_deref().unwrap_or_default()
+            )
         }
         _ => return,
     };
@@ -292,7 +304,8 @@ fn container(idx: &Index, r: &Resource, e: &Entry, left: &mut Vec<Left>) {
 
 /// A plan priced as what its apps need: functions, Logic Apps Standard, or App Service.
 fn plan(idx: &Index, r: &Resource, e: &Entry, taken: &mut BTreeSet<String>) -> Result<Planned, String> {
-    let apps: Vec<&Resource> = idx.sites.get(&r.address).map(|v| v.iter().map(|&i| &idx.read.resources[i]).collect()).unwrap_or_default();
+    let apps: Vec<&Resource> =
+        idx.sites.get(&r.address).map(|v| v.iter().map(|&i| &idx.read.resources[i]).collect()).unwrap_or_default();
     let kind_of = |a: &Resource| {
         let t = a.type_name.to_ascii_lowercase();
         let k = idx.entry(a).and_then(|s| first(a, &s.kind)).and_then(|(_, v)| text(v)).unwrap_or_default();
@@ -304,7 +317,11 @@ fn plan(idx: &Index, r: &Resource, e: &Entry, taken: &mut BTreeSet<String>) -> R
             "app-service"
         }
     };
-    let type_id = apps.iter().map(|a| kind_of(a)).min_by_key(|k| ["functions", "logic-apps", "app-service"].iter().position(|x| x == k)).unwrap_or("app-service");
+    let type_id = apps
+        .iter()
+        .map(|a| kind_of(a))
+        .min_by_key(|k| ["functions", "logic-apps", "app-service"].iter().position(|x| x == k))
+        .unwrap_or("app-service");
     let tiers = match type_id {
         "functions" => &e.tiers_functions,
         "logic-apps" => &e.tiers_logic,

@@ -37,7 +37,11 @@ pub fn write(import: &Import, catalog: &Catalog) -> Result<String, std::fmt::Err
         crate::iac::model::Origin::Terraform => "Terraform plan",
         crate::iac::model::Origin::Arm => "ARM template",
     };
-    writeln!(out, "# Imported by closednet from {} ({origin}). Review it: each service and platform", comment(&import.file))?;
+    writeln!(
+        out,
+        "# Imported by closednet from {} ({origin}). Review it: each service and platform",
+        comment(&import.file)
+    )?;
     writeln!(out, "# key says where it comes from and what was read; usage is commented out: set it to")?;
     writeln!(out, "# price what the services do.")?;
     writeln!(out, "version: 1")?;
@@ -110,7 +114,8 @@ fn service(out: &mut String, s: &Planned, catalog: &Catalog) -> std::fmt::Result
         let calls: Vec<String> = s.calls.iter().map(|c| quoted(c)).collect();
         writeln!(out, "    calls: [{}]", calls.join(", "))?;
     }
-    let usage: Vec<&str> = def.map(|d| d.usage.iter().map(String::as_str).filter(|k| *k != "model").collect()).unwrap_or_default();
+    let usage: Vec<&str> =
+        def.map(|d| d.usage.iter().map(String::as_str).filter(|k| *k != "model").collect()).unwrap_or_default();
     let model = s.model.as_deref().filter(|m| def.is_some_and(|d| d.models.iter().any(|x| x == m)));
     if let Some(m) = model {
         writeln!(out, "    usage:")?;
