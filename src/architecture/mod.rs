@@ -168,6 +168,8 @@ pub struct Service {
     pub runtime: Option<String>,
     /// Operating system the service must run: explicit `os`, or `linux` for Python.
     pub os: Option<String>,
+    /// Whether `os` comes from the file's `os:` (not from the runtime).
+    pub os_declared: bool,
     pub public: bool,
     pub calls: Vec<String>,
     pub subresources: Vec<String>,
