@@ -240,8 +240,12 @@ pub enum Command {
         /// The shell to complete for.
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff), e.g. `closednet man > closednet.1; man ./closednet.1`.
-    Man,
+    /// Print the man page (roff), e.g. `closednet man > closednet.1; man ./closednet.1`, or a
+    /// command's page: `closednet man pricing fetch > closednet-pricing-fetch.1`.
+    Man {
+        /// The command (and subcommand) whose page to print; none: closednet's own page.
+        command: Vec<String>,
+    },
     /// Read a Terraform plan or an ARM template and write the architecture file it builds (YAML),
     /// with every service's source and evidence; the import summary goes to standard error.
     Import {
