@@ -33,7 +33,7 @@ pub fn presentable(
     }
     let horizon = months.max(SIGN_OFF_MONTHS);
     for (total, label) in [(r, "RBAC-only"), (c, "closed")] {
-        let month = format!("{total} {} a month", conv.currency);
+        let month = format!("{} a month", crate::money::format_money(total, &conv.currency));
         if total.checked_mul(Decimal::ONE_HUNDRED).is_none() {
             return Err(Error::msg(format!(
                 "the {label} design's total ({month}) is too large to compute its shares in percent (Decimal overflow)"
@@ -49,9 +49,10 @@ pub fn presentable(
         (c - r).checked_mul(Decimal::ONE_HUNDRED).and_then(|d| if r.is_zero() { Some(d) } else { d.checked_div(r) });
     if increase.is_none() {
         return Err(Error::msg(format!(
-            "the closed design's increase over the RBAC-only design ({c} against {r} {} a month) is too large to \
-             compute in percent (Decimal overflow)",
-            conv.currency
+            "the closed design's increase over the RBAC-only design ({} against {} a month) is too large to compute \
+             in percent (Decimal overflow)",
+            crate::money::format_money(c, &conv.currency),
+            crate::money::format_money(r, &conv.currency)
         )));
     }
     Ok(())

@@ -30,3 +30,4 @@ mod rules;
 mod schema;
 mod support;
 mod tiers;
+mod trust;
