@@ -362,8 +362,8 @@ fn tabs(text: &str, mut d: Box<Diagnostic>) -> Box<Diagnostic> {
     let indented = |l: &&str| l.chars().take_while(|c| c.is_whitespace()).any(|c| c == '\t');
     let from = d.line.unwrap_or(1).saturating_sub(1) as usize;
     let lines: Vec<&str> = text.lines().collect();
-    let at = lines.iter().skip(from).position(|l| indented(l)).map(|i| i + from);
-    let Some(i) = at.or_else(|| lines.iter().position(|l| indented(l))) else { return d };
+    let at = lines.iter().skip(from).position(&indented).map(|i| i + from);
+    let Some(i) = at.or_else(|| lines.iter().position(indented)) else { return d };
     d.line = Some(i as u64 + 1);
     d.column = Some(lines[i].find('\t').unwrap_or(0) as u64 + 1);
     d.message = "a tab in the indentation: YAML indents with spaces only".into();
