@@ -90,8 +90,9 @@ pub struct Line<'c> {
 pub enum PriceError {
     /// A quantity or amount too large for a Decimal; names the component.
     Overflow(String),
-    /// A sum of line items too large for a Decimal.
-    TotalOverflow,
+    /// A sum of line items too large for a Decimal: names the line (or service) whose addition
+    /// overflows.
+    TotalOverflow(String),
     /// The catalog's unit of measure cannot price the component (names the price key and unit).
     Unit(String),
     NoTier {
@@ -104,7 +105,9 @@ impl std::fmt::Display for PriceError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             PriceError::Overflow(what) => write!(f, "{what} is too large to compute (Decimal overflow)"),
-            PriceError::TotalOverflow => f.write_str("monthly total overflows"),
+            PriceError::TotalOverflow(what) => {
+                write!(f, "the monthly total is too large to compute (Decimal overflow) once {what} is added")
+            }
             PriceError::Unit(why) => f.write_str(why),
             PriceError::NoTier { type_id, tier } => write!(f, "{type_id} has no tier {tier}"),
         }
@@ -113,6 +116,13 @@ impl std::fmt::Display for PriceError {
 
 impl From<PriceError> for crate::error::Error {
     fn from(e: PriceError) -> Self {
+        crate::error::Error::Message(e.to_string())
+    }
+}
+
+// Here rather than in `money` or `error`: both are leaves, and a leaf imports no sibling.
+impl From<crate::money::Overflow> for crate::error::Error {
+    fn from(e: crate::money::Overflow) -> Self {
         crate::error::Error::Message(e.to_string())
     }
 }
@@ -250,17 +260,19 @@ impl Line<'_> {
         Ok(())
     }
 
-    /// Unrounded USD for the month after the discount.
+    /// Unrounded USD for the month after the discount. Computed as the list price less its
+    /// discount (never more than the price), so that no amount that fits can overflow here.
     pub fn net(&self) -> Option<Decimal> {
         let m = self.monthly?;
         Some(match self.discount {
-            Some(p) => m * (Decimal::ONE_HUNDRED - p) / Decimal::ONE_HUNDRED,
+            Some(p) => m - m * (p / Decimal::ONE_HUNDRED),
             None => m,
         })
     }
 }
 
-/// Sums of a set of lines, unrounded USD.
+/// Sums of a set of lines, unrounded USD. [`Totals::of`] and [`crate::rules::Design::totals`]
+/// check that `fixed + usage` fits too, so that [`Totals::total`] cannot overflow.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Totals {
     pub fixed: Decimal,
@@ -273,13 +285,35 @@ impl Totals {
     pub fn of<'a, 'c: 'a>(lines: impl IntoIterator<Item = &'a Line<'c>>) -> Result<Totals, PriceError> {
         let mut t = Totals::default();
         for line in lines {
-            match (line.net(), line.charge) {
-                (Some(m), Charge::Fixed) => t.fixed = t.fixed.checked_add(m).ok_or(PriceError::TotalOverflow)?,
-                (Some(m), Charge::Usage) => t.usage = t.usage.checked_add(m).ok_or(PriceError::TotalOverflow)?,
-                (None, _) => t.unpriced += 1,
-            }
+            t.add(line.net(), line.charge)
+                .ok_or_else(|| PriceError::TotalOverflow(format!("the line {}", line.component)))?;
         }
         Ok(t)
+    }
+
+    /// Adds one amount (`None`: a line without a price) to the fixed or usage sum; `None` when a
+    /// sum, or the total of the two, would overflow (the totals are then unchanged).
+    pub fn add(&mut self, amount: Option<Decimal>, charge: Charge) -> Option<()> {
+        let Some(m) = amount else {
+            self.unpriced += 1;
+            return Some(());
+        };
+        let (fixed, usage) = match charge {
+            Charge::Fixed => (self.fixed.checked_add(m)?, self.usage),
+            Charge::Usage => (self.fixed, self.usage.checked_add(m)?),
+        };
+        fixed.checked_add(usage)?;
+        (self.fixed, self.usage) = (fixed, usage);
+        Some(())
+    }
+
+    /// Adds another set of totals; `None` (unchanged) on overflow.
+    pub fn plus(&mut self, other: &Totals) -> Option<()> {
+        let (fixed, usage) = (self.fixed.checked_add(other.fixed)?, self.usage.checked_add(other.usage)?);
+        fixed.checked_add(usage)?;
+        (self.fixed, self.usage) = (fixed, usage);
+        self.unpriced += other.unpriced;
+        Some(())
     }
 
     pub fn total(&self) -> Decimal {

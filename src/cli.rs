@@ -141,8 +141,8 @@ pub struct PricingArgs {
     /// Repeatable; applied locally, after the file's `discounts:`.
     #[arg(long, value_name = "[TARGET=]PERCENT")]
     pub discount: Vec<String>,
-    /// Add a note (CN011) when the prices are older than this many months.
-    #[arg(long, value_name = "MONTHS", default_value_t = 6)]
+    /// Add a note (CN011) when the prices are older than this many months (at least 1; default 6).
+    #[arg(long, value_name = "MONTHS", default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..))]
     pub max_price_age: u32,
     /// Override a key of the file for this run, validated like the file (repeatable):
     /// --set closed_network.hub=existing, --set services.gateway.tier=premium-v2,
@@ -157,6 +157,10 @@ pub struct PricingArgs {
     /// it are priced at its unit price (the row in force on the snapshot's date, else today).
     #[arg(long, value_name = "FILE.csv")]
     pub price_sheet: Option<PathBuf>,
+    /// The currency of a price sheet that has no currency column (ISO 4217, e.g. JPY); a row whose
+    /// currency column says otherwise is an error.
+    #[arg(long, value_name = "CODE")]
+    pub price_sheet_currency: Option<String>,
     /// What the closed design compares tiers on: list prices (default) or negotiated (the
     /// --price-sheet's prices).
     #[arg(long, value_name = "list|negotiated", value_parser = ["list", "negotiated"], default_value = "list")]
@@ -315,8 +319,12 @@ pub enum Command {
         /// The shell to complete for.
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff), e.g. `closednet man > closednet.1; man ./closednet.1`.
-    Man,
+    /// Print the man page (roff), e.g. `closednet man > closednet.1; man ./closednet.1`, or a
+    /// command's page: `closednet man pricing fetch > closednet-pricing-fetch.1`.
+    Man {
+        /// The command (and subcommand) whose page to print; none: closednet's own page.
+        command: Vec<String>,
+    },
     /// Read a Terraform plan or an ARM template and write the architecture file it builds (YAML),
     /// with every service's source and evidence; the import summary goes to standard error.
     Import {
@@ -588,17 +596,27 @@ impl TryFrom<&PricingArgs> for Overrides {
             commitment: p.commitment.into(),
             choose_on_negotiated: p.choose_on == "negotiated",
             source: crate::iac::Options::default(),
-            price_sheet: match &p.price_sheet {
-                None => None,
-                Some(path) => {
-                    let name = path.display().to_string();
-                    let text = std::fs::read_to_string(path)
-                        .map_err(|e| Error::Message(format!("cannot read the price sheet {name}: {e}")))?;
-                    Some((name, text))
-                }
-            },
+            price_sheet: price_sheet(p)?.map(std::sync::Arc::new),
         })
     }
+}
+
+/// `--price-sheet FILE.csv` with `--price-sheet-currency CODE`, read.
+fn price_sheet(p: &PricingArgs) -> Result<Option<crate::adjust::price_sheet::PriceSheet>, Error> {
+    let currency = match &p.price_sheet_currency {
+        None => None,
+        Some(c) => Some(crate::money::Currency::parse(c).ok_or_else(|| {
+            Error::msg(format!("--price-sheet-currency {c}: expected an ISO 4217 code such as USD or JPY"))
+        })?),
+    };
+    let Some(path) = &p.price_sheet else {
+        return match currency {
+            Some(_) => Err(Error::msg("--price-sheet-currency needs --price-sheet FILE.csv")),
+            None => Ok(None),
+        };
+    };
+    let name = path.display().to_string();
+    crate::adjust::price_sheet::read::read(path, &name, currency.as_ref().map(|c| c.code())).map(Some)
 }
 
 fn rule_id(flag: &str, name: &str) -> Result<RuleId, Error> {
@@ -623,21 +641,32 @@ impl TryFrom<&PolicyArgs> for Policy {
             require_closed: a.require.is_some(),
             ..Policy::default()
         };
+        let mut given: Vec<(RuleId, String)> = Vec::new();
+        let mut set = |p: &mut Policy, flag: &str, name: &str, action: RuleAction| -> Result<(), Error> {
+            let id = rule_id(flag, name)?;
+            if let Some((_, earlier)) = given.iter().find(|(r, _)| *r == id) {
+                return Err(Error::msg(format!(
+                    "{earlier} and --{flag} {name} name the same rule ({}): give one action per rule",
+                    id.as_str()
+                )));
+            }
+            given.push((id, format!("--{flag} {name}")));
+            p.rules.insert(id, action);
+            Ok(())
+        };
         for d in &a.deny {
             match d.to_ascii_lowercase().as_str() {
                 "note" => p.deny = Some(Severity::Note),
                 "warning" => p.deny = Some(Severity::Warning),
                 "error" => p.deny = Some(Severity::Error),
-                _ => {
-                    p.rules.insert(rule_id("deny", d)?, RuleAction::Deny);
-                }
+                _ => set(&mut p, "deny", d, RuleAction::Deny)?,
             }
         }
         for w in &a.warn {
-            p.rules.insert(rule_id("warn", w)?, RuleAction::Warn);
+            set(&mut p, "warn", w, RuleAction::Warn)?;
         }
         for x in &a.allow {
-            p.rules.insert(rule_id("allow", x)?, RuleAction::Allow);
+            set(&mut p, "allow", x, RuleAction::Allow)?;
         }
         Ok(p)
     }

@@ -171,16 +171,17 @@ fn increase(
     let money = |d: Decimal| crate::money::format_money(d, cur);
     let (allowed, percent) = match limit {
         Limit::Amount(a) => (a, None),
-        Limit::Percent(p) => (baseline_total * p / Decimal::from(100), Some(p)),
+        // An allowed increase too large for a Decimal is larger than any increase: nothing fails.
+        Limit::Percent(p) => (baseline_total.checked_mul(p)? / Decimal::ONE_HUNDRED, Some(p)),
     };
     if increase <= allowed {
         return None;
     }
-    let pct = if baseline_total.is_zero() {
-        String::new()
-    } else {
-        format!(" (+{}%)", (increase * Decimal::from(100) / baseline_total).round_dp(1))
-    };
+    let pct = increase
+        .checked_mul(Decimal::ONE_HUNDRED)
+        .and_then(|x| x.checked_div(baseline_total))
+        .map(|x| format!(" (+{}%)", x.round_dp(1)))
+        .unwrap_or_default();
     let limit_text = match percent {
         Some(p) => format!("{p}% ({})", money(crate::money::round(allowed, cur))),
         None => money(allowed),
@@ -197,21 +198,24 @@ fn increase(
     })
 }
 
-/// Each finding with the severity the policy gives it, and whether it fails the check.
+/// Each finding with the severity the policy gives it, and whether it fails the check. A rule set
+/// to `allow` is hidden; `warn` is reported as a warning and never fails, whatever `deny` says;
+/// `deny` always fails; any other finding fails at the `deny` severity or worse. `require: closed`
+/// makes every CN023 finding fail.
 fn judged<'a>(est: &'a Estimate, policy: &Policy) -> Vec<Judged<'a>> {
     let deny = policy.deny.unwrap_or(Severity::Error);
     est.findings
         .iter()
         .filter_map(|f| {
-            let severity = match policy.rules.get(&f.rule) {
-                Some(RuleAction::Allow) => return None,
-                Some(RuleAction::Warn) => Severity::Warning,
-                Some(RuleAction::Deny) => Severity::Error,
-                None => f.severity,
-            };
+            let action = policy.rules.get(&f.rule).copied();
             let required = policy.require_closed && f.rule == crate::registry::RuleId::CN023;
-            let severity = if required { Severity::Error } else { severity };
-            let fails = severity >= deny || policy.rules.get(&f.rule) == Some(&RuleAction::Deny) || required;
+            let (severity, fails) = match action {
+                Some(RuleAction::Allow) => return None,
+                _ if required => (Severity::Error, true),
+                Some(RuleAction::Warn) => (Severity::Warning, false),
+                Some(RuleAction::Deny) => (Severity::Error, true),
+                None => (f.severity, f.severity >= deny),
+            };
             Some(Judged { finding: f, severity, fails })
         })
         .collect()

@@ -250,19 +250,44 @@ fn run(cli: Cli) -> Result<(String, u8), Error> {
             clap_complete::generate(shell, &mut Cli::command(), "closednet", &mut out);
             ok(String::from_utf8_lossy(&out).into_owned())
         }
-        Command::Man => {
-            let mut out = Vec::new();
-            clap_mangen::Man::new(Cli::command())
-                .render(&mut out)
-                .map_err(|e| Error::msg(format!("cannot render the man page: {e}")))?;
-            ok(String::from_utf8_lossy(&out).into_owned())
-        }
+        Command::Man { command } => ok(man_page(&command)?),
         Command::Import { from } => import(from),
         Command::Mcp { allow_path } => {
             closednet::mcp::serve(&closednet::mcp::Options { allow_paths: allow_path }).map(|()| (String::new(), 0))
         }
         Command::Pricing { command } => pricing(command),
     }
+}
+
+/// The man page of closednet, or of one of its commands (`["pricing", "fetch"]`): every page the
+/// SUBCOMMANDS section of a page names (`closednet-pricing-fetch(1)`) is one of these. clap's
+/// `help` subcommand gets no page and is left out of the lists.
+fn man_page(path: &[String]) -> Result<String, Error> {
+    let mut page = Cli::command().disable_help_subcommand(true);
+    page.build();
+    if path.is_empty() {
+        let extra = page.get_after_help().map(|h| h.to_string()).unwrap_or_default();
+        page = page.after_help(format!(
+            "{extra}\n\nEach command has its own page: closednet man COMMAND [SUBCOMMAND], e.g. \
+             `closednet man pricing fetch > closednet-pricing-fetch.1`."
+        ));
+    }
+    let mut at = vec!["closednet".to_string()];
+    for name in path {
+        let Some(sub) = page.find_subcommand(name).cloned() else {
+            let names: Vec<String> = page.get_subcommands().map(|c| c.get_name().to_string()).collect();
+            let within = at.join(" ");
+            return Err(Error::msg(match names.is_empty() {
+                true => format!("`{within}` has no commands, so no page for \"{name}\""),
+                false => format!("`{within}` has no command \"{name}\"; its commands: {}", names.join(", ")),
+            }));
+        };
+        at.push(name.clone());
+        page = sub;
+    }
+    let mut out = Vec::new();
+    clap_mangen::Man::new(page).render(&mut out).map_err(|e| Error::msg(format!("cannot render the man page: {e}")))?;
+    Ok(String::from_utf8_lossy(&out).into_owned())
 }
 
 fn estimate(

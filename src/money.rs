@@ -102,12 +102,6 @@ impl fmt::Display for Overflow {
 
 impl std::error::Error for Overflow {}
 
-impl From<Overflow> for crate::error::Error {
-    fn from(e: Overflow) -> Self {
-        crate::error::Error::Message(e.to_string())
-    }
-}
-
 /// Formats a presented amount with thousands separators, e.g. `2,795.17` or `419,276`.
 pub fn format_amount(amount: Decimal, currency: &Currency) -> String {
     let dp = minor_units(currency);

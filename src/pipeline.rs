@@ -67,8 +67,8 @@ pub struct Overrides {
     pub sets: Vec<architecture::set::Set>,
     /// `--commitment`: price fixed lines with savings plan rates at the 1-year or 3-year rate.
     pub commitment: Commitment,
-    /// `--price-sheet FILE`: (file name, text) of an EA/MCA price sheet (CSV).
-    pub price_sheet: Option<(String, String)>,
+    /// `--price-sheet FILE`: an EA/MCA price sheet, read ([`price_sheet::read`]).
+    pub price_sheet: Option<std::sync::Arc<price_sheet::PriceSheet>>,
     /// `--choose-on negotiated`: the closed design compares tiers at the price sheet's prices.
     pub choose_on_negotiated: bool,
     /// `--region` and `--parameters`, for an input that is infrastructure code.
@@ -99,14 +99,7 @@ pub fn run<'c>(file: &str, text: &str, catalog: &'c Catalog, overrides: &Overrid
     }
     let conversion = conversion(&architecture, snapshot, overrides)?;
     let today = overrides.today.clone().unwrap_or_else(crate::date::today_utc);
-    let sheet = match &overrides.price_sheet {
-        None => None,
-        Some((name, text)) => {
-            let sheet = price_sheet::PriceSheet::parse(name, text)?;
-            let date = sheet.date(&snapshot.meta.as_of, &today).to_string();
-            Some((sheet, date))
-        }
-    };
+    let sheet = overrides.price_sheet.as_deref().map(|s| (s, s.date(&snapshot.meta.as_of, &today).to_string()));
     if overrides.choose_on_negotiated && sheet.is_none() {
         return Err(Error::msg("--choose-on negotiated needs --price-sheet FILE.csv"));
     }
@@ -124,7 +117,7 @@ pub fn run<'c>(file: &str, text: &str, catalog: &'c Catalog, overrides: &Overrid
     // is reported before one with `--discount`, as the file comes before the command line.
     let discounts = adjust::discount::resolve(&architecture, catalog, &overrides.discounts);
     let terms = adjust::Terms {
-        sheet: sheet.as_ref().map(|(s, d)| (s, d.as_str())),
+        sheet: sheet.as_ref().map(|(s, d)| (*s, d.as_str())),
         commitment: overrides.commitment,
         discounts: discounts.as_deref().unwrap_or_default(),
     };
@@ -137,6 +130,9 @@ pub fn run<'c>(file: &str, text: &str, catalog: &'c Catalog, overrides: &Overrid
         adjust::apply_one(&architecture, planned, &terms, &conversion)?;
     }
     let discounts = discounts?;
+    let planned: Vec<&Design> = as_planned.iter().collect();
+    rules::bounds::presentable(&rbac, &closed, &planned, &conversion, overrides.months.max(1))
+        .map_err(|e| e.within(file))?;
     let price_sheet = sheet.map(|(sheet, date)| price_sheet::Applied {
         file: sheet.file.clone(),
         lines: sheet_lines,

@@ -5,7 +5,7 @@
 //! and every report says the figure is yours and shows the list price it replaced.
 
 use super::each_line;
-use crate::architecture::terms::{Price, price_for};
+use crate::architecture::terms::{Price, PriceIndex};
 use crate::calculator::Source;
 use crate::error::{Diagnostic, Error};
 use crate::money::Conversion;
@@ -60,17 +60,21 @@ pub fn to_usd(prices: &[Price], conv: &Conversion, file: &str) -> Result<Vec<Pri
 
 /// A `service:` entry must name a declared service or a resource one of the designs adds.
 pub fn check_services(prices: &[Price], designs: &[&Design], file: &str) -> Result<(), Vec<Diagnostic>> {
-    let mut names: Vec<(&str, &str)> = Vec::new();
+    let mut names: Vec<&str> = Vec::new();
+    let mut types: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
     for d in designs {
         for s in d.services.iter().chain(&d.added) {
-            names.push((s.name.as_str(), s.type_id));
+            if let std::collections::hash_map::Entry::Vacant(e) = types.entry(s.name.as_str()) {
+                e.insert(s.type_id);
+                names.push(s.name.as_str());
+            }
         }
     }
     let mut diags = Vec::new();
     for p in prices {
         let Some(service) = &p.service else { continue };
         let path = format!("prices[{}].service", p.index);
-        match names.iter().find(|(n, _)| n == service) {
+        match types.get_key_value(service.as_str()) {
             Some((_, t)) if *t != p.type_id => diags.push(
                 Diagnostic::new(file, format!("service \"{service}\" has type {t}, not {}", p.type_id))
                     .at(p.loc.line, p.loc.column)
@@ -79,12 +83,11 @@ pub fn check_services(prices: &[Price], designs: &[&Design], file: &str) -> Resu
             ),
             Some(_) => {}
             None => {
-                let candidates: Vec<&str> = names.iter().map(|(n, _)| *n).collect();
                 diags.push(
                     Diagnostic::new(file, format!("no service or added resource named \"{service}\""))
                         .at(p.loc.line, p.loc.column)
                         .path(path)
-                        .help(crate::suggest::help(service, &candidates)),
+                        .help(crate::suggest::help(service, &names)),
                 );
             }
         }
@@ -98,11 +101,12 @@ pub fn apply(design: &mut Design, prices: &[Price]) -> Result<(), Error> {
     if prices.is_empty() {
         return Ok(());
     }
+    let index = PriceIndex::new(prices);
     each_line(design, |owner, l| {
         if matches!(l.source, Source::Provided { .. } | Source::Stated(_)) {
             return Ok(false);
         }
-        match price_for(prices, owner.name, owner.type_id, owner.tier, component_id(l.key)) {
+        match index.get(owner.name, owner.type_id, owner.tier, component_id(l.key)) {
             Some(p) => l.set_price(p.price, &p.source).map(|()| true).map_err(Error::from),
             None => Ok(false),
         }

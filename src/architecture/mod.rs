@@ -170,6 +170,8 @@ pub struct Service {
     pub runtime: Option<String>,
     /// Operating system the service must run: explicit `os`, or `linux` for Python.
     pub os: Option<String>,
+    /// Whether `os` comes from the file's `os:` (not from the runtime).
+    pub os_declared: bool,
     pub public: bool,
     pub calls: Vec<String>,
     pub subresources: Vec<String>,
@@ -293,6 +295,11 @@ pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
 pub fn read(file: &std::path::Path, name: &str) -> Result<String, crate::error::Error> {
     use std::io::Read;
     let cannot = |e: &dyn std::fmt::Display| crate::error::Error::Message(format!("cannot read {name}: {e}"));
+    if std::fs::metadata(file).is_ok_and(|m| m.is_dir()) {
+        return Err(crate::error::Error::Message(format!(
+            "{name} is a directory, not a file: give the file itself (an architecture file, a plan or a template)"
+        )));
+    }
     let f = std::fs::File::open(file).map_err(|e| cannot(&e))?;
     let mut bytes = Vec::new();
     f.take(MAX_FILE_BYTES as u64 + 1).read_to_end(&mut bytes).map_err(|e| cannot(&e))?;

@@ -5,9 +5,10 @@
 
 use super::Loc;
 use rust_decimal::Decimal;
+use std::collections::HashMap;
 
 /// What a discount applies to.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Target {
     All,
     /// A service type, e.g. `openai` or `entra-id`.
@@ -34,26 +35,39 @@ impl Discount {
         };
         format!("{}% on {on} ({})", self.percent.normalize(), self.origin)
     }
-
-    fn rank(&self) -> u8 {
-        match self.target {
-            Target::All => 0,
-            Target::Type(_) => 1,
-            Target::Service(_) => 2,
-        }
-    }
 }
 
-/// The most specific discount for a service: by name, then by type, then for all.
-pub fn discount_for<'a>(discounts: &'a [Discount], name: &str, type_id: &str) -> Option<&'a Discount> {
-    discounts
-        .iter()
-        .filter(|d| match &d.target {
-            Target::All => true,
-            Target::Type(t) => t == type_id,
-            Target::Service(s) => s == name,
-        })
-        .max_by_key(|d| d.rank())
+/// The discounts by what they apply to: the most specific one for a service is found in constant
+/// time, whatever the number of services and discounts. Targets are unique once validated (two
+/// discounts on one target are an error); should two remain, the later wins.
+#[derive(Debug, Default)]
+pub struct DiscountIndex<'a> {
+    all: Option<&'a Discount>,
+    types: HashMap<&'a str, &'a Discount>,
+    services: HashMap<&'a str, &'a Discount>,
+}
+
+impl<'a> DiscountIndex<'a> {
+    pub fn new(discounts: &'a [Discount]) -> Self {
+        let mut index = DiscountIndex::default();
+        for d in discounts {
+            match &d.target {
+                Target::All => index.all = Some(d),
+                Target::Type(t) => {
+                    index.types.insert(t, d);
+                }
+                Target::Service(s) => {
+                    index.services.insert(s, d);
+                }
+            }
+        }
+        index
+    }
+
+    /// The most specific discount for a service: by name, then by type, then for all.
+    pub fn get(&self, name: &str, type_id: &str) -> Option<&'a Discount> {
+        self.services.get(name).or_else(|| self.types.get(type_id)).copied().or(self.all)
+    }
 }
 
 /// A discount is a percentage from 0 to 100.
@@ -125,9 +139,36 @@ impl Price {
     }
 }
 
-/// The most specific `prices:` entry for one line.
-pub fn price_for<'a>(prices: &'a [Price], name: &str, type_id: &str, tier: &str, component: &str) -> Option<&'a Price> {
-    prices.iter().filter(|p| p.matches(name, type_id, tier, component)).max_by_key(|p| p.rank())
+/// The `prices:` entries by type, and by type and service, so that the entry for a line is found
+/// among the few that can match it instead of among all of them.
+#[derive(Debug, Default)]
+pub struct PriceIndex<'a> {
+    by_type: HashMap<&'a str, Vec<&'a Price>>,
+    by_service: HashMap<(&'a str, &'a str), Vec<&'a Price>>,
+}
+
+impl<'a> PriceIndex<'a> {
+    pub fn new(prices: &'a [Price]) -> Self {
+        let mut index = PriceIndex::default();
+        for p in prices {
+            match &p.service {
+                Some(s) => index.by_service.entry((&p.type_id, s)).or_default().push(p),
+                None => index.by_type.entry(&p.type_id).or_default().push(p),
+            }
+        }
+        index
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_type.is_empty() && self.by_service.is_empty()
+    }
+
+    /// The most specific entry for one line.
+    pub fn get(&self, name: &str, type_id: &str, tier: &str, component: &str) -> Option<&'a Price> {
+        let service = self.by_service.get(&(type_id, name)).into_iter().flatten();
+        let typed = self.by_type.get(type_id).into_iter().flatten();
+        service.chain(typed).copied().filter(|p| p.matches(name, type_id, tier, component)).max_by_key(|p| p.rank())
+    }
 }
 
 #[cfg(test)]
@@ -141,11 +182,12 @@ mod tests {
     #[test]
     fn the_most_specific_discount_wins() {
         let all = [d(Target::All, 10), d(Target::Type("openai".into()), 25), d(Target::Service("gpt".into()), 30)];
-        let pct = |name, ty| discount_for(&all, name, ty).map(|d| d.percent);
+        let index = DiscountIndex::new(&all);
+        let pct = |name, ty| index.get(name, ty).map(|d| d.percent);
         assert_eq!(pct("gpt", "openai"), Some(Decimal::from(30)));
         assert_eq!(pct("gpt2", "openai"), Some(Decimal::from(25)));
         assert_eq!(pct("gateway", "api-management"), Some(Decimal::from(10)));
-        assert!(discount_for(&all[1..], "gateway", "api-management").is_none());
+        assert!(DiscountIndex::new(&all[1..]).get("gateway", "api-management").is_none());
         assert_eq!(
             check_percent(Decimal::from(101)).unwrap_err().to_string(),
             "101% is not a discount between 0 and 100"
@@ -176,12 +218,13 @@ mod tests {
             p(None, None, Some("agents"), 4),
             p(None, Some("windows"), None, 5),
         ];
-        let price = |name, tier, comp| price_for(&all, name, "virtual-machine", tier, comp).map(|p| p.price);
+        let index = PriceIndex::new(&all);
+        let price = |name, tier, comp| index.get(name, "virtual-machine", tier, comp).map(|p| p.price);
         assert_eq!(price("agents", "d2s-v5", "linux"), Some(Decimal::from(4)));
         assert_eq!(price("jumpbox", "d2s-v5", "linux"), Some(Decimal::from(3)));
         assert_eq!(price("jumpbox", "d2s-v5", "windows"), Some(Decimal::from(2)));
         assert_eq!(price("jumpbox", "d4s-v5", "windows"), Some(Decimal::from(5)));
         assert_eq!(price("jumpbox", "d4s-v5", "linux"), Some(Decimal::from(1)));
-        assert!(price_for(&all, "x", "storage", "hot-lrs", "gb").is_none());
+        assert!(index.get("x", "storage", "hot-lrs", "gb").is_none());
     }
 }

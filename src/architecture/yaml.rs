@@ -389,8 +389,27 @@ pub(crate) fn parse(file: &str, text: &str) -> Result<RawArchitecture, Box<Diagn
         // A file over the YAML limits is read to the limit: reading it again for a path would
         // double the time of the largest rejections, and the limit is the whole file's anyway.
         Err(first @ serde_saphyr::Error::Budget { .. }) => Err(describe(file, first, String::new())),
-        Err(first) => Err(diagnose(file, text, first)),
+        Err(first) => Err(tabs(text, diagnose(file, text, first))),
     }
+}
+
+/// YAML forbids tabs in indentation, and the parser says so at the construct it was reading, often
+/// a line before the tab: point at the first line indented with a tab (from the parser's line on)
+/// and say what to do.
+fn tabs(text: &str, mut d: Box<Diagnostic>) -> Box<Diagnostic> {
+    if !d.message.contains("tab") {
+        return d;
+    }
+    let indented = |l: &&str| l.chars().take_while(|c| c.is_whitespace()).any(|c| c == '\t');
+    let from = d.line.unwrap_or(1).saturating_sub(1) as usize;
+    let lines: Vec<&str> = text.lines().collect();
+    let at = lines.iter().skip(from).position(&indented).map(|i| i + from);
+    let Some(i) = at.or_else(|| lines.iter().position(indented)) else { return d };
+    d.line = Some(i as u64 + 1);
+    d.column = Some(lines[i].find('\t').unwrap_or(0) as u64 + 1);
+    d.message = "a tab in the indentation: YAML indents with spaces only".into();
+    d.help = Some("indent with spaces: replace the tabs, keeping each key aligned with the keys of its mapping".into());
+    d
 }
 
 /// The library's options: no source snippets in messages, and a node budget sized for
@@ -439,7 +458,11 @@ fn describe(file: &str, e: serde_saphyr::Error, path: String) -> Box<Diagnostic>
         ),
         None => message,
     };
-    // A hint addressed to programmers using the library, not to the file's author.
+    // Hints addressed to programmers using the library, not to the file's author.
+    let message = match message.strip_prefix("cannot deserialize null into string") {
+        Some(_) => "a value is needed here, not null (`~`, `null` or nothing)".to_string(),
+        None => message,
+    };
     let message = match message.split_once(", set DuplicateKeyPolicy") {
         Some((m, _)) => m.to_string(),
         None => message,

@@ -65,7 +65,8 @@ pub fn explain(name: &str, catalog: &Catalog, snapshot: &Snapshot, region: &str)
             capacity: Cow::Owned(capacity),
             usage: Cow::Owned(BTreeMap::new()),
             model: None,
-            os: tier.os.first().map(String::as_str),
+            // As a service without `os:` is priced: Windows where the tier runs it.
+            os: if tier.supports_os("windows") { Some("windows") } else { tier.os.first().map(String::as_str) },
             zone: None,
         };
         let lines = price(def, snapshot, &res)?;
@@ -92,5 +93,11 @@ pub fn explain(name: &str, catalog: &Catalog, snapshot: &Snapshot, region: &str)
     }
     writeln!(out, "{t}")?;
     writeln!(out, "Fixed cost at capacity 1 (or the type's default) for 730 hours; usage meters are not included.")?;
+    if def.tiers.iter().any(|t| t.components.iter().any(|c| c.os.is_some())) {
+        writeln!(
+            out,
+            "Prices are for Windows on the tiers that run it, as for a service without `os:`; `os: linux` prices Linux."
+        )?;
+    }
     Ok(out)
 }

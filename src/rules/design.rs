@@ -79,7 +79,22 @@ fn service<'c>(
         lines,
         totals,
         requirement: None,
+        os: None,
     })
+}
+
+/// What a declared service's lines show besides its tier's components: the operating system they
+/// are priced for, and the public IP an Application Gateway always has.
+fn declared<'c>(
+    priced: &mut PricedService<'c>,
+    svc: &Service,
+    tier: &Tier,
+    arch: &Architecture,
+    catalog: &'c Catalog,
+    snapshot: &'c Snapshot,
+) -> Result<(), Error> {
+    priced.os = super::PricedOs::of(svc.os.as_deref(), svc.os_declared, tier);
+    implied::own_public_ip(priced, catalog, snapshot, &arch.region)
 }
 
 /// The RBAC-only design: declared tiers, public endpoints, nothing added.
@@ -88,7 +103,9 @@ pub fn rbac<'c>(arch: &Architecture, catalog: &'c Catalog, snapshot: &'c Snapsho
     for svc in &arch.services {
         let def = def(catalog, &svc.type_id)?;
         let tier = declared_tier(svc, def);
-        services.push(priced(&svc.name, def, tier, snapshot, &resource(arch, svc, &tier.id), None)?);
+        let mut p = priced(&svc.name, def, tier, snapshot, &resource(arch, svc, &tier.id), None)?;
+        declared(&mut p, svc, tier, arch, catalog, snapshot)?;
+        services.push(p);
     }
     Ok(Design { services, added: Vec::new(), decisions: Vec::new(), dropped: Vec::new() })
 }
@@ -160,6 +177,8 @@ fn closed_services<'c>(
             Some((tier, lines)) => service(&svc.name, def, tier, lines, None, None)?,
             None => priced(&svc.name, def, declared, snapshot, &resource(arch, svc, &declared.id), None)?,
         };
+        let tier = def.tier(priced.tier).unwrap_or(declared);
+        self::declared(&mut priced, svc, tier, arch, catalog, snapshot)?;
         let rule = if decision.changed() { decision.rule } else { None };
         priced.requirement = Some(Requirement::of_rule(rule));
         if decision.evidence.iter().any(|e| e.injects()) {
@@ -268,6 +287,7 @@ fn stated<'c>(name: &str, reason: &str, usd: Decimal) -> Result<PricedService<'c
         lines,
         totals,
         requirement: None,
+        os: None,
     })
 }
 

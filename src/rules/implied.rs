@@ -6,14 +6,16 @@
 //! existing landing-zone hub, Entra ID licences through Microsoft 365) is still listed, priced at
 //! zero with the reason, so that the closed design shows the whole network and says who pays.
 
-use super::Design;
 use super::requirement::Requirement;
+use super::{Design, PricedService};
 use crate::architecture::{
     Access, Architecture, Cicd, CicdAgents, ClosedNetwork, ConditionalAccess, Ddos, Egress, Hub, OnPremises,
 };
-use crate::calculator::Resource;
+use crate::calculator::{self, Resource, Totals};
 use crate::catalog::Catalog;
 use crate::catalog::definitions::CapabilityKind;
+use crate::catalog::snapshot::Snapshot;
+use crate::error::Error;
 use rust_decimal::Decimal;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
@@ -478,11 +480,11 @@ fn ddos<'a>(p: &Platform<'a>, out: &mut Vec<Added<'a>>) {
                     "closed_network.ddos: one DDoS Network Protection plan covers the network's public IPs",
                     resource("ddos-protection", "network", region, "plans", one),
                 )
-                .with_capacity("ips", public_ips(out)),
+                .with_capacity("ips", public_ips(p.arch, out)),
             ),
         ),
         Ddos::Ip => {
-            let ips = public_ips(out);
+            let ips = public_ips(p.arch, out);
             if !ips.is_zero() {
                 out.push(Added::new(
                     "DDoS IP Protection",
@@ -587,13 +589,41 @@ fn public_ip<'a>(name: &str, requirement: Requirement, what: &str, region: &'a s
     )
 }
 
-/// The public IPs the design pays for (not those a hub provides).
-fn public_ips(added: &[Added]) -> Decimal {
+/// The public IPs the design pays for (not those a hub provides): the resources it adds, and the
+/// public IP each declared Application Gateway has.
+fn public_ips(arch: &Architecture, added: &[Added]) -> Decimal {
+    let own = arch.services.iter().filter(|s| OWN_PUBLIC_IP.contains(&s.type_id.as_str())).count();
     added
         .iter()
         .filter(|a| a.resource.type_id == "public-ip" && a.provided.is_none())
         .filter_map(|a| a.resource.capacity.get("count"))
-        .sum()
+        .fold(Decimal::from(own), |sum, n| sum + n)
+}
+
+/// Service types whose every deployment has a Standard public IP of its own: an Application
+/// Gateway v2 has a public frontend IP alone or with a private one (a private one alone is a
+/// preview; Learn, "Application Gateway frontend IP address configuration",
+/// https://learn.microsoft.com/azure/application-gateway/configuration-frontend-ip).
+pub const OWN_PUBLIC_IP: &[&str] = &["app-gateway"];
+
+/// Adds the line of the Standard public IP a declared service of an [`OWN_PUBLIC_IP`] type always
+/// has, in both designs, priced as every public IP of the closed design is.
+pub fn own_public_ip<'c>(
+    service: &mut PricedService<'c>,
+    catalog: &'c Catalog,
+    snapshot: &'c Snapshot,
+    region: &str,
+) -> Result<(), Error> {
+    if !OWN_PUBLIC_IP.contains(&service.type_id) {
+        return Ok(());
+    }
+    let missing = || Error::msg("the catalog has no public-ip standard tier");
+    let tier = catalog.service("public-ip").and_then(|d| d.tier("standard")).ok_or_else(missing)?;
+    let ip = resource("public-ip", "standard", region, "count", Decimal::ONE);
+    let lines = calculator::price_tier(tier, snapshot, &ip).map_err(|e| Error::from(e).within(&service.name))?;
+    service.lines.extend(lines);
+    service.totals = Totals::of(&service.lines).map_err(|e| Error::from(e).within(&service.name))?;
+    Ok(())
 }
 
 /// Self-hosted CI/CD agents inside the network, where `cicd_agents` says they run.

@@ -15,6 +15,7 @@
 //! [`Pricer`] the caller gives (a negotiated price sheet: the engine does not know where they come
 //! from).
 
+pub mod bounds;
 mod choose;
 pub mod constraints;
 mod design;
@@ -58,6 +59,55 @@ pub struct PricedService<'c> {
     pub totals: Totals,
     /// In the closed design, the requirement its cost serves (see [`requirement`]).
     pub requirement: Option<Requirement>,
+    /// For a declared service whose tier prices operating systems differently: the one its lines
+    /// are for, and why.
+    pub os: Option<PricedOs>,
+}
+
+/// The operating system a service's lines are priced for, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PricedOs {
+    /// `linux` or `windows`.
+    pub os: &'static str,
+    pub why: OsWhy,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OsWhy {
+    /// `os:` in the file.
+    Declared,
+    /// `runtime: python` without `os:`: Python runs only on Linux.
+    Python,
+    /// Neither `os:` nor a runtime that decides: closednet prices Windows.
+    Default,
+}
+
+impl PricedOs {
+    /// The OS a service with `os` (from the file, or `linux` for Python) is priced as on `tier`;
+    /// `None` when the tier's prices are the same for every OS.
+    pub fn of(os: Option<&str>, os_declared: bool, tier: &crate::catalog::definitions::Tier) -> Option<PricedOs> {
+        if !tier.components.iter().any(|c| c.os.is_some()) {
+            return None;
+        }
+        let (os, why) = match os {
+            Some("linux") => ("linux", if os_declared { OsWhy::Declared } else { OsWhy::Python }),
+            Some(_) => ("windows", OsWhy::Declared),
+            None => ("windows", OsWhy::Default),
+        };
+        Some(PricedOs { os, why })
+    }
+
+    /// `Windows, because the file gives no os: (add os: linux for the Linux prices)`, for reports.
+    pub fn describe(&self) -> String {
+        let name = if self.os == "linux" { "Linux" } else { "Windows" };
+        match self.why {
+            OsWhy::Declared => format!("{name}, as `os:` says"),
+            OsWhy::Python => format!("{name}, because Python runs only on Linux (`runtime: python`)"),
+            OsWhy::Default => format!(
+                "{name}, closednet's default for a service without `os:` (add `os: linux` for the Linux prices)"
+            ),
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -180,9 +230,7 @@ impl Design<'_> {
     pub fn totals(&self) -> Result<Totals, PriceError> {
         let mut t = Totals::default();
         for s in self.services.iter().chain(&self.added) {
-            t.fixed = t.fixed.checked_add(s.totals.fixed).ok_or(PriceError::TotalOverflow)?;
-            t.usage = t.usage.checked_add(s.totals.usage).ok_or(PriceError::TotalOverflow)?;
-            t.unpriced += s.totals.unpriced;
+            t.plus(&s.totals).ok_or_else(|| PriceError::TotalOverflow(format!("the service {}", s.name)))?;
         }
         Ok(t)
     }

@@ -38,4 +38,5 @@ mod secrets;
 mod support;
 mod sweep;
 mod tiers;
+mod trust;
 mod unit_overflow;

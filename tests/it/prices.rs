@@ -393,7 +393,10 @@ fn a_price_sheet_prices_the_meters_it_lists() {
     let o = closednet(&["estimate", &file, "--price-sheet", &yen]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains(":2: a price in JPY but the report is in USD"));
-    let gb = scratch("gb.csv", "Meter ID,Unit of Measure,Unit Price\n953b4a88-c50e-5d95-b702-08740ee283f0,1 GB,1\n");
+    let gb = scratch(
+        "gb.csv",
+        "Meter ID,Unit of Measure,Unit Price,Currency Code\n953b4a88-c50e-5d95-b702-08740ee283f0,1 GB,1,USD\n",
+    );
     let o = closednet(&["estimate", &file, "--price-sheet", &gb]);
     assert!(String::from_utf8_lossy(&o.stderr).contains("priced per \"1 GB\" in the sheet but per \"1 Hour\""));
     let none = scratch("none.csv", "meterId,unitPrice\n");

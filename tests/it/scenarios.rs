@@ -150,10 +150,10 @@ fn compare_prices_the_landing_zone_scenarios_side_by_side() {
     assert_eq!(
         rows,
         [
-            ("base", d("2448.49"), d("1447.69")),
-            ("basic", d("1511.09"), d("1447.69")),
-            ("zero-trust", d("2785.44"), d("1447.69")),
-            ("zero-trust-hub-firewall", d("1506.09"), d("1447.69")),
+            ("base", d("2452.14"), d("1451.34")),
+            ("basic", d("1514.74"), d("1451.34")),
+            ("zero-trust", d("2789.09"), d("1451.34")),
+            ("zero-trust-hub-firewall", d("1509.74"), d("1451.34")),
         ]
     );
     assert_eq!(c.chosen, Some(2));
@@ -183,7 +183,7 @@ fn compare_speaks_every_format() {
     let table = closednet(&["compare", "examples/landing-zone.yaml"]);
     assert_eq!(table.status.code(), Some(0), "{}", stderr(&table));
     let text = String::from_utf8_lossy(&table.stdout);
-    assert!(text.contains("| basic                     1,308.31 *   202.78     1,511.09 *    1,447.69          +63.40   -937.40   breaks egress-inspection, operator-access |"), "{text}");
+    assert!(text.contains("| basic                     1,311.96 *   202.78     1,514.74 *    1,451.34          +63.40   -937.40   breaks egress-inspection, operator-access |"), "{text}");
     let md = String::from_utf8_lossy(
         &closednet(&[
             "compare",
@@ -196,7 +196,7 @@ fn compare_speaks_every_format() {
         .stdout,
     )
     .into_owned();
-    assert!(md.contains("| **chosen** | **zero-trust-hub-firewall** | 1,303.31 * | 202.78 | 1,506.09 * |"), "{md}");
+    assert!(md.contains("| **chosen** | **zero-trust-hub-firewall** | 1,306.96 * | 202.78 | 1,509.74 * |"), "{md}");
     assert!(md.contains("Chosen: **zero-trust-hub-firewall**"), "{md}");
     assert!(md.contains("| Approved by | | | |"), "{md}");
     let csv = String::from_utf8_lossy(&closednet(&["compare", "examples/article-2023.yaml", "--format", "csv"]).stdout)

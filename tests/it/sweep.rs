@@ -29,11 +29,11 @@ fn the_landing_zone_sweep_finds_firewall_basic_and_the_front() {
     let catalog = catalog();
     let s = swept(&catalog, "examples/landing-zone.yaml", &Options::default());
     assert_eq!(s.requirements, [Constraint::EgressInspection, Constraint::OperatorAccess]);
-    assert_eq!(s.base.total(), d("2448.49"));
+    assert_eq!(s.base.total(), d("2452.14"));
     let c = s.cheapest.as_ref().expect("a variant keeps both requirements");
     // Standard: 912.50 + 8.00 + one IP 3.65 = 924.15; Basic: 288.35 + 32.50 + two IPs 7.30 = 328.15.
     assert_eq!(c.set_texts(), ["closed_network.egress=firewall-basic"]);
-    assert_eq!((c.figures.fixed, c.figures.usage, c.total()), (d("1617.21"), d("235.28"), d("1852.49")));
+    assert_eq!((c.figures.fixed, c.figures.usage, c.total()), (d("1620.86"), d("235.28"), d("1856.14")));
     let saving = s.saving().unwrap();
     assert_eq!((saving.amount, saving.bound), (d("596.00"), Bound::Exact));
     assert!(c.breaches.is_empty());
@@ -41,11 +41,11 @@ fn the_landing_zone_sweep_finds_firewall_basic_and_the_front() {
     assert_eq!(
         front,
         [
-            (d("1852.49"), vec![], vec!["closed_network.egress=firewall-basic".to_string()]),
+            (d("1856.14"), vec![], vec!["closed_network.egress=firewall-basic".to_string()]),
             // No egress device, so no hub: Bastion Developer reaches the network, the jump box and
-            // Bastion Standard go: 1852.49 - 328.15 - Bastion IP 3.65 - E10 disk 9.60.
+            // Bastion Standard go: 1856.14 - 328.15 - Bastion IP 3.65 - E10 disk 9.60.
             (
-                d("1511.09"),
+                d("1514.74"),
                 vec![Constraint::EgressInspection],
                 vec![
                     "closed_network.egress=none".to_string(),
@@ -53,9 +53,9 @@ fn the_landing_zone_sweep_finds_firewall_basic_and_the_front() {
                     "closed_network.jumpbox=".into()
                 ]
             ),
-            // Firewall Basic without operator access: 1852.49 - 3.65 - 9.60.
+            // Firewall Basic without operator access: 1856.14 - 3.65 - 9.60.
             (
-                d("1839.24"),
+                d("1842.89"),
                 vec![Constraint::OperatorAccess],
                 vec![
                     "closed_network.egress=firewall-basic".to_string(),
@@ -242,7 +242,7 @@ fn vary_fix_and_the_bound_restrict_the_sweep() {
     assert!(fixed.axes.iter().all(|a| a.path != "closed_network.egress"));
     let c = fixed.cheapest.as_ref().unwrap();
     assert_eq!(c.set_texts(), ["closed_network.egress=firewall-standard"]);
-    assert_eq!(c.total(), d("2448.49"));
+    assert_eq!(c.total(), d("2452.14"));
     // A bound of two variants: the file as written and one more; the rest are counted.
     let bounded = swept(&catalog, "examples/landing-zone.yaml", &Options { max_variants: 2, ..Options::default() });
     assert_eq!(bounded.priced, 2);
@@ -288,7 +288,7 @@ fn the_json_sweep_validates_against_its_committed_schema() {
     }
     let o = closednet(&["sweep", "examples/landing-zone.yaml", "--format", "json"]);
     let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(doc["cheapest"]["total_monthly"], "1852.49");
+    assert_eq!(doc["cheapest"]["total_monthly"], "1856.14");
     assert_eq!(doc["saving_monthly"], "596.00");
     assert_eq!(doc["cheapest"]["set"], serde_json::json!(["closed_network.egress=firewall-basic"]));
 }

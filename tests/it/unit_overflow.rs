@@ -29,7 +29,7 @@ fn a_price_sheet_unit_too_large_is_an_error_naming_the_unit_and_row() {
     let sheet = dir.join("unit.csv");
     std::fs::write(
         &sheet,
-        format!("meterId,unitOfMeasure,unitPrice\n4db446f7-c731-51c5-b661-24bf123a82dc,{HUGE},0.50\n"),
+        format!("meterId,unitOfMeasure,unitPrice,currency\n4db446f7-c731-51c5-b661-24bf123a82dc,{HUGE},0.50,USD\n"),
     )
     .unwrap();
     let run = closednet(&["estimate", "examples/article.yaml", "--price-sheet", sheet.to_str().unwrap()]);

@@ -133,7 +133,7 @@ fn version(c: &mut Checker, raw: &RawArchitecture) {
                     .help("add `version: 1` as the first key of the file"),
             );
         }
-        Some(v) if v.value.text() != "1" => {
+        Some(v) if v.value.quantity().ok() != Some(Decimal::ONE) => {
             c.error(loc(v), "version", format!("unsupported schema version {}", v.value.text())).help =
                 Some("this closednet reads version: 1".into());
         }

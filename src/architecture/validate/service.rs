@@ -60,6 +60,7 @@ pub(super) fn service(
         capacity,
         runtime,
         os,
+        os_declared: s.os.is_some(),
         public: s.public.unwrap_or(false),
         calls,
         subresources,
@@ -165,8 +166,19 @@ fn calls(
     p: &dyn Fn(&str) -> String,
 ) -> Vec<String> {
     let mut calls = Vec::new();
+    // Each name listed more than once: where it repeats first, and how many times it is listed.
+    let mut listed: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut repeats: Vec<(&str, usize, &Spanned<String>)> = Vec::new();
     for (i, target) in s.calls.iter().flatten().enumerate() {
         let t = target.value.trim();
+        let count = listed.entry(t).or_insert(0);
+        *count += 1;
+        if *count > 1 {
+            if *count == 2 {
+                repeats.push((t, i, target));
+            }
+            continue;
+        }
         if t == name {
             c.error(loc(target), p(&format!("calls[{i}]")), format!("\"{t}\" calls itself"));
         } else if !name_set.contains(t) {
@@ -176,6 +188,11 @@ fn calls(
         } else {
             calls.push(t.to_string());
         }
+    }
+    for (t, i, target) in repeats {
+        let times = listed.get(t).copied().unwrap_or(2);
+        c.error(loc(target), p(&format!("calls[{i}]")), format!("\"{t}\" is listed {times} times in calls")).help =
+            Some("list each service it calls once".into());
     }
     calls
 }

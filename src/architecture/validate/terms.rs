@@ -11,6 +11,7 @@ use crate::money::Currency;
 use crate::registry::{self, Severity};
 use crate::suggest;
 use serde_saphyr::Spanned;
+use std::collections::HashMap;
 
 pub(super) fn discounts(
     c: &mut Checker,
@@ -19,7 +20,10 @@ pub(super) fn discounts(
     names: &[String],
     file: &str,
 ) -> Vec<Discount> {
-    let mut out = Vec::new();
+    let mut out: Vec<Discount> = Vec::new();
+    let declared: std::collections::HashSet<&str> = names.iter().map(String::as_str).collect();
+    // Each target's entry, to refuse a second discount on it.
+    let mut targets: HashMap<Target, usize> = HashMap::new();
     for (i, d) in raw.iter().enumerate() {
         let p = |k: &str| format!("discounts[{i}].{k}");
         let Some(percent) = c.quantity(&d.value.percent, &p("percent")) else { continue };
@@ -42,7 +46,7 @@ pub(super) fn discounts(
                 Target::Type(t.value.trim().to_string())
             }
             (None, Some(s)) => {
-                if !names.iter().any(|n| n == s.value.trim()) {
+                if !declared.contains(s.value.trim()) {
                     let candidates: Vec<&str> = names.iter().map(String::as_str).collect();
                     c.error(loc(s), p("service"), format!("no service named \"{}\"", s.value.trim())).help =
                         Some(suggest::help(s.value.trim(), &candidates));
@@ -52,6 +56,17 @@ pub(super) fn discounts(
             }
             (None, None) => Target::All,
         };
+        if let Some(first) = targets.get(&target) {
+            let on = match &target {
+                Target::All => "every service".to_string(),
+                Target::Type(t) => format!("type {t}"),
+                Target::Service(s) => format!("service {s}"),
+            };
+            c.error(loc(d), format!("discounts[{i}]"), format!("discounts[{first}] already discounts {on}")).help =
+                Some("keep one discount per target: only one could apply".into());
+            continue;
+        }
+        targets.insert(target.clone(), i);
         let origin = match &d.value.source {
             Some(src) => format!("{src}, from {file}"),
             None => format!("from {file}"),
@@ -74,6 +89,10 @@ pub(super) fn prices(
     services: &[Service],
 ) -> Vec<Price> {
     let mut out: Vec<Price> = Vec::new();
+    let by_name: HashMap<&str, &Service> = services.iter().map(|s| (s.name.as_str(), s)).collect();
+    // Each (type, tier, component, service) priced, and the entry that prices it.
+    type Key = (String, Option<String>, Option<String>, Option<String>);
+    let mut priced: HashMap<Key, usize> = HashMap::new();
     for (i, entry) in raw.iter().enumerate() {
         let r = &entry.value;
         let mut e = Entry { index: i, type_id: r.type_id.value.trim().to_ascii_lowercase(), refused: false };
@@ -89,7 +108,7 @@ pub(super) fn prices(
             None => def.tiers.iter().collect(),
         };
         let component = component(c, r, &mut e, tier, &tiers);
-        let service = service(c, r, &mut e, services);
+        let service = service(c, r, &mut e, &by_name);
         let price = c.quantity(&r.price, &e.path("price"));
         let cur = price_currency(c, r, &e, currency);
         let source = r.source.value.trim();
@@ -112,18 +131,13 @@ pub(super) fn prices(
             loc: loc(entry),
             index: i,
         };
-        if let Some(twin) = out.iter().find(|o| {
-            (&o.type_id, &o.tier, &o.component, &o.service)
-                == (&entry.type_id, &entry.tier, &entry.component, &entry.service)
-        }) {
-            c.error(
-                entry.loc,
-                format!("prices[{i}]"),
-                format!("prices[{}] already prices the same lines", twin.index),
-            )
-            .help = Some("keep one entry per type, tier, component and service".into());
+        let key = (entry.type_id.clone(), entry.tier.clone(), entry.component.clone(), entry.service.clone());
+        if let Some(twin) = priced.get(&key) {
+            c.error(entry.loc, format!("prices[{i}]"), format!("prices[{twin}] already prices the same lines")).help =
+                Some("keep one entry per type, tier, component and service".into());
             continue;
         }
+        priced.insert(key, i);
         out.push(entry);
     }
     out
@@ -175,10 +189,10 @@ fn component(c: &mut Checker, r: &RawPrice, e: &mut Entry, tier: Option<&Tier>, 
 
 /// The service the entry names: a declared one must be of the entry's type; another name may be a
 /// resource the closed design adds.
-fn service(c: &mut Checker, r: &RawPrice, e: &mut Entry, services: &[Service]) -> Option<String> {
+fn service(c: &mut Checker, r: &RawPrice, e: &mut Entry, services: &HashMap<&str, &Service>) -> Option<String> {
     let s = r.service.as_ref()?;
     let name = s.value.trim();
-    if let Some(d) = services.iter().find(|d| d.name == name).filter(|d| d.type_id != e.type_id) {
+    if let Some(d) = services.get(name).filter(|d| d.type_id != e.type_id) {
         c.error(loc(s), e.path("service"), format!("service \"{name}\" has type {}, not {}", d.type_id, e.type_id))
             .help = Some(format!("set `type: {}`", d.type_id));
         e.refused = true;
@@ -252,6 +266,7 @@ pub(super) fn policy(c: &mut Checker, raw: Option<&Spanned<RawPolicy>>) -> Polic
             "warning" => Severity::Warning,
             _ => Severity::Error,
         });
+    let mut named: Vec<(registry::RuleId, &str)> = Vec::new();
     for (name, action) in raw.rules.iter().flatten() {
         let path = format!("policy.rules.{name}");
         let Some(rule) = registry::lookup(name) else {
@@ -259,6 +274,12 @@ pub(super) fn policy(c: &mut Checker, raw: Option<&Spanned<RawPolicy>>) -> Polic
             c.error(loc(action), &path, format!("no rule \"{name}\"")).help = Some(suggest::help(name, &names));
             continue;
         };
+        if let Some((_, earlier)) = named.iter().find(|(r, _)| *r == rule) {
+            c.error(loc(action), &path, format!("{earlier} and {name} are the same rule ({})", rule.as_str())).help =
+                Some("give one action per rule".into());
+            continue;
+        }
+        named.push((rule, name));
         if let Some(a) = c.choice(action, &path, &["allow", "warn", "deny"]) {
             let a = match a {
                 "allow" => RuleAction::Allow,

@@ -29,6 +29,8 @@ pub struct Index<'r> {
     pub sites: HashMap<String, Vec<usize>>,
     /// Network interface address -> the public IPs on it.
     pub nic_ips: HashMap<String, Vec<String>>,
+    /// Public IPs a priced service carries itself (an Application Gateway's frontend).
+    pub service_ips: Vec<String>,
     /// SQL server address -> (firewall rule address, start address).
     pub firewall_rules: HashMap<String, Vec<(String, String)>>,
     /// Storage account address -> (network rules resource, its default action).
@@ -51,6 +53,7 @@ impl<'r> Index<'r> {
             children: HashMap::new(),
             sites: HashMap::new(),
             nic_ips: HashMap::new(),
+            service_ips: Vec::new(),
             firewall_rules: HashMap::new(),
             acl_rules: HashMap::new(),
             calls: Vec::new(),
@@ -127,6 +130,9 @@ impl<'r> Index<'r> {
                 }
             }
             (Role::Link, _) => self.link_call(r, e, parents),
+            (Role::Edge | Role::Service, _) if !e.public_ip.is_empty() => {
+                self.service_ips.extend(e.public_ip.iter().filter_map(|p| r.reference(p)).map(str::to_string));
+            }
             _ => {}
         }
     }

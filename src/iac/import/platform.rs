@@ -163,6 +163,9 @@ pub fn plumbing(idx: &Index, judged: &BTreeMap<String, Judged>, left: &mut Vec<L
                 "private DNS zone link"
             }
             Some("dns-zone-group") => "private DNS zone group of an endpoint",
+            Some("public-ip") if idx.service_ips.contains(&r.address) => {
+                "public IP of a service's frontend (priced with the service)"
+            }
             Some("public-ip") if vm_ips.contains(&&r.address) => "public IP of a network interface (see the findings)",
             Some("public-ip") => {
                 p.public_ips += 1;
