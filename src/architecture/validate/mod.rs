@@ -4,6 +4,7 @@
 //! the list of services here, one service in [`service`], `closed_network` in [`network`], the
 //! commercial terms and policy in [`terms`], requirements and scenarios in [`scenarios`].
 
+mod counts;
 mod network;
 pub(super) mod scenarios;
 mod service;

@@ -5,7 +5,6 @@ use crate::architecture::yaml::{Loc, loc};
 use crate::architecture::yaml::{RawClosedNetwork, RawJumpbox, RawLicences};
 use crate::architecture::{
     Access, Cicd, CicdAgents, ClosedNetwork, ConditionalAccess, Ddos, Egress, Hub, Jumpbox, OnPremises, PLATFORM_USAGE,
-    PlatformCounts,
 };
 use crate::catalog::Catalog;
 use crate::suggest;
@@ -61,7 +60,7 @@ pub(super) fn closed_network(
     ci_minutes(c, r, cicd_agents);
     let usage = usage(c, r);
     let bastion = operator_access.iter().any(|a| *a != Access::Jumpbox);
-    let counts = counts(c, r, egress != Egress::None, bastion, on_premises != OnPremises::None);
+    let counts = super::counts::counts(c, r, egress != Egress::None, bastion, on_premises != OnPremises::None);
     ClosedNetwork {
         conditional_access,
         on_premises,
@@ -283,25 +282,4 @@ fn jumpbox(c: &mut Checker, raw: Option<&Spanned<RawJumpbox>>, catalog: &Catalog
     let default_disk = if os == "windows" { "premium-ssd-p10" } else { "premium-ssd-p4" };
     let disk = tier_of(c, &r.disk, "managed-disk", "disk", default_disk);
     Jumpbox { size, os: os.to_string(), disk }
-}
-
-/// `egress_count`, `operator_access_count`, `on_premises_count`: whole numbers of at least 1, and
-/// only next to a key that builds something.
-fn counts(c: &mut Checker, r: &RawClosedNetwork, egress: bool, bastion: bool, on_premises: bool) -> PlatformCounts {
-    let mut one = |value: &Option<Spanned<crate::architecture::quantity::Scalar>>, key: &str, builds: bool| {
-        let Some(v) = value else { return 1 };
-        let path = format!("closed_network.{key}_count");
-        let Some(n) = c.count(v, &path, 1) else { return 1 };
-        if !builds {
-            c.error(loc(v), &path, format!("{key}_count, but closed_network.{key} builds nothing")).help =
-                Some(format!("set closed_network.{key}, or remove {key}_count"));
-            return 1;
-        }
-        u32::try_from(n.trunc().mantissa()).unwrap_or(u32::MAX)
-    };
-    PlatformCounts {
-        egress: one(&r.egress_count, "egress", egress),
-        bastion: one(&r.operator_access_count, "operator_access", bastion),
-        on_premises: one(&r.on_premises_count, "on_premises", on_premises),
-    }
 }
