@@ -114,3 +114,24 @@ fn none_cannot_be_listed_with_operator_access() {
         "error: examples/landing-zone.yaml: closed_network.operator_access: `none` cannot be listed with other operator access (from --set closed_network.operator_access=[none, jumpbox])\n  help: write `none` alone, or list only what operators use\n"
     );
 }
+
+#[test]
+fn names_that_differ_only_by_surrounding_spaces_are_duplicates() {
+    // D12 of the reliability battery: "files" and "files " were two services, of which `--set
+    // services.files...` changed one and `--discount files=50` both.
+    let path = std::env::temp_dir().join(format!("closednet-dup-{}.yaml", std::process::id()));
+    std::fs::write(
+        &path,
+        "version: 1\nregion: eastus2\nservices:\n  - {name: \"files\", type: storage, usage: {gb: 100}}\n  - {name: \"files \", type: storage, usage: {gb: 100000}}\n",
+    )
+    .unwrap();
+    let (code, out, err) = run(&["estimate", path.to_str().unwrap()]);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert!(
+        err.contains(
+            ":5:12: services[1].name: duplicate service name \"files\"\n  help: each service needs its own name"
+        ),
+        "{err}"
+    );
+    let _ = std::fs::remove_file(&path);
+}

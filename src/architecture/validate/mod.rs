@@ -239,11 +239,12 @@ fn services(c: &mut Checker, raw: &RawArchitecture, catalog: &Catalog) -> (Vec<s
     let mut seen = BTreeSet::new();
     let mut services = Vec::new();
     for (index, s) in raw.services.iter().enumerate() {
-        if !seen.insert(s.value.name.value.clone()) {
+        // Names are compared as every other use reads them: without surrounding spaces.
+        if !seen.insert(s.value.name.value.trim().to_string()) {
             c.error(
                 loc(&s.value.name),
                 format!("services[{index}].name"),
-                format!("duplicate service name \"{}\"", s.value.name.value),
+                format!("duplicate service name \"{}\"", s.value.name.value.trim()),
             )
             .help = Some("each service needs its own name".into());
         }
