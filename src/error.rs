@@ -37,9 +37,13 @@ impl Diagnostic {
     }
 }
 
+/// A diagnostic quotes the input (names, paths, values): shown with control characters and CI
+/// command prefixes escaped, so that a name with a newline cannot start a line of its own in a
+/// terminal or a CI log.
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "error: {}", self.file)?;
+        use crate::escape::text;
+        write!(f, "error: {}", text(&self.file))?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
             if let Some(col) = self.column {
@@ -48,11 +52,11 @@ impl fmt::Display for Diagnostic {
         }
         write!(f, ": ")?;
         if let Some(path) = &self.path {
-            write!(f, "{path}: ")?;
+            write!(f, "{}: ", text(path))?;
         }
-        write!(f, "{}", self.message)?;
+        write!(f, "{}", text(&self.message))?;
         if let Some(help) = &self.help {
-            write!(f, "\n  help: {help}")?;
+            write!(f, "\n  help: {}", text(help))?;
         }
         Ok(())
     }

@@ -11,19 +11,20 @@
 //!
 //! | floor | modules | what they do |
 //! |---|---|---|
-//! | 12 | [`cli`], [`mcp`] | the command line's arguments, and an MCP server's tool calls, turned into the library's types |
-//! | 11 | [`report`] | pure functions from results to text: every format |
-//! | 10 | [`scenario`] | many variants of one file through the pipeline: named scenarios, compare, sweep |
-//! | 9 | [`gate`] | `check`'s policy: budgets and finding severities |
-//! | 8 | [`figures`] | the presented figures (converted, rounded, by requirement) every format shows |
-//! | 7 | [`pipeline`] | model -> tier choice -> what you pay -> findings: an [`Estimate`] |
-//! | 6 | [`adjust`] | what you actually pay: price sheet, savings plan, your prices, discounts |
-//! | 5 | [`rules`] | the engine: needs, tier choice, what closing adds, findings |
-//! | 4 | [`calculator`], [`iac`] | line items for one priced resource; infrastructure code read in |
-//! | 3 | [`architecture`] | the architecture file: model, validation, `--set`, the architect's terms |
-//! | 2 | [`catalog`] | service definitions and dated price snapshots |
-//! | 1 | [`atomic`], [`date`], [`money`], [`registry`], [`suggest`] | leaves |
-//! | 0 | [`error`] | the error every layer returns |
+//! | 13 | [`cli`], [`mcp`] | the command line's arguments, and an MCP server's tool calls, turned into the library's types |
+//! | 12 | [`report`] | pure functions from results to text: every format |
+//! | 11 | [`scenario`] | many variants of one file through the pipeline: named scenarios, compare, sweep |
+//! | 10 | [`gate`] | `check`'s policy: budgets and finding severities |
+//! | 9 | [`figures`] | the presented figures (converted, rounded, by requirement) every format shows |
+//! | 8 | [`pipeline`] | model -> tier choice -> what you pay -> findings: an [`Estimate`] |
+//! | 7 | [`adjust`] | what you actually pay: price sheet, savings plan, your prices, discounts |
+//! | 6 | [`rules`] | the engine: needs, tier choice, what closing adds, findings |
+//! | 5 | [`calculator`], [`iac`] | line items for one priced resource; infrastructure code read in |
+//! | 4 | [`architecture`] | the architecture file: model, validation, `--set`, the architect's terms |
+//! | 3 | [`catalog`] | service definitions and dated price snapshots |
+//! | 2 | [`atomic`], [`date`], [`money`], [`registry`], [`suggest`] | leaves |
+//! | 1 | [`error`] | the error every layer returns |
+//! | 0 | [`escape`] | input text made safe for terminals and CI logs |
 //!
 //! Scenarios and sweeps sit above the pipeline and the gate, an MCP server belongs beside the
 //! command line: each calls the library, never the other way round.
@@ -36,6 +37,7 @@ pub mod catalog;
 pub mod cli;
 pub mod date;
 pub mod error;
+pub mod escape;
 pub mod figures;
 pub mod gate;
 pub mod iac;

@@ -17,56 +17,9 @@
 
 use std::borrow::Cow;
 
-/// Bidirectional formatting characters (embeddings, overrides, isolates): shown escaped, so that a
-/// name cannot reorder the text around it.
-fn bidi(c: char) -> bool {
-    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
-}
+use crate::escape::{escaped, opens_command};
 
-fn needs_escape(c: char) -> bool {
-    c.is_control() || bidi(c)
-}
-
-/// A control or bidirectional character as visible text.
-fn visible(c: char, out: &mut String) {
-    match c {
-        '\n' => out.push_str("\\n"),
-        '\r' => out.push_str("\\r"),
-        '\t' => out.push_str("\\t"),
-        c => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
-    }
-}
-
-/// Where `s` (at byte `i`, a `[`) closes a CI command prefix: `##[` or `##vso[` (any case).
-fn opens_command(s: &str, i: usize) -> bool {
-    let before = &s[..i];
-    before.ends_with("##") || (before.len() >= 5 && before[before.len() - 5..].eq_ignore_ascii_case("##vso"))
-}
-
-/// `s` with control characters visible and each `[` that would open a CI command replaced by
-/// `bracket`; borrowed when there is nothing to change (the common case).
-fn escaped<'a>(s: &'a str, bracket: &str) -> Cow<'a, str> {
-    let risky = |(i, c): (usize, char)| needs_escape(c) || (c == '[' && opens_command(s, i));
-    if !s.char_indices().any(risky) {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    for (i, c) in s.char_indices() {
-        if needs_escape(c) {
-            visible(c, &mut out);
-        } else if c == '[' && opens_command(s, i) {
-            out.push_str(bracket);
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
-}
-
-/// For a terminal or a CI log.
-pub fn text(s: &str) -> Cow<'_, str> {
-    escaped(s, "\\[")
-}
+pub use crate::escape::text;
 
 /// For Markdown text (a table cell, a list item): [`text`], then pipes, brackets, backticks and
 /// HTML escaped, so that a name cannot end a cell, open a link or a tag, or start a heading.

@@ -135,3 +135,21 @@ fn names_that_differ_only_by_surrounding_spaces_are_duplicates() {
     );
     let _ = std::fs::remove_file(&path);
 }
+
+#[test]
+fn an_error_quoting_a_name_with_a_newline_starts_no_line_of_its_own() {
+    // A name holding "\n##vso[task.setvariable ...]" in a located error on stderr, which CI logs
+    // show: the newline is shown as \n and the command prefix is broken.
+    let path = std::env::temp_dir().join(format!("closednet-inject-{}.yaml", std::process::id()));
+    let name = "a\\n##vso[task.setvariable variable=x]1";
+    std::fs::write(
+        &path,
+        format!("version: 1\nregion: eastus2\nservices:\n  - {{name: \"{name}\", type: storage}}\n  - {{name: \"{name}\", type: storage}}\n"),
+    )
+    .unwrap();
+    let (code, _, err) = run(&["estimate", path.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("duplicate service name \"a\\n##vso\\[task.setvariable variable=x]1\""), "{err}");
+    assert!(err.lines().all(|l| !l.starts_with("##vso") && !l.starts_with("::")), "{err}");
+    let _ = std::fs::remove_file(&path);
+}
