@@ -184,7 +184,7 @@ pub fn import_types(catalog: &Catalog, input: &Path, as_of: &str, only: &[String
                         if comp.region.is_none() {
                             file.missing.push(Missing {
                                 key,
-                                region: region.clone(),
+                                region: region.clone().into(),
                                 reason: format!("the saved Retail Prices API pages have no {file_name} for {region}"),
                             });
                         }
@@ -194,10 +194,10 @@ pub fn import_types(catalog: &Catalog, input: &Path, as_of: &str, only: &[String
                         .iter()
                         .filter(|i| {
                             i.service_name == service_name
-                                && i.product_name == filter.product
-                                && i.sku_name == filter.sku
-                                && i.meter_name == filter.meter
-                                && i.unit_of_measure == filter.unit
+                                && i.product_name == *filter.product
+                                && i.sku_name == *filter.sku
+                                && i.meter_name == *filter.meter
+                                && i.unit_of_measure == *filter.unit
                                 && (i.price_type.is_empty() || i.price_type == "Consumption")
                                 && (i.currency_code.is_empty() || i.currency_code == "USD")
                         })
@@ -210,7 +210,7 @@ pub fn import_types(catalog: &Catalog, input: &Path, as_of: &str, only: &[String
                                 Some(entry) => file.price.push(entry),
                                 None => file.missing.push(Missing {
                                     key,
-                                    region: region.clone(),
+                                    region: region.clone().into(),
                                     reason: no_match_reason(def, comp, region, as_of),
                                 }),
                             }
@@ -219,7 +219,7 @@ pub fn import_types(catalog: &Catalog, input: &Path, as_of: &str, only: &[String
                             let wanted: Vec<String> = if fixed == "zone" {
                                 (1..=8).map(|z| format!("Zone {z}")).collect()
                             } else {
-                                vec![fixed.clone()]
+                                vec![fixed.to_string()]
                             };
                             for r in wanted {
                                 if non_regional.contains_key(&(key.clone(), r.clone())) {
@@ -244,7 +244,7 @@ pub fn import_types(catalog: &Catalog, input: &Path, as_of: &str, only: &[String
                     if !non_regional.keys().any(|(k, _)| *k == key) {
                         file.missing.push(Missing {
                             key,
-                            region: r.clone(),
+                            region: r.to_string().into(),
                             reason: no_match_reason(def, comp, r, as_of),
                         });
                     }
@@ -319,10 +319,10 @@ fn entry_for(
     let single = (savings && by_bucket.len() == 1).then_some(*newest);
     Ok(Some(PriceEntry {
         key: key.to_string(),
-        region: region.to_string(),
-        unit: newest.unit_of_measure.clone(),
-        meter_id: Some(newest.meter_id.clone()),
-        effective: date(&newest.effective_start_date).to_string(),
+        region: region.to_string().into(),
+        unit: newest.unit_of_measure.clone().into(),
+        meter_id: Some(newest.meter_id.clone().into()),
+        effective: date(&newest.effective_start_date).to_string().into(),
         buckets: by_bucket.iter().map(|(from, i)| Bucket { from: *from, price: i.retail_price.normalize() }).collect(),
         source: None,
         confidence: None,

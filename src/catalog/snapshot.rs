@@ -2,6 +2,7 @@
 //! the Retail Prices API, and the documented figures the API does not carry.
 
 use super::embedded;
+use super::text::Text;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
@@ -77,19 +78,19 @@ pub struct Bucket {
 #[serde(deny_unknown_fields)]
 pub struct PriceEntry {
     pub key: String,
-    pub region: String,
-    pub unit: String,
+    pub region: Text,
+    pub unit: Text,
     /// Retail Prices API meterId; absent for documented figures.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meter_id: Option<String>,
+    pub meter_id: Option<Text>,
     /// effectiveStartDate of the item, or the date of the documented source.
-    pub effective: String,
+    pub effective: Text,
     pub buckets: Vec<Bucket>,
     /// Documentation page or repository the figure comes from, for documented figures.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
+    pub source: Option<Text>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub confidence: Option<String>,
+    pub confidence: Option<Text>,
     /// Savings plan unit prices (the item's `savingsPlan` rates, 1-year and 3-year terms) of a
     /// meter with one bucket, next to its pay-as-you-go price.
     #[serde(default, skip_serializing_if = "Option::is_none", with = "rust_decimal::serde::str_option")]
@@ -103,7 +104,7 @@ pub struct PriceEntry {
 #[serde(deny_unknown_fields)]
 pub struct Missing {
     pub key: String,
-    pub region: String,
+    pub region: Text,
     pub reason: String,
 }
 
@@ -127,8 +128,17 @@ struct Tables {
 }
 
 impl Tables {
-    fn new(snapshot: &str, file: PriceFile) -> Result<Tables, String> {
-        let PriceFile { mut price, mut missing } = file;
+    /// The entries of one file of `group` (a service type, whose file holds its own prices only,
+    /// or [`DOCUMENTED`]); `file` names it in messages.
+    fn new(snapshot: &str, group: &str, file: &str, prices: PriceFile) -> Result<Tables, String> {
+        let PriceFile { mut price, mut missing } = prices;
+        let keys = price.iter().map(|p| &p.key).chain(missing.iter().map(|m| &m.key));
+        if let Some(key) = keys.filter(|_| group != DOCUMENTED).find(|k| k.split('/').next() != Some(group)) {
+            return Err(format!(
+                "snapshot {snapshot}: {file}: {key} is not a {group} price; this file holds the prices of type {group} \
+                 only (its name)"
+            ));
+        }
         for entry in &price {
             check_buckets(snapshot, entry)?;
         }
@@ -141,14 +151,14 @@ impl Tables {
         Ok(Tables { prices: price, missing })
     }
 
-    fn price(&self, key: &str, region: &str) -> Option<&PriceEntry> {
+    fn price(&self, key: &str, region: &str) -> Option<usize> {
         let i = self.prices.partition_point(|p| (p.key.as_str(), p.region.as_str()) < (key, region));
-        self.prices.get(i).filter(|p| p.key == key && p.region == region)
+        self.prices.get(i).filter(|p| p.key == key && p.region == region).map(|_| i)
     }
 
-    fn missing(&self, key: &str, region: &str) -> Option<&String> {
+    fn missing(&self, key: &str, region: &str) -> Option<usize> {
         let i = self.missing.partition_point(|m| (m.key.as_str(), m.region.as_str()) < (key, region));
-        self.missing.get(i).filter(|m| m.key == key && m.region == region).map(|m| &m.reason)
+        self.missing.get(i).filter(|m| m.key == key && m.region == region).map(|_| i)
     }
 }
 
@@ -171,6 +181,17 @@ impl Files {
         }
     }
 
+    /// Binary search needs the files in strictly increasing (group, region) order.
+    fn check_order(&self, snapshot: &str) -> Result<(), String> {
+        if let Some(i) = (1..self.len()).find(|&i| self.key(i - 1) >= self.key(i)) {
+            let why =
+                if self.key(i - 1) == self.key(i) { "two price files for" } else { "price files out of order at" };
+            let (group, region) = self.key(i);
+            return Err(format!("snapshot {snapshot}: {why} {group} {region}"));
+        }
+        Ok(())
+    }
+
     fn key(&self, i: usize) -> (&str, &str) {
         match self {
             Files::Embedded(f) => (embedded::name(f[i].group), embedded::name(f[i].region)),
@@ -178,16 +199,40 @@ impl Files {
         }
     }
 
-    fn text(&self, i: usize) -> &str {
+    /// The file's name in a snapshot folder, for messages.
+    fn name(&self, i: usize) -> String {
+        match self.key(i) {
+            (DOCUMENTED, "") => "documented.toml".to_string(),
+            (DOCUMENTED, region) => format!("documented.toml ({region})"),
+            (group, "") => format!("prices/{group}.toml"),
+            (group, region) if matches!(self, Files::Loaded(_)) => format!("prices/{group}@{region}.toml"),
+            (group, region) => format!("prices/{group}.toml ({region})"),
+        }
+    }
+
+    fn read(&self, i: usize) -> Result<PriceFile, super::ReadError> {
         match self {
-            Files::Embedded(f) => embedded::text(f[i].text),
-            Files::Loaded(f) => &f[i].2,
+            Files::Embedded(f) => embedded::read(f[i].value).map_err(super::ReadError::Compact),
+            Files::Loaded(f) => super::from_toml(&f[i].2),
         }
     }
 }
 
 /// A price file, parsed (or not) on first use.
 type Parsed = OnceLock<Box<Result<Tables, String>>>;
+
+/// What a look-up found, as positions in the parsed files: a price, a reason there is none, or
+/// neither.
+#[derive(Clone, Copy, Debug)]
+enum Found {
+    Price { file: usize, entry: usize },
+    Missing { file: usize, entry: usize },
+    Nothing,
+}
+
+/// Look-ups already made, by component key then region: a design prices the same components in
+/// the same region for every service of a type, and a look-up searches up to six files.
+type Cache = std::sync::Mutex<std::collections::HashMap<String, Vec<(String, Found)>>>;
 
 #[derive(Debug)]
 pub struct Snapshot {
@@ -199,6 +244,7 @@ pub struct Snapshot {
     /// Each file parsed on first use (boxed: an estimate parses a dozen of several hundred), in a
     /// table allocated on first use (a run prices with one snapshot of several).
     parsed: OnceLock<Box<[Parsed]>>,
+    found: Cache,
 }
 
 /// Group name of `documented.toml`.
@@ -236,13 +282,13 @@ impl Snapshot {
     /// now (a catalog directory given by the user); otherwise on first use (the embedded catalog,
     /// which the test suite checks in full).
     pub fn new(meta: SnapshotMeta, files: Files, eager: bool) -> Result<Snapshot, String> {
-        if let Some(i) = (1..files.len()).find(|&i| files.key(i - 1) >= files.key(i)) {
-            let why =
-                if files.key(i - 1) == files.key(i) { "two price files for" } else { "price files out of order at" };
-            let (group, region) = files.key(i);
-            return Err(format!("snapshot {}: {why} {group} {region}", meta.name));
+        // build.rs writes the embedded index in order, which a unit test checks: no need to
+        // compare a thousand names in every run.
+        if matches!(files, Files::Loaded(_)) {
+            files.check_order(&meta.name)?;
         }
-        let snapshot = Snapshot { meta, sha256: String::new(), files, parsed: OnceLock::new() };
+        let snapshot =
+            Snapshot { meta, sha256: String::new(), files, parsed: OnceLock::new(), found: Cache::default() };
         if eager {
             for i in 0..snapshot.files.len() {
                 snapshot.tables(i).as_ref().map_err(Clone::clone)?;
@@ -268,45 +314,90 @@ impl Snapshot {
     fn tables(&self, i: usize) -> &Result<Tables, String> {
         let parsed = self.parsed.get_or_init(|| (0..self.files.len()).map(|_| OnceLock::new()).collect());
         parsed[i].get_or_init(|| {
-            let text = self.files.text(i);
-            let file: Result<PriceFile, String> = if matches!(self.files, Files::Embedded(_)) {
-                serde_json::from_str(text).map_err(|e| format!("snapshot {}: {e}", self.meta.name))
-            } else {
-                toml::from_str(text).map_err(|e| format!("snapshot {}: {e}", self.meta.name))
+            let name = &self.meta.name;
+            let file = match self.files.read(i) {
+                Ok(file) => file,
+                // A TOML syntax error shows the line; a refused value is named with its file.
+                Err(e @ super::ReadError::Refused(_)) => {
+                    return Box::new(Err(format!("snapshot {name}: {}: {e}", self.files.name(i))));
+                }
+                Err(e) => return Box::new(Err(format!("snapshot {name}: {e}"))),
             };
-            Box::new(file.and_then(|f| Tables::new(&self.meta.name, f)))
+            Box::new(Tables::new(name, self.files.key(i).0, &self.files.name(i), file))
         })
     }
 
-    /// The groups that can hold `key` in `region`: its service type's files (split by region in the
-    /// embedded catalog, whole in a directory), then the documented figures.
-    fn groups_for(&self, key: &str, region: &str) -> Result<[Option<&Tables>; 3], NoPrice> {
+    /// The groups that can hold `key` in `region`: its service type's files, then the documented
+    /// figures (each split by region in the embedded catalog, whole in a directory).
+    fn groups_for(&self, key: &str, region: &str) -> Result<[Option<(usize, &Tables)>; 4], NoPrice> {
         let type_id = key.split('/').next().unwrap_or(key);
-        let found = [self.file(type_id, region), self.file(type_id, ""), self.file(DOCUMENTED, "")];
-        let mut out = [None; 3];
+        // The embedded index has no whole files: build.rs splits every one by region.
+        let whole = |group| if matches!(self.files, Files::Loaded(_)) { self.file(group, "") } else { None };
+        let found = [self.file(type_id, region), whole(type_id), self.file(DOCUMENTED, region), whole(DOCUMENTED)];
+        let mut out = [None; 4];
         for (slot, g) in out.iter_mut().zip(found) {
             if let Some(g) = g {
-                *slot = Some(
-                    self.tables(g).as_ref().map_err(|e| NoPrice(format!("the pricing snapshot is invalid: {e}")))?,
-                );
+                let tables =
+                    self.tables(g).as_ref().map_err(|e| NoPrice(format!("the pricing snapshot is invalid: {e}")))?;
+                *slot = Some((g, tables));
             }
         }
         Ok(out)
     }
 
+    /// Where the price of `key` in `region` is: in the region's files, then in those of every
+    /// region (`*`); else the region's reason there is none.
+    fn look_up(&self, key: &str, region: &str) -> Result<Found, NoPrice> {
+        let groups = self.groups_for(key, region)?;
+        let price = |groups: &[Option<(usize, &Tables)>], region| {
+            groups
+                .iter()
+                .flatten()
+                .find_map(|&(file, t)| t.price(key, region).map(|entry| Found::Price { file, entry }))
+        };
+        if let Some(found) = price(&groups, region) {
+            return Ok(found);
+        }
+        if let Some(found) = price(&self.groups_for(key, "*")?, "*") {
+            return Ok(found);
+        }
+        let missing = groups
+            .iter()
+            .flatten()
+            .find_map(|&(file, t)| t.missing(key, region).map(|entry| Found::Missing { file, entry }));
+        Ok(missing.unwrap_or(Found::Nothing))
+    }
+
     /// The price of `key` in `region`, or the reason there is none.
     pub fn price(&self, key: &str, region: &str) -> Result<&PriceEntry, NoPrice> {
-        let groups = self.groups_for(key, region)?;
-        if let Some(p) = groups.iter().flatten().find_map(|t| t.price(key, region)) {
-            return Ok(p);
+        let cached = |cache: &Cache| -> Option<Found> {
+            let cache = cache.lock().ok()?;
+            cache.get(key)?.iter().find(|(r, _)| r == region).map(|&(_, found)| found)
+        };
+        let found = match cached(&self.found) {
+            Some(found) => found,
+            None => {
+                let found = self.look_up(key, region)?;
+                if let Ok(mut cache) = self.found.lock() {
+                    cache.entry(key.to_string()).or_default().push((region.to_string(), found));
+                }
+                found
+            }
+        };
+        let parsed = |file: usize| self.tables(file).as_ref().ok();
+        match found {
+            Found::Price { file, entry } => {
+                parsed(file).and_then(|t| t.prices.get(entry)).ok_or_else(|| self.none(key, region))
+            }
+            Found::Missing { file, entry } => Err(parsed(file)
+                .and_then(|t| t.missing.get(entry))
+                .map_or_else(|| self.none(key, region), |m| NoPrice(m.reason.clone()))),
+            Found::Nothing => Err(self.none(key, region)),
         }
-        if let Some(p) = self.groups_for(key, "*")?.iter().flatten().find_map(|t| t.price(key, "*")) {
-            return Ok(p);
-        }
-        if let Some(reason) = groups.iter().flatten().find_map(|t| t.missing(key, region)) {
-            return Err(NoPrice(reason.clone()));
-        }
-        Err(NoPrice(format!("snapshot {} has no price for {key} in {region}", self.meta.name)))
+    }
+
+    fn none(&self, key: &str, region: &str) -> NoPrice {
+        NoPrice(format!("snapshot {} has no price for {key} in {region}", self.meta.name))
     }
 
     /// Every price of the snapshot (parses every file).
@@ -321,7 +412,7 @@ impl Snapshot {
     }
 
     pub fn is_missing(&self, key: &str, region: &str) -> bool {
-        self.groups_for(key, region).is_ok_and(|gs| gs.iter().flatten().any(|t| t.missing(key, region).is_some()))
+        self.groups_for(key, region).is_ok_and(|gs| gs.iter().flatten().any(|(_, t)| t.missing(key, region).is_some()))
     }
 
     pub fn fx(&self, currency: &str) -> Option<&FxRate> {
