@@ -75,8 +75,39 @@ fn parts(rel: &str, table: toml::Table) -> Vec<Part> {
     }
 }
 
+/// The rustc version's minor number (`rustc 1.95.0 (...)` gives 95), if it can be read.
+fn rustc_minor() -> Option<u32> {
+    let rustc = std::env::var("RUSTC").ok()?;
+    let out = std::process::Command::new(rustc).arg("--version").output().ok()?;
+    let text = String::from_utf8(out.stdout).ok()?;
+    text.split_whitespace().nth(1)?.split('.').nth(1)?.parse().ok()
+}
+
+/// Places the functions a first run executes next to each other (`link/startup.order`, see
+/// `link/startup-order.sh`): scattered, they cost a page fault per 64 KB window of code in every
+/// run. Only where the linker is known to be lld, which takes `--symbol-ordering-file`: x86_64
+/// Linux with rustc 1.90 or later (whose default linker it is) and no linker configured.
+fn order_functions(manifest: &Path) {
+    let order = manifest.join("link").join("startup.order");
+    println!("cargo:rerun-if-changed={}", order.display());
+    println!("cargo:rerun-if-env-changed=RUSTC_LINKER");
+    let var = |name: &str| std::env::var(name).unwrap_or_default();
+    let target = (var("CARGO_CFG_TARGET_ARCH"), var("CARGO_CFG_TARGET_OS"), var("CARGO_CFG_TARGET_ENV"));
+    let default_linker = std::env::var_os("RUSTC_LINKER").is_none() && !var("CARGO_ENCODED_RUSTFLAGS").contains("link");
+    if target == ("x86_64".into(), "linux".into(), "gnu".into())
+        && default_linker
+        && rustc_minor().is_some_and(|m| m >= 90)
+        && order.is_file()
+    {
+        println!("cargo:rustc-link-arg-bins=-Wl,--symbol-ordering-file={}", order.display());
+        println!("cargo:rustc-link-arg-bins=-Wl,--no-warn-symbol-ordering");
+    }
+}
+
 fn main() {
-    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap()).join("pricing");
+    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
+    order_functions(&manifest);
+    let root = manifest.join("pricing");
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").unwrap());
     println!("cargo:rerun-if-changed=pricing");
     println!("cargo:rerun-if-changed=src/catalog/digest.rs");
@@ -124,6 +155,30 @@ fn main() {
 
 type Keyed<K> = [(K, toml::Table)];
 
+/// One region's entries of a price file: each price entry on its own, then the file's value, an
+/// index of the entries by key and region (`[key, region, offset]`, sorted, so that the library
+/// reads only the entries asked for) and the `missing` list.
+fn price_file(w: &mut write::Writer, table: &toml::Table) -> (usize, usize) {
+    let list = |name: &str| table.get(name).and_then(|v| v.as_array()).cloned().unwrap_or_default();
+    let text = |e: &toml::Value, field: &str| e.get(field).and_then(|v| v.as_str()).unwrap_or("").to_string();
+    let mut prices = list("price");
+    prices.sort_by_key(|e| (text(e, "key"), text(e, "region")));
+    let mut index = Vec::new();
+    for entry in &prices {
+        let Some(t) = entry.as_table() else { panic!("a [[price]] entry that is not a table: {entry}") };
+        let (start, _) = w.table(t).unwrap_or_else(|r| panic!("{r}"));
+        let at = toml::Value::Integer(start as i64);
+        index.push(toml::Value::Array(vec![text(entry, "key").into(), text(entry, "region").into(), at]));
+    }
+    let file: toml::Table = [
+        ("index".to_string(), toml::Value::Array(index)),
+        ("missing".to_string(), toml::Value::Array(list("missing"))),
+    ]
+    .into_iter()
+    .collect();
+    w.table(&file).unwrap_or_else(|r| panic!("{r}"))
+}
+
 /// Writes the compact blob and pool to `out_dir` and returns the index's code: service types,
 /// snapshot metadata, and price files as (snapshot, group, region) in the order
 /// `catalog::snapshot` binary-searches them. Names are one string and values one blob, addressed
@@ -143,13 +198,13 @@ fn index(
         names.push_str(text);
         format!("({start}, {})", names.len())
     };
-    let mut value = |t: &toml::Table| -> String {
+    let value = |w: &mut write::Writer, t: &toml::Table| -> String {
         let (start, end) = w.table(t).unwrap_or_else(|r| panic!("{r}"));
         format!("({start}, {end})")
     };
     let mut code = String::from("pub static SERVICES: &[Named] = &[\n");
     for (type_id, t) in services {
-        writeln!(code, "    Named {{ name: {}, value: {} }},", name(type_id), value(t)).unwrap();
+        writeln!(code, "    Named {{ name: {}, value: {} }},", name(type_id), value(&mut w, t)).unwrap();
     }
     code.push_str("];\npub static SNAPSHOTS: &[SnapshotEntry] = &[\n");
     let mut file_code = String::from("pub static PRICE_FILES: &[FileEntry] = &[\n");
@@ -163,14 +218,15 @@ fn index(
         by_region.sort_by_key(|&i| (&mine[i].0.2, &mine[i].0.1));
         let mut spans = vec![String::new(); mine.len()];
         for i in by_region {
-            spans[i] = value(&mine[i].1);
+            let (start, end) = price_file(&mut w, &mine[i].1);
+            spans[i] = format!("({start}, {end})");
         }
         for (((_, group, region), _), v) in mine.iter().zip(&spans) {
             let (g, r) = (name(group), name(region));
             writeln!(file_code, "    FileEntry {{ group: {g}, region: {r}, value: {v} }},").unwrap();
             count += 1;
         }
-        let (n, m) = (name(snap), value(meta));
+        let (n, m) = (name(snap), value(&mut w, meta));
         writeln!(code, "    SnapshotEntry {{ name: {n}, meta: {m}, files: ({start}, {count}) }},").unwrap();
     }
     code.push_str("];\n");

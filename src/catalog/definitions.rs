@@ -424,6 +424,9 @@ impl ServiceDef {
         if self.tiers.is_empty() {
             return Err("no tiers: a service type needs at least one tier".into());
         }
+        if let Some(file) = self.retail_file.as_deref().filter(|f| !is_retail_file(f)) {
+            return Err(format!("retail_file {file:?} {NOT_A_RETAIL_FILE}"));
+        }
         for (key, value) in &self.capacity_defaults {
             if !self.capacity.contains(key) {
                 return Err(format!("capacity_defaults: {key} is not a capacity key (capacity = {:?})", self.capacity));
@@ -504,8 +507,20 @@ impl ServiceDef {
     }
 }
 
+/// Why a `retail_file` or a meter's `file` is refused: `pricing import` and `pricing fetch` read and
+/// write `<folder>/<region>/<file>`, which must not name a path out of the region's folder.
+const NOT_A_RETAIL_FILE: &str = "is not a file name in a region's folder (a name ending in .json, without a directory)";
+
+/// A plain file name ending in `.json`: no directory, no `..`.
+fn is_retail_file(file: &str) -> bool {
+    std::path::Path::new(file).file_name().and_then(|n| n.to_str()) == Some(file) && file.ends_with(".json")
+}
+
 impl Component {
     fn validate(&self, def: &ServiceDef) -> Result<(), String> {
+        if let Some(file) = self.meter.as_ref().and_then(|m| m.file.as_deref()).filter(|f| !is_retail_file(f)) {
+            return Err(format!("meter file {file:?} {NOT_A_RETAIL_FILE}"));
+        }
         match (&self.meter, self.documented) {
             (None, false) => return Err("no price source: give a `meter` filter or `documented = true`".into()),
             (Some(_), true) => return Err("both a `meter` filter and `documented = true`: give one".into()),
@@ -545,6 +560,9 @@ impl Component {
         }
         if self.factor.is_some_and(|f| f < Decimal::ZERO) {
             return Err("factor is negative".into());
+        }
+        if let Some(free) = self.free_units.filter(|f| *f < Decimal::ZERO) {
+            return Err(format!("free_units {free} is negative"));
         }
         Ok(())
     }

@@ -45,7 +45,21 @@ include!(concat!(env!("OUT_DIR"), "/embedded_pricing.rs"));
 
 /// The value at `span` of [`BLOB`], deserialized.
 pub fn read<T: serde::de::DeserializeOwned>(span: Span) -> Result<T, super::compact::Error> {
-    super::compact::from_parts(super::compact::Parts { blob: BLOB, pool: POOL, keys: KEYS }, span.0 as usize)
+    super::compact::from_parts(parts(), span.0 as usize)
+}
+
+/// The blob, the pool and the keys, for [`super::compact`].
+pub fn parts() -> super::compact::Parts<'static> {
+    static KEY_TEXTS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    // A hundred keys, resolved once instead of at each of the thousands of fields read.
+    let keys =
+        KEY_TEXTS.get_or_init(|| KEYS.iter().map(|&(a, b)| POOL.get(a as usize..b as usize).unwrap_or("")).collect());
+    super::compact::Parts { blob: BLOB, pool: POOL, keys }
+}
+
+/// The bytes of `span` in [`NAMES`] (empty if it is not there, which build.rs rules out).
+pub fn name_bytes(span: Span) -> &'static [u8] {
+    NAMES.as_bytes().get(span.0 as usize..span.1 as usize).unwrap_or_default()
 }
 
 /// The text of `span` in [`NAMES`].

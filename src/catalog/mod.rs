@@ -278,15 +278,14 @@ impl std::fmt::Display for ReadError {
     }
 }
 
-/// A catalog file written in TOML, read into `T` and then checked for floats and dates (read
-/// typed first, so that a syntax or schema error keeps its line).
+/// A catalog file written in TOML, checked for floats and dates, then read into `T` (from the
+/// text again, so that a schema error keeps its line).
 pub(crate) fn from_toml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ReadError> {
-    let value = toml::from_str(text).map_err(ReadError::Toml)?;
     let table: toml::Table = toml::from_str(text).map_err(ReadError::Toml)?;
-    match compact::write::refused(&table) {
-        Some(refused) => Err(ReadError::Refused(refused)),
-        None => Ok(value),
+    if let Some(refused) = compact::write::refused(&table) {
+        return Err(ReadError::Refused(refused));
     }
+    toml::from_str(text).map_err(ReadError::Toml)
 }
 
 /// File of recorded snapshot digests (`closednet catalog --verify` compares with it); not hashed.

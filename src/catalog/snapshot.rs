@@ -1,9 +1,10 @@
 //! A dated pricing snapshot (`pricing/<name>/`): its metadata, the prices the importer derived from
 //! the Retail Prices API, and the documented figures the API does not carry.
 
-use super::embedded;
 use super::text::Text;
+use super::{compact, embedded};
 use rust_decimal::Decimal;
+use serde::de::Error as _;
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 
@@ -51,7 +52,17 @@ impl SnapshotMeta {
         if self.regions.is_empty() {
             return Err("no regions: a snapshot prices at least one".into());
         }
+        let mut seen = std::collections::BTreeSet::new();
+        if let Some(twice) = self.regions.iter().find(|r| !seen.insert(r.as_str())) {
+            return Err(format!("regions: {twice} is listed twice"));
+        }
         for fx in &self.fx {
+            if fx.source.contains("http://") {
+                return Err(format!(
+                    "fx {}: source {:?} names an http:// page; give its https:// address",
+                    fx.currency, fx.source
+                ));
+            }
             if fx.rate <= Decimal::ZERO {
                 return Err(format!("fx {}: rate {} is not above zero", fx.currency, fx.rate));
             }
@@ -118,27 +129,40 @@ pub struct PriceFile {
     pub missing: Vec<Missing>,
 }
 
-/// Prices and missing reasons of one group of files, by key then region.
-#[derive(Debug, Default)]
+/// Prices and missing reasons of one file, by key then region.
+#[derive(Debug)]
 struct Tables {
     /// In (key, region) order, for binary search: a file holds a few dozen prices, and sorted
     /// vectors take a fraction of the memory (and page faults) of nested hash maps.
-    prices: Vec<PriceEntry>,
+    prices: Entries,
     missing: Vec<Missing>,
+}
+
+#[derive(Debug)]
+enum Entries {
+    /// Every entry, read and checked (a catalog directory).
+    Read(Vec<PriceEntry>),
+    /// The embedded catalog's entries by key and region, each read and checked when first asked
+    /// for: an estimate prices a few of each file's dozens.
+    Embedded(Vec<Lazy>),
+}
+
+#[derive(Debug)]
+struct Lazy {
+    key: &'static str,
+    region: &'static str,
+    /// Where the entry's value starts in the embedded blob.
+    at: usize,
+    entry: OnceLock<Box<Result<PriceEntry, String>>>,
 }
 
 impl Tables {
     /// The entries of one file of `group` (a service type, whose file holds its own prices only,
     /// or [`DOCUMENTED`]); `file` names it in messages.
     fn new(snapshot: &str, group: &str, file: &str, prices: PriceFile) -> Result<Tables, String> {
-        let PriceFile { mut price, mut missing } = prices;
-        let keys = price.iter().map(|p| &p.key).chain(missing.iter().map(|m| &m.key));
-        if let Some(key) = keys.filter(|_| group != DOCUMENTED).find(|k| k.split('/').next() != Some(group)) {
-            return Err(format!(
-                "snapshot {snapshot}: {file}: {key} is not a {group} price; this file holds the prices of type {group} \
-                 only (its name)"
-            ));
-        }
+        let PriceFile { mut price, missing } = prices;
+        let keys = price.iter().map(|p| p.key.as_str());
+        check_group(snapshot, group, file, keys.chain(missing.iter().map(|m| m.key.as_str())))?;
         for entry in &price {
             check_buckets(snapshot, entry)?;
         }
@@ -146,19 +170,115 @@ impl Tables {
         if let Some(w) = price.windows(2).find(|w| (&w[0].key, &w[0].region) == (&w[1].key, &w[1].region)) {
             return Err(format!("snapshot {snapshot}: two prices for {} in {}", w[0].key, w[0].region));
         }
-        // Stable: of two reasons for the same component and region, the first one written wins.
-        missing.sort_by(|a, b| (&a.key, &a.region).cmp(&(&b.key, &b.region)));
-        Ok(Tables { prices: price, missing })
+        Ok(Tables { prices: Entries::Read(price), missing: sorted(missing) })
+    }
+
+    /// The embedded file whose value starts at `at`: build.rs wrote an index of its entries
+    /// (`[key, region, offset]`, sorted) and its `missing` list; entries are read when asked for.
+    fn embedded(snapshot: &str, group: &str, file: &str, at: usize) -> Result<Tables, String> {
+        let mut r = compact::Reader::new(embedded::parts(), at);
+        let (mut index, mut missing) = (Vec::new(), Vec::new());
+        let bad = |e: compact::Error| format!("snapshot {snapshot}: {file}: {e}");
+        for _ in 0..r.table().map_err(bad)? {
+            match r.key().map_err(bad)? {
+                "index" => {
+                    for _ in 0..r.array().map_err(bad)? {
+                        index.push(Lazy::indexed(&mut r).map_err(bad)?);
+                    }
+                }
+                "missing" => missing = serde::Deserialize::deserialize(&mut r).map_err(bad)?,
+                other => return Err(bad(compact::Error::custom(format!("unknown field `{other}`")))),
+            }
+        }
+        let keys = index.iter().map(|l| l.key);
+        check_group(snapshot, group, file, keys.chain(missing.iter().map(|m: &Missing| m.key.as_str())))?;
+        if !index.is_sorted_by(|a, b| (a.key, a.region) <= (b.key, b.region)) {
+            index.sort_by(|a, b| (a.key, a.region).cmp(&(b.key, b.region)));
+        }
+        if let Some(w) = index.windows(2).find(|w| (w[0].key, w[0].region) == (w[1].key, w[1].region)) {
+            return Err(format!("snapshot {snapshot}: two prices for {} in {}", w[0].key, w[0].region));
+        }
+        Ok(Tables { prices: Entries::Embedded(index), missing: sorted(missing) })
     }
 
     fn price(&self, key: &str, region: &str) -> Option<usize> {
-        let i = self.prices.partition_point(|p| (p.key.as_str(), p.region.as_str()) < (key, region));
-        self.prices.get(i).filter(|p| p.key == key && p.region == region).map(|_| i)
+        let (i, there) = match &self.prices {
+            Entries::Read(p) => {
+                let i = p.partition_point(|e| (e.key.as_str(), e.region.as_str()) < (key, region));
+                (i, p.get(i).map(|e| (e.key.as_str(), e.region.as_str())))
+            }
+            Entries::Embedded(l) => {
+                let i = l.partition_point(|e| (e.key, e.region) < (key, region));
+                (i, l.get(i).map(|e| (e.key, e.region)))
+            }
+        };
+        (there == Some((key, region))).then_some(i)
+    }
+
+    /// Every price (reads the embedded ones not read yet); those that do not read are left out.
+    fn all(&self, snapshot: &str) -> Vec<&PriceEntry> {
+        match &self.prices {
+            Entries::Read(p) => p.iter().collect(),
+            Entries::Embedded(l) => l.iter().filter_map(|lazy| lazy.read(snapshot).ok()).collect(),
+        }
+    }
+
+    /// The `i`th price, read and checked now if it is an embedded one not read yet.
+    fn entry(&self, snapshot: &str, i: usize) -> Option<Result<&PriceEntry, &String>> {
+        match &self.prices {
+            Entries::Read(p) => p.get(i).map(Ok),
+            Entries::Embedded(l) => l.get(i).map(|lazy| lazy.read(snapshot)),
+        }
     }
 
     fn missing(&self, key: &str, region: &str) -> Option<usize> {
         let i = self.missing.partition_point(|m| (m.key.as_str(), m.region.as_str()) < (key, region));
         self.missing.get(i).filter(|m| m.key == key && m.region == region).map(|_| i)
+    }
+}
+
+impl Lazy {
+    /// An entry of the index: `[key, region, offset]`.
+    fn indexed(r: &mut compact::Reader<'static>) -> Result<Lazy, compact::Error> {
+        match r.array()? {
+            3 => {}
+            n => return Err(compact::Error::custom(format!("an index entry of {n} values"))),
+        }
+        let (key, region) = (r.text()?, r.text()?);
+        let at = usize::try_from(r.integer()?).map_err(compact::Error::custom)?;
+        Ok(Lazy { key, region, at, entry: OnceLock::new() })
+    }
+
+    fn read(&self, snapshot: &str) -> Result<&PriceEntry, &String> {
+        let entry = self.entry.get_or_init(|| {
+            let read = compact::from_parts::<PriceEntry>(embedded::parts(), self.at);
+            let entry = read.map_err(|e| format!("snapshot {snapshot}: {} in {}: {e}", self.key, self.region));
+            Box::new(entry.and_then(|e| check_buckets(snapshot, &e).map(|()| e)))
+        });
+        entry.as_ref().as_ref()
+    }
+}
+
+/// Stable: of two reasons for the same component and region, the first one written wins.
+fn sorted(mut missing: Vec<Missing>) -> Vec<Missing> {
+    missing.sort_by(|a, b| (&a.key, &a.region).cmp(&(&b.key, &b.region)));
+    missing
+}
+
+/// A price file of a service type holds that type's prices only.
+fn check_group<'k>(
+    snapshot: &str,
+    group: &str,
+    file: &str,
+    mut keys: impl Iterator<Item = &'k str>,
+) -> Result<(), String> {
+    let of_group = |k: &str| k.strip_prefix(group).is_some_and(|rest| rest.starts_with('/'));
+    match keys.find(|k| group != DOCUMENTED && !of_group(k)) {
+        Some(key) => Err(format!(
+            "snapshot {snapshot}: {file}: {key} is not a {group} price; this file holds the prices of type {group} \
+             only (its name)"
+        )),
+        None => Ok(()),
     }
 }
 
@@ -192,6 +312,14 @@ impl Files {
         Ok(())
     }
 
+    /// [`Files::key`] as bytes: comparing them is all a binary search needs.
+    fn key_bytes(&self, i: usize) -> (&[u8], &[u8]) {
+        match self {
+            Files::Embedded(f) => (embedded::name_bytes(f[i].group), embedded::name_bytes(f[i].region)),
+            Files::Loaded(f) => (f[i].0.as_bytes(), f[i].1.as_bytes()),
+        }
+    }
+
     fn key(&self, i: usize) -> (&str, &str) {
         match self {
             Files::Embedded(f) => (embedded::name(f[i].group), embedded::name(f[i].region)),
@@ -210,10 +338,17 @@ impl Files {
         }
     }
 
-    fn read(&self, i: usize) -> Result<PriceFile, super::ReadError> {
+    /// The `i`th file's tables (an embedded file's entries indexed, not yet read).
+    fn tables(&self, snapshot: &str, i: usize) -> Result<Tables, String> {
+        let (group, name) = (self.key(i).0, self.name(i));
         match self {
-            Files::Embedded(f) => embedded::read(f[i].value).map_err(super::ReadError::Compact),
-            Files::Loaded(f) => super::from_toml(&f[i].2),
+            Files::Embedded(f) => Tables::embedded(snapshot, group, &name, f[i].value.0 as usize),
+            Files::Loaded(f) => match super::from_toml(&f[i].2) {
+                Ok(file) => Tables::new(snapshot, group, &name, file),
+                // A TOML syntax error shows the line; a refused value is named with its file.
+                Err(e @ super::ReadError::Refused(_)) => Err(format!("snapshot {snapshot}: {name}: {e}")),
+                Err(e) => Err(format!("snapshot {snapshot}: {e}")),
+            },
         }
     }
 }
@@ -250,9 +385,23 @@ pub struct Snapshot {
 /// Group name of `documented.toml`.
 pub const DOCUMENTED: &str = "documented";
 
-/// A price must be usable as it stands: buckets from 0 upwards, no negative prices.
+/// A price must be usable as it stands: sourced (a meter, or an https:// page), buckets from 0
+/// upwards, no negative prices.
 fn check_buckets(snapshot: &str, e: &PriceEntry) -> Result<(), String> {
     let at = || format!("snapshot {snapshot}: {} in {}", e.key, e.region);
+    match (&e.meter_id, &e.source) {
+        (None, None) => {
+            return Err(format!(
+                "{}: no source: a price needs its meter_id (a Retail Prices API item) or a source (the https:// \
+                 page of a documented figure)",
+                at()
+            ));
+        }
+        (_, Some(source)) if !source.starts_with("https://") => {
+            return Err(format!("{}: source {source:?} is not an https:// page", at()));
+        }
+        _ => {}
+    }
     if e.buckets.first().is_none_or(|b| !b.from.is_zero()) {
         return Err(format!("{}: the first bucket must start at 0", at()));
     }
@@ -300,9 +449,10 @@ impl Snapshot {
     /// The index of the file of `group` in `region`.
     fn file(&self, group: &str, region: &str) -> Option<usize> {
         let (mut low, mut high) = (0, self.files.len());
+        let wanted = (group.as_bytes(), region.as_bytes());
         while low < high {
             let mid = (low + high) / 2;
-            match self.files.key(mid).cmp(&(group, region)) {
+            match self.files.key_bytes(mid).cmp(&wanted) {
                 std::cmp::Ordering::Less => low = mid + 1,
                 std::cmp::Ordering::Greater => high = mid,
                 std::cmp::Ordering::Equal => return Some(mid),
@@ -313,18 +463,7 @@ impl Snapshot {
 
     fn tables(&self, i: usize) -> &Result<Tables, String> {
         let parsed = self.parsed.get_or_init(|| (0..self.files.len()).map(|_| OnceLock::new()).collect());
-        parsed[i].get_or_init(|| {
-            let name = &self.meta.name;
-            let file = match self.files.read(i) {
-                Ok(file) => file,
-                // A TOML syntax error shows the line; a refused value is named with its file.
-                Err(e @ super::ReadError::Refused(_)) => {
-                    return Box::new(Err(format!("snapshot {name}: {}: {e}", self.files.name(i))));
-                }
-                Err(e) => return Box::new(Err(format!("snapshot {name}: {e}"))),
-            };
-            Box::new(Tables::new(name, self.files.key(i).0, &self.files.name(i), file))
-        })
+        parsed[i].get_or_init(|| Box::new(self.files.tables(&self.meta.name, i)))
     }
 
     /// The groups that can hold `key` in `region`: its service type's files, then the documented
@@ -385,10 +524,12 @@ impl Snapshot {
             }
         };
         let parsed = |file: usize| self.tables(file).as_ref().ok();
+        let invalid = |e: &String| NoPrice(format!("the pricing snapshot is invalid: {e}"));
         match found {
-            Found::Price { file, entry } => {
-                parsed(file).and_then(|t| t.prices.get(entry)).ok_or_else(|| self.none(key, region))
-            }
+            Found::Price { file, entry } => match parsed(file).and_then(|t| t.entry(&self.meta.name, entry)) {
+                Some(read) => read.map_err(invalid),
+                None => Err(self.none(key, region)),
+            },
             Found::Missing { file, entry } => Err(parsed(file)
                 .and_then(|t| t.missing.get(entry))
                 .map_or_else(|| self.none(key, region), |m| NoPrice(m.reason.clone()))),
@@ -405,7 +546,7 @@ impl Snapshot {
         let mut out = Vec::new();
         for i in 0..self.files.len() {
             if let Ok(t) = self.tables(i) {
-                out.extend(&t.prices);
+                out.extend(t.all(&self.meta.name));
             }
         }
         out

@@ -14,6 +14,7 @@ mod finance;
 mod golden;
 mod hostile;
 mod import;
+mod loader;
 mod messages;
 mod platform;
 mod prices;

@@ -4,9 +4,9 @@
 //! a field takes it.
 //!
 //! A value is one tag byte and its payload; numbers are LEB128 varints (seven bits a byte, low
-//! bits first); a string is its offset and length in a separate UTF-8 pool, where each distinct
-//! string is written once, and a table key is an index into the list of distinct keys (spans of
-//! the pool):
+//! bits first); a string is its offset in a separate UTF-8 pool (four bytes, little-endian) and its
+//! length, each distinct string written once in the pool; a table key is an index into the list of
+//! distinct keys:
 //!
 //! ```text
 //! 0 false | 1 true | 2 integer (zigzag varint) | 3 string (offset, length)
@@ -45,8 +45,8 @@ impl de::Error for Error {
 pub struct Parts<'a> {
     pub blob: &'a [u8],
     pub pool: &'a str,
-    /// Each distinct table key as a span of `pool`.
-    pub keys: &'a [(u32, u32)],
+    /// Each distinct table key, by index.
+    pub keys: &'a [&'a str],
 }
 
 /// Deserializes the value at `parts.blob[start..]`.
@@ -55,13 +55,69 @@ pub fn from_parts<'a, T: de::Deserialize<'a>>(parts: Parts<'a>, start: usize) ->
     T::deserialize(&mut reader)
 }
 
-/// A position in a compact value.
+/// A position in a compact value. Besides deserializing, it walks a value's structure without
+/// building it (a price file's entries are indexed by key and region, and read when asked for).
 pub struct Reader<'a> {
     parts: Parts<'a>,
     pos: usize,
 }
 
 impl<'a> Reader<'a> {
+    pub fn new(parts: Parts<'a>, pos: usize) -> Reader<'a> {
+        Reader { parts, pos }
+    }
+
+    pub fn pos(&self) -> usize {
+        self.pos
+    }
+
+    fn expect(&mut self, tag: u8, what: &str) -> Result<(), Error> {
+        match self.byte()? {
+            t if t == tag => Ok(()),
+            t => Err(Error(format!("expected {what} at {}, found tag {t}", self.pos - 1))),
+        }
+    }
+
+    /// A table's entry count; then each entry is [`Reader::key`] and a value.
+    pub fn table(&mut self) -> Result<usize, Error> {
+        self.expect(write::TABLE, "a table")?;
+        self.count()
+    }
+
+    /// An array's length; then each element is a value.
+    pub fn array(&mut self) -> Result<usize, Error> {
+        self.expect(write::ARRAY, "an array")?;
+        self.count()
+    }
+
+    /// A string value.
+    pub fn text(&mut self) -> Result<&'a str, Error> {
+        self.expect(write::STRING, "a string")?;
+        self.string()
+    }
+
+    /// An integer value.
+    pub fn integer(&mut self) -> Result<i64, Error> {
+        self.expect(write::INTEGER, "an integer")?;
+        let z = self.varint()?;
+        Ok(((z >> 1) as i64) ^ -((z & 1) as i64))
+    }
+
+    /// Moves past one value.
+    pub fn skip(&mut self) -> Result<(), Error> {
+        match self.byte()? {
+            write::FALSE | write::TRUE => Ok(()),
+            write::INTEGER => self.varint().map(drop),
+            write::STRING => {
+                self.pos += 4;
+                self.count().map(drop)
+            }
+            write::ARRAY => (0..self.count()?).try_for_each(|_| self.skip()),
+            write::TABLE => (0..self.count()?).try_for_each(|_| self.key().and_then(|_| self.skip())),
+            tag => Err(Error(format!("unknown tag {tag} at {}", self.pos - 1))),
+        }
+    }
+
     #[inline]
     fn byte(&mut self) -> Result<u8, Error> {
         match self.parts.blob.get(self.pos) {
@@ -109,18 +165,21 @@ impl<'a> Reader<'a> {
 
     #[inline]
     fn string(&mut self) -> Result<&'a str, Error> {
-        let start = self.count()?;
-        let end = start.saturating_add(self.count()?);
-        self.slice(start, end)
+        let offset = match self.parts.blob.get(self.pos..self.pos + 4) {
+            Some(&[a, b, c, d]) => u32::from_le_bytes([a, b, c, d]) as usize,
+            _ => return Err(Error(format!("the value ends early at {}", self.pos))),
+        };
+        self.pos += 4;
+        let end = offset.saturating_add(self.count()?);
+        self.slice(offset, end)
     }
 
+    /// A table entry's key.
     #[inline]
-    fn key(&mut self) -> Result<&'a str, Error> {
+    pub fn key(&mut self) -> Result<&'a str, Error> {
         let i = self.count()?;
-        match self.parts.keys.get(i) {
-            Some(&(start, end)) => self.slice(start as usize, end as usize),
-            None => Err(Error(format!("no key {i} at {}", self.pos))),
-        }
+        let keys: &'a [&'a str] = self.parts.keys;
+        keys.get(i).copied().ok_or_else(|| Error(format!("no key {i} at {}", self.pos)))
     }
 }
 
@@ -132,8 +191,8 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
             write::FALSE => visitor.visit_bool(false),
             write::TRUE => visitor.visit_bool(true),
             write::INTEGER => {
-                let z = self.varint()?;
-                visitor.visit_i64(((z >> 1) as i64) ^ -((z & 1) as i64))
+                self.pos -= 1;
+                visitor.visit_i64(self.integer()?)
             }
             write::STRING => visitor.visit_borrowed_str(self.string()?),
             write::ARRAY => {
@@ -250,8 +309,8 @@ mod tests {
         w
     }
 
-    fn parts(w: &Writer) -> Parts<'_> {
-        Parts { blob: &w.blob, pool: &w.pool, keys: &w.keys }
+    fn keys(w: &Writer) -> Vec<&str> {
+        w.keys.iter().map(|&(a, b)| &w.pool[a as usize..b as usize]).collect()
     }
 
     #[test]
@@ -261,7 +320,7 @@ mod tests {
         let w = written(text);
         assert_eq!(w.pool, "chargeusagemapabnameonprice0.0192ranktags");
         assert_eq!(w.keys.len(), 8, "charge map a name on price rank tags");
-        let sample: Sample = from_parts(parts(&w), 0).unwrap();
+        let sample: Sample = from_parts(Parts { blob: &w.blob, pool: &w.pool, keys: &keys(&w) }, 0).unwrap();
         let expected = Sample {
             name: "a".into(),
             price: Decimal::new(192, 4),
@@ -279,7 +338,7 @@ mod tests {
     #[test]
     fn an_unknown_key_is_refused_as_in_toml() {
         let w = written("name = \"a\"\nextra = 1\n");
-        let err = from_parts::<Sample>(parts(&w), 0).unwrap_err();
+        let err = from_parts::<Sample>(Parts { blob: &w.blob, pool: &w.pool, keys: &keys(&w) }, 0).unwrap_err();
         assert!(err.0.starts_with("unknown field `extra`"), "{err}");
     }
 
@@ -287,18 +346,21 @@ mod tests {
     fn cut_or_foreign_bytes_are_errors_not_panics() {
         type Tags = BTreeMap<String, Vec<String>>;
         let w = written("tags = [\"a\", \"bc\"]\n");
-        assert_eq!(from_parts::<Tags>(parts(&w), 0).unwrap()["tags"], ["a", "bc"]);
+        assert_eq!(
+            from_parts::<Tags>(Parts { blob: &w.blob, pool: &w.pool, keys: &keys(&w) }, 0).unwrap()["tags"],
+            ["a", "bc"]
+        );
         for end in 0..w.blob.len() {
-            let cut = Parts { blob: &w.blob[..end], ..parts(&w) };
+            let cut = Parts { blob: &w.blob[..end], pool: &w.pool, keys: &keys(&w) };
             assert!(from_parts::<Tags>(cut, 0).is_err(), "cut at {end}");
         }
         fn raw<'a>(blob: &'a [u8], pool: &'a str) -> Parts<'a> {
-            Parts { blob, pool, keys: &[(0, 1)] }
+            Parts { blob, pool, keys: &["a"] }
         }
         assert_eq!(from_parts::<Sample>(raw(&[9], ""), 0).unwrap_err(), Error("unknown tag 9 at 0".into()));
         assert_eq!(
-            from_parts::<String>(raw(&[3, 5, 1], "abc"), 0).unwrap_err(),
-            Error("a string outside the pool at 3 (5, 6)".into())
+            from_parts::<String>(raw(&[3, 5, 0, 0, 0, 1], "abc"), 0).unwrap_err(),
+            Error("a string outside the pool at 6 (5, 6)".into())
         );
         assert_eq!(from_parts::<Tags>(raw(&[5, 1, 1], "a"), 0).unwrap_err(), Error("no key 1 at 3".into()));
         let long = [2, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff];
@@ -324,10 +386,27 @@ mod tests {
     }
 
     #[test]
+    fn a_value_is_walked_without_building_it() {
+        let w = written("a = [1, true, { b = \"x\" }]\nc = \"y\"\n");
+        let keys = keys(&w);
+        let mut r = Reader::new(Parts { blob: &w.blob, pool: &w.pool, keys: &keys }, 0);
+        assert_eq!(r.table(), Ok(2));
+        assert_eq!(r.key(), Ok("a"));
+        r.skip().unwrap();
+        assert_eq!((r.key(), r.text()), (Ok("c"), Ok("y")));
+        assert_eq!(r.pos(), w.blob.len());
+        assert_eq!(
+            Reader::new(Parts { blob: &w.blob, pool: &w.pool, keys: &keys }, 0).array(),
+            Err(Error("expected an array at 0, found tag 5".into()))
+        );
+    }
+
+    #[test]
     fn integers_keep_their_sign_and_size() {
         for n in [0i64, 1, -1, 63, -64, 64, i64::MAX, i64::MIN] {
             let w = written(&format!("n = {n}\n"));
-            let map: BTreeMap<String, i64> = from_parts(parts(&w), 0).unwrap();
+            let map: BTreeMap<String, i64> =
+                from_parts(Parts { blob: &w.blob, pool: &w.pool, keys: &keys(&w) }, 0).unwrap();
             assert_eq!(map["n"], n);
         }
     }

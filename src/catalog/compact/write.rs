@@ -143,10 +143,10 @@ impl Writer {
         }
     }
 
-    /// A string as its offset and length in `pool`.
+    /// A string as its offset in `pool` (four bytes, little-endian) and its length.
     fn string(&mut self, s: &str) {
         let (start, len) = self.span(s);
-        self.varint(start as u64);
+        self.blob.extend_from_slice(&(start as u32).to_le_bytes());
         self.varint(len as u64);
     }
 
