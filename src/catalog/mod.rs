@@ -12,8 +12,11 @@
 //! A definition's file name is its type, and [`definitions::ServiceDef::validate`] checks what the
 //! engine relies on (tiers, names, dates, sources, units, usage keys), when it is parsed; a
 //! `snapshot.toml` is checked by [`snapshot::SnapshotMeta::validate`]. The embedded catalog is
-//! read lazily (see [`embedded`]): definitions and price files are parsed on first use, and the
-//! test suite checks every one of them; a directory is parsed and checked in full when loaded.
+//! read lazily (see [`embedded`]) from the compact form build.rs writes ([`compact`]): a definition
+//! when first asked for, a price file's index when its region is priced, a price entry when looked
+//! up, their strings borrowed from the binary ([`text`]); the test suite checks every one of them
+//! against `pricing/`, so the definitions' validation is not repeated in every run. A directory is
+//! parsed and checked in full when loaded, and a TOML float in it is refused (decimals are strings).
 //!
 //! DESIGN.md put the tiers inside each snapshot; they live once in `services/` instead so that a
 //! capability is written (and dated) once, and a snapshot holds only what changes with the date.

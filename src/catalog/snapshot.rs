@@ -287,7 +287,7 @@ fn check_group<'k>(
 /// files by region).
 #[derive(Debug)]
 pub enum Files {
-    /// A range of the embedded catalog's index (JSON): nothing is built per file at start-up.
+    /// A range of the embedded catalog's index (compact form): nothing is built per file at start-up.
     Embedded(&'static [embedded::FileEntry]),
     /// (group, region, TOML text) read from a directory.
     Loaded(Vec<(String, String, String)>),
@@ -558,5 +558,23 @@ impl Snapshot {
 
     pub fn fx(&self, currency: &str) -> Option<&FxRate> {
         self.meta.fx.iter().find(|f| f.currency.eq_ignore_ascii_case(currency))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `Snapshot::new` does not check the embedded index's order in every run, and look-ups skip
+    /// whole files there: build.rs must write every file split by region, in (group, region) order.
+    #[test]
+    fn the_embedded_index_is_in_binary_search_order_and_split_by_region() {
+        assert!(!embedded::SNAPSHOTS.is_empty());
+        for e in embedded::SNAPSHOTS {
+            let entries = &embedded::PRICE_FILES[e.files.0 as usize..e.files.1 as usize];
+            let files = Files::Embedded(entries);
+            assert_eq!(files.check_order(embedded::name(e.name)), Ok(()));
+            assert!(entries.iter().all(|f| !embedded::name(f.region).is_empty()), "a whole file in the index");
+        }
     }
 }

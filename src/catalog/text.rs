@@ -146,6 +146,9 @@ mod tests {
         assert!(matches!(Text::of(inside).0, Cow::Borrowed(s) if s == inside));
         let copy = inside.to_string();
         assert!(matches!(Text::of(&copy).0, Cow::Owned(ref s) if *s == copy));
+        let catalog = crate::catalog::Catalog::embedded().unwrap();
+        let def = catalog.service("storage").unwrap();
+        assert!(matches!(def.name.0, Cow::Borrowed(_)), "the embedded catalog's strings are borrowed");
         let text: Text = "abc".into();
         assert_eq!(text, "abc");
         assert_eq!(format!("{text:?} {text}"), "\"abc\" abc");
