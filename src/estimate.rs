@@ -334,14 +334,14 @@ pub fn price_tier<'c>(tier: &'c Tier, snapshot: &'c Snapshot, res: &Resource) ->
             }
             (Some(r), _) => r,
         };
-        let entry = match snapshot.price(key, region) {
-            Ok(e) => e,
+        let (entry, unit) = match snapshot.priced(key, region) {
+            Ok(priced) => priced,
             Err(no) => {
                 lines.push(unpriced(no.0));
                 continue;
             }
         };
-        let unit = Unit::parse(&entry.unit).ok_or_else(|| format!("{key}: unit {:?} is not understood", entry.unit))?;
+        let unit = unit.ok_or_else(|| format!("{key}: unit {:?} is not understood", entry.unit))?;
         let quantity = quantity(comp.charge, &unit, base, snapshot.meta.hours_per_month).map_err(|e| match e {
             QuantityError::NoTime => format!("{key}: a fixed charge needs a unit of time, not {:?}", entry.unit),
             QuantityError::Overflow => overflow(&comp.name),

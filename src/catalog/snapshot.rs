@@ -2,6 +2,7 @@
 //! the Retail Prices API, and the documented figures the API does not carry.
 
 use super::text::Text;
+use super::units::Unit;
 use super::{compact, embedded};
 use rust_decimal::Decimal;
 use serde::de::Error as _;
@@ -367,7 +368,7 @@ enum Found {
 
 /// Look-ups already made, by component key then region: a design prices the same components in
 /// the same region for every service of a type, and a look-up searches up to six files.
-type Cache = std::sync::Mutex<std::collections::HashMap<String, Vec<(String, Found)>>>;
+type Cache = std::sync::Mutex<std::collections::HashMap<String, Vec<(String, Found, Option<Unit>)>>>;
 
 #[derive(Debug)]
 pub struct Snapshot {
@@ -509,20 +510,31 @@ impl Snapshot {
 
     /// The price of `key` in `region`, or the reason there is none.
     pub fn price(&self, key: &str, region: &str) -> Result<&PriceEntry, NoPrice> {
-        let cached = |cache: &Cache| -> Option<Found> {
+        self.priced(key, region).map(|(entry, _)| entry)
+    }
+
+    /// [`Snapshot::price`] with its unit read (`None`: a unit the calculator cannot read), both
+    /// kept for the rest of the run: a large design prices the same few meters thousands of times.
+    pub fn priced(&self, key: &str, region: &str) -> Result<(&PriceEntry, Option<Unit>), NoPrice> {
+        let cached = |cache: &Cache| -> Option<(Found, Option<Unit>)> {
             let cache = cache.lock().ok()?;
-            cache.get(key)?.iter().find(|(r, _)| r == region).map(|&(_, found)| found)
+            cache.get(key)?.iter().find(|(r, ..)| r == region).map(|(_, found, unit)| (*found, unit.clone()))
         };
-        let found = match cached(&self.found) {
-            Some(found) => found,
+        let (found, unit) = match cached(&self.found) {
+            Some(hit) => hit,
             None => {
                 let found = self.look_up(key, region)?;
+                let unit = self.resolve(key, region, found).ok().and_then(|e| Unit::parse(&e.unit));
                 if let Ok(mut cache) = self.found.lock() {
-                    cache.entry(key.to_string()).or_default().push((region.to_string(), found));
+                    cache.entry(key.to_string()).or_default().push((region.to_string(), found, unit.clone()));
                 }
-                found
+                (found, unit)
             }
         };
+        self.resolve(key, region, found).map(|entry| (entry, unit))
+    }
+
+    fn resolve(&self, key: &str, region: &str, found: Found) -> Result<&PriceEntry, NoPrice> {
         let parsed = |file: usize| self.tables(file).as_ref().ok();
         let invalid = |e: &String| NoPrice(format!("the pricing snapshot is invalid: {e}"));
         match found {
