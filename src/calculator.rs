@@ -414,12 +414,12 @@ fn line<'c>(
         Ok(r) => r,
         Err(why) => return Ok(unpriced(why.to_string())),
     };
-    let entry = match snapshot.price(key, &region) {
-        Ok(e) => e,
+    // The meter's unit is parsed once per run, with the look-up.
+    let (entry, unit) = match snapshot.priced(key, &region) {
+        Ok(priced) => priced,
         Err(no) => return Ok(unpriced(no.0)),
     };
-    let unit = Unit::parse(&entry.unit)
-        .ok_or_else(|| PriceError::Unit(format!("{key}: unit {:?} is not understood", entry.unit)))?;
+    let unit = unit.ok_or_else(|| PriceError::Unit(format!("{key}: unit {:?} is not understood", entry.unit)))?;
     let quantity = quantity(comp.charge, &unit, base, hours).map_err(|e| match e {
         QuantityError::NoTime => {
             PriceError::Unit(format!("{key}: a fixed charge needs a unit of time, not {:?}", entry.unit))

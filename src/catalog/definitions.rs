@@ -3,6 +3,7 @@
 //!
 //! These files are shared by every snapshot; the prices themselves live in the snapshot folders.
 
+use super::text::Text;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -52,15 +53,15 @@ impl std::fmt::Display for CapabilityKind {
 pub struct Capability {
     pub kind: CapabilityKind,
     /// Microsoft Learn page that documents it.
-    pub doc: String,
+    pub doc: Text,
     /// Date of that page (its `ms.date`), YYYY-MM-DD.
-    pub as_of: String,
+    pub as_of: Text,
     /// First day the capability is generally available (absent: as far back as any snapshot).
     #[serde(default)]
-    pub since: Option<String>,
+    pub since: Option<Text>,
     /// First day it no longer is (absent: still is).
     #[serde(default)]
-    pub until: Option<String>,
+    pub until: Option<Text>,
 }
 
 impl Capability {
@@ -90,27 +91,27 @@ pub enum Charge {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MeterFilter {
-    pub product: String,
-    pub sku: String,
-    pub meter: String,
-    pub unit: String,
+    pub product: Text,
+    pub sku: Text,
+    pub meter: Text,
+    pub unit: Text,
     /// The API page and `serviceName` when they are not the type's: Functions on a Dedicated plan
     /// are billed on App Service meters (`azure_app_service.json`, "Azure App Service").
     #[serde(default)]
-    pub file: Option<String>,
+    pub file: Option<Text>,
     #[serde(default)]
-    pub service: Option<String>,
+    pub service: Option<Text>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Component {
-    pub id: String,
-    pub name: String,
+    pub id: Text,
+    pub name: Text,
     pub charge: Charge,
     /// Usage key of the architecture file that drives a usage component.
     #[serde(default)]
-    pub usage: Option<String>,
+    pub usage: Option<Text>,
     /// Capacity keys multiplied into a fixed component's quantity (`units`, `replicas`, ...).
     #[serde(default)]
     pub per: Vec<String>,
@@ -119,19 +120,19 @@ pub struct Component {
     pub factor: Option<Decimal>,
     /// Only for services running this OS.
     #[serde(default)]
-    pub os: Option<String>,
+    pub os: Option<Text>,
     /// Only for this model (Azure OpenAI).
     #[serde(default)]
-    pub model: Option<String>,
+    pub model: Option<Text>,
     /// Pricing region instead of the service's: a literal (`Global`, `Zone 1`) or `zone` for the
     /// service's Front Door billing zone.
     #[serde(default)]
-    pub region: Option<String>,
+    pub region: Option<Text>,
     #[serde(default)]
     pub meter: Option<Box<MeterFilter>>,
     /// Unit of a documented (not API-sourced) price.
     #[serde(default)]
-    pub unit: Option<String>,
+    pub unit: Option<Text>,
     /// The price comes from the snapshot's documented.toml, not from the Retail Prices API.
     #[serde(default)]
     pub documented: bool,
@@ -139,7 +140,7 @@ pub struct Component {
     #[serde(default, with = "rust_decimal::serde::str_option")]
     pub free_units: Option<Decimal>,
     #[serde(default)]
-    pub free_doc: Option<String>,
+    pub free_doc: Option<Text>,
     /// Price key `type/tier/component`, filled in when the catalog is loaded so that pricing a line
     /// borrows it instead of formatting it.
     #[serde(skip)]
@@ -169,7 +170,7 @@ pub struct Tier {
     #[serde(default)]
     pub sla: Option<bool>,
     #[serde(default)]
-    pub sla_doc: Option<String>,
+    pub sla_doc: Option<Text>,
     /// Operating systems the tier runs; empty means any.
     #[serde(default)]
     pub os: Vec<String>,
@@ -177,12 +178,12 @@ pub struct Tier {
     pub components: Vec<Component>,
     /// First day the tier is generally available, where its meters predate that (or are absent).
     #[serde(default)]
-    pub since: Option<String>,
+    pub since: Option<Text>,
     #[serde(default)]
-    pub since_doc: Option<String>,
+    pub since_doc: Option<Text>,
     /// First day it can no longer be created.
     #[serde(default)]
-    pub until: Option<String>,
+    pub until: Option<Text>,
     /// The tier is retiring (finding CN009 for a service that declares it).
     #[serde(default)]
     pub retires: Option<Retirement>,
@@ -198,13 +199,13 @@ pub struct Tier {
 #[serde(deny_unknown_fields)]
 pub struct Retirement {
     /// The plan as people name it: `Linux Consumption`.
-    pub plan: String,
-    pub date: String,
+    pub plan: Text,
+    pub date: Text,
     /// Only this OS retires (Linux Consumption); absent: every OS.
     #[serde(default)]
     pub os: Option<String>,
-    pub replacement: String,
-    pub doc: String,
+    pub replacement: Text,
+    pub doc: Text,
 }
 
 impl Tier {
@@ -244,8 +245,8 @@ pub struct PrivateEndpointDef {
 pub struct SlaReplicas {
     pub read: u32,
     pub read_write: u32,
-    pub doc: String,
-    pub as_of: String,
+    pub doc: Text,
+    pub as_of: Text,
 }
 
 /// Whether Front Door can reach this type over Private Link as an origin, and from when.
@@ -253,11 +254,11 @@ pub struct SlaReplicas {
 #[serde(deny_unknown_fields)]
 pub struct OriginSupport {
     /// Microsoft Learn page listing the supported origin types.
-    pub doc: String,
-    pub as_of: String,
+    pub doc: Text,
+    pub as_of: Text,
     /// First day it is generally available (absent: before any snapshot).
     #[serde(default)]
-    pub since: Option<String>,
+    pub since: Option<Text>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -265,13 +266,13 @@ pub struct OriginSupport {
 pub struct ServiceDef {
     #[serde(rename = "type")]
     pub type_id: String,
-    pub name: String,
+    pub name: Text,
     /// File name of this service in a Retail Prices API folder (`api_management.json`).
     #[serde(default)]
-    pub retail_file: Option<String>,
+    pub retail_file: Option<Text>,
     /// The API's `serviceName`.
     #[serde(default)]
-    pub service_name: Option<String>,
+    pub service_name: Option<Text>,
     #[serde(default)]
     pub capacity: Vec<String>,
     /// Capacity when the file names none (default 1), e.g. 400 RU/s for Cosmos DB.
@@ -296,7 +297,7 @@ pub struct ServiceDef {
     /// (API Management: `azure-api.net`, whose gateway, portal and management names resolve to the
     /// private VIP only through a zone the customer runs).
     #[serde(default)]
-    pub injected_dns_zone: Option<String>,
+    pub injected_dns_zone: Option<Text>,
     /// Front Door Premium reaches it over Private Link (absent: it cannot be a Private Link origin,
     /// and an Application Gateway goes in front).
     #[serde(default)]
@@ -324,7 +325,7 @@ pub struct ServiceDef {
     /// Deployed into the customer's own subnet (firewall, gateways): inside the network by
     /// construction, so the closed design needs nothing more of it. The value is the Learn page.
     #[serde(default)]
-    pub in_network: Option<String>,
+    pub in_network: Option<Text>,
     pub tiers: Vec<Tier>,
 }
 
@@ -366,10 +367,18 @@ impl ServiceDef {
 
     /// Fills in every component's price key (done once, when the catalog is loaded).
     pub(crate) fn with_keys(mut self) -> Self {
-        for t in 0..self.tiers.len() {
-            for c in 0..self.tiers[t].components.len() {
-                let key = self.key(&self.tiers[t], &self.tiers[t].components[c]);
-                self.tiers[t].components[c].key = key;
+        for tier in &mut self.tiers {
+            for comp in &mut tier.components {
+                // What `key` formats, without the formatting machinery: this runs for every
+                // component of every definition an estimate reads.
+                let mut key = String::with_capacity(self.type_id.len() + tier.id.len() + comp.id.len() + 2);
+                for (i, part) in [self.type_id.as_str(), tier.id.as_str(), comp.id.as_str()].into_iter().enumerate() {
+                    if i > 0 {
+                        key.push('/');
+                    }
+                    key.push_str(part);
+                }
+                comp.key = key;
             }
         }
         self
@@ -406,8 +415,8 @@ impl ServiceDef {
     /// the loader accepts is one the engine can run. The first problem found, naming the tier or
     /// component (`tier standard: ...`, `standard/gateway-unit: ...`); the caller adds the file.
     pub fn validate(&self) -> Result<(), String> {
-        let https = |s: &Option<String>| s.as_deref().is_some_and(|d| d.starts_with("https://"));
-        let dates = |since: &Option<String>, until: &Option<String>| -> Result<(), String> {
+        let https = |s: &Option<Text>| s.as_deref().is_some_and(|d| d.starts_with("https://"));
+        let dates = |since: &Option<Text>, until: &Option<Text>| -> Result<(), String> {
             for d in [since, until].into_iter().flatten() {
                 if !is_date(d) {
                     return Err(format!("date \"{d}\" is not a date written YYYY-MM-DD"));
@@ -420,6 +429,9 @@ impl ServiceDef {
         };
         if self.tiers.is_empty() {
             return Err("no tiers: a service type needs at least one tier".into());
+        }
+        if let Some(file) = self.retail_file.as_deref().filter(|f| !is_retail_file(f)) {
+            return Err(format!("retail_file {file:?} {NOT_A_RETAIL_FILE}"));
         }
         for (key, value) in &self.capacity_defaults {
             if !self.capacity.contains(key) {
@@ -501,8 +513,20 @@ impl ServiceDef {
     }
 }
 
+/// Why a `retail_file` or a meter's `file` is refused: `pricing import` and `pricing fetch` read and
+/// write `<folder>/<region>/<file>`, which must not name a path out of the region's folder.
+const NOT_A_RETAIL_FILE: &str = "is not a file name in a region's folder (a name ending in .json, without a directory)";
+
+/// A plain file name ending in `.json`: no directory, no `..`.
+fn is_retail_file(file: &str) -> bool {
+    std::path::Path::new(file).file_name().and_then(|n| n.to_str()) == Some(file) && file.ends_with(".json")
+}
+
 impl Component {
     fn validate(&self, def: &ServiceDef) -> Result<(), String> {
+        if let Some(file) = self.meter.as_ref().and_then(|m| m.file.as_deref()).filter(|f| !is_retail_file(f)) {
+            return Err(format!("meter file {file:?} {NOT_A_RETAIL_FILE}"));
+        }
         match (&self.meter, self.documented) {
             (None, false) => return Err("no price source: give a `meter` filter or `documented = true`".into()),
             (Some(_), true) => return Err("both a `meter` filter and `documented = true`: give one".into()),
@@ -534,7 +558,7 @@ impl Component {
                 Some(_) => {}
             },
         }
-        if let Some(m) = self.model.as_ref().filter(|m| !def.models.contains(m)) {
+        if let Some(m) = self.model.as_ref().filter(|m| !def.models.iter().any(|k| k == m.as_str())) {
             return Err(format!("model {m} is not in the type's models"));
         }
         if self.free_units.is_some() && !self.free_doc.as_deref().is_some_and(|d| d.starts_with("https://")) {
@@ -542,6 +566,9 @@ impl Component {
         }
         if self.factor.is_some_and(|f| f < Decimal::ZERO) {
             return Err("factor is negative".into());
+        }
+        if let Some(free) = self.free_units.filter(|f| *f < Decimal::ZERO) {
+            return Err(format!("free_units {free} is negative"));
         }
         Ok(())
     }

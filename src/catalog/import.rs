@@ -279,7 +279,7 @@ fn import_type(
                     if comp.region.is_none() {
                         file.missing.push(Missing {
                             key,
-                            region: region.clone(),
+                            region: region.clone().into(),
                             reason: format!("the saved Retail Prices API pages have no {file_name} for {region}"),
                         });
                     }
@@ -289,10 +289,10 @@ fn import_type(
                     .iter()
                     .filter(|i| {
                         i.service_name == service_name
-                            && i.product_name == filter.product
-                            && i.sku_name == filter.sku
-                            && i.meter_name == filter.meter
-                            && i.unit_of_measure == filter.unit
+                            && i.product_name == *filter.product
+                            && i.sku_name == *filter.sku
+                            && i.meter_name == *filter.meter
+                            && i.unit_of_measure == *filter.unit
                             && (i.price_type.is_empty() || i.price_type == "Consumption")
                             && (i.currency_code.is_empty() || i.currency_code == "USD")
                     })
@@ -306,7 +306,7 @@ fn import_type(
                             Some(entry) => file.price.push(entry),
                             None => file.missing.push(Missing {
                                 key,
-                                region: region.clone(),
+                                region: region.clone().into(),
                                 reason: no_match_reason(def, comp, region, as_of),
                             }),
                         }
@@ -315,7 +315,7 @@ fn import_type(
                         let wanted: Vec<String> = if fixed == "zone" {
                             (1..=8).map(|z| format!("Zone {z}")).collect()
                         } else {
-                            vec![fixed.clone()]
+                            vec![fixed.to_string()]
                         };
                         for r in wanted {
                             if non_regional.contains_key(&(key.clone(), r.clone())) {
@@ -338,7 +338,11 @@ fn import_type(
             if let (Some(_), Some(r)) = (&comp.meter, &comp.region) {
                 let key = def.key(tier, comp);
                 if !non_regional.keys().any(|(k, _)| *k == key) {
-                    file.missing.push(Missing { key, region: r.clone(), reason: no_match_reason(def, comp, r, as_of) });
+                    file.missing.push(Missing {
+                        key,
+                        region: r.to_string().into(),
+                        reason: no_match_reason(def, comp, r, as_of),
+                    });
                 }
             }
         }
@@ -424,7 +428,9 @@ fn check_dates(path: &Path, items: &[&Item]) -> Result<(), Error> {
 }
 
 fn no_match_reason(def: &ServiceDef, comp: &Component, region: &str, as_of: &str) -> String {
-    let f = comp.meter.as_ref().expect("only metered components are imported");
+    let Some(f) = comp.meter.as_ref() else {
+        return format!("{} has no meter to look for in {region}", comp.name);
+    };
     format!(
         "no {} item in force on {as_of} in {region} matches product {:?}, sku {:?}, meter {:?}, unit {:?}",
         def.meter_source(f).map_or("", |(_, service)| service),
@@ -476,15 +482,17 @@ fn entry_for(
             }
         }
     }
-    let newest = by_bucket.values().max_by_key(|i| date(&i.effective_start_date)).expect("non-empty");
+    let Some(newest) = by_bucket.values().max_by_key(|i| date(&i.effective_start_date)).copied() else {
+        return Ok(None);
+    };
     // Savings plans discount compute meters priced per unit: only a meter with one bucket keeps them.
-    let single = (savings && by_bucket.len() == 1).then_some(*newest);
+    let single = (savings && by_bucket.len() == 1).then_some(newest);
     Ok(Some(PriceEntry {
         key: key.to_string(),
-        region: region.to_string(),
-        unit: newest.unit_of_measure.clone(),
-        meter_id: Some(newest.meter_id.clone()),
-        effective: date(&newest.effective_start_date).to_string(),
+        region: region.to_string().into(),
+        unit: newest.unit_of_measure.clone().into(),
+        meter_id: Some(newest.meter_id.clone().into()),
+        effective: date(&newest.effective_start_date).to_string().into(),
         buckets: by_bucket.iter().map(|(from, i)| Bucket { from: *from, price: i.retail_price.normalize() }).collect(),
         source: None,
         confidence: None,

@@ -12,21 +12,23 @@
 //! A definition's file name is its type, and [`definitions::ServiceDef::validate`] checks what the
 //! engine relies on (tiers, names, dates, sources, units, usage keys), when it is parsed; a
 //! `snapshot.toml` is checked by [`snapshot::SnapshotMeta::validate`]. The embedded catalog is
-//! read lazily (see [`embedded`]): definitions and price files are parsed on first use, and the
-//! test suite checks every one of them; a directory is parsed and checked in full when loaded.
+//! read lazily (see [`embedded`]) from the compact form build.rs writes ([`compact`]): a definition
+//! when first asked for, a price file's index when its region is priced, a price entry when looked
+//! up, their strings borrowed from the binary ([`text`]); the test suite checks every one of them
+//! against `pricing/`, so the definitions' validation is not repeated in every run. A directory is
+//! parsed and checked in full when loaded, and a TOML float in it is refused (decimals are strings).
 //!
 //! DESIGN.md put the tiers inside each snapshot; they live once in `services/` instead so that a
 //! capability is written (and dated) once, and a snapshot holds only what changes with the date.
 
-// Owned by the catalog work in progress; to be audited when it lands.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
+pub mod compact;
 pub mod definitions;
 pub mod digest;
 pub mod embedded;
 pub mod fetch;
 pub mod import;
 pub mod snapshot;
+pub mod text;
 pub mod units;
 
 use definitions::ServiceDef;
@@ -37,8 +39,10 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 pub struct Catalog {
-    /// Service definitions by type (the file name `services/<type>.toml`).
-    services: BTreeMap<Cow<'static, str>, LazyDef>,
+    /// Service definitions by type (the file name `services/<type>.toml`), in type order: a
+    /// binary search takes half the comparisons of a B-tree's node scans, and a large design looks
+    /// a definition up a dozen times per service.
+    services: Vec<(Cow<'static, str>, LazyDef)>,
     pub snapshots: BTreeMap<String, Snapshot>,
     /// Where the catalog came from: `embedded` or a directory.
     pub origin: String,
@@ -47,22 +51,26 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    /// The catalog compiled into the binary: its JSON form and index (built by build.rs) and the
+    /// The catalog compiled into the binary: its compact form and index (built by build.rs) and the
     /// digests build.rs computed over the TOML sources. Nothing is copied or parsed here but the
     /// snapshots' metadata: definitions and price files are read on first use.
     pub fn embedded() -> Result<Catalog, String> {
         let origin = "embedded";
-        let services = embedded::SERVICES
+        let mut services: Vec<_> = embedded::SERVICES
             .iter()
             .map(|s| {
-                let text = Cow::Borrowed(embedded::text(s.text));
-                (Cow::Borrowed(embedded::name(s.name)), LazyDef::new(Cow::Borrowed(origin), text, Syntax::Json))
+                let def = LazyDef::new(Cow::Borrowed(origin), Source::Embedded(s.value));
+                (Cow::Borrowed(embedded::name(s.name)), def)
             })
             .collect();
+        // build.rs writes them in order; sorting costs nothing when they are.
+        if !services.is_sorted_by(|a, b| a.0 <= b.0) {
+            services.sort_by(|a, b| a.0.cmp(&b.0));
+        }
         let mut snapshots = BTreeMap::new();
         for e in embedded::SNAPSHOTS {
             let name = embedded::name(e.name);
-            let meta = snapshot_meta(origin, name, embedded::text(e.meta), Syntax::Json)?;
+            let meta = snapshot_meta(origin, name, Source::Embedded(e.meta))?;
             let files = Files::Embedded(&embedded::PRICE_FILES[e.files.0 as usize..e.files.1 as usize]);
             let mut snapshot = Snapshot::new(meta, files, false)?;
             if let Some((_, sha)) = embedded::DIGESTS.iter().find(|(n, _)| *n == name) {
@@ -94,15 +102,18 @@ impl Catalog {
         for (path, text) in &files {
             let where_ = || format!("{origin}: {path}");
             match Place::of(path) {
-                Place::Checksums => checksums = Some(text.clone()),
+                Place::Checksums => {
+                    toml::from_str::<Checksums>(text).map_err(|e| format!("{}: {e}", where_()))?;
+                    checksums = Some(text.clone());
+                }
                 Place::Service(type_id) => {
-                    let def = LazyDef::new(Cow::Owned(origin.to_string()), Cow::Owned(text.clone()), Syntax::Toml);
+                    let def = LazyDef::new(Cow::Owned(origin.to_string()), Source::Toml(text.clone()));
                     if services.insert(Cow::Owned(type_id.to_string()), def).is_some() {
                         return Err(format!("{}: service type defined twice", where_()));
                     }
                 }
                 Place::Meta(snap) => {
-                    metas.insert(snap.to_string(), snapshot_meta(origin, snap, text, Syntax::Toml)?);
+                    metas.insert(snap.to_string(), snapshot_meta(origin, snap, Source::Toml(text.clone()))?);
                 }
                 Place::Documented(snap) => price_files.entry(snap.to_string()).or_default().push((
                     DOCUMENTED.to_string(),
@@ -130,6 +141,7 @@ impl Catalog {
         if snapshots.is_empty() {
             return Err(format!("{origin}: the catalog has no snapshot"));
         }
+        let services = services.into_iter().collect();
         let catalog = Catalog { services, snapshots, origin: origin.to_string(), checksums };
         catalog.services()?;
         Ok(catalog)
@@ -137,7 +149,9 @@ impl Catalog {
 
     /// The newest snapshot (snapshot names sort by date).
     pub fn newest(&self) -> &Snapshot {
-        self.snapshots.values().next_back().expect("a catalog has at least one snapshot")
+        // `from_files` refuses a catalog without a snapshot, and the embedded one has two.
+        #[allow(clippy::expect_used)]
+        self.snapshots.values().next_back().expect("Catalog::from_files refuses a catalog without a snapshot")
     }
 
     /// The snapshot `name`, or an error with a suggestion.
@@ -153,7 +167,8 @@ impl Catalog {
     /// parse, which a directory catalog reports when it is loaded and the tests rule out for the
     /// embedded one).
     pub fn service(&self, type_id: &str) -> Option<&ServiceDef> {
-        self.services.get(type_id).and_then(|d| d.get(type_id).ok())
+        let i = self.services.binary_search_by(|(t, _)| t.as_ref().cmp(type_id)).ok()?;
+        self.services[i].1.get(type_id).ok()
     }
 
     /// Every service definition, in type order (parses those not yet parsed).
@@ -163,7 +178,7 @@ impl Catalog {
 
     /// Every service type, without parsing a definition.
     pub fn type_ids(&self) -> impl Iterator<Item = &str> {
-        self.services.keys().map(|t| t.as_ref())
+        self.services.iter().map(|(t, _)| t.as_ref())
     }
 
     /// Service types an architecture file may declare.
@@ -212,23 +227,28 @@ impl<'p> Place<'p> {
 struct LazyDef {
     /// Where the catalog comes from, for messages.
     origin: Cow<'static, str>,
-    text: Cow<'static, str>,
-    syntax: Syntax,
+    source: Source,
     /// Boxed: most types are never parsed, and a definition is large.
     parsed: OnceLock<Box<Result<ServiceDef, String>>>,
 }
 
 impl LazyDef {
-    fn new(origin: Cow<'static, str>, text: Cow<'static, str>, syntax: Syntax) -> LazyDef {
-        LazyDef { origin, text, syntax, parsed: OnceLock::new() }
+    fn new(origin: Cow<'static, str>, source: Source) -> LazyDef {
+        LazyDef { origin, source, parsed: OnceLock::new() }
     }
 
     fn get(&self, type_id: &str) -> Result<&ServiceDef, String> {
         let parsed = self.parsed.get_or_init(|| {
             let place = || format!("{}: services/{type_id}.toml", self.origin);
-            let def = self.syntax.parse::<ServiceDef>(&self.text).map_err(|e| format!("{}: {e}", place()));
+            let def = self.source.read::<ServiceDef>().map_err(|e| format!("{}: {e}", place()));
+            // The embedded definitions pass the same validation in the test suite (which reads
+            // `pricing/` as a directory and compares): it is not repeated in every run.
+            let checked = |def: ServiceDef| match &self.source {
+                Source::Embedded(_) => Ok(def),
+                Source::Toml(_) => def.validate().map(|()| def),
+            };
             Box::new(def.and_then(|def| match def.type_id == type_id {
-                true => def.validate().map(|()| def.with_keys()).map_err(|e| format!("{}: {e}", place())),
+                true => checked(def).map(ServiceDef::with_keys).map_err(|e| format!("{}: {e}", place())),
                 false => Err(format!("{}: type \"{}\" differs from its file name", place(), def.type_id)),
             }))
         });
@@ -236,19 +256,51 @@ impl LazyDef {
     }
 }
 
-/// How the catalog's files are written: TOML in `pricing/`, JSON in the embedded copy.
-#[derive(Clone, Copy)]
-enum Syntax {
-    Toml,
-    Json,
+/// A catalog file: TOML text from a directory, or a value of the embedded catalog's compact form.
+enum Source {
+    Toml(String),
+    Embedded(embedded::Span),
 }
 
-impl Syntax {
-    fn parse<T: serde::de::DeserializeOwned>(self, text: &str) -> Result<T, String> {
+impl Source {
+    fn read<T: serde::de::DeserializeOwned>(&self) -> Result<T, ReadError> {
         match self {
-            Syntax::Toml => toml::from_str(text).map_err(|e| e.to_string()),
-            Syntax::Json => serde_json::from_str(text).map_err(|e| e.to_string()),
+            Source::Toml(text) => from_toml(text),
+            Source::Embedded(span) => embedded::read(*span).map_err(ReadError::Compact),
         }
+    }
+}
+
+/// Why a catalog file was not read.
+#[derive(Debug)]
+pub(crate) enum ReadError {
+    Toml(toml::de::Error),
+    /// A TOML float or date, which the catalog's types would take (a float as a Decimal) but
+    /// the catalog does not hold: decimals are strings, so no figure passes through a float.
+    Refused(compact::write::Refused),
+    Compact(compact::Error),
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadError::Toml(e) => write!(f, "{e}"),
+            ReadError::Refused(r) => write!(f, "{r}"),
+            ReadError::Compact(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// A catalog file written in TOML, checked for floats and dates, then read into `T`. A schema
+/// error is read again from the text, so that its message shows the line (parsed once otherwise).
+pub(crate) fn from_toml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ReadError> {
+    let table: toml::Table = toml::from_str(text).map_err(ReadError::Toml)?;
+    if let Some(refused) = compact::write::refused(&table) {
+        return Err(ReadError::Refused(refused));
+    }
+    match table.try_into() {
+        Ok(value) => Ok(value),
+        Err(_) => toml::from_str(text).map_err(ReadError::Toml),
     }
 }
 
@@ -271,7 +323,9 @@ pub fn checksums_file(catalog: &Catalog) -> String {
 
 /// Recorded digests, `[snapshots]` name = "hex".
 #[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Checksums {
+    #[serde(default)]
     snapshots: BTreeMap<String, String>,
 }
 
@@ -335,9 +389,9 @@ fn collect_toml(root: &Path, dir: &Path, depth: usize, out: &mut Vec<(String, St
 }
 
 /// A snapshot's `snapshot.toml`, whose name must be its folder's.
-fn snapshot_meta(origin: &str, folder: &str, text: &str, syntax: Syntax) -> Result<SnapshotMeta, String> {
+fn snapshot_meta(origin: &str, folder: &str, source: Source) -> Result<SnapshotMeta, String> {
     let where_ = || format!("{origin}: {folder}/snapshot.toml");
-    let meta: SnapshotMeta = syntax.parse(text).map_err(|e| format!("{}: {e}", where_()))?;
+    let meta: SnapshotMeta = source.read().map_err(|e| format!("{}: {e}", where_()))?;
     if meta.name != folder {
         return Err(format!("{}: name {:?} differs from its folder {folder:?}", where_(), meta.name));
     }

@@ -1,8 +1,11 @@
 //! A dated pricing snapshot (`pricing/<name>/`): its metadata, the prices the importer derived from
 //! the Retail Prices API, and the documented figures the API does not carry.
 
-use super::embedded;
+use super::text::Text;
+use super::units::Unit;
+use super::{compact, embedded};
 use rust_decimal::Decimal;
+use serde::de::Error as _;
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 
@@ -50,7 +53,17 @@ impl SnapshotMeta {
         if self.regions.is_empty() {
             return Err("no regions: a snapshot prices at least one".into());
         }
+        let mut seen = std::collections::BTreeSet::new();
+        if let Some(twice) = self.regions.iter().find(|r| !seen.insert(r.as_str())) {
+            return Err(format!("regions: {twice} is listed twice"));
+        }
         for fx in &self.fx {
+            if fx.source.contains("http://") {
+                return Err(format!(
+                    "fx {}: source {:?} names an http:// page; give its https:// address",
+                    fx.currency, fx.source
+                ));
+            }
             if fx.rate <= Decimal::ZERO {
                 return Err(format!("fx {}: rate {} is not above zero", fx.currency, fx.rate));
             }
@@ -77,19 +90,19 @@ pub struct Bucket {
 #[serde(deny_unknown_fields)]
 pub struct PriceEntry {
     pub key: String,
-    pub region: String,
-    pub unit: String,
+    pub region: Text,
+    pub unit: Text,
     /// Retail Prices API meterId; absent for documented figures.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meter_id: Option<String>,
+    pub meter_id: Option<Text>,
     /// effectiveStartDate of the item, or the date of the documented source.
-    pub effective: String,
+    pub effective: Text,
     pub buckets: Vec<Bucket>,
     /// Documentation page or repository the figure comes from, for documented figures.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
+    pub source: Option<Text>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub confidence: Option<String>,
+    pub confidence: Option<Text>,
     /// Savings plan unit prices (the item's `savingsPlan` rates, 1-year and 3-year terms) of a
     /// meter with one bucket, next to its pay-as-you-go price.
     #[serde(default, skip_serializing_if = "Option::is_none", with = "rust_decimal::serde::str_option")]
@@ -103,7 +116,7 @@ pub struct PriceEntry {
 #[serde(deny_unknown_fields)]
 pub struct Missing {
     pub key: String,
-    pub region: String,
+    pub region: Text,
     pub reason: String,
 }
 
@@ -117,18 +130,40 @@ pub struct PriceFile {
     pub missing: Vec<Missing>,
 }
 
-/// Prices and missing reasons of one group of files, by key then region.
-#[derive(Debug, Default)]
+/// Prices and missing reasons of one file, by key then region.
+#[derive(Debug)]
 struct Tables {
     /// In (key, region) order, for binary search: a file holds a few dozen prices, and sorted
     /// vectors take a fraction of the memory (and page faults) of nested hash maps.
-    prices: Vec<PriceEntry>,
+    prices: Entries,
     missing: Vec<Missing>,
 }
 
+#[derive(Debug)]
+enum Entries {
+    /// Every entry, read and checked (a catalog directory).
+    Read(Vec<PriceEntry>),
+    /// The embedded catalog's entries by key and region, each read and checked when first asked
+    /// for: an estimate prices a few of each file's dozens.
+    Embedded(Vec<Lazy>),
+}
+
+#[derive(Debug)]
+struct Lazy {
+    key: &'static str,
+    region: &'static str,
+    /// Where the entry's value starts in the embedded blob.
+    at: usize,
+    entry: OnceLock<Box<Result<PriceEntry, String>>>,
+}
+
 impl Tables {
-    fn new(snapshot: &str, file: PriceFile) -> Result<Tables, String> {
-        let PriceFile { mut price, mut missing } = file;
+    /// The entries of one file of `group` (a service type, whose file holds its own prices only,
+    /// or [`DOCUMENTED`]); `file` names it in messages.
+    fn new(snapshot: &str, group: &str, file: &str, prices: PriceFile) -> Result<Tables, String> {
+        let PriceFile { mut price, missing } = prices;
+        let keys = price.iter().map(|p| p.key.as_str());
+        check_group(snapshot, group, file, keys.chain(missing.iter().map(|m| m.key.as_str())))?;
         for entry in &price {
             check_buckets(snapshot, entry)?;
         }
@@ -136,19 +171,115 @@ impl Tables {
         if let Some(w) = price.windows(2).find(|w| (&w[0].key, &w[0].region) == (&w[1].key, &w[1].region)) {
             return Err(format!("snapshot {snapshot}: two prices for {} in {}", w[0].key, w[0].region));
         }
-        // Stable: of two reasons for the same component and region, the first one written wins.
-        missing.sort_by(|a, b| (&a.key, &a.region).cmp(&(&b.key, &b.region)));
-        Ok(Tables { prices: price, missing })
+        Ok(Tables { prices: Entries::Read(price), missing: sorted(missing) })
     }
 
-    fn price(&self, key: &str, region: &str) -> Option<&PriceEntry> {
-        let i = self.prices.partition_point(|p| (p.key.as_str(), p.region.as_str()) < (key, region));
-        self.prices.get(i).filter(|p| p.key == key && p.region == region)
+    /// The embedded file whose value starts at `at`: build.rs wrote an index of its entries
+    /// (`[key, region, offset]`, sorted) and its `missing` list; entries are read when asked for.
+    fn embedded(snapshot: &str, group: &str, file: &str, at: usize) -> Result<Tables, String> {
+        let mut r = compact::Reader::new(embedded::parts(), at);
+        let (mut index, mut missing) = (Vec::new(), Vec::new());
+        let bad = |e: compact::Error| format!("snapshot {snapshot}: {file}: {e}");
+        for _ in 0..r.table().map_err(bad)? {
+            match r.key().map_err(bad)? {
+                "index" => {
+                    for _ in 0..r.array().map_err(bad)? {
+                        index.push(Lazy::indexed(&mut r).map_err(bad)?);
+                    }
+                }
+                "missing" => missing = serde::Deserialize::deserialize(&mut r).map_err(bad)?,
+                other => return Err(bad(compact::Error::custom(format!("unknown field `{other}`")))),
+            }
+        }
+        let keys = index.iter().map(|l| l.key);
+        check_group(snapshot, group, file, keys.chain(missing.iter().map(|m: &Missing| m.key.as_str())))?;
+        if !index.is_sorted_by(|a, b| (a.key, a.region) <= (b.key, b.region)) {
+            index.sort_by(|a, b| (a.key, a.region).cmp(&(b.key, b.region)));
+        }
+        if let Some(w) = index.windows(2).find(|w| (w[0].key, w[0].region) == (w[1].key, w[1].region)) {
+            return Err(format!("snapshot {snapshot}: two prices for {} in {}", w[0].key, w[0].region));
+        }
+        Ok(Tables { prices: Entries::Embedded(index), missing: sorted(missing) })
     }
 
-    fn missing(&self, key: &str, region: &str) -> Option<&String> {
+    fn price(&self, key: &str, region: &str) -> Option<usize> {
+        let (i, there) = match &self.prices {
+            Entries::Read(p) => {
+                let i = p.partition_point(|e| (e.key.as_str(), e.region.as_str()) < (key, region));
+                (i, p.get(i).map(|e| (e.key.as_str(), e.region.as_str())))
+            }
+            Entries::Embedded(l) => {
+                let i = l.partition_point(|e| (e.key, e.region) < (key, region));
+                (i, l.get(i).map(|e| (e.key, e.region)))
+            }
+        };
+        (there == Some((key, region))).then_some(i)
+    }
+
+    /// Every price (reads the embedded ones not read yet); those that do not read are left out.
+    fn all(&self, snapshot: &str) -> Vec<&PriceEntry> {
+        match &self.prices {
+            Entries::Read(p) => p.iter().collect(),
+            Entries::Embedded(l) => l.iter().filter_map(|lazy| lazy.read(snapshot).ok()).collect(),
+        }
+    }
+
+    /// The `i`th price, read and checked now if it is an embedded one not read yet.
+    fn entry(&self, snapshot: &str, i: usize) -> Option<Result<&PriceEntry, &String>> {
+        match &self.prices {
+            Entries::Read(p) => p.get(i).map(Ok),
+            Entries::Embedded(l) => l.get(i).map(|lazy| lazy.read(snapshot)),
+        }
+    }
+
+    fn missing(&self, key: &str, region: &str) -> Option<usize> {
         let i = self.missing.partition_point(|m| (m.key.as_str(), m.region.as_str()) < (key, region));
-        self.missing.get(i).filter(|m| m.key == key && m.region == region).map(|m| &m.reason)
+        self.missing.get(i).filter(|m| m.key == key && m.region == region).map(|_| i)
+    }
+}
+
+impl Lazy {
+    /// An entry of the index: `[key, region, offset]`.
+    fn indexed(r: &mut compact::Reader<'static>) -> Result<Lazy, compact::Error> {
+        match r.array()? {
+            3 => {}
+            n => return Err(compact::Error::custom(format!("an index entry of {n} values"))),
+        }
+        let (key, region) = (r.text()?, r.text()?);
+        let at = usize::try_from(r.integer()?).map_err(compact::Error::custom)?;
+        Ok(Lazy { key, region, at, entry: OnceLock::new() })
+    }
+
+    fn read(&self, snapshot: &str) -> Result<&PriceEntry, &String> {
+        let entry = self.entry.get_or_init(|| {
+            let read = compact::from_parts::<PriceEntry>(embedded::parts(), self.at);
+            let entry = read.map_err(|e| format!("snapshot {snapshot}: {} in {}: {e}", self.key, self.region));
+            Box::new(entry.and_then(|e| check_buckets(snapshot, &e).map(|()| e)))
+        });
+        entry.as_ref().as_ref()
+    }
+}
+
+/// Stable: of two reasons for the same component and region, the first one written wins.
+fn sorted(mut missing: Vec<Missing>) -> Vec<Missing> {
+    missing.sort_by(|a, b| (&a.key, &a.region).cmp(&(&b.key, &b.region)));
+    missing
+}
+
+/// A price file of a service type holds that type's prices only.
+fn check_group<'k>(
+    snapshot: &str,
+    group: &str,
+    file: &str,
+    mut keys: impl Iterator<Item = &'k str>,
+) -> Result<(), String> {
+    let of_group = |k: &str| k.strip_prefix(group).is_some_and(|rest| rest.starts_with('/'));
+    match keys.find(|k| group != DOCUMENTED && !of_group(k)) {
+        Some(key) => Err(format!(
+            "snapshot {snapshot}: {file}: {key} is not a {group} price; this file holds the prices of type {group} \
+             only (its name)"
+        )),
+        None => Ok(()),
     }
 }
 
@@ -157,7 +288,7 @@ impl Tables {
 /// files by region).
 #[derive(Debug)]
 pub enum Files {
-    /// A range of the embedded catalog's index (JSON): nothing is built per file at start-up.
+    /// A range of the embedded catalog's index (compact form): nothing is built per file at start-up.
     Embedded(&'static [embedded::FileEntry]),
     /// (group, region, TOML text) read from a directory.
     Loaded(Vec<(String, String, String)>),
@@ -171,6 +302,25 @@ impl Files {
         }
     }
 
+    /// Binary search needs the files in strictly increasing (group, region) order.
+    fn check_order(&self, snapshot: &str) -> Result<(), String> {
+        if let Some(i) = (1..self.len()).find(|&i| self.key(i - 1) >= self.key(i)) {
+            let why =
+                if self.key(i - 1) == self.key(i) { "two price files for" } else { "price files out of order at" };
+            let (group, region) = self.key(i);
+            return Err(format!("snapshot {snapshot}: {why} {group} {region}"));
+        }
+        Ok(())
+    }
+
+    /// [`Files::key`] as bytes: comparing them is all a binary search needs.
+    fn key_bytes(&self, i: usize) -> (&[u8], &[u8]) {
+        match self {
+            Files::Embedded(f) => (embedded::name_bytes(f[i].group), embedded::name_bytes(f[i].region)),
+            Files::Loaded(f) => (f[i].0.as_bytes(), f[i].1.as_bytes()),
+        }
+    }
+
     fn key(&self, i: usize) -> (&str, &str) {
         match self {
             Files::Embedded(f) => (embedded::name(f[i].group), embedded::name(f[i].region)),
@@ -178,16 +328,72 @@ impl Files {
         }
     }
 
-    fn text(&self, i: usize) -> &str {
+    /// The file's name in a snapshot folder, for messages.
+    fn name(&self, i: usize) -> String {
+        match self.key(i) {
+            (DOCUMENTED, "") => "documented.toml".to_string(),
+            (DOCUMENTED, region) => format!("documented.toml ({region})"),
+            (group, "") => format!("prices/{group}.toml"),
+            (group, region) if matches!(self, Files::Loaded(_)) => format!("prices/{group}@{region}.toml"),
+            (group, region) => format!("prices/{group}.toml ({region})"),
+        }
+    }
+
+    /// The `i`th file's tables (an embedded file's entries indexed, not yet read).
+    fn tables(&self, snapshot: &str, i: usize) -> Result<Tables, String> {
+        let (group, name) = (self.key(i).0, self.name(i));
         match self {
-            Files::Embedded(f) => embedded::text(f[i].text),
-            Files::Loaded(f) => &f[i].2,
+            Files::Embedded(f) => Tables::embedded(snapshot, group, &name, f[i].value.0 as usize),
+            Files::Loaded(f) => match super::from_toml(&f[i].2) {
+                Ok(file) => Tables::new(snapshot, group, &name, file),
+                // A TOML syntax error shows the line; a refused value is named with its file.
+                Err(e @ super::ReadError::Refused(_)) => Err(format!("snapshot {snapshot}: {name}: {e}")),
+                Err(e) => Err(format!("snapshot {snapshot}: {e}")),
+            },
         }
     }
 }
 
 /// A price file, parsed (or not) on first use.
 type Parsed = OnceLock<Box<Result<Tables, String>>>;
+
+/// What a look-up found, as positions in the parsed files: a price, a reason there is none, or
+/// neither.
+#[derive(Clone, Copy, Debug)]
+enum Found {
+    Price { file: usize, entry: usize },
+    Missing { file: usize, entry: usize },
+    Nothing,
+}
+
+/// Look-ups already made, by component key then region: a design prices the same components in
+/// the same region for every service of a type, and a look-up searches up to six files.
+type Cache = std::sync::Mutex<std::collections::HashMap<String, Vec<(String, Found, Option<Unit>)>, Fnv>>;
+
+/// FNV-1a for the cache's keys: a few dozen short keys of the catalog's own, hashed on every
+/// look-up, where SipHash (built for keys an attacker picks) cost twice as much.
+#[derive(Clone, Copy, Default)]
+struct Fnv;
+
+struct FnvHasher(u64);
+
+impl std::hash::BuildHasher for Fnv {
+    type Hasher = FnvHasher;
+    fn build_hasher(&self) -> FnvHasher {
+        FnvHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for FnvHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
 
 #[derive(Debug)]
 pub struct Snapshot {
@@ -199,14 +405,29 @@ pub struct Snapshot {
     /// Each file parsed on first use (boxed: an estimate parses a dozen of several hundred), in a
     /// table allocated on first use (a run prices with one snapshot of several).
     parsed: OnceLock<Box<[Parsed]>>,
+    found: Cache,
 }
 
 /// Group name of `documented.toml`.
 pub const DOCUMENTED: &str = "documented";
 
-/// A price must be usable as it stands: buckets from 0 upwards, no negative prices.
+/// A price must be usable as it stands: sourced (a meter, or an https:// page), buckets from 0
+/// upwards, no negative prices.
 fn check_buckets(snapshot: &str, e: &PriceEntry) -> Result<(), String> {
     let at = || format!("snapshot {snapshot}: {} in {}", e.key, e.region);
+    match (&e.meter_id, &e.source) {
+        (None, None) => {
+            return Err(format!(
+                "{}: no source: a price needs its meter_id (a Retail Prices API item) or a source (the https:// \
+                 page of a documented figure)",
+                at()
+            ));
+        }
+        (_, Some(source)) if !source.starts_with("https://") => {
+            return Err(format!("{}: source {source:?} is not an https:// page", at()));
+        }
+        _ => {}
+    }
     if e.buckets.first().is_none_or(|b| !b.from.is_zero()) {
         return Err(format!("{}: the first bucket must start at 0", at()));
     }
@@ -236,13 +457,13 @@ impl Snapshot {
     /// now (a catalog directory given by the user); otherwise on first use (the embedded catalog,
     /// which the test suite checks in full).
     pub fn new(meta: SnapshotMeta, files: Files, eager: bool) -> Result<Snapshot, String> {
-        if let Some(i) = (1..files.len()).find(|&i| files.key(i - 1) >= files.key(i)) {
-            let why =
-                if files.key(i - 1) == files.key(i) { "two price files for" } else { "price files out of order at" };
-            let (group, region) = files.key(i);
-            return Err(format!("snapshot {}: {why} {group} {region}", meta.name));
+        // build.rs writes the embedded index in order, which a unit test checks: no need to
+        // compare a thousand names in every run.
+        if matches!(files, Files::Loaded(_)) {
+            files.check_order(&meta.name)?;
         }
-        let snapshot = Snapshot { meta, sha256: String::new(), files, parsed: OnceLock::new() };
+        let snapshot =
+            Snapshot { meta, sha256: String::new(), files, parsed: OnceLock::new(), found: Cache::default() };
         if eager {
             for i in 0..snapshot.files.len() {
                 snapshot.tables(i).as_ref().map_err(Clone::clone)?;
@@ -254,9 +475,10 @@ impl Snapshot {
     /// The index of the file of `group` in `region`.
     fn file(&self, group: &str, region: &str) -> Option<usize> {
         let (mut low, mut high) = (0, self.files.len());
+        let wanted = (group.as_bytes(), region.as_bytes());
         while low < high {
             let mid = (low + high) / 2;
-            match self.files.key(mid).cmp(&(group, region)) {
+            match self.files.key_bytes(mid).cmp(&wanted) {
                 std::cmp::Ordering::Less => low = mid + 1,
                 std::cmp::Ordering::Greater => high = mid,
                 std::cmp::Ordering::Equal => return Some(mid),
@@ -267,46 +489,93 @@ impl Snapshot {
 
     fn tables(&self, i: usize) -> &Result<Tables, String> {
         let parsed = self.parsed.get_or_init(|| (0..self.files.len()).map(|_| OnceLock::new()).collect());
-        parsed[i].get_or_init(|| {
-            let text = self.files.text(i);
-            let file: Result<PriceFile, String> = if matches!(self.files, Files::Embedded(_)) {
-                serde_json::from_str(text).map_err(|e| format!("snapshot {}: {e}", self.meta.name))
-            } else {
-                toml::from_str(text).map_err(|e| format!("snapshot {}: {e}", self.meta.name))
-            };
-            Box::new(file.and_then(|f| Tables::new(&self.meta.name, f)))
-        })
+        parsed[i].get_or_init(|| Box::new(self.files.tables(&self.meta.name, i)))
     }
 
-    /// The groups that can hold `key` in `region`: its service type's files (split by region in the
-    /// embedded catalog, whole in a directory), then the documented figures.
-    fn groups_for(&self, key: &str, region: &str) -> Result<[Option<&Tables>; 3], NoPrice> {
+    /// The groups that can hold `key` in `region`: its service type's files, then the documented
+    /// figures (each split by region in the embedded catalog, whole in a directory).
+    fn groups_for(&self, key: &str, region: &str) -> Result<[Option<(usize, &Tables)>; 4], NoPrice> {
         let type_id = key.split('/').next().unwrap_or(key);
-        let found = [self.file(type_id, region), self.file(type_id, ""), self.file(DOCUMENTED, "")];
-        let mut out = [None; 3];
+        // The embedded index has no whole files: build.rs splits every one by region.
+        let whole = |group| if matches!(self.files, Files::Loaded(_)) { self.file(group, "") } else { None };
+        let found = [self.file(type_id, region), whole(type_id), self.file(DOCUMENTED, region), whole(DOCUMENTED)];
+        let mut out = [None; 4];
         for (slot, g) in out.iter_mut().zip(found) {
             if let Some(g) = g {
-                *slot = Some(
-                    self.tables(g).as_ref().map_err(|e| NoPrice(format!("the pricing snapshot is invalid: {e}")))?,
-                );
+                let tables =
+                    self.tables(g).as_ref().map_err(|e| NoPrice(format!("the pricing snapshot is invalid: {e}")))?;
+                *slot = Some((g, tables));
             }
         }
         Ok(out)
     }
 
+    /// Where the price of `key` in `region` is: in the region's files, then in those of every
+    /// region (`*`); else the region's reason there is none.
+    fn look_up(&self, key: &str, region: &str) -> Result<Found, NoPrice> {
+        let groups = self.groups_for(key, region)?;
+        let price = |groups: &[Option<(usize, &Tables)>], region| {
+            groups
+                .iter()
+                .flatten()
+                .find_map(|&(file, t)| t.price(key, region).map(|entry| Found::Price { file, entry }))
+        };
+        if let Some(found) = price(&groups, region) {
+            return Ok(found);
+        }
+        if let Some(found) = price(&self.groups_for(key, "*")?, "*") {
+            return Ok(found);
+        }
+        let missing = groups
+            .iter()
+            .flatten()
+            .find_map(|&(file, t)| t.missing(key, region).map(|entry| Found::Missing { file, entry }));
+        Ok(missing.unwrap_or(Found::Nothing))
+    }
+
     /// The price of `key` in `region`, or the reason there is none.
     pub fn price(&self, key: &str, region: &str) -> Result<&PriceEntry, NoPrice> {
-        let groups = self.groups_for(key, region)?;
-        if let Some(p) = groups.iter().flatten().find_map(|t| t.price(key, region)) {
-            return Ok(p);
+        self.priced(key, region).map(|(entry, _)| entry)
+    }
+
+    /// [`Snapshot::price`] with its unit read (`None`: a unit the calculator cannot read), both
+    /// kept for the rest of the run: a large design prices the same few meters thousands of times.
+    pub fn priced(&self, key: &str, region: &str) -> Result<(&PriceEntry, Option<Unit>), NoPrice> {
+        let cached = |cache: &Cache| -> Option<(Found, Option<Unit>)> {
+            let cache = cache.lock().ok()?;
+            cache.get(key)?.iter().find(|(r, ..)| r == region).map(|(_, found, unit)| (*found, unit.clone()))
+        };
+        let (found, unit) = match cached(&self.found) {
+            Some(hit) => hit,
+            None => {
+                let found = self.look_up(key, region)?;
+                let unit = self.resolve(key, region, found).ok().and_then(|e| Unit::parse(&e.unit));
+                if let Ok(mut cache) = self.found.lock() {
+                    cache.entry(key.to_string()).or_default().push((region.to_string(), found, unit.clone()));
+                }
+                (found, unit)
+            }
+        };
+        self.resolve(key, region, found).map(|entry| (entry, unit))
+    }
+
+    fn resolve(&self, key: &str, region: &str, found: Found) -> Result<&PriceEntry, NoPrice> {
+        let parsed = |file: usize| self.tables(file).as_ref().ok();
+        let invalid = |e: &String| NoPrice(format!("the pricing snapshot is invalid: {e}"));
+        match found {
+            Found::Price { file, entry } => match parsed(file).and_then(|t| t.entry(&self.meta.name, entry)) {
+                Some(read) => read.map_err(invalid),
+                None => Err(self.none(key, region)),
+            },
+            Found::Missing { file, entry } => Err(parsed(file)
+                .and_then(|t| t.missing.get(entry))
+                .map_or_else(|| self.none(key, region), |m| NoPrice(m.reason.clone()))),
+            Found::Nothing => Err(self.none(key, region)),
         }
-        if let Some(p) = self.groups_for(key, "*")?.iter().flatten().find_map(|t| t.price(key, "*")) {
-            return Ok(p);
-        }
-        if let Some(reason) = groups.iter().flatten().find_map(|t| t.missing(key, region)) {
-            return Err(NoPrice(reason.clone()));
-        }
-        Err(NoPrice(format!("snapshot {} has no price for {key} in {region}", self.meta.name)))
+    }
+
+    fn none(&self, key: &str, region: &str) -> NoPrice {
+        NoPrice(format!("snapshot {} has no price for {key} in {region}", self.meta.name))
     }
 
     /// Every price of the snapshot (parses every file).
@@ -314,17 +583,35 @@ impl Snapshot {
         let mut out = Vec::new();
         for i in 0..self.files.len() {
             if let Ok(t) = self.tables(i) {
-                out.extend(&t.prices);
+                out.extend(t.all(&self.meta.name));
             }
         }
         out
     }
 
     pub fn is_missing(&self, key: &str, region: &str) -> bool {
-        self.groups_for(key, region).is_ok_and(|gs| gs.iter().flatten().any(|t| t.missing(key, region).is_some()))
+        self.groups_for(key, region).is_ok_and(|gs| gs.iter().flatten().any(|(_, t)| t.missing(key, region).is_some()))
     }
 
     pub fn fx(&self, currency: &str) -> Option<&FxRate> {
         self.meta.fx.iter().find(|f| f.currency.eq_ignore_ascii_case(currency))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `Snapshot::new` does not check the embedded index's order in every run, and look-ups skip
+    /// whole files there: build.rs must write every file split by region, in (group, region) order.
+    #[test]
+    fn the_embedded_index_is_in_binary_search_order_and_split_by_region() {
+        assert!(!embedded::SNAPSHOTS.is_empty());
+        for e in embedded::SNAPSHOTS {
+            let entries = &embedded::PRICE_FILES[e.files.0 as usize..e.files.1 as usize];
+            let files = Files::Embedded(entries);
+            assert_eq!(files.check_order(embedded::name(e.name)), Ok(()));
+            assert!(entries.iter().all(|f| !embedded::name(f.region).is_empty()), "a whole file in the index");
+        }
     }
 }

@@ -23,6 +23,7 @@ mod import;
 mod import_checks;
 mod integrations;
 mod layers;
+mod loader;
 mod mcp;
 mod messages;
 mod output_io;

@@ -55,9 +55,11 @@ fn a_catalog_unit_too_large_is_an_error_naming_the_unit() {
     let dir = scratch("catalog");
     let catalog = dir.join("pricing");
     copy_dir(Path::new("pricing"), &catalog);
-    // The catalog_toml fuzz seed (fuzz/seeds/catalog_toml/unit-overflow) without its first byte.
-    let seed = std::fs::read("fuzz/seeds/catalog_toml/unit-overflow").unwrap();
-    std::fs::write(catalog.join("2026-08/prices/api-management.toml"), &seed[1..]).unwrap();
+    // The catalog_toml fuzz seed (fuzz/seeds/catalog_toml/unit-overflow) without its first byte,
+    // with a meter id: the loader refuses a price without a source before its unit is read.
+    let seed = std::fs::read_to_string("fuzz/seeds/catalog_toml/unit-overflow").unwrap();
+    let file = seed[1..].replace("effective =", "meter_id = \"00000000-0000-0000-0000-000000000000\"\neffective =");
+    std::fs::write(catalog.join("2026-08/prices/api-management.toml"), file).unwrap();
     let run = closednet(&["estimate", "examples/article.yaml", "--pricing", catalog.to_str().unwrap()]);
     assert_eq!(run.status.code(), Some(2), "{}", stderr(&run));
     let err = stderr(&run);
