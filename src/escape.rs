@@ -28,8 +28,9 @@ pub(crate) fn visible(c: char, out: &mut String) {
 
 /// Where `s` (at byte `i`, a `[`) closes a CI command prefix: `##[` or `##vso[` (any case).
 pub(crate) fn opens_command(s: &str, i: usize) -> bool {
-    let before = &s[..i];
-    before.ends_with("##") || (before.len() >= 5 && before[before.len() - 5..].eq_ignore_ascii_case("##vso"))
+    // Bytes, not `str`: five bytes back may fall inside a multi-byte character.
+    let before = &s.as_bytes()[..i];
+    before.ends_with(b"##") || (before.len() >= 5 && before[before.len() - 5..].eq_ignore_ascii_case(b"##vso"))
 }
 
 /// `s` with control characters visible and each `[` that would open a CI command replaced by
@@ -55,4 +56,17 @@ pub(crate) fn escaped<'a>(s: &'a str, bracket: &str) -> Cow<'a, str> {
 /// For a terminal or a CI log.
 pub fn text(s: &str) -> Cow<'_, str> {
     escaped(s, "\\[")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bracket_after_a_wide_character_is_not_a_slice_inside_it() {
+        // Found by `properties::arbitrary_text_never_panics`: five bytes before `[` fell inside '𞹗'.
+        assert_eq!(text("0\u{1ee57} A[:"), "0\u{1ee57} A[:");
+        assert_eq!(text("é##vso[task"), "é##vso\\[task");
+        assert_eq!(text("𞹗##[x"), "𞹗##\\[x");
+    }
 }
