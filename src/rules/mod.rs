@@ -18,6 +18,7 @@
 mod choose;
 pub mod constraints;
 mod design;
+pub mod edge_path;
 pub mod findings;
 pub mod implied;
 mod needs;
@@ -28,7 +29,7 @@ pub use design::{as_planned, cheapest_closed, closed, declared_tier, rbac, resou
 pub use needs::{needs, private_link_origins, unlinked_reason};
 
 use crate::calculator::{Line, PriceError, Totals};
-use crate::catalog::definitions::CapabilityKind;
+use crate::catalog::definitions::{Capability, CapabilityKind, Status};
 use crate::error::Error;
 use crate::registry::RuleId;
 use requirement::Requirement;
@@ -134,12 +135,30 @@ pub struct Evidence<'c> {
     pub capability: CapabilityKind,
     pub doc: &'c str,
     pub as_of: &'c str,
+    /// GA or in preview at the snapshot's date (a preview is priced, labelled, and fails
+    /// `check --deny-preview`: finding CN025).
+    pub status: Status,
 }
 
-impl Evidence<'_> {
+impl<'c> Evidence<'c> {
     /// Whether this evidence makes the service private inbound by VNet injection (no endpoint).
     pub fn injects(&self) -> bool {
         self.need == Need::PrivateInbound && self.capability == CapabilityKind::VnetInjection
+    }
+
+    /// The evidence that `cap` (in force on `date`) meets `need` under `rule`.
+    pub fn of(need: Need, rule: RuleId, cap: &'c Capability, date: &str) -> Evidence<'c> {
+        let status = cap.status(date).unwrap_or(Status::Ga);
+        Evidence { need, rule, capability: cap.kind, doc: &cap.doc, as_of: &cap.as_of, status }
+    }
+
+    /// ` (preview)` for a capability in preview, nothing for a GA one: what the reports print after
+    /// the capability.
+    pub fn label(&self) -> &'static str {
+        match self.status {
+            Status::Preview => " (preview)",
+            Status::Ga => "",
+        }
     }
 }
 
@@ -171,6 +190,8 @@ pub struct Design<'c> {
     /// For each requirement that is one switch of `closed_network`, what the closed design would add
     /// without it (the saving if it were dropped is the difference with `added`).
     pub dropped: Vec<(Requirement, Vec<PricedService<'c>>)>,
+    /// How public edges reach origins whose private endpoint brings a charge (see [`edge_path`]).
+    pub paths: Vec<edge_path::EdgePath>,
 }
 
 impl Design<'_> {
