@@ -120,6 +120,9 @@ pub struct PolicyArgs {
     /// public reported with its address (CN023).
     #[arg(long, value_name = "closed", value_parser = ["closed"])]
     pub require: Option<String>,
+    /// Fail when the closed design relies on a feature in preview at the snapshot's date (CN025).
+    #[arg(long)]
+    pub deny_preview: bool,
 }
 
 /// How to price: which catalog and snapshot, in which currency.
@@ -621,6 +624,7 @@ impl TryFrom<&PolicyArgs> for Policy {
                 .map(|v| parse_limit(v).map_err(|e| Error::Message(format!("--max-increase {v}: {e}"))))
                 .transpose()?,
             require_closed: a.require.is_some(),
+            deny_preview: a.deny_preview,
             ..Policy::default()
         };
         for d in &a.deny {

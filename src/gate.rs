@@ -74,6 +74,7 @@ pub fn merge(file: &Policy, cli: &Policy) -> Policy {
         deny: cli.deny.or(file.deny),
         rules,
         require_closed: cli.require_closed || file.require_closed,
+        deny_preview: cli.deny_preview || file.deny_preview,
     }
 }
 
@@ -209,7 +210,8 @@ fn judged<'a>(est: &'a Estimate, policy: &Policy) -> Vec<Judged<'a>> {
                 Some(RuleAction::Deny) => Severity::Error,
                 None => f.severity,
             };
-            let required = policy.require_closed && f.rule == crate::registry::RuleId::CN023;
+            let required = (policy.require_closed && f.rule == crate::registry::RuleId::CN023)
+                || (policy.deny_preview && f.rule == crate::registry::RuleId::CN025);
             let severity = if required { Severity::Error } else { severity };
             let fails = severity >= deny || policy.rules.get(&f.rule) == Some(&RuleAction::Deny) || required;
             Some(Judged { finding: f, severity, fails })

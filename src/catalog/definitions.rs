@@ -417,6 +417,24 @@ pub struct PrivateEndpointDef {
     pub one_per_network: bool,
 }
 
+/// How many embedding skills an indexer may have to run privately, and from when (AI Search:
+/// finding CN015), with the tiers on which a shared private link cannot reach a Foundry resource.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmbeddingLimit {
+    pub skills: u32,
+    /// First day the limit is documented.
+    pub since: String,
+    pub doc: String,
+    pub as_of: String,
+    /// Tiers whose shared private links cannot reach a Microsoft Foundry resource.
+    #[serde(default)]
+    pub no_foundry: Vec<String>,
+    /// The page that says so, and its date.
+    pub foundry_doc: String,
+    pub foundry_as_of: String,
+}
+
 /// Replicas a service needs for its SLA (AI Search: 2 for queries, 3 for queries and indexing).
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -497,6 +515,14 @@ impl LinkTarget {
         status_at(self.preview_since.as_deref(), self.since.as_deref(), self.preview, None, date)
     }
 
+    /// `openai (openai_account) preview from 2023-11-15, GA from 2025-09-26 (2026-01-23)`, with its
+    /// scope when it has one.
+    pub fn describe(&self) -> String {
+        let dates = Dates { preview_since: &self.preview_since, since: &self.since, preview: self.preview };
+        let scope = self.scope.as_ref().map(|s| format!("; {s}")).unwrap_or_default();
+        format!("{} ({}){} ({}){scope}", self.type_id, self.groups.join("/"), dates.describe(), self.as_of)
+    }
+
     /// The group id a link to a target naming `subresources` uses.
     pub fn group(&self, subresources: &[String]) -> &str {
         let named = subresources.first().and_then(|s| self.groups.iter().find(|g| *g == s));
@@ -555,6 +581,9 @@ pub struct ServiceDef {
     /// It can host an AI Search custom skill, which must answer within 230 s (finding CN002).
     #[serde(default)]
     pub custom_skill_host: bool,
+    /// Limits of private indexers (finding CN015).
+    #[serde(default)]
+    pub embedding_limit: Option<EmbeddingLimit>,
     /// The SLA of its tiers that state none of their own (filled into them when loaded).
     #[serde(default)]
     pub sla: Option<TypeSla>,
@@ -709,6 +738,9 @@ impl ServiceDef {
         let pages = [
             self.private_link_origin.as_ref().map(|o| ("private_link_origin", &o.doc, &o.as_of)),
             self.sla_replicas.as_ref().map(|r| ("sla_replicas", &r.doc, &r.as_of)),
+            self.embedding_limit.as_ref().map(|l| ("embedding_limit", &l.doc, &l.as_of)),
+            self.embedding_limit.as_ref().map(|l| ("embedding_limit", &l.foundry_doc, &l.foundry_as_of)),
+            self.embedding_limit.as_ref().map(|l| ("embedding_limit", &l.doc, &l.since)),
         ];
         for (what, doc, as_of) in pages.into_iter().flatten() {
             if !doc.starts_with("https://") {

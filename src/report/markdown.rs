@@ -252,7 +252,8 @@ fn decisions(out: &mut String, est: &Estimate) -> Result<(), Error> {
             esc(&d.needs.describe().join("; "))
         )?;
         for e in &d.evidence {
-            writeln!(out, "  - {}: {} ({}, as of {})", e.need, e.capability, esc(e.doc), esc(e.as_of))?;
+            // e.label(): " (preview)" for a capability in preview at the date (issue 19).
+            writeln!(out, "  - {}: {}{} ({}, as of {})", e.need, e.capability, e.label(), esc(e.doc), esc(e.as_of))?;
         }
     }
     Ok(())

@@ -273,9 +273,10 @@ fn plumbing<'a>(p: &Platform<'a>, catalog: &'a Catalog, design: &Design, date: &
     for (owner, charge) in endpoint_charges(arch, catalog, design, date) {
         let path = design.paths.iter().find(|p| p.origin == owner && p.via_endpoint);
         let why = path.map(|p| format!("; {}", p.endpoint_reason())).unwrap_or_default();
+        let requirement = if path.is_some() { Requirement::PrivateEdge } else { Requirement::PrivateAccess };
         out.push(Added::new(
             format!("Container Apps private endpoint management ({owner})"),
-            Requirement::PrivateAccess,
+            requirement,
             format!(
                 "{owner}'s private endpoint brings the Dedicated Plan Management charge, even on a Consumption-only environment ({}, {}){why}",
                 charge.doc, charge.as_of

@@ -23,6 +23,7 @@ pub mod findings;
 pub mod implied;
 mod needs;
 pub mod options;
+mod previews;
 pub mod requirement;
 
 pub use design::{as_planned, cheapest_closed, closed, declared_tier, rbac, resource};

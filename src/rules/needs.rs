@@ -46,9 +46,15 @@ pub fn unlinked_reason(
     injected: &BTreeSet<&str>,
     date: &str,
 ) -> String {
-    let supported = catalog.service(&origin.type_id).is_some_and(|d| d.private_link_origin_at(date));
+    let def = catalog.service(&origin.type_id);
+    let supported = def.is_some_and(|d| d.private_link_origin_at(date));
+    let charged = def.and_then(|d| d.private_endpoint.as_ref()).is_some_and(|p| p.charge.is_some());
     let injection = format!("{} is injected into the VNet (internal mode) and takes no private endpoint", origin.name);
     match (supported, injected.contains(origin.name.as_str())) {
+        (true, _) if charged => format!(
+            "{} does not reach {} over Private Link: {} stays injected into the VNet (internal mode), as its private endpoint would bring a charge of its own",
+            edge.name, origin.name, origin.name
+        ),
         (true, _) => format!("{} cannot reach {} over Private Link: {injection}", edge.name, origin.name),
         (false, false) => {
             format!("{} cannot reach {} ({}) over Private Link on {date}", edge.name, origin.name, origin.type_id)
