@@ -426,6 +426,10 @@ pub enum PricingCommand {
         /// Service definitions to fetch for (default: the embedded catalog's).
         #[arg(long, value_name = "DIR")]
         pricing: Option<PathBuf>,
+        /// Ask the API for prices in this currency (`currencyCode`, e.g. EUR, JPY; default USD).
+        /// Microsoft prices Azure in USD: the API gives other currencies for reference.
+        #[arg(long, value_name = "CODE", default_value = "USD")]
+        currency: String,
     },
     /// Record every snapshot's SHA-256 in DIR/checksums.toml (after an import).
     Checksums {

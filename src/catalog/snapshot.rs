@@ -34,15 +34,22 @@ pub struct SnapshotMeta {
 }
 
 impl SnapshotMeta {
-    /// What the engine relies on: a dated snapshot of USD prices for at least one region, a
-    /// month of hours, and FX rates above zero.
+    /// What the engine relies on: a dated snapshot of prices in one currency (USD, or the currency
+    /// `pricing fetch --currency` asked the API for) for at least one region, a month of hours, and
+    /// FX rates above zero (only in a USD snapshot: a snapshot in another currency converts nothing).
     pub fn validate(&self) -> Result<(), String> {
         use super::definitions::is_date;
         if !is_date(&self.as_of) {
             return Err(format!("as_of \"{}\" is not a date written YYYY-MM-DD", self.as_of));
         }
-        if self.currency != "USD" {
-            return Err(format!("currency \"{}\": the prices of a snapshot are in USD", self.currency));
+        if crate::money::Currency::parse(&self.currency).is_none_or(|c| c.code() != self.currency) {
+            return Err(format!("currency \"{}\" is not an ISO 4217 code written in capitals", self.currency));
+        }
+        if self.currency != "USD" && !self.fx.is_empty() {
+            return Err(format!(
+                "fx: a snapshot of {} prices converts nothing; FX rates belong to a USD snapshot",
+                self.currency
+            ));
         }
         if self.hours_per_month <= Decimal::ZERO {
             return Err(format!("hours_per_month {} is not above zero", self.hours_per_month));
@@ -111,6 +118,10 @@ pub struct Missing {
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PriceFile {
+    /// The currency of a `documented.toml`'s figures (absent: USD, as their sources give them); a
+    /// snapshot in another currency uses only documented figures in its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
     #[serde(default)]
     pub price: Vec<PriceEntry>,
     #[serde(default)]
@@ -124,11 +135,12 @@ struct Tables {
     /// vectors take a fraction of the memory (and page faults) of nested hash maps.
     prices: Vec<PriceEntry>,
     missing: Vec<Missing>,
+    currency: Option<String>,
 }
 
 impl Tables {
     fn new(snapshot: &str, file: PriceFile) -> Result<Tables, String> {
-        let PriceFile { mut price, mut missing } = file;
+        let PriceFile { currency, mut price, mut missing } = file;
         for entry in &price {
             check_buckets(snapshot, entry)?;
         }
@@ -138,7 +150,7 @@ impl Tables {
         }
         // Stable: of two reasons for the same component and region, the first one written wins.
         missing.sort_by(|a, b| (&a.key, &a.region).cmp(&(&b.key, &b.region)));
-        Ok(Tables { prices: price, missing })
+        Ok(Tables { prices: price, missing, currency })
     }
 
     fn price(&self, key: &str, region: &str) -> Option<&PriceEntry> {
@@ -296,11 +308,26 @@ impl Snapshot {
 
     /// The price of `key` in `region`, or the reason there is none.
     pub fn price(&self, key: &str, region: &str) -> Result<&PriceEntry, NoPrice> {
-        let groups = self.groups_for(key, region)?;
+        let mut groups = self.groups_for(key, region)?;
+        // Documented figures are USD unless their file says otherwise: a snapshot in another
+        // currency does not mix them in.
+        if let Some(t) = groups[2].filter(|t| t.currency.as_deref().unwrap_or("USD") != self.meta.currency) {
+            groups[2] = None;
+            if t.price(key, region).or_else(|| t.price(key, "*")).is_some() {
+                return Err(NoPrice(format!(
+                    "documented.toml gives it in {}, and snapshot {} prices in {}",
+                    t.currency.as_deref().unwrap_or("USD"),
+                    self.meta.name,
+                    self.meta.currency
+                )));
+            }
+        }
         if let Some(p) = groups.iter().flatten().find_map(|t| t.price(key, region)) {
             return Ok(p);
         }
-        if let Some(p) = self.groups_for(key, "*")?.iter().flatten().find_map(|t| t.price(key, "*")) {
+        let mut everywhere = self.groups_for(key, "*")?;
+        everywhere[2] = groups[2];
+        if let Some(p) = everywhere.iter().flatten().find_map(|t| t.price(key, "*")) {
             return Ok(p);
         }
         if let Some(reason) = groups.iter().flatten().find_map(|t| t.missing(key, region)) {

@@ -119,7 +119,8 @@ fn assumptions(out: &mut String, sheet: &Sheet) -> Result<(), Error> {
         meta.name
     )?;
     writeln!(out, "## Assumptions and sources\n")?;
-    writeln!(out, "- Prices: {} (USD list prices, pay-as-you-go).", meta.source)?;
+    // The snapshot's currency: USD, or what `pricing fetch --currency` asked for (issue 19).
+    writeln!(out, "- Prices: {} ({} list prices, pay-as-you-go).", meta.source, meta.currency)?;
     writeln!(
         out,
         "- Pricing snapshot {} sha256 `{}` (`closednet catalog --verify` recomputes it).",

@@ -120,7 +120,7 @@ pub(super) fn choose<'c>(
     let (chosen, chosen_cost, evidence, lines) = candidates.remove(0);
     for (tier, cost, _, _) in &candidates {
         let reason = if *cost >= chosen_cost {
-            Reason::Costlier { more: *cost - chosen_cost, than: &chosen.id }
+            Reason::Costlier { more: *cost - chosen_cost, than: &chosen.id, currency: &snapshot.meta.currency }
         } else {
             Reason::DeclaredSuffices(&chosen.id)
         };

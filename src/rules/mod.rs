@@ -78,8 +78,9 @@ pub enum Reason<'c> {
     NoOutbound(&'c [CapabilityKind]),
     /// No price for a component in the region.
     NoPrice { component: &'c str, why: String },
-    /// Meets the needs but costs this much more (USD/month) than the chosen tier.
-    Costlier { more: Decimal, than: &'c str },
+    /// Meets the needs but costs this much more per month than the chosen tier, in the snapshot's
+    /// currency (USD, or what `pricing fetch --currency` asked for).
+    Costlier { more: Decimal, than: &'c str, currency: &'c str },
     /// Meets the needs, but the declared tier already does and stays.
     DeclaredSuffices(&'c str),
     /// Any other reason, as text.
@@ -93,8 +94,8 @@ impl fmt::Display for Reason<'_> {
             Reason::NoOutbound([]) => f.write_str("the service type has no private outbound access"),
             Reason::NoOutbound(kinds) => write!(f, "no {}", kind_names(kinds)),
             Reason::NoPrice { component, why } => write!(f, "no price for {component}: {why}"),
-            Reason::Costlier { more, than } => {
-                write!(f, "meets the needs but costs USD {}/month more than {than}", more.round_dp(2))
+            Reason::Costlier { more, than, currency } => {
+                write!(f, "meets the needs but costs {currency} {}/month more than {than}", more.round_dp(2))
             }
             Reason::DeclaredSuffices(d) => write!(f, "meets the needs; the declared tier {d} already does"),
             Reason::Other(text) => f.write_str(text),
