@@ -582,6 +582,18 @@ mod tests {
     }
 
     #[test]
+    fn a_currency_other_than_usd_is_asked_before_the_filter() {
+        let q = Query { service_name: "Storage".into(), arm_region: "westeurope".into() };
+        let url = q.url_in("https://prices.azure.com/api/retail/prices", "EUR");
+        assert!(url.starts_with(
+            "https://prices.azure.com/api/retail/prices?api-version=2023-01-01-preview&currencyCode='EUR'&$filter=serviceName%20eq"
+        ));
+        // The API's default needs no parameter: USD URLs are as before.
+        assert_eq!(q.url_in("https://x/p", "USD"), q.url("https://x/p"));
+        assert!(!q.url("https://x/p").contains("currencyCode"));
+    }
+
+    #[test]
     fn non_regional_prices_are_fetched_into_every_region_file() {
         let catalog = Catalog::embedded().unwrap();
         let targets = plan(&catalog, &["japaneast".to_string(), "eastus2".to_string()]).unwrap();
