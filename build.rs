@@ -59,6 +59,12 @@ fn by_region(table: &toml::Table) -> BTreeMap<String, toml::Table> {
             }
         }
     }
+    // A documented.toml's currency holds for every region's part of it.
+    if let Some(currency) = table.get("currency") {
+        for part in out.values_mut() {
+            part.insert("currency".to_string(), currency.clone());
+        }
+    }
     out
 }
 
@@ -174,12 +180,15 @@ fn price_file(w: &mut write::Writer, table: &toml::Table) -> (usize, usize) {
         let at = toml::Value::Integer(start as i64);
         index.push(toml::Value::Array(vec![text(entry, "key").into(), text(entry, "region").into(), at]));
     }
-    let file: toml::Table = [
+    let mut file: toml::Table = [
         ("index".to_string(), toml::Value::Array(index)),
         ("missing".to_string(), toml::Value::Array(list("missing"))),
     ]
     .into_iter()
     .collect();
+    if let Some(currency) = table.get("currency") {
+        file.insert("currency".to_string(), currency.clone());
+    }
     w.table(&file).unwrap_or_else(|r| panic!("{r}"))
 }
 

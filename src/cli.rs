@@ -120,6 +120,9 @@ pub struct PolicyArgs {
     /// public reported with its address (CN023).
     #[arg(long, value_name = "closed", value_parser = ["closed"])]
     pub require: Option<String>,
+    /// Fail when the closed design relies on a feature in preview at the snapshot's date (CN025).
+    #[arg(long)]
+    pub deny_preview: bool,
 }
 
 /// How to price: which catalog and snapshot, in which currency.
@@ -431,6 +434,10 @@ pub enum PricingCommand {
         /// Service definitions to fetch for (default: the embedded catalog's).
         #[arg(long, value_name = "DIR")]
         pricing: Option<PathBuf>,
+        /// Ask the API for prices in this currency (`currencyCode`, e.g. EUR, JPY; default USD).
+        /// Microsoft prices Azure in USD: the API gives other currencies for reference.
+        #[arg(long, value_name = "CODE", default_value = "USD")]
+        currency: String,
     },
     /// Record every snapshot's SHA-256 in DIR/checksums.toml (after an import).
     Checksums {
@@ -639,6 +646,7 @@ impl TryFrom<&PolicyArgs> for Policy {
                 .map(|v| parse_limit(v).map_err(|e| Error::Message(format!("--max-increase {v}: {e}"))))
                 .transpose()?,
             require_closed: a.require.is_some(),
+            deny_preview: a.deny_preview,
             ..Policy::default()
         };
         let mut given: Vec<(RuleId, String)> = Vec::new();

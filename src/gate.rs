@@ -74,6 +74,7 @@ pub fn merge(file: &Policy, cli: &Policy) -> Policy {
         deny: cli.deny.or(file.deny),
         rules,
         require_closed: cli.require_closed || file.require_closed,
+        deny_preview: cli.deny_preview || file.deny_preview,
     }
 }
 
@@ -201,14 +202,15 @@ fn increase(
 /// Each finding with the severity the policy gives it, and whether it fails the check. A rule set
 /// to `allow` is hidden; `warn` is reported as a warning and never fails, whatever `deny` says;
 /// `deny` always fails; any other finding fails at the `deny` severity or worse. `require: closed`
-/// makes every CN023 finding fail.
+/// makes every CN023 finding fail, and `deny_preview` every CN025 finding (even one set to `warn`).
 fn judged<'a>(est: &'a Estimate, policy: &Policy) -> Vec<Judged<'a>> {
     let deny = policy.deny.unwrap_or(Severity::Error);
     est.findings
         .iter()
         .filter_map(|f| {
             let action = policy.rules.get(&f.rule).copied();
-            let required = policy.require_closed && f.rule == crate::registry::RuleId::CN023;
+            let required = (policy.require_closed && f.rule == crate::registry::RuleId::CN023)
+                || (policy.deny_preview && f.rule == crate::registry::RuleId::CN025);
             let (severity, fails) = match action {
                 Some(RuleAction::Allow) => return None,
                 _ if required => (Severity::Error, true),

@@ -430,11 +430,12 @@ fn pricing(command: PricingCommand) -> Result<(String, u8), Error> {
         PricingCommand::Import { input, out, as_of, pricing, types } => {
             pricing_import(&input, &out, as_of, pricing.as_deref(), &types)
         }
-        PricingCommand::Fetch { out, regions, endpoint, pricing } => {
+        PricingCommand::Fetch { out, regions, endpoint, pricing, currency } => {
             use std::io::IsTerminal;
             let catalog = load_catalog(pricing.as_deref())?;
             let mut opts = catalog::fetch::Options::new(endpoint, std::io::stderr().is_terminal())?;
             opts.today = today();
+            opts.currency = currency.to_ascii_uppercase();
             let summary = catalog::fetch::fetch(catalog, &out, &regions, &opts)?;
             for w in &summary.warnings {
                 note(w);

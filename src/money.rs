@@ -63,6 +63,9 @@ pub struct Conversion {
     pub rate: Decimal,
     pub source: String,
     pub date: Option<String>,
+    /// The snapshot's prices are already in `currency` (a `pricing fetch --currency` snapshot):
+    /// nothing is converted, and the amounts are the API's own in that currency.
+    pub native: bool,
 }
 
 impl Conversion {
@@ -72,7 +75,13 @@ impl Conversion {
             rate: Decimal::ONE,
             source: "prices are USD at source".to_string(),
             date: None,
+            native: false,
         }
+    }
+
+    /// The snapshot's own prices in `currency`, as the Retail Prices API gives them: rate 1.
+    pub fn native(currency: Currency, source: String) -> Self {
+        Conversion { currency, rate: Decimal::ONE, source, date: None, native: true }
     }
 
     /// Whether two reports present money the same way (currency and rate), so their figures compare.
@@ -165,8 +174,13 @@ mod tests {
 
     #[test]
     fn converts_then_rounds() {
-        let conv =
-            Conversion { currency: Currency::parse("JPY").unwrap(), rate: d("150"), source: "test".into(), date: None };
+        let conv = Conversion {
+            currency: Currency::parse("JPY").unwrap(),
+            rate: d("150"),
+            source: "test".into(),
+            date: None,
+            native: false,
+        };
         // 2,795.17 USD x 150 = 419,275.5 JPY -> 419,276 (half away from zero).
         assert_eq!(conv.present(d("2795.17")).unwrap(), d("419276"));
     }

@@ -98,6 +98,9 @@ pub fn run<'c>(file: &str, text: &str, catalog: &'c Catalog, overrides: &Overrid
         )));
     }
     let conversion = conversion(&architecture, snapshot, overrides)?;
+    if conversion.native {
+        no_usd_figures(&architecture, snapshot, overrides)?;
+    }
     let today = overrides.today.clone().unwrap_or_else(crate::date::today_utc);
     let sheet = overrides.price_sheet.as_deref().map(|s| (s, s.date(&snapshot.meta.as_of, &today).to_string()));
     if overrides.choose_on_negotiated && sheet.is_none() {
@@ -221,6 +224,9 @@ fn load_imported(file: &str, import: &Import, catalog: &Catalog, overrides: &Ove
 
 /// The report currency and its rate: `--fx`, then the file's `fx:`, then the snapshot's table.
 fn conversion(arch: &Architecture, snapshot: &Snapshot, overrides: &Overrides) -> Result<Conversion, Error> {
+    if snapshot.meta.currency != "USD" {
+        return native(arch, snapshot, overrides);
+    }
     let code = overrides.currency.clone().or_else(|| arch.currency.clone()).unwrap_or_else(|| "USD".to_string());
     let currency =
         Currency::parse(&code).ok_or_else(|| Error::msg(format!("\"{code}\" is not an ISO 4217 currency code")))?;
@@ -228,7 +234,13 @@ fn conversion(arch: &Architecture, snapshot: &Snapshot, overrides: &Overrides) -
         return Ok(Conversion::identity());
     }
     if let Some((_, rate)) = overrides.fx.iter().find(|(c, _)| c.eq_ignore_ascii_case(currency.code())) {
-        return Ok(Conversion { currency, rate: *rate, source: "--fx on the command line".into(), date: None });
+        return Ok(Conversion {
+            currency,
+            rate: *rate,
+            source: "--fx on the command line".into(),
+            date: None,
+            native: false,
+        });
     }
     if let Some(rate) = arch.fx.get(currency.code()) {
         return Ok(Conversion {
@@ -236,10 +248,17 @@ fn conversion(arch: &Architecture, snapshot: &Snapshot, overrides: &Overrides) -
             rate: *rate,
             source: format!("stated by the architect in {}", arch.file),
             date: None,
+            native: false,
         });
     }
     if let Some(fx) = snapshot.fx(currency.code()) {
-        return Ok(Conversion { currency, rate: fx.rate, source: fx.source.clone(), date: Some(fx.date.clone()) });
+        return Ok(Conversion {
+            currency,
+            rate: fx.rate,
+            source: fx.source.clone(),
+            date: Some(fx.date.clone()),
+            native: false,
+        });
     }
     Err(Error::Input(vec![
         Diagnostic::new(
@@ -251,4 +270,53 @@ fn conversion(arch: &Architecture, snapshot: &Snapshot, overrides: &Overrides) -
             "pass --fx {currency}=RATE or add `fx: {{ {currency}: RATE }}` to the file (units of {currency} per USD)"
         )),
     ]))
+}
+
+/// A snapshot fetched in another currency (`pricing fetch --currency`) is reported in that currency,
+/// as the API gives it, never converted: a report in another currency is an error.
+fn native(arch: &Architecture, snapshot: &Snapshot, overrides: &Overrides) -> Result<Conversion, Error> {
+    let own = &snapshot.meta.currency;
+    let asked = overrides.currency.clone().or_else(|| arch.currency.clone()).unwrap_or_else(|| own.clone());
+    if !asked.eq_ignore_ascii_case(own) {
+        return Err(Error::Input(vec![
+            Diagnostic::new(
+                &arch.file,
+                format!(
+                    "pricing snapshot {} holds {own} prices, and the report currency is {asked}",
+                    snapshot.meta.name
+                ),
+            )
+            .path("currency")
+            .help(format!("report in {own} (currency: {own}), or price with a USD snapshot (--snapshot) to convert")),
+        ]));
+    }
+    let currency =
+        Currency::parse(own).ok_or_else(|| Error::msg(format!("\"{own}\" is not an ISO 4217 currency code")))?;
+    let source = format!("the Retail Prices API's {own} prices in pricing snapshot {}", snapshot.meta.name);
+    Ok(Conversion::native(currency, source))
+}
+
+/// The architect's own figures are converted between USD and the report currency; a snapshot in
+/// another currency has no USD rate, so a USD figure (a `prices:` entry, a price sheet, whose rows
+/// may be USD) cannot be used with it.
+fn no_usd_figures(arch: &Architecture, snapshot: &Snapshot, overrides: &Overrides) -> Result<(), Error> {
+    let own = &snapshot.meta.currency;
+    if let Some(p) = arch.prices.iter().find(|p| p.currency == "USD") {
+        return Err(Error::Input(vec![
+            Diagnostic::new(
+                &arch.file,
+                format!("a price in USD, and pricing snapshot {} holds {own} prices", snapshot.meta.name),
+            )
+            .at(p.loc.line, p.loc.column)
+            .path(format!("prices[{}].currency", p.index))
+            .help(format!("give the figure in {own} (currency: {own})")),
+        ]));
+    }
+    if overrides.price_sheet.is_some() {
+        return Err(Error::msg(format!(
+            "--price-sheet: pricing snapshot {} holds {own} prices, which closednet does not convert; price the sheet with a USD snapshot (--snapshot)",
+            snapshot.meta.name
+        )));
+    }
+    Ok(())
 }

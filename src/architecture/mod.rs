@@ -222,6 +222,8 @@ pub struct Policy {
     pub rules: BTreeMap<crate::registry::RuleId, RuleAction>,
     /// `require: closed`: every resource of infrastructure code must be closed.
     pub require_closed: bool,
+    /// `deny_preview: true`: a closed design relying on a preview feature fails (CN025).
+    pub deny_preview: bool,
 }
 
 /// Parses `25%` as a percentage, anything else as an amount (`200k`).

@@ -168,6 +168,8 @@ pub(crate) struct RawPolicy {
     /// resource it leaves half-closed or public fails the check (CN023).
     #[schemars(with = "Option<String>", extend("enum" = ["closed"]))]
     pub require: Option<Spanned<String>>,
+    /// `true`: fail when the closed design relies on a feature in preview at the date (CN025).
+    pub deny_preview: Option<bool>,
 }
 
 #[derive(Deserialize, Debug, Default, Clone, JsonSchema)]

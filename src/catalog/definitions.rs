@@ -62,20 +62,113 @@ pub struct Capability {
     /// First day it no longer is (absent: still is).
     #[serde(default)]
     pub until: Option<Text>,
+    /// First day of its public preview, before `since` (absent: no preview before any snapshot).
+    #[serde(default)]
+    pub preview_since: Option<Text>,
+    /// Still in preview on `as_of`, with no GA date: `since` is then absent.
+    #[serde(default)]
+    pub preview: bool,
+    /// The page that dates the preview, when it is not `doc`.
+    #[serde(default)]
+    pub preview_doc: Option<Text>,
 }
 
 impl Capability {
-    /// `private_endpoint from 2025-07-09 (2025-11-17)`: the kind, its dates, the page's date.
+    /// `private_endpoint preview from 2024-11-02, GA from 2025-05-19 (2026-01-12)`: the kind, its
+    /// dates, the page's date.
     pub fn describe(&self) -> String {
-        let from = self.since.as_ref().map(|s| format!(" from {s}")).unwrap_or_default();
+        let dates = Dates { preview_since: &self.preview_since, since: &self.since, preview: self.preview };
         let until = self.until.as_ref().map(|u| format!(" until {u}")).unwrap_or_default();
-        format!("{}{from}{until} ({})", self.kind.as_str(), self.as_of)
+        format!("{}{}{until} ({})", self.kind.as_str(), dates.describe(), self.as_of)
+    }
+
+    /// GA or preview on `date`, or `None` when it is neither.
+    pub fn status(&self, date: &str) -> Option<Status> {
+        status_at(self.preview_since.as_deref(), self.since.as_deref(), self.preview, self.until.as_deref(), date)
+    }
+
+    /// The page that dates its preview.
+    pub fn preview_doc(&self) -> &str {
+        self.preview_doc.as_deref().unwrap_or(&self.doc)
     }
 }
 
 /// Whether a `[since, until)` range covers `date` (all YYYY-MM-DD, so text order is date order).
 pub fn in_force(since: Option<&str>, until: Option<&str>, date: &str) -> bool {
     since.is_none_or(|s| s <= date) && until.is_none_or(|u| date < u)
+}
+
+/// Whether a feature is generally available or in public preview on a date. A preview is not GA:
+/// the engine still prices it, labels it, and `check --deny-preview` fails a design relying on it
+/// (finding CN025).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    Preview,
+    Ga,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Preview => "preview",
+            Status::Ga => "GA",
+        }
+    }
+
+    pub fn is_preview(self) -> bool {
+        self == Status::Preview
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A feature's status on `date`: gone from `until`; with `preview` (no GA date known), preview from
+/// `preview_since`; otherwise GA from `since` (absent: before any snapshot) and preview from
+/// `preview_since` until then.
+pub fn status_at(
+    preview_since: Option<&str>,
+    since: Option<&str>,
+    preview: bool,
+    until: Option<&str>,
+    date: &str,
+) -> Option<Status> {
+    if until.is_some_and(|u| u <= date) {
+        return None;
+    }
+    let previewing = preview_since.is_none_or(|p| p <= date);
+    if preview {
+        return previewing.then_some(Status::Preview);
+    }
+    if since.is_none_or(|s| s <= date) {
+        Some(Status::Ga)
+    } else {
+        preview_since.is_some_and(|p| p <= date).then_some(Status::Preview)
+    }
+}
+
+/// The dates of a feature, for describing it.
+struct Dates<'a> {
+    preview_since: &'a Option<Text>,
+    since: &'a Option<Text>,
+    preview: bool,
+}
+
+impl Dates<'_> {
+    /// ` preview from 2024-11-02, GA from 2025-05-19`, ` preview`, ` from 2024-04-03` or nothing.
+    fn describe(&self) -> String {
+        match (self.preview_since, self.since, self.preview) {
+            (Some(p), _, true) => format!(" preview from {p}"),
+            (None, _, true) => " preview".to_string(),
+            (Some(p), Some(s), false) => format!(" preview from {p}, GA from {s}"),
+            (Some(p), None, false) => format!(" preview from {p}"),
+            (None, Some(s), false) => format!(" from {s}"),
+            (None, None, false) => String::new(),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
@@ -166,11 +259,24 @@ pub struct Tier {
     pub aliases: Vec<String>,
     /// Capacity rank: the closed design only moves a service to a tier of equal or higher rank.
     pub rank: u32,
-    /// Whether the tier has a financially backed SLA; absent when no source says.
+    /// Whether the tier has a financially backed SLA; absent when no source says (what was searched
+    /// is then a comment in the file).
     #[serde(default)]
     pub sla: Option<bool>,
     #[serde(default)]
     pub sla_doc: Option<Text>,
+    /// The published uptime percentage (`"99.95"`), where the source gives one.
+    #[serde(default)]
+    pub sla_percent: Option<String>,
+    /// Date of the SLA source (its `Updated:` line or the page's date), where it has one.
+    #[serde(default)]
+    pub sla_as_of: Option<String>,
+    /// Conditions and caveats of the SLA, as the source states them (instances, replicas, tiers).
+    #[serde(default)]
+    pub sla_note: Option<String>,
+    /// A higher SLA across availability zones (Azure Firewall: 99.99% with two or more zones).
+    #[serde(default)]
+    pub sla_zones: Option<SlaZones>,
     /// Operating systems the tier runs; empty means any.
     #[serde(default)]
     pub os: Vec<String>,
@@ -184,6 +290,15 @@ pub struct Tier {
     /// First day it can no longer be created.
     #[serde(default)]
     pub until: Option<Text>,
+    /// First day of the tier's public preview, before `since`.
+    #[serde(default)]
+    pub preview_since: Option<Text>,
+    /// Still in preview at the newest source, with no GA date (`since` absent).
+    #[serde(default)]
+    pub preview: bool,
+    /// The page that dates the preview.
+    #[serde(default)]
+    pub preview_doc: Option<Text>,
     /// The tier is retiring (finding CN009 for a service that declares it).
     #[serde(default)]
     pub retires: Option<Retirement>,
@@ -192,6 +307,34 @@ pub struct Tier {
     /// Standard: blob, file, queue, table).
     #[serde(default)]
     pub host_storage: std::collections::BTreeMap<String, String>,
+}
+
+/// The SLA of every tier of a type that states none of its own (App Service: 99.95% from Basic up).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TypeSla {
+    /// The uptime percentage (`"99.95"`), where the source gives one.
+    #[serde(default)]
+    pub percent: Option<String>,
+    pub doc: Text,
+    /// Date of the source: YYYY-MM-DD, or YYYY-MM for an `Updated: 11/2016` line.
+    #[serde(default)]
+    pub as_of: Option<String>,
+    /// Conditions and caveats, as the source states them.
+    #[serde(default)]
+    pub note: Option<String>,
+    #[serde(default)]
+    pub zones: Option<SlaZones>,
+}
+
+/// The SLA a tier has when deployed across availability zones.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SlaZones {
+    /// Zones it must span.
+    pub zones: u32,
+    /// The uptime percentage then (`"99.99"`).
+    pub percent: String,
 }
 
 /// A tier's announced retirement, for the OS it applies to.
@@ -209,14 +352,45 @@ pub struct Retirement {
 }
 
 impl Tier {
-    /// The capability of `kind` in force on `date`.
+    /// The capability of `kind` in force on `date`, GA or in preview (a GA one first).
     pub fn capability(&self, kind: CapabilityKind, date: &str) -> Option<&Capability> {
-        self.capabilities.iter().find(|c| c.kind == kind && in_force(c.since.as_deref(), c.until.as_deref(), date))
+        let of_kind = || self.capabilities.iter().filter(move |c| c.kind == kind);
+        of_kind()
+            .find(|c| c.status(date) == Some(Status::Ga))
+            .or_else(|| of_kind().find(|c| c.status(date) == Some(Status::Preview)))
     }
 
-    /// Whether the tier can be deployed on `date`.
+    /// Whether the tier can be deployed on `date` (GA or in preview).
     pub fn exists_at(&self, date: &str) -> bool {
-        in_force(self.since.as_deref(), self.until.as_deref(), date)
+        self.status(date).is_some()
+    }
+
+    /// GA or preview on `date`, or `None` when it cannot be deployed then.
+    pub fn status(&self, date: &str) -> Option<Status> {
+        status_at(self.preview_since.as_deref(), self.since.as_deref(), self.preview, self.until.as_deref(), date)
+    }
+
+    /// ` (preview from 2024-04-03, GA from 2024-11-19)`, ` (GA 2025-11-20)` or nothing: the tier's
+    /// dates for the catalog and `explain`.
+    pub fn dates(&self) -> String {
+        match (&self.preview_since, &self.since, self.preview) {
+            (None, Some(s), false) => format!(" (GA {s})"),
+            (None, None, false) => String::new(),
+            (p, s, preview) => format!(" ({})", Dates { preview_since: p, since: s, preview }.describe().trim_start()),
+        }
+    }
+
+    /// `SLA 99.95%`, `SLA 99.95% (99.99% across 2+ zones)`, `SLA`, `no SLA` or `SLA not found`.
+    pub fn sla_text(&self) -> String {
+        match (self.sla, &self.sla_percent) {
+            (Some(true), Some(p)) => {
+                let zones = self.sla_zones.as_ref().map(|z| format!(" ({}% across {}+ zones)", z.percent, z.zones));
+                format!("SLA {p}%{}", zones.unwrap_or_default())
+            }
+            (Some(true), None) => "SLA".to_string(),
+            (Some(false), _) => "no SLA".to_string(),
+            (None, _) => "SLA not found".to_string(),
+        }
     }
 
     pub fn supports_os(&self, os: &str) -> bool {
@@ -229,7 +403,12 @@ impl Tier {
 pub struct PrivateEndpointDef {
     /// The private-link sub-resource (group id), e.g. `Gateway`, `sites`, `searchService`.
     pub subresource: String,
+    /// The private DNS zone; `{region}` stands for the service's region
+    /// (`privatelink.{region}.azurecontainerapps.io`).
     pub dns_zone: String,
+    /// A charge the endpoint brings with it (Container Apps).
+    #[serde(default)]
+    pub charge: Option<EndpointCharge>,
     /// More zones the same endpoint needs (Azure Monitor Private Link Scope needs five).
     #[serde(default)]
     pub extra_dns_zones: Vec<String>,
@@ -237,6 +416,24 @@ pub struct PrivateEndpointDef {
     /// Scope serves many workspaces).
     #[serde(default)]
     pub one_per_network: bool,
+}
+
+/// How many embedding skills an indexer may have to run privately, and from when (AI Search:
+/// finding CN015), with the tiers on which a shared private link cannot reach a Foundry resource.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmbeddingLimit {
+    pub skills: u32,
+    /// First day the limit is documented.
+    pub since: Text,
+    pub doc: Text,
+    pub as_of: Text,
+    /// Tiers whose shared private links cannot reach a Microsoft Foundry resource.
+    #[serde(default)]
+    pub no_foundry: Vec<String>,
+    /// The page that says so, and its date.
+    pub foundry_doc: Text,
+    pub foundry_as_of: Text,
 }
 
 /// Replicas a service needs for its SLA (AI Search: 2 for queries, 3 for queries and indexing).
@@ -259,6 +456,79 @@ pub struct OriginSupport {
     /// First day it is generally available (absent: before any snapshot).
     #[serde(default)]
     pub since: Option<Text>,
+    /// First day of its public preview, before `since`.
+    #[serde(default)]
+    pub preview_since: Option<Text>,
+    /// The page that dates the preview, when it is not `doc`.
+    #[serde(default)]
+    pub preview_doc: Option<Text>,
+}
+
+impl OriginSupport {
+    /// GA or preview on `date`.
+    pub fn status(&self, date: &str) -> Option<Status> {
+        status_at(self.preview_since.as_deref(), self.since.as_deref(), false, None, date)
+    }
+}
+
+/// A private endpoint that brings a charge of its own: a tier of the `private-endpoint` type that
+/// the closed design adds with the endpoint (Container Apps: the "Dedicated Plan Management" charge,
+/// billed even on a Consumption-only environment).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EndpointCharge {
+    /// The tier of `private-endpoint` that prices it.
+    pub tier: String,
+    pub doc: String,
+    pub as_of: String,
+}
+
+/// A resource type an AI Search shared private link can reach, with its group ids and dates
+/// (search-indexer-howto-access-private, "Supported resource types").
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkTarget {
+    /// The catalog type.
+    #[serde(rename = "type")]
+    pub type_id: String,
+    /// Group ids it accepts; the first is the one used when the target names none of them.
+    pub groups: Vec<String>,
+    pub doc: String,
+    pub as_of: String,
+    /// First day generally available (absent: before any snapshot).
+    #[serde(default)]
+    pub since: Option<Text>,
+    #[serde(default)]
+    pub preview_since: Option<Text>,
+    /// Still preview at `as_of`, with no GA date.
+    #[serde(default)]
+    pub preview: bool,
+    /// The page that dates the preview or `since`, when it is not `doc`.
+    #[serde(default)]
+    pub since_doc: Option<Text>,
+    /// Only for some features, as the page says (API Management: three skills).
+    #[serde(default)]
+    pub scope: Option<String>,
+}
+
+impl LinkTarget {
+    pub fn status(&self, date: &str) -> Option<Status> {
+        status_at(self.preview_since.as_deref(), self.since.as_deref(), self.preview, None, date)
+    }
+
+    /// `openai (openai_account) preview from 2023-11-15, GA from 2025-09-26 (2026-01-23)`, with its
+    /// scope when it has one.
+    pub fn describe(&self) -> String {
+        let dates = Dates { preview_since: &self.preview_since, since: &self.since, preview: self.preview };
+        let scope = self.scope.as_ref().map(|s| format!("; {s}")).unwrap_or_default();
+        format!("{} ({}){} ({}){scope}", self.type_id, self.groups.join("/"), dates.describe(), self.as_of)
+    }
+
+    /// The group id a link to a target naming `subresources` uses.
+    pub fn group(&self, subresources: &[String]) -> &str {
+        let named = subresources.first().and_then(|s| self.groups.iter().find(|g| *g == s));
+        named.or(self.groups.first()).map_or("", String::as_str)
+    }
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -285,6 +555,10 @@ pub struct ServiceDef {
     /// Capabilities that give this service private outbound access.
     #[serde(default)]
     pub outbound_via: Vec<CapabilityKind>,
+    /// What its shared private links can reach (AI Search); a private callee of another type cannot
+    /// be reached privately (finding CN017).
+    #[serde(default)]
+    pub shared_private_link_targets: Vec<LinkTarget>,
     /// The capability outbound access needs when the service runs a skillset (AI Search).
     #[serde(default)]
     pub outbound_with_skillset: Option<CapabilityKind>,
@@ -308,6 +582,12 @@ pub struct ServiceDef {
     /// It can host an AI Search custom skill, which must answer within 230 s (finding CN002).
     #[serde(default)]
     pub custom_skill_host: bool,
+    /// Limits of private indexers (finding CN015).
+    #[serde(default)]
+    pub embedding_limit: Option<EmbeddingLimit>,
+    /// The SLA of its tiers that state none of their own (filled into them when loaded).
+    #[serde(default)]
+    pub sla: Option<TypeSla>,
     /// The SLA needs this many replicas (finding CN016 under `sla: production`).
     #[serde(default)]
     pub sla_replicas: Option<SlaReplicas>,
@@ -337,9 +617,23 @@ impl ServiceDef {
         Some((file, service))
     }
 
-    /// Whether Front Door can reach this type over Private Link on `date`.
+    /// Whether Front Door can reach this type over Private Link on `date` (GA or in preview).
     pub fn private_link_origin_at(&self, date: &str) -> bool {
-        self.private_link_origin.as_ref().is_some_and(|o| in_force(o.since.as_deref(), None, date))
+        self.private_link_origin.as_ref().is_some_and(|o| o.status(date).is_some())
+    }
+
+    /// What a shared private link of this service reaches for a callee of `type_id` on `date`.
+    pub fn link_target(&self, type_id: &str, date: &str) -> Option<(&LinkTarget, Status)> {
+        self.shared_private_link_targets
+            .iter()
+            .filter(|t| t.type_id == type_id)
+            .find_map(|t| Some((t, t.status(date)?)))
+    }
+
+    /// The private DNS zones of its private endpoint in `region`.
+    pub fn endpoint_zones(&self, region: &str) -> Vec<String> {
+        let Some(pe) = &self.private_endpoint else { return Vec::new() };
+        std::iter::once(&pe.dns_zone).chain(&pe.extra_dns_zones).map(|z| z.replace("{region}", region)).collect()
     }
 
     /// Finds a tier by id or alias, ignoring case.
@@ -365,8 +659,19 @@ impl ServiceDef {
         format!("{}/{}/{}", self.type_id, tier.id, component.id)
     }
 
-    /// Fills in every component's price key (done once, when the catalog is loaded).
+    /// Fills in what loading derives (once, when the catalog is loaded): every component's price
+    /// key, and the type's `sla` on each tier that states none of its own.
     pub(crate) fn with_keys(mut self) -> Self {
+        if let Some(sla) = &self.sla {
+            for tier in self.tiers.iter_mut().filter(|t| t.sla.is_none()) {
+                tier.sla = Some(true);
+                tier.sla_doc = Some(sla.doc.clone());
+                tier.sla_percent.clone_from(&sla.percent);
+                tier.sla_as_of.clone_from(&sla.as_of);
+                tier.sla_note.clone_from(&sla.note);
+                tier.sla_zones.clone_from(&sla.zones);
+            }
+        }
         for tier in &mut self.tiers {
             for comp in &mut tier.components {
                 // What `key` formats, without the formatting machinery: this runs for every
@@ -448,6 +753,9 @@ impl ServiceDef {
         let pages = [
             self.private_link_origin.as_ref().map(|o| ("private_link_origin", &o.doc, &o.as_of)),
             self.sla_replicas.as_ref().map(|r| ("sla_replicas", &r.doc, &r.as_of)),
+            self.embedding_limit.as_ref().map(|l| ("embedding_limit", &l.doc, &l.as_of)),
+            self.embedding_limit.as_ref().map(|l| ("embedding_limit", &l.foundry_doc, &l.foundry_as_of)),
+            self.embedding_limit.as_ref().map(|l| ("embedding_limit", &l.doc, &l.since)),
         ];
         for (what, doc, as_of) in pages.into_iter().flatten() {
             if !doc.starts_with("https://") {
@@ -457,8 +765,41 @@ impl ServiceDef {
                 return Err(format!("{what}: as_of \"{as_of}\" is not a date written YYYY-MM-DD"));
             }
         }
-        if let Some(since) = self.private_link_origin.as_ref().and_then(|o| o.since.as_ref()) {
-            dates(&Some(since.clone()), &None).map_err(|e| format!("private_link_origin: {e}"))?;
+        if let Some(own) = &self.sla {
+            let tier = Tier {
+                sla: Some(true),
+                sla_doc: Some(own.doc.clone()),
+                sla_percent: own.percent.clone(),
+                sla_as_of: own.as_of.clone(),
+                sla_note: own.note.clone(),
+                sla_zones: own.zones.clone(),
+                ..self.tiers[0].clone()
+            };
+            if !own.doc.starts_with("https://") {
+                return Err(format!("sla: doc \"{}\" is not an https:// page", own.doc));
+            }
+            sla(&tier).map_err(|e| format!("sla: {e}"))?;
+        }
+        if let Some(o) = &self.private_link_origin {
+            dates(&o.since, &None).map_err(|e| format!("private_link_origin: {e}"))?;
+            preview_dates(&o.preview_since, &o.since, false, &o.preview_doc)
+                .map_err(|e| format!("private_link_origin: {e}"))?;
+        }
+        if let Some(c) = self.private_endpoint.as_ref().and_then(|p| p.charge.as_ref())
+            && (!c.doc.starts_with("https://") || !is_date(&c.as_of))
+        {
+            return Err("private_endpoint.charge: needs doc (an https:// page) and as_of (YYYY-MM-DD)".into());
+        }
+        for t in &self.shared_private_link_targets {
+            let at = |msg: String| format!("shared_private_link_targets {}: {msg}", t.type_id);
+            if t.groups.is_empty() {
+                return Err(at("no groups: a target takes at least one group id".into()));
+            }
+            if !t.doc.starts_with("https://") || !is_date(&t.as_of) {
+                return Err(at("needs doc (an https:// page) and as_of (YYYY-MM-DD)".into()));
+            }
+            dates(&t.since, &None).map_err(at)?;
+            preview_dates(&t.preview_since, &t.since, t.preview, &t.since_doc).map_err(at)?;
         }
         if !self.implied_only {
             // An architecture file may name either OS without a tier; the engine then needs a tier
@@ -484,10 +825,16 @@ impl ServiceDef {
             if tier.sla_doc.is_some() && !https(&tier.sla_doc) {
                 return Err(at("sla_doc is not an https:// page".into()));
             }
+            sla(tier).map_err(at)?;
             dates(&tier.since, &tier.until).map_err(at)?;
             if tier.since.is_some() && !https(&tier.since_doc) {
                 return Err(at("since needs since_doc, an https:// page".into()));
             }
+            let dated = tier.preview_since.is_some() || tier.preview;
+            if dated && !https(&tier.preview_doc) {
+                return Err(at("a preview needs preview_doc, an https:// page".into()));
+            }
+            preview_dates(&tier.preview_since, &tier.since, tier.preview, &tier.preview_doc).map_err(at)?;
             for cap in &tier.capabilities {
                 let at = |msg: String| at(format!("capability {}: {msg}", cap.kind.as_str()));
                 if !cap.doc.starts_with("https://") {
@@ -497,6 +844,7 @@ impl ServiceDef {
                     return Err(at(format!("as_of \"{}\" is not a date written YYYY-MM-DD", cap.as_of)));
                 }
                 dates(&cap.since, &cap.until).map_err(at)?;
+                preview_dates(&cap.preview_since, &cap.since, cap.preview, &cap.preview_doc).map_err(at)?;
             }
             if tier.components.is_empty() {
                 return Err(at("no components: a tier needs at least one priced component".into()));
@@ -520,6 +868,48 @@ const NOT_A_RETAIL_FILE: &str = "is not a file name in a region's folder (a name
 /// A plain file name ending in `.json`: no directory, no `..`.
 fn is_retail_file(file: &str) -> bool {
     std::path::Path::new(file).file_name().and_then(|n| n.to_str()) == Some(file) && file.ends_with(".json")
+}
+
+/// A feature's preview dates: a date, before its GA date; a preview with no GA date has no `since`,
+/// and a preview start needs one of the two; the page that dates it is https.
+fn preview_dates(
+    preview_since: &Option<Text>,
+    since: &Option<Text>,
+    preview: bool,
+    doc: &Option<Text>,
+) -> Result<(), String> {
+    if let Some(p) = preview_since.as_ref().filter(|p| !is_date(p)) {
+        return Err(format!("preview_since \"{p}\" is not a date written YYYY-MM-DD"));
+    }
+    match (preview_since, since, preview) {
+        (_, Some(s), true) => return Err(format!("preview = true has no GA date, but since is {s}")),
+        (Some(p), None, false) => return Err(format!("preview_since {p} needs since (its GA date) or preview = true")),
+        (Some(p), Some(s), false) if p >= s => return Err(format!("preview_since {p} is not before since {s}")),
+        _ => {}
+    }
+    if doc.as_deref().is_some_and(|d| !d.starts_with("https://")) {
+        return Err("the preview's page is not an https:// page".into());
+    }
+    Ok(())
+}
+
+/// An SLA figure is a percentage above 0 and at most 100, of a tier that has an SLA, with its page.
+fn sla(tier: &Tier) -> Result<(), String> {
+    let percent = |p: &str| p.parse::<Decimal>().ok().filter(|v| *v > Decimal::ZERO && *v <= Decimal::ONE_HUNDRED);
+    let figures = tier.sla_percent.iter().chain(tier.sla_zones.as_ref().map(|z| &z.percent));
+    if let Some(p) = figures.clone().find(|p| percent(p).is_none()) {
+        return Err(format!("SLA percentage \"{p}\" is not a number above 0 and at most 100"));
+    }
+    if figures.count() > 0 && (tier.sla != Some(true) || tier.sla_doc.is_none()) {
+        return Err("an SLA percentage needs sla = true and sla_doc".into());
+    }
+    if tier.sla_zones.as_ref().is_some_and(|z| z.zones < 2 || tier.sla_percent.is_none()) {
+        return Err("sla_zones needs 2 or more zones and the tier's own sla_percent".into());
+    }
+    if let Some(d) = tier.sla_as_of.as_ref().filter(|d| !is_date(d) && !is_date(&format!("{d}-01"))) {
+        return Err(format!("SLA date \"{d}\" is not a date written YYYY-MM-DD (or YYYY-MM)"));
+    }
+    Ok(())
 }
 
 impl Component {

@@ -21,6 +21,10 @@
 //!   link or items repeat an earlier page's, and at its deadline ([`Options::deadline`]).
 //! - A query without items is reported: a warning, or an error when no query had any.
 //! - Secrets of `--endpoint` (user information, query keys) are never shown ([`url`]).
+//! - `--currency EUR` asks for `currencyCode='EUR'`. "The currency that Microsoft uses to price all
+//!   Azure services is USD ... Other non-USD prices returned by the API are for your reference to help
+//!   you estimate budget expenses" (Azure Retail Prices API page): the manifest records the currency,
+//!   the importer writes it into the snapshot, and a report in it says whose prices they are.
 
 mod http;
 mod part;
@@ -63,6 +67,9 @@ pub struct Options {
     pub progress: bool,
     /// The snapshot date (YYYY-MM-DD) written to the manifest.
     pub today: String,
+    /// The `currencyCode` asked of the API (`--currency`, default USD). USD is the currency Microsoft
+    /// prices Azure in; the API gives other currencies "for your reference" (see the module docs).
+    pub currency: String,
 }
 
 impl Options {
@@ -97,6 +104,7 @@ impl Options {
             deadline: ms("CLOSEDNET_FETCH_DEADLINE_MS", 600_000)?,
             progress,
             today: crate::date::today_utc(),
+            currency: "USD".to_string(),
         })
     }
 }
@@ -120,8 +128,15 @@ impl Query {
     }
 
     pub fn url(&self, endpoint: &str) -> String {
+        self.url_in(endpoint, "USD")
+    }
+
+    /// The URL asking for prices in `currency`: `currencyCode='EUR'` before the filter, as the API's
+    /// page writes it; nothing for USD, the API's default.
+    pub fn url_in(&self, endpoint: &str, currency: &str) -> String {
         let sep = if endpoint.contains('?') { '&' } else { '?' };
-        format!("{endpoint}{sep}api-version={API_VERSION}&$filter={}", percent_encode(&self.filter()))
+        let code = if currency == "USD" { String::new() } else { format!("&currencyCode='{currency}'") };
+        format!("{endpoint}{sep}api-version={API_VERSION}{code}&$filter={}", percent_encode(&self.filter()))
     }
 }
 
@@ -275,6 +290,7 @@ fn list(names: &[&str], max: usize) -> String {
 /// skipping files already complete, then writes the manifest.
 pub fn fetch(catalog: &Catalog, out: &Path, regions: &[String], opts: &Options) -> Result<Summary, Error> {
     let regions: Vec<String> = if regions.is_empty() { catalog.newest().meta.regions.clone() } else { dedup(regions) };
+    check_currency(out, &opts.currency)?;
     let targets = plan(catalog, &regions)?;
     let agent = http::agent(opts, http::proxy_from_env()?);
     let started = timestamp(SystemTime::now());
@@ -323,7 +339,7 @@ impl Run<'_> {
                 continue;
             }
             std::fs::create_dir_all(&dir).map_err(io_error(&dir))?;
-            let mut file = part::ItemsFile::create(&path).map_err(io_error(&path))?;
+            let mut file = part::ItemsFile::create(&path, &self.opts.currency).map_err(io_error(&path))?;
             for query in &target.queries {
                 let before = file.count();
                 let shown = format!("[{}/{}] {}/{}", n + 1, targets.len(), target.region, target.file);
@@ -347,7 +363,7 @@ impl Run<'_> {
     fn query(&mut self, query: &Query, file: &mut part::ItemsFile, path: &Path, shown: &str) -> Result<(), Error> {
         let deadline = Instant::now() + self.opts.deadline;
         let mut chain = Chain::default();
-        let mut url = query.url(&self.opts.endpoint);
+        let mut url = query.url_in(&self.opts.endpoint, &self.opts.currency);
         loop {
             self.progress.show(&format!("{shown}: {} items", file.count()));
             let stop = |why: String| Error::Message(format!("GET {}: {why}", redact(&url)));
@@ -365,8 +381,8 @@ impl Run<'_> {
                 }
             };
             let page: Page = serde_json::from_slice(&body).map_err(|e| stop(e.to_string()))?;
-            if let Some(c) = page.currency.as_deref().filter(|c| *c != "USD") {
-                return Err(stop(format!("prices in {c}, expected USD")));
+            if let Some(c) = page.currency.as_deref().filter(|c| *c != self.opts.currency) {
+                return Err(stop(format!("prices in {c}, expected {}", self.opts.currency)));
             }
             chain.content(&page.items).map_err(stop)?;
             file.append(&page.items).map_err(io_error(path))?;
@@ -487,7 +503,7 @@ fn write_manifest(
         "source": "Azure Retail Prices API",
         "endpoint": redact(&opts.endpoint),
         "apiVersion": API_VERSION,
-        "currency": "USD",
+        "currency": opts.currency,
         "priceType": "Consumption",
         "regions": all_regions,
         "services": queries.iter().map(|(f, s)| serde_json::json!({"file": f, "serviceName": s})).collect::<Vec<_>>(),
@@ -496,6 +512,22 @@ fn write_manifest(
     let text =
         serde_json::to_string_pretty(&manifest).map_err(|e| Error::Message(format!("{}: {e}", path.display())))?;
     crate::atomic::write(&path, (text + "\n").as_bytes()).map_err(io_error(&path))
+}
+
+/// A folder fetched before in another currency cannot be resumed in this one: its files would mix.
+fn check_currency(out: &Path, currency: &str) -> Result<(), Error> {
+    if crate::money::Currency::parse(currency).is_none_or(|c| c.code() != currency) {
+        return Err(Error::Message(format!("--currency {currency}: expected an ISO 4217 code such as EUR or JPY")));
+    }
+    let path = out.join(MANIFEST);
+    let old: Option<serde_json::Value> = std::fs::read(&path).ok().and_then(|b| serde_json::from_slice(&b).ok());
+    match old.as_ref().and_then(|v| v.get("currency")?.as_str().map(str::to_string)) {
+        Some(was) if was != currency => Err(Error::Message(format!(
+            "{}: the folder holds prices in {was}; fetch {currency} into a new folder",
+            path.display()
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// RFC 3339 UTC with milliseconds, as the API's own manifests have it.
@@ -547,6 +579,18 @@ mod tests {
         let odd = Query { service_name: "O'Brien".into(), arm_region: "x".into() };
         assert!(odd.filter().starts_with("serviceName eq 'O''Brien'"));
         assert!(q.url("http://mirror/prices?key=1").starts_with("http://mirror/prices?key=1&api-version="));
+    }
+
+    #[test]
+    fn a_currency_other_than_usd_is_asked_before_the_filter() {
+        let q = Query { service_name: "Storage".into(), arm_region: "westeurope".into() };
+        let url = q.url_in("https://prices.azure.com/api/retail/prices", "EUR");
+        assert!(url.starts_with(
+            "https://prices.azure.com/api/retail/prices?api-version=2023-01-01-preview&currencyCode='EUR'&$filter=serviceName%20eq"
+        ));
+        // The API's default needs no parameter: USD URLs are as before.
+        assert_eq!(q.url_in("https://x/p", "USD"), q.url("https://x/p"));
+        assert!(!q.url("https://x/p").contains("currencyCode"));
     }
 
     #[test]

@@ -117,10 +117,13 @@ pub struct ImportSummary {
     pub warnings: Vec<String>,
 }
 
-/// The result of an import: one price file per service type, the regions read, and a summary.
+/// The result of an import: one price file per service type, the regions read, the currency of
+/// the prices, and a summary.
 pub struct Imported {
     pub files: BTreeMap<String, PriceFile>,
     pub regions: Vec<String>,
+    /// The pages' `currency` (`snapshot-manifest.json`; USD without one): only items in it are read.
+    pub currency: String,
     pub summary: ImportSummary,
 }
 
@@ -129,6 +132,14 @@ pub fn manifest_date(input: &Path) -> Option<String> {
     let text = std::fs::read_to_string(input.join("snapshot-manifest.json")).ok()?;
     let v: serde_json::Value = serde_json::from_str(&text).ok()?;
     v.get("snapshotDate")?.as_str().map(str::to_string)
+}
+
+/// The `currency` of a `snapshot-manifest.json` beside the region folders (`pricing fetch
+/// --currency`); USD when there is none.
+pub fn manifest_currency(input: &Path) -> String {
+    let text = std::fs::read_to_string(input.join("snapshot-manifest.json")).ok();
+    let v: Option<serde_json::Value> = text.and_then(|t| serde_json::from_str(&t).ok());
+    v.and_then(|v| v.get("currency")?.as_str().map(str::to_string)).unwrap_or_else(|| "USD".to_string())
 }
 
 /// The date an import prices at: `--as-of`, else the manifest's `snapshotDate`, else `today` (with
@@ -203,6 +214,7 @@ pub fn import_types(catalog: &Catalog, input: &Path, as_of: &str, only: &[String
     }
     // Savings plan rates are those of the pages' date: not known to apply at an earlier date.
     let savings = manifest_date(input).is_none_or(|pages| as_of >= pages.as_str());
+    let currency = manifest_currency(input);
     let regions = region_folders(input)?;
     if regions.is_empty() {
         return Err(Error::Message(format!("{}: no region folders with Retail Prices API pages", input.display())));
@@ -217,7 +229,8 @@ pub fn import_types(catalog: &Catalog, input: &Path, as_of: &str, only: &[String
         if sources.is_empty() {
             continue;
         }
-        let file = import_type(def, &sources, input, &regions, as_of, savings, &mut summary)?;
+        let read = Read { input, regions: &regions, as_of, savings, currency: &currency };
+        let file = import_type(def, &sources, &read, &mut summary)?;
         out.insert(def.type_id.clone(), file);
     }
     if summary.prices == 0 {
@@ -230,7 +243,7 @@ pub fn import_types(catalog: &Catalog, input: &Path, as_of: &str, only: &[String
         )));
     }
     summary.warnings.extend(unpriced_warning(&out));
-    Ok(Imported { files: out, regions, summary })
+    Ok(Imported { files: out, regions, currency, summary })
 }
 
 /// The requested types none of whose components got a price anywhere, as one warning.
@@ -249,16 +262,24 @@ fn unpriced_warning(out: &BTreeMap<String, PriceFile>) -> Option<String> {
     }
 }
 
+/// What an import reads: the folder, its regions, the date it prices at, whether it keeps savings
+/// plan rates, and the currency of the items it keeps.
+struct Read<'a> {
+    input: &'a Path,
+    regions: &'a [String],
+    as_of: &'a str,
+    savings: bool,
+    currency: &'a str,
+}
+
 /// One service type's price file from the pages `sources` in every region folder.
 fn import_type(
     def: &ServiceDef,
     sources: &[&str],
-    input: &Path,
-    regions: &[String],
-    as_of: &str,
-    savings: bool,
+    read: &Read,
     summary: &mut ImportSummary,
 ) -> Result<PriceFile, Error> {
+    let Read { input, regions, as_of, savings, currency } = *read;
     let mut file = PriceFile::default();
     // Prices of non-regional meters (Global, billing zones) are the same in every folder:
     // they are written once, from the first folder that has them.
@@ -294,7 +315,7 @@ fn import_type(
                             && i.meter_name == *filter.meter
                             && i.unit_of_measure == *filter.unit
                             && (i.price_type.is_empty() || i.price_type == "Consumption")
-                            && (i.currency_code.is_empty() || i.currency_code == "USD")
+                            && (i.currency_code.is_empty() || i.currency_code == currency)
                     })
                     .collect();
                 check_dates(&input.join(region).join(file_name), &matching)?;
@@ -560,7 +581,17 @@ struct NewSnapshot<'a> {
 /// loader accepts the snapshot they make with the files already there; each file is replaced
 /// whole, and on any failure none is.
 pub fn write(out: &Path, imported: &mut Imported, input: &str, as_of: &str) -> Result<(), Error> {
-    let Imported { files, regions, summary } = imported;
+    let Imported { files, regions, currency, summary } = imported;
+    if let Ok(text) = std::fs::read_to_string(out.join("snapshot.toml")) {
+        let had =
+            toml::from_str::<toml::Value>(&text).ok().and_then(|v| v.get("currency")?.as_str().map(str::to_string));
+        if let Some(had) = had.filter(|had| had != currency) {
+            return Err(Error::Message(format!(
+                "{}: the snapshot holds {had} prices and these pages are {currency}: import them into a new snapshot folder",
+                out.join("snapshot.toml").display()
+            )));
+        }
+    }
     let name = out.file_name().and_then(|n| n.to_str()).ok_or_else(|| {
         Error::Message(format!("--out {}: the snapshot folder needs a name (e.g. pricing/2026-08)", out.display()))
     })?;
@@ -573,7 +604,7 @@ pub fn write(out: &Path, imported: &mut Imported, input: &str, as_of: &str) -> R
             name,
             as_of,
             source: format!("Azure Retail Prices API pages in {input}"),
-            currency: "USD",
+            currency,
             hours_per_month: "730",
             regions,
         };

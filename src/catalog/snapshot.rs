@@ -37,15 +37,22 @@ pub struct SnapshotMeta {
 }
 
 impl SnapshotMeta {
-    /// What the engine relies on: a dated snapshot of USD prices for at least one region, a
-    /// month of hours, and FX rates above zero.
+    /// What the engine relies on: a dated snapshot of prices in one currency (USD, or the currency
+    /// `pricing fetch --currency` asked the API for) for at least one region, a month of hours, and
+    /// FX rates above zero (only in a USD snapshot: a snapshot in another currency converts nothing).
     pub fn validate(&self) -> Result<(), String> {
         use super::definitions::is_date;
         if !is_date(&self.as_of) {
             return Err(format!("as_of \"{}\" is not a date written YYYY-MM-DD", self.as_of));
         }
-        if self.currency != "USD" {
-            return Err(format!("currency \"{}\": the prices of a snapshot are in USD", self.currency));
+        if crate::money::Currency::parse(&self.currency).is_none_or(|c| c.code() != self.currency) {
+            return Err(format!("currency \"{}\" is not an ISO 4217 code written in capitals", self.currency));
+        }
+        if self.currency != "USD" && !self.fx.is_empty() {
+            return Err(format!(
+                "fx: a snapshot of {} prices converts nothing; FX rates belong to a USD snapshot",
+                self.currency
+            ));
         }
         if self.hours_per_month <= Decimal::ZERO {
             return Err(format!("hours_per_month {} is not above zero", self.hours_per_month));
@@ -124,6 +131,10 @@ pub struct Missing {
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PriceFile {
+    /// The currency of a `documented.toml`'s figures (absent: USD, as their sources give them); a
+    /// snapshot in another currency uses only documented figures in its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
     #[serde(default)]
     pub price: Vec<PriceEntry>,
     #[serde(default)]
@@ -137,6 +148,8 @@ struct Tables {
     /// vectors take a fraction of the memory (and page faults) of nested hash maps.
     prices: Entries,
     missing: Vec<Missing>,
+    /// A documented.toml's currency (absent: USD).
+    currency: Option<String>,
 }
 
 #[derive(Debug)]
@@ -161,7 +174,7 @@ impl Tables {
     /// The entries of one file of `group` (a service type, whose file holds its own prices only,
     /// or [`DOCUMENTED`]); `file` names it in messages.
     fn new(snapshot: &str, group: &str, file: &str, prices: PriceFile) -> Result<Tables, String> {
-        let PriceFile { mut price, missing } = prices;
+        let PriceFile { currency, mut price, missing } = prices;
         let keys = price.iter().map(|p| p.key.as_str());
         check_group(snapshot, group, file, keys.chain(missing.iter().map(|m| m.key.as_str())))?;
         for entry in &price {
@@ -171,14 +184,14 @@ impl Tables {
         if let Some(w) = price.windows(2).find(|w| (&w[0].key, &w[0].region) == (&w[1].key, &w[1].region)) {
             return Err(format!("snapshot {snapshot}: two prices for {} in {}", w[0].key, w[0].region));
         }
-        Ok(Tables { prices: Entries::Read(price), missing: sorted(missing) })
+        Ok(Tables { prices: Entries::Read(price), missing: sorted(missing), currency })
     }
 
     /// The embedded file whose value starts at `at`: build.rs wrote an index of its entries
     /// (`[key, region, offset]`, sorted) and its `missing` list; entries are read when asked for.
     fn embedded(snapshot: &str, group: &str, file: &str, at: usize) -> Result<Tables, String> {
         let mut r = compact::Reader::new(embedded::parts(), at);
-        let (mut index, mut missing) = (Vec::new(), Vec::new());
+        let (mut index, mut missing, mut currency) = (Vec::new(), Vec::new(), None);
         let bad = |e: compact::Error| format!("snapshot {snapshot}: {file}: {e}");
         for _ in 0..r.table().map_err(bad)? {
             match r.key().map_err(bad)? {
@@ -188,6 +201,7 @@ impl Tables {
                     }
                 }
                 "missing" => missing = serde::Deserialize::deserialize(&mut r).map_err(bad)?,
+                "currency" => currency = Some(r.text().map_err(bad)?.to_string()),
                 other => return Err(bad(compact::Error::custom(format!("unknown field `{other}`")))),
             }
         }
@@ -199,7 +213,7 @@ impl Tables {
         if let Some(w) = index.windows(2).find(|w| (w[0].key, w[0].region) == (w[1].key, w[1].region)) {
             return Err(format!("snapshot {snapshot}: two prices for {} in {}", w[0].key, w[0].region));
         }
-        Ok(Tables { prices: Entries::Embedded(index), missing: sorted(missing) })
+        Ok(Tables { prices: Entries::Embedded(index), missing: sorted(missing), currency })
     }
 
     fn price(&self, key: &str, region: &str) -> Option<usize> {
@@ -513,7 +527,9 @@ impl Snapshot {
     /// Where the price of `key` in `region` is: in the region's files, then in those of every
     /// region (`*`); else the region's reason there is none.
     fn look_up(&self, key: &str, region: &str) -> Result<Found, NoPrice> {
-        let groups = self.groups_for(key, region)?;
+        let mut groups = self.groups_for(key, region)?;
+        let mut everywhere = self.groups_for(key, "*")?;
+        self.drop_foreign_documented(key, region, &mut groups, &mut everywhere)?;
         let price = |groups: &[Option<(usize, &Tables)>], region| {
             groups
                 .iter()
@@ -523,7 +539,7 @@ impl Snapshot {
         if let Some(found) = price(&groups, region) {
             return Ok(found);
         }
-        if let Some(found) = price(&self.groups_for(key, "*")?, "*") {
+        if let Some(found) = price(&everywhere, "*") {
             return Ok(found);
         }
         let missing = groups
@@ -531,6 +547,33 @@ impl Snapshot {
             .flatten()
             .find_map(|&(file, t)| t.missing(key, region).map(|entry| Found::Missing { file, entry }));
         Ok(missing.unwrap_or(Found::Nothing))
+    }
+
+    /// Documented figures are USD unless their file says otherwise: a snapshot in another currency
+    /// does not mix them in, and says so when one of them would have priced `key`.
+    fn drop_foreign_documented<'t>(
+        &self,
+        key: &str,
+        region: &str,
+        groups: &mut [Option<(usize, &'t Tables)>; 4],
+        everywhere: &mut [Option<(usize, &'t Tables)>; 4],
+    ) -> Result<(), NoPrice> {
+        let currency = |t: &Tables| t.currency.clone().unwrap_or_else(|| "USD".to_string());
+        for (slots, region) in [(groups, region), (everywhere, "*")] {
+            for slot in &mut slots[2..] {
+                let Some((_, t)) = slot.filter(|(_, t)| currency(t) != self.meta.currency) else { continue };
+                if t.price(key, region).is_some() {
+                    return Err(NoPrice(format!(
+                        "documented.toml gives it in {}, and snapshot {} prices in {}",
+                        currency(t),
+                        self.meta.name,
+                        self.meta.currency
+                    )));
+                }
+                *slot = None;
+            }
+        }
+        Ok(())
     }
 
     /// The price of `key` in `region`, or the reason there is none.

@@ -136,6 +136,9 @@ pub struct PolicyInput {
     /// `closed`: fail unless a plan or template is closed, each resource it leaves half-closed or
     /// public reported with its address (CN023).
     pub require: Option<Require>,
+    /// Fail a closed design that relies on a feature in preview at the snapshot's date (CN025).
+    #[serde(default)]
+    pub deny_preview: bool,
 }
 
 #[derive(Clone, Copy, Debug, Deserialize, JsonSchema)]
@@ -245,6 +248,7 @@ impl TryFrom<&PolicyInput> for Policy {
             max_fixed: amount("max_fixed", &a.max_fixed)?,
             max_increase: a.max_increase.as_ref().map(increase).transpose()?,
             require_closed: a.require.is_some(),
+            deny_preview: a.deny_preview,
             ..Policy::default()
         };
         for d in &a.deny {

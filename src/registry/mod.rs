@@ -52,6 +52,7 @@ pub enum RuleId {
     CN014,
     CN015,
     CN016,
+    CN017,
     CN018,
     CN019,
     CN020,
@@ -59,6 +60,7 @@ pub enum RuleId {
     CN022,
     CN023,
     CN024,
+    CN025,
     CN101,
     CN102,
     CN103,
@@ -67,7 +69,7 @@ pub enum RuleId {
 }
 
 impl RuleId {
-    pub const ALL: [RuleId; 28] = [
+    pub const ALL: [RuleId; 30] = [
         RuleId::CN001,
         RuleId::CN002,
         RuleId::CN003,
@@ -84,6 +86,7 @@ impl RuleId {
         RuleId::CN014,
         RuleId::CN015,
         RuleId::CN016,
+        RuleId::CN017,
         RuleId::CN018,
         RuleId::CN019,
         RuleId::CN020,
@@ -91,6 +94,7 @@ impl RuleId {
         RuleId::CN022,
         RuleId::CN023,
         RuleId::CN024,
+        RuleId::CN025,
         RuleId::CN101,
         RuleId::CN102,
         RuleId::CN103,
@@ -226,7 +230,7 @@ pub const RULES: &[Rule] = &[
         id: "CN015",
         slug: "search-embedding-skillset-limits",
         severity: Severity::Note,
-        summary: "Embedding-only skillsets run privately from Basic, with limits (no Foundry on Basic, at most 2 embedding skills)",
+        summary: "A private indexer with a skillset: at most 2 embedding skills on every tier (from 2025-09-03), no Foundry resource on Basic",
         doc: "https://learn.microsoft.com/azure/search/search-limits-quotas-capacity",
         docs: include_str!("docs/CN015.md"),
     },
@@ -237,6 +241,14 @@ pub const RULES: &[Rule] = &[
         summary: "A production AI Search service has fewer replicas than its SLA needs (2 for queries, 3 with indexing)",
         doc: "https://learn.microsoft.com/azure/search/search-limits-quotas-capacity",
         docs: include_str!("docs/CN016.md"),
+    },
+    Rule {
+        id: "CN017",
+        slug: "shared-private-link-unsupported-target",
+        severity: Severity::Error,
+        summary: "An AI Search service calls a private service that no shared private link can reach at the date: that call cannot be made privately",
+        doc: "https://learn.microsoft.com/azure/search/search-indexer-howto-access-private",
+        docs: include_str!("docs/CN017.md"),
     },
     Rule {
         id: "CN018",
@@ -293,6 +305,14 @@ pub const RULES: &[Rule] = &[
         summary: "The closed design breaks a requirement the file states (requirements:): egress inspection, operator access, SLA, hub, DDoS",
         doc: "https://learn.microsoft.com/azure/architecture/networking/architecture/hub-spoke",
         docs: include_str!("docs/CN024.md"),
+    },
+    Rule {
+        id: "CN025",
+        slug: "relies-on-preview",
+        severity: Severity::Note,
+        summary: "The closed design relies on a feature in preview at the date (not GA); check --deny-preview fails on it",
+        doc: "https://learn.microsoft.com/azure/search/search-indexer-howto-access-private",
+        docs: include_str!("docs/CN025.md"),
     },
     Rule {
         id: "CN101",

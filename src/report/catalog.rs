@@ -28,15 +28,15 @@ pub fn table(catalog: &Catalog) -> Result<String, Error> {
         tiers.sort_by_key(|t| t.rank);
         for t in tiers {
             let caps: Vec<String> = t.capabilities.iter().map(|c| c.describe()).collect();
-            let sla = match t.sla {
-                Some(true) => "SLA",
-                Some(false) => "no SLA",
-                None => "SLA unknown",
-            };
+            let sla = t.sla_text();
             let os = if t.os.is_empty() { String::new() } else { format!(", {}", t.os.join("/")) };
             let caps = if caps.is_empty() { "none".to_string() } else { caps.join(", ") };
-            let since = t.since.as_ref().map(|s| format!(", GA {s}")).unwrap_or_default();
-            writeln!(out, "  {:<18} rank {} {sla}{os}{since}; private access: {caps}", t.id, t.rank)?;
+            let dates = t.dates().trim().trim_start_matches('(').trim_end_matches(')').to_string();
+            let dates = if dates.is_empty() { dates } else { format!(", {dates}") };
+            writeln!(out, "  {:<18} rank {} {sla}{os}{dates}; private access: {caps}", t.id, t.rank)?;
+        }
+        for l in &def.shared_private_link_targets {
+            writeln!(out, "  shared private link -> {}", l.describe())?;
         }
     }
     Ok(out)
@@ -57,15 +57,22 @@ pub fn json(catalog: &Catalog) -> Result<String, Error> {
             "type": d.type_id,
             "name": d.name,
             "added_by_closed_design": d.implied_only,
+            "shared_private_link_targets": d.shared_private_link_targets.iter().map(|l| json!({"type": l.type_id, "groups": l.groups, "doc": l.doc, "as_of": l.as_of, "since": l.since, "preview_since": l.preview_since, "preview": l.preview, "scope": l.scope})).collect::<Vec<_>>(),
             "tiers": d.tiers.iter().map(|t| json!({
                 "id": t.id,
                 "aliases": t.aliases,
                 "rank": t.rank,
                 "sla": t.sla,
+                "sla_percent": t.sla_percent,
+                "sla_doc": t.sla_doc,
+                "sla_note": t.sla_note,
+                "sla_zones": t.sla_zones.as_ref().map(|z| json!({"zones": z.zones, "percent": z.percent})),
+                "preview_since": t.preview_since,
+                "preview": t.preview,
                 "os": t.os,
                 "since": t.since,
                 "until": t.until,
-                "capabilities": t.capabilities.iter().map(|c| json!({"kind": c.kind.as_str(), "doc": c.doc, "as_of": c.as_of, "since": c.since, "until": c.until})).collect::<Vec<_>>(),
+                "capabilities": t.capabilities.iter().map(|c| json!({"kind": c.kind.as_str(), "doc": c.doc, "as_of": c.as_of, "since": c.since, "until": c.until, "preview_since": c.preview_since, "preview": c.preview})).collect::<Vec<_>>(),
                 "components": t.components.iter().map(|c| c.id.clone()).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),

@@ -266,6 +266,9 @@ pub struct EvidenceDto<'a> {
     pub capability: &'static str,
     pub doc: &'a str,
     pub need: &'static str,
+    /// The capability is in preview at the snapshot's date (absent: GA).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub preview: bool,
     pub rule: &'static str,
 }
 

@@ -2,6 +2,7 @@
 
 use crate::calculator::{Resource, Totals, price};
 use crate::catalog::Catalog;
+use crate::catalog::definitions::{ServiceDef, Status, Tier};
 use crate::catalog::snapshot::Snapshot;
 use crate::error::Error;
 use crate::money::{Currency, format_amount};
@@ -55,8 +56,15 @@ pub fn explain(name: &str, catalog: &Catalog, snapshot: &Snapshot, region: &str)
     let usd = Currency::usd();
     let mut tiers: Vec<_> = def.tiers.iter().collect();
     tiers.sort_by_key(|t| t.rank);
-    for tier in tiers {
-        let caps: Vec<String> = tier.capabilities.iter().map(|c| c.describe()).collect();
+    let date = snapshot.meta.as_of.as_str();
+    let now = |status: Option<Status>| match status {
+        Some(Status::Ga) => "",
+        Some(Status::Preview) => " [preview at this date]",
+        None => " [not at this date]",
+    };
+    for tier in tiers.iter().copied() {
+        let caps: Vec<String> =
+            tier.capabilities.iter().map(|c| format!("{}{}", c.describe(), now(c.status(date)))).collect();
         let capacity: BTreeMap<String, _> = def.capacity.iter().map(|k| (k.clone(), def.capacity_default(k))).collect();
         let res = Resource {
             type_id: &def.type_id,
@@ -76,16 +84,16 @@ pub fn explain(name: &str, catalog: &Catalog, snapshot: &Snapshot, region: &str)
             let totals = Totals::of(&lines)?;
             if totals.unpriced > 0 { "no price".to_string() } else { format_amount(totals.fixed, &usd) }
         };
-        let sla = match tier.sla {
-            Some(true) => "yes",
-            Some(false) => "no",
-            None => "unknown",
+        let sla = match (tier.sla, &tier.sla_percent) {
+            (Some(true), Some(p)) => format!("{p}%"),
+            (Some(true), None) => "yes".to_string(),
+            (Some(false), _) => "no".to_string(),
+            (None, _) => "not found".to_string(),
         };
-        let since = tier.since.as_ref().map(|s| format!(" (GA {s})")).unwrap_or_default();
         t.add_row(vec![
-            format!("{}{since}", tier.id),
+            format!("{}{}{}", tier.id, tier.dates(), now(tier.status(date))),
             tier.rank.to_string(),
-            sla.to_string(),
+            sla,
             if tier.os.is_empty() { "any".to_string() } else { tier.os.join("/") },
             if caps.is_empty() { "none".to_string() } else { caps.join(", ") },
             fixed,
@@ -93,6 +101,7 @@ pub fn explain(name: &str, catalog: &Catalog, snapshot: &Snapshot, region: &str)
     }
     writeln!(out, "{t}")?;
     writeln!(out, "Fixed cost at capacity 1 (or the type's default) for 730 hours; usage meters are not included.")?;
+    sources(&mut out, def, &tiers, date)?;
     if def.tiers.iter().any(|t| t.components.iter().any(|c| c.os.is_some())) {
         writeln!(
             out,
@@ -100,4 +109,28 @@ pub fn explain(name: &str, catalog: &Catalog, snapshot: &Snapshot, region: &str)
         )?;
     }
     Ok(out)
+}
+
+/// Where the SLAs come from, and what a shared private link reaches at `date`.
+fn sources(out: &mut String, def: &ServiceDef, tiers: &[&Tier], date: &str) -> Result<(), Error> {
+    let mut slas: Vec<String> = Vec::new();
+    for t in tiers {
+        let Some(doc) = &t.sla_doc else { continue };
+        let note = t.sla_note.as_ref().map(|n| format!("; {n}")).unwrap_or_default();
+        let line = format!("{}: {doc}{note}", t.sla_text());
+        if !slas.contains(&line) {
+            slas.push(line);
+        }
+    }
+    for line in &slas {
+        writeln!(out, "{line}")?;
+    }
+    for l in &def.shared_private_link_targets {
+        let status = match l.status(date) {
+            Some(s) => s.as_str(),
+            None => "not at this date",
+        };
+        writeln!(out, "Shared private link to {} [{status}]", l.describe())?;
+    }
+    Ok(())
 }

@@ -428,9 +428,10 @@ fn decisions(out: &mut String, est: &Estimate) -> Result<(), Error> {
         for e in &d.evidence {
             write!(
                 out,
-                "<li>{}: {} (<a href=\"{}\">{}</a>, as of {})</li>",
+                "<li>{}: {}{} (<a href=\"{}\">{}</a>, as of {})</li>",
                 esc(e.need.as_str()),
                 esc(e.capability.as_str()),
+                e.label(), // " (preview)" for a capability in preview at the date (issue 19)
                 esc(e.doc),
                 esc(e.doc),
                 esc(e.as_of)

@@ -134,6 +134,7 @@ fn decision<'a>(dec: &'a Decision) -> dto::DecisionDto<'a> {
                 capability: e.capability.as_str(),
                 doc: e.doc,
                 need: e.need.as_str(),
+                preview: e.status.is_preview(),
                 rule: e.rule.as_str(),
             })
             .collect(),

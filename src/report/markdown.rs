@@ -119,7 +119,8 @@ fn assumptions(out: &mut String, sheet: &Sheet) -> Result<(), Error> {
         meta.name
     )?;
     writeln!(out, "## Assumptions and sources\n")?;
-    writeln!(out, "- Prices: {} (USD list prices, pay-as-you-go).", meta.source)?;
+    // The snapshot's currency: USD, or what `pricing fetch --currency` asked for (issue 19).
+    writeln!(out, "- Prices: {} ({} list prices, pay-as-you-go).", meta.source, meta.currency)?;
     writeln!(
         out,
         "- Pricing snapshot {} sha256 `{}` (`closednet catalog --verify` recomputes it).",
@@ -252,7 +253,8 @@ fn decisions(out: &mut String, est: &Estimate) -> Result<(), Error> {
             esc(&d.needs.describe().join("; "))
         )?;
         for e in &d.evidence {
-            writeln!(out, "  - {}: {} ({}, as of {})", e.need, e.capability, esc(e.doc), esc(e.as_of))?;
+            // e.label(): " (preview)" for a capability in preview at the date (issue 19).
+            writeln!(out, "  - {}: {}{} ({}, as of {})", e.need, e.capability, e.label(), esc(e.doc), esc(e.as_of))?;
         }
     }
     Ok(())

@@ -68,11 +68,24 @@ pub fn render(est: &Estimate, format: Format) -> Result<Rendered, Error> {
 /// The report currency and its rate, the same in every format: `USD`, or `JPY at 146.41 per USD
 /// (Federal Reserve H.10, ..., 2023-12-11)` with the rate's source and date.
 pub fn rate_text(conv: &Conversion) -> String {
+    // Which a non-USD report is (issue 19): the API's own prices in that currency, which its page
+    // gives "for your reference" (Microsoft prices Azure in USD), or USD converted at a rate.
+    if conv.native {
+        return format!(
+            "{} list prices as the Retail Prices API gives them for reference (Microsoft prices Azure in USD; {})",
+            conv.currency, conv.source
+        );
+    }
     if conv.currency.is_usd() {
         return "USD".to_string();
     }
     let date = conv.date.as_ref().map(|d| format!(", {d}")).unwrap_or_default();
-    format!("{} at {} per USD ({}{date})", conv.currency, conv.rate.normalize(), conv.source)
+    format!(
+        "{} at {} per USD ({}{date}): USD prices converted at that rate",
+        conv.currency,
+        conv.rate.normalize(),
+        conv.source
+    )
 }
 
 /// `85.5%`, or `-` for a design that costs nothing or whose fixed lines have no price at all (a

@@ -280,7 +280,8 @@ fn decisions(out: &mut String, est: &Estimate) -> Result<(), Error> {
         }
         writeln!(out, "    needs: {}", t(&d.needs.describe().join("; ")))?;
         for e in &d.evidence {
-            writeln!(out, "    {}: {} ({}, as of {})", e.need, e.capability, t(e.doc), t(e.as_of))?;
+            // e.label(): " (preview)" for a capability in preview at the date (issue 19).
+            writeln!(out, "    {}: {}{} ({}, as of {})", e.need, e.capability, e.label(), t(e.doc), t(e.as_of))?;
         }
         for r in &d.rejected {
             writeln!(out, "    not {}: {}", t(r.tier), t(&r.reason.to_string()))?;

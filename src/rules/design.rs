@@ -2,6 +2,7 @@
 //! each service needs, plus what the closed network adds), each priced from a snapshot.
 
 use super::choose::choose;
+use super::edge_path::EdgePath;
 use super::needs::needs;
 use super::requirement::Requirement;
 use super::{Decision, Design, PricedService, Pricer, implied};
@@ -107,7 +108,7 @@ pub fn rbac<'c>(arch: &Architecture, catalog: &'c Catalog, snapshot: &'c Snapsho
         declared(&mut p, svc, tier, arch, catalog, snapshot)?;
         services.push(p);
     }
-    Ok(Design { services, added: Vec::new(), decisions: Vec::new(), dropped: Vec::new() })
+    Ok(Design { services, added: Vec::new(), decisions: Vec::new(), dropped: Vec::new(), paths: Vec::new() })
 }
 
 /// The closed-network design. `conversion` turns amounts the architect states in the report
@@ -120,8 +121,8 @@ pub fn closed<'c>(
     conversion: &Conversion,
     pricer: Option<&dyn Pricer>,
 ) -> Result<Design<'c>, Error> {
-    let (services, decisions) = closed_services(arch, catalog, snapshot, pricer)?;
-    let mut design = Design { services, added: Vec::new(), decisions, dropped: Vec::new() };
+    let (services, decisions, paths) = closed_services(arch, catalog, snapshot, pricer)?;
+    let mut design = Design { services, added: Vec::new(), decisions, dropped: Vec::new(), paths };
     let hub_share = match arch.closed.hub_share {
         Some(amount) => Some(
             amount
@@ -143,56 +144,96 @@ pub fn closed<'c>(
     Ok(design)
 }
 
+/// The closed design's services as they are placed: one slot per service of the file, in file order,
+/// with its decision when it needs anything.
+/// The closed design's declared services, the decisions of those that needed any, and the edge paths.
+type ClosedServices<'c> = (Vec<PricedService<'c>>, Vec<Decision<'c>>, Vec<EdgePath>);
+
+pub(super) type Slots<'c> = Vec<Option<(PricedService<'c>, Option<Decision<'c>>)>>;
+
+/// Whether `svc` is a public edge's type (Front Door): it reaches its origins over Private Link.
+pub(super) fn is_edge(catalog: &Catalog, svc: &Service) -> bool {
+    catalog.service(&svc.type_id).is_some_and(|d| d.outbound_via.contains(&CapabilityKind::PrivateLinkOrigin))
+}
+
 /// Each declared service at its closed-design tier, in file order, with the decisions of those
-/// that need anything.
+/// that need anything, and how each public edge reaches an origin whose endpoint brings a charge.
 fn closed_services<'c>(
     arch: &Architecture,
     catalog: &'c Catalog,
     snapshot: &'c Snapshot,
     pricer: Option<&dyn Pricer>,
-) -> Result<(Vec<PricedService<'c>>, Vec<Decision<'c>>), Error> {
+) -> Result<ClosedServices<'c>, Error> {
     // Edges (Front Door) go last: whether an origin can be reached over Private Link depends on how
     // the origin itself is made private (an injected classic API Management takes no endpoint).
-    let is_edge = |svc: &Service| {
-        catalog.service(&svc.type_id).is_some_and(|d| d.outbound_via.contains(&CapabilityKind::PrivateLinkOrigin))
-    };
-    let order = (0..arch.services.len())
-        .filter(|&i| !is_edge(&arch.services[i]))
-        .chain((0..arch.services.len()).filter(|&i| is_edge(&arch.services[i])));
-    let mut slots: Vec<Option<(PricedService<'c>, Option<Decision<'c>>)>> = vec![None; arch.services.len()];
-    let mut injected_names: BTreeSet<String> = BTreeSet::new();
-    for i in order.collect::<Vec<_>>() {
-        let svc = &arch.services[i];
-        let def = def(catalog, &svc.type_id)?;
-        let declared = declared_tier(svc, def);
-        // Only an edge reads which origins are injected: no set per service otherwise.
-        let injected: BTreeSet<&str> = match is_edge(svc) {
-            true => injected_names.iter().map(String::as_str).collect(),
-            false => BTreeSet::new(),
-        };
-        let needs = needs(arch, svc, def, catalog, &snapshot.meta.as_of, &injected);
-        let (decision, chosen) = choose(arch, svc, def, declared, &needs, snapshot, pricer)?;
-        let mut priced = match chosen {
-            // The chosen tier was priced while choosing: no need to price it again.
-            Some((tier, lines)) => service(&svc.name, def, tier, lines, None, None)?,
-            None => priced(&svc.name, def, declared, snapshot, &resource(arch, svc, &declared.id), None)?,
-        };
-        let tier = def.tier(priced.tier).unwrap_or(declared);
-        self::declared(&mut priced, svc, tier, arch, catalog, snapshot)?;
-        let rule = if decision.changed() { decision.rule } else { None };
-        priced.requirement = Some(Requirement::of_rule(rule));
-        if decision.evidence.iter().any(|e| e.injects()) {
-            injected_names.insert(svc.name.clone());
-        }
-        slots[i] = Some((priced, needs.any().then_some(decision)));
+    let mut slots: Slots<'c> = vec![None; arch.services.len()];
+    let mut injected: BTreeSet<String> = BTreeSet::new();
+    for i in (0..arch.services.len()).filter(|&i| !is_edge(catalog, &arch.services[i])) {
+        place(arch, catalog, snapshot, pricer, i, &mut slots, &mut injected)?;
     }
+    let paths = super::edge_path::choose(arch, catalog, snapshot, pricer, &mut slots, &mut injected)?;
+    place_edges(arch, catalog, snapshot, pricer, &mut slots, &mut injected)?;
     let mut services = Vec::with_capacity(arch.services.len());
     let mut decisions = Vec::new();
     for (priced, decision) in slots.into_iter().flatten() {
         services.push(priced);
         decisions.extend(decision);
     }
-    Ok((services, decisions))
+    Ok((services, decisions, paths))
+}
+
+/// Places every public edge of the file, once every origin is placed.
+pub(super) fn place_edges<'c>(
+    arch: &Architecture,
+    catalog: &'c Catalog,
+    snapshot: &'c Snapshot,
+    pricer: Option<&dyn Pricer>,
+    slots: &mut Slots<'c>,
+    injected: &mut BTreeSet<String>,
+) -> Result<(), Error> {
+    for i in (0..arch.services.len()).filter(|&i| is_edge(catalog, &arch.services[i])) {
+        place(arch, catalog, snapshot, pricer, i, slots, injected)?;
+    }
+    Ok(())
+}
+
+/// Chooses and prices service `i` of the file into its slot; `injected` names the services made
+/// private by VNet injection so far (an edge reads it: an injected origin takes no endpoint).
+fn place<'c>(
+    arch: &Architecture,
+    catalog: &'c Catalog,
+    snapshot: &'c Snapshot,
+    pricer: Option<&dyn Pricer>,
+    i: usize,
+    slots: &mut Slots<'c>,
+    injected: &mut BTreeSet<String>,
+) -> Result<(), Error> {
+    let svc = &arch.services[i];
+    let def = def(catalog, &svc.type_id)?;
+    let declared = declared_tier(svc, def);
+    // Only an edge reads which origins are injected: no set per service otherwise.
+    let needs = match is_edge(catalog, svc) {
+        true => {
+            let names: BTreeSet<&str> = injected.iter().map(String::as_str).collect();
+            needs(arch, svc, def, catalog, &snapshot.meta.as_of, &names)
+        }
+        false => needs(arch, svc, def, catalog, &snapshot.meta.as_of, &BTreeSet::new()),
+    };
+    let (decision, chosen) = choose(arch, svc, def, declared, &needs, snapshot, pricer)?;
+    let mut priced = match chosen {
+        // The chosen tier was priced while choosing: no need to price it again.
+        Some((tier, lines)) => service(&svc.name, def, tier, lines, None, None)?,
+        None => priced(&svc.name, def, declared, snapshot, &resource(arch, svc, &declared.id), None)?,
+    };
+    let tier = def.tier(priced.tier).unwrap_or(declared);
+    self::declared(&mut priced, svc, tier, arch, catalog, snapshot)?;
+    let rule = if decision.changed() { decision.rule } else { None };
+    priced.requirement = Some(Requirement::of_rule(rule));
+    if decision.evidence.iter().any(|e| e.injects()) {
+        injected.insert(svc.name.clone());
+    }
+    slots[i] = Some((priced, needs.any().then_some(decision)));
+    Ok(())
 }
 
 /// The network platform without one requirement.
@@ -213,7 +254,7 @@ fn without(net: &ClosedNetwork, r: Requirement) -> ClosedNetwork {
 }
 
 /// The resources the closed design adds for `net`, priced.
-fn added<'c>(
+pub(super) fn added<'c>(
     arch: &Architecture,
     net: &ClosedNetwork,
     catalog: &'c Catalog,
@@ -301,8 +342,13 @@ pub fn as_planned<'c>(
     catalog: &'c Catalog,
     snapshot: &'c Snapshot,
 ) -> Result<Design<'c>, Error> {
-    let design =
-        Design { services: rbac.services.clone(), added: Vec::new(), decisions: Vec::new(), dropped: Vec::new() };
+    let design = Design {
+        services: rbac.services.clone(),
+        added: Vec::new(),
+        decisions: Vec::new(),
+        dropped: Vec::new(),
+        paths: Vec::new(),
+    };
     // Only what the input builds: its platform devices (not the resolver or the licences closing
     // would add, nor their public IPs: the input's own count of platform public IPs is a line).
     let platform = implied::added(arch, &arch.closed, catalog, &design, &snapshot.meta.as_of, None)

@@ -23,7 +23,7 @@ pub struct Finding {
     pub doc: &'static str,
 }
 
-fn finding(id: RuleId, message: String, path: Option<String>, loc: Option<Loc>) -> Finding {
+pub(super) fn finding(id: RuleId, message: String, path: Option<String>, loc: Option<Loc>) -> Finding {
     let r = id.rule();
     Finding { rule: id, slug: r.slug, severity: r.severity, message, path, loc, doc: r.doc }
 }
@@ -44,8 +44,10 @@ pub fn findings(arch: &Architecture, catalog: &Catalog, rbac: &Design, closed: &
         let callers = callers.get(svc.name.as_str()).map(Vec::as_slice).unwrap_or_default();
         let scope = Scope { arch, catalog, closed, date };
         service_findings(&scope, svc, def, callers, &here, &mut out);
-        search_findings(arch, catalog, svc, def, &here, &mut out);
+        search_findings(&scope, svc, def, &here, &mut out);
+        unreachable_findings(&scope, svc, def, &here, &mut out);
     }
+    out.extend(super::previews::findings(arch, catalog, closed, date));
     platform_findings(arch, closed, &mut out);
     design_findings(arch, rbac, closed, &mut out);
     out.extend(super::constraints::findings(arch, closed, catalog));
@@ -157,16 +159,10 @@ fn service_findings(
     }
 }
 
-/// AI Search: custom skill timeouts and hosts (CN002), embedding-only skillsets (CN015) and the
-/// replicas its SLA needs (CN016).
-fn search_findings(
-    arch: &Architecture,
-    catalog: &Catalog,
-    svc: &Service,
-    def: &ServiceDef,
-    here: &Here,
-    out: &mut Vec<Finding>,
-) {
+/// AI Search: custom skill timeouts and hosts (CN002), the limits of private indexers (CN015) and
+/// the replicas its SLA needs (CN016).
+fn search_findings(scope: &Scope, svc: &Service, def: &ServiceDef, here: &Here, out: &mut Vec<Finding>) {
+    let Scope { arch, catalog, .. } = *scope;
     if let Some(t) = svc.custom_skill_timeout.filter(|t| *t > Decimal::from(230)) {
         out.push(finding(
             RuleId::CN002,
@@ -192,16 +188,8 @@ fn search_findings(
             ));
         }
     }
-    if svc.skillset == Skillset::Embedding {
-        out.push(finding(
-            RuleId::CN015,
-            format!(
-                "{} runs an embedding-only skillset, which runs privately from Basic: but on Basic a shared private link cannot reach a Microsoft Foundry resource, and an indexer with more than 2 embedding skills cannot run privately",
-                svc.name
-            ),
-            here.path.clone(),
-            here.loc,
-        ));
+    if let Some(message) = indexer_limits(scope, svc, def) {
+        out.push(finding(RuleId::CN015, message, here.path.clone(), here.loc));
     }
     if let (true, Some(sla)) = (arch.closed.production, &def.sla_replicas) {
         let replicas = svc.capacity.get("replicas").copied().unwrap_or(Decimal::ONE);
@@ -219,6 +207,70 @@ fn search_findings(
                 here.loc,
             ));
         }
+    }
+}
+
+/// CN015: the limits of an indexer with a skillset that runs privately at the date (the number of
+/// embedding skills on every tier; Foundry resources on Basic), or `None` when none applies.
+fn indexer_limits(scope: &Scope, svc: &Service, def: &ServiceDef) -> Option<String> {
+    let Scope { arch, closed, date, .. } = *scope;
+    let limit = def.embedding_limit.as_ref()?;
+    let private = super::needs::reachable_callees(arch, svc, def, date).next().is_some();
+    if svc.skillset == Skillset::None || !private {
+        return None;
+    }
+    let tier = closed.services.iter().find(|s| s.name == svc.name).map_or("", |s| s.tier);
+    let mut limits = Vec::new();
+    if date >= limit.since.as_str() {
+        limits.push(format!(
+            "an indexer with more than {} Azure OpenAI Embedding or Azure Vision multimodal embeddings skills cannot run in the private environment, on every tier ({}, {}; from {})",
+            limit.skills, limit.doc, limit.as_of, limit.since
+        ));
+    }
+    if limit.no_foundry.iter().any(|t| t == tier) {
+        limits.push(format!(
+            "on {tier} a shared private link cannot reach a Microsoft Foundry resource ({}, {})",
+            limit.foundry_doc, limit.foundry_as_of
+        ));
+    }
+    if limits.is_empty() {
+        return None;
+    }
+    let lead = match svc.skillset {
+        Skillset::Embedding => "runs an embedding-only skillset privately (from Basic)",
+        _ => "runs a skillset privately",
+    };
+    Some(format!("{} {lead}: {}", svc.name, limits.join("; and ")))
+}
+
+/// CN017: the private services an AI Search service calls that no shared private link reaches at
+/// the date. The closed design prices no link for them and that call is not private.
+fn unreachable_findings(scope: &Scope, svc: &Service, def: &ServiceDef, here: &Here, out: &mut Vec<Finding>) {
+    let Scope { arch, date, .. } = *scope;
+    let reachable: Vec<String> = def
+        .shared_private_link_targets
+        .iter()
+        .filter_map(|t| {
+            let status = t.status(date)?;
+            let preview = if status.is_preview() { ", preview" } else { "" };
+            let scope = t.scope.as_ref().map(|s| format!(", {s}")).unwrap_or_default();
+            Some(format!("{} ({}{preview}{scope})", t.type_id, t.groups.join("/")))
+        })
+        .collect();
+    for target in super::needs::unreachable_callees(arch, svc, def, date) {
+        out.push(finding(
+            RuleId::CN017,
+            format!(
+                "{} calls {} ({}), which no shared private link reaches on {date}: that call cannot be made privately, and the closed design prices no link for it nor counts that path as closed. A shared private link reaches {}: host the call on one of those (a custom skill on Functions or App Service, Azure OpenAI directly), or leave {} reachable from the search service's public address",
+                svc.name,
+                target.name,
+                target.type_id,
+                reachable.join(", "),
+                target.name
+            ),
+            here.path.clone(),
+            here.loc,
+        ));
     }
 }
 

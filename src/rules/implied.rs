@@ -13,7 +13,7 @@ use crate::architecture::{
 };
 use crate::calculator::{self, Resource, Totals};
 use crate::catalog::Catalog;
-use crate::catalog::definitions::CapabilityKind;
+use crate::catalog::definitions::{CapabilityKind, EndpointCharge};
 use crate::catalog::snapshot::Snapshot;
 use crate::error::Error;
 use rust_decimal::Decimal;
@@ -81,6 +81,8 @@ pub struct Endpoint {
     pub subresource: String,
     /// Private DNS zones it needs; empty for the shared private links AI Search manages itself.
     pub zones: Vec<String>,
+    /// A shared private link to a target that is only in preview at the date.
+    pub preview: bool,
 }
 
 /// The private endpoints of the closed design, one per private service and sub-resource, plus
@@ -104,8 +106,9 @@ pub fn private_endpoints(arch: &Architecture, catalog: &Catalog, design: &Design
             match shared.flatten() {
                 Some(e) => e.owner.push_str(&format!(" + {}", svc.name)),
                 None => {
-                    let zones = std::iter::once(&pe.dns_zone).chain(&pe.extra_dns_zones).cloned().collect();
-                    out.push(Endpoint { owner: svc.name.clone(), subresource: pe.subresource.clone(), zones });
+                    let zones = def.endpoint_zones(&arch.region);
+                    let (owner, subresource) = (svc.name.clone(), pe.subresource.clone());
+                    out.push(Endpoint { owner, subresource, zones, preview: false });
                 }
             }
         }
@@ -115,6 +118,7 @@ pub fn private_endpoints(arch: &Architecture, catalog: &Catalog, design: &Design
                 owner: format!("{} host storage", svc.name),
                 subresource: sub.clone(),
                 zones: vec![zone.clone()],
+                preview: false,
             });
         }
         // A Data Lake (dfs) endpoint also needs a blob one: operations on dfs may be redirected to
@@ -123,31 +127,51 @@ pub fn private_endpoints(arch: &Architecture, catalog: &Catalog, design: &Design
         let extra = blob_too.then(|| "blob".to_string());
         for sub in svc.subresources.iter().chain(extra.as_ref()) {
             if let Some(zone) = def.subresources.get(sub) {
-                out.push(Endpoint { owner: svc.name.clone(), subresource: sub.clone(), zones: vec![zone.clone()] });
+                let (owner, subresource, zones) = (svc.name.clone(), sub.clone(), vec![zone.clone()]);
+                out.push(Endpoint { owner, subresource, zones, preview: false });
             }
         }
     }
     // AI Search reaches private data sources through shared private links: each one is a private
     // endpoint billed to the customer (search-indexer-howto-access-private), in a network the
-    // search service manages, so it needs no DNS zone of ours.
+    // search service manages, so it needs no DNS zone of ours. Only documented target types take
+    // one, with the group id the page gives (Azure OpenAI: openai_account); the others cannot be
+    // reached privately (finding CN017), and no link is priced for them.
     for svc in &arch.services {
         let Some(def) = catalog.service(&svc.type_id) else { continue };
         if !def.outbound_via.contains(&CapabilityKind::SharedPrivateLink) {
             continue;
         }
         for target in svc.calls.iter().filter_map(|c| arch.service(c)).filter(|t| !t.public) {
-            let Some(tdef) = catalog.service(&target.type_id) else { continue };
-            let group = target
-                .subresources
-                .first()
-                .cloned()
-                .or_else(|| tdef.private_endpoint.as_ref().map(|p| p.subresource.clone()))
-                .unwrap_or_default();
+            let Some((link, status)) = def.link_target(&target.type_id, date) else { continue };
             out.push(Endpoint {
                 owner: format!("{} -> {}", svc.name, target.name),
-                subresource: group,
+                subresource: link.group(&target.subresources).to_string(),
                 zones: Vec::new(),
+                preview: status.is_preview(),
             });
+        }
+    }
+    out
+}
+
+/// The services that take a private endpoint whose charge the closed design adds with it, and the
+/// `private-endpoint` tier that prices it (Container Apps: Dedicated Plan Management).
+fn endpoint_charges<'c>(
+    arch: &Architecture,
+    catalog: &'c Catalog,
+    design: &Design,
+    date: &str,
+) -> Vec<(String, &'c EndpointCharge)> {
+    let injected = injected(design);
+    let mut out = Vec::new();
+    for (svc, priced) in arch.services.iter().zip(&design.services) {
+        let Some(def) = catalog.service(&svc.type_id) else { continue };
+        let Some(charge) = def.private_endpoint.as_ref().and_then(|p| p.charge.as_ref()) else { continue };
+        let takes =
+            def.tier(priced.tier).is_some_and(|t| t.capability(CapabilityKind::PrivateEndpoint, date).is_some());
+        if !svc.public && takes && !injected.contains(svc.name.as_str()) {
+            out.push((svc.name.clone(), charge));
         }
     }
     out
@@ -197,7 +221,7 @@ impl<'a> Platform<'a> {
 pub fn added<'a>(
     arch: &'a Architecture,
     net: &'a ClosedNetwork,
-    catalog: &Catalog,
+    catalog: &'a Catalog,
     design: &Design,
     date: &str,
     hub_share_usd: Option<Decimal>,
@@ -230,7 +254,7 @@ pub fn added<'a>(
 
 /// Private endpoints, one per private service and sub-resource, and the private DNS zones they and the
 /// injected services need.
-fn plumbing<'a>(p: &Platform<'a>, catalog: &Catalog, design: &Design, date: &str, out: &mut Vec<Added<'a>>) {
+fn plumbing<'a>(p: &Platform<'a>, catalog: &'a Catalog, design: &Design, date: &str, out: &mut Vec<Added<'a>>) {
     let (arch, region) = (p.arch, p.region);
     let pes = private_endpoints(arch, catalog, design, date);
     if !pes.is_empty() {
@@ -238,6 +262,7 @@ fn plumbing<'a>(p: &Platform<'a>, catalog: &Catalog, design: &Design, date: &str
             .iter()
             .map(|e| match e.zones.is_empty() {
                 false => format!("{} ({})", e.owner, e.subresource),
+                true if e.preview => format!("{} ({}, shared private link, preview)", e.owner, e.subresource),
                 true => format!("{} ({}, shared private link)", e.owner, e.subresource),
             })
             .collect();
@@ -246,6 +271,20 @@ fn plumbing<'a>(p: &Platform<'a>, catalog: &Catalog, design: &Design, date: &str
             Requirement::PrivateAccess,
             format!("one per private service and sub-resource: {}", list.join(", ")),
             resource("private-endpoint", "standard", region, "count", Decimal::from(pes.len())),
+        ));
+    }
+    for (owner, charge) in endpoint_charges(arch, catalog, design, date) {
+        let path = design.paths.iter().find(|p| p.origin == owner && p.via_endpoint);
+        let why = path.map(|p| format!("; {}", p.endpoint_reason())).unwrap_or_default();
+        let requirement = if path.is_some() { Requirement::PrivateEdge } else { Requirement::PrivateAccess };
+        out.push(Added::new(
+            format!("Container Apps private endpoint management ({owner})"),
+            requirement,
+            format!(
+                "{owner}'s private endpoint brings the Dedicated Plan Management charge, even on a Consumption-only environment ({}, {}){why}",
+                charge.doc, charge.as_of
+            ),
+            resource("private-endpoint", &charge.tier, region, "count", Decimal::ONE),
         ));
     }
     let internal = injected_zones(arch, catalog, design);
@@ -283,11 +322,13 @@ fn edge_gateways<'a>(p: &Platform<'a>, catalog: &Catalog, design: &Design, date:
             if out.iter().any(|a: &Added| a.name == format!("Application Gateway for {}", origin.name)) {
                 continue;
             }
+            let path = design.paths.iter().find(|p| p.origin == origin.name && !p.via_endpoint);
+            let why = path.map(|p| format!("; {}", p.gateway_reason())).unwrap_or_default();
             out.push(Added::new(
                 format!("Application Gateway for {}", origin.name),
                 Requirement::PrivateEdge,
                 format!(
-                    "{}: an internet-facing Application Gateway (Standard v2) in front of it takes the edge's traffic and reaches it privately (CN014)",
+                    "{}: an internet-facing Application Gateway (Standard v2) in front of it takes the edge's traffic and reaches it privately (CN014){why}",
                     super::unlinked_reason(svc, origin, catalog, &injected, date)
                 ),
                 resource("app-gateway", "standard-v2", region, "units", one),

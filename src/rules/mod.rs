@@ -19,17 +19,19 @@ pub mod bounds;
 mod choose;
 pub mod constraints;
 mod design;
+pub mod edge_path;
 pub mod findings;
 pub mod implied;
 mod needs;
 pub mod options;
+mod previews;
 pub mod requirement;
 
 pub use design::{as_planned, cheapest_closed, closed, declared_tier, rbac, resource};
 pub use needs::{needs, private_link_origins, unlinked_reason};
 
 use crate::calculator::{Line, PriceError, Totals};
-use crate::catalog::definitions::CapabilityKind;
+use crate::catalog::definitions::{Capability, CapabilityKind, Status};
 use crate::error::Error;
 use crate::registry::RuleId;
 use requirement::Requirement;
@@ -126,8 +128,9 @@ pub enum Reason<'c> {
     NoOutbound(&'c [CapabilityKind]),
     /// No price for a component in the region.
     NoPrice { component: &'c str, why: String },
-    /// Meets the needs but costs this much more (USD/month) than the chosen tier.
-    Costlier { more: Decimal, than: &'c str },
+    /// Meets the needs but costs this much more per month than the chosen tier, in the snapshot's
+    /// currency (USD, or what `pricing fetch --currency` asked for).
+    Costlier { more: Decimal, than: &'c str, currency: &'c str },
     /// Meets the needs, but the declared tier already does and stays.
     DeclaredSuffices(&'c str),
     /// Any other reason, as text.
@@ -141,8 +144,8 @@ impl fmt::Display for Reason<'_> {
             Reason::NoOutbound([]) => f.write_str("the service type has no private outbound access"),
             Reason::NoOutbound(kinds) => write!(f, "no {}", kind_names(kinds)),
             Reason::NoPrice { component, why } => write!(f, "no price for {component}: {why}"),
-            Reason::Costlier { more, than } => {
-                write!(f, "meets the needs but costs USD {}/month more than {than}", more.round_dp(2))
+            Reason::Costlier { more, than, currency } => {
+                write!(f, "meets the needs but costs {currency} {}/month more than {than}", more.round_dp(2))
             }
             Reason::DeclaredSuffices(d) => write!(f, "meets the needs; the declared tier {d} already does"),
             Reason::Other(text) => f.write_str(text),
@@ -184,12 +187,30 @@ pub struct Evidence<'c> {
     pub capability: CapabilityKind,
     pub doc: &'c str,
     pub as_of: &'c str,
+    /// GA or in preview at the snapshot's date (a preview is priced, labelled, and fails
+    /// `check --deny-preview`: finding CN025).
+    pub status: Status,
 }
 
-impl Evidence<'_> {
+impl<'c> Evidence<'c> {
     /// Whether this evidence makes the service private inbound by VNet injection (no endpoint).
     pub fn injects(&self) -> bool {
         self.need == Need::PrivateInbound && self.capability == CapabilityKind::VnetInjection
+    }
+
+    /// The evidence that `cap` (in force on `date`) meets `need` under `rule`.
+    pub fn of(need: Need, rule: RuleId, cap: &'c Capability, date: &str) -> Evidence<'c> {
+        let status = cap.status(date).unwrap_or(Status::Ga);
+        Evidence { need, rule, capability: cap.kind, doc: &cap.doc, as_of: &cap.as_of, status }
+    }
+
+    /// ` (preview)` for a capability in preview, nothing for a GA one: what the reports print after
+    /// the capability.
+    pub fn label(&self) -> &'static str {
+        match self.status {
+            Status::Preview => " (preview)",
+            Status::Ga => "",
+        }
     }
 }
 
@@ -221,6 +242,8 @@ pub struct Design<'c> {
     /// For each requirement that is one switch of `closed_network`, what the closed design would add
     /// without it (the saving if it were dropped is the difference with `added`).
     pub dropped: Vec<(Requirement, Vec<PricedService<'c>>)>,
+    /// How public edges reach origins whose private endpoint brings a charge (see [`edge_path`]).
+    pub paths: Vec<edge_path::EdgePath>,
 }
 
 impl Design<'_> {

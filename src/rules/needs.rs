@@ -12,6 +12,30 @@ fn private_callees<'a>(arch: &'a Architecture, svc: &'a Service) -> impl Iterato
     svc.calls.iter().filter_map(|c| arch.service(c)).filter(|t| !t.public)
 }
 
+/// The private services `svc` (of type `def`) calls that it can reach privately on `date`: all of
+/// them, but for a type whose shared private links reach only some types (AI Search), those (the
+/// others are finding CN017, and no link is priced for them).
+pub fn reachable_callees<'a>(
+    arch: &'a Architecture,
+    svc: &'a Service,
+    def: &'a ServiceDef,
+    date: &'a str,
+) -> impl Iterator<Item = &'a Service> {
+    let limited = !def.shared_private_link_targets.is_empty();
+    private_callees(arch, svc).filter(move |t| !limited || def.link_target(&t.type_id, date).is_some())
+}
+
+/// The private services an AI Search service calls that no shared private link reaches on `date`.
+pub fn unreachable_callees<'a>(
+    arch: &'a Architecture,
+    svc: &'a Service,
+    def: &'a ServiceDef,
+    date: &'a str,
+) -> impl Iterator<Item = &'a Service> {
+    let limited = !def.shared_private_link_targets.is_empty();
+    private_callees(arch, svc).filter(move |t| limited && def.link_target(&t.type_id, date).is_none())
+}
+
 /// The private origins of a public edge that it can reach over Private Link on `date`, and those it
 /// cannot (an Application Gateway goes in front of those: see `implied`).
 /// Why `edge` cannot reach `origin` over Private Link: the origin type at the date, or its injection.
@@ -22,9 +46,15 @@ pub fn unlinked_reason(
     injected: &BTreeSet<&str>,
     date: &str,
 ) -> String {
-    let supported = catalog.service(&origin.type_id).is_some_and(|d| d.private_link_origin_at(date));
+    let def = catalog.service(&origin.type_id);
+    let supported = def.is_some_and(|d| d.private_link_origin_at(date));
+    let charged = def.and_then(|d| d.private_endpoint.as_ref()).is_some_and(|p| p.charge.is_some());
     let injection = format!("{} is injected into the VNet (internal mode) and takes no private endpoint", origin.name);
     match (supported, injected.contains(origin.name.as_str())) {
+        (true, _) if charged => format!(
+            "{} does not reach {} over Private Link: {} stays injected into the VNet (internal mode), as its private endpoint would bring a charge of its own",
+            edge.name, origin.name, origin.name
+        ),
         (true, _) => format!("{} cannot reach {} over Private Link: {injection}", edge.name, origin.name),
         (false, false) => {
             format!("{} cannot reach {} ({}) over Private Link on {date}", edge.name, origin.name, origin.type_id)
@@ -62,7 +92,7 @@ pub fn needs<'c>(
     if def.in_network.is_some() {
         return Needs { inbound: false, outbound: None };
     }
-    let calls_private = private_callees(arch, svc).next().is_some();
+    let calls_private = reachable_callees(arch, svc, def, date).next().is_some();
     let edge = def.outbound_via.contains(&CapabilityKind::PrivateLinkOrigin);
     let outbound = if !calls_private {
         None
@@ -87,16 +117,13 @@ pub fn needs<'c>(
 pub(super) fn qualify<'c>(
     arch: &Architecture,
     svc: &Service,
+    def: &ServiceDef,
     tier: &'c Tier,
     needs: &Needs<'c>,
     date: &str,
 ) -> Result<Vec<Evidence<'c>>, Reason<'c>> {
     if !tier.exists_at(date) {
-        return Err(Reason::Other(match (&tier.since, &tier.until) {
-            (Some(s), _) if date < s.as_str() => format!("not generally available until {s}").into(),
-            (_, Some(u)) => format!("retired for new deployments from {u}").into(),
-            _ => "not available at the snapshot date".into(),
-        }));
+        return Err(Reason::Other(unavailable(tier, date).into()));
     }
     if let Some(os) = svc.os.as_ref().filter(|os| !tier.supports_os(os)) {
         let why = if svc.runtime.as_deref() == Some("python") { " (Python needs Linux)" } else { "" };
@@ -131,26 +158,32 @@ pub(super) fn qualify<'c>(
         // same injection (internal mode): classic API Management, for one, takes no private endpoint
         // once injected (private-endpoint page, 2025-11-17).
         let injected = outbound.filter(|(c, _)| c.kind == CapabilityKind::VnetInjection).map(|(c, _)| c);
-        let cap = injected
-            .or_else(|| tier.capability(CapabilityKind::PrivateEndpoint, date))
-            .or_else(|| tier.capability(CapabilityKind::VnetInjection, date))
-            .ok_or(Reason::Other("no private endpoint or VNet injection".into()))?;
-        evidence.push(Evidence {
-            need: Need::PrivateInbound,
-            rule: RuleId::CN101,
-            capability: cap.kind,
-            doc: &cap.doc,
-            as_of: &cap.as_of,
-        });
+        let endpoint = || tier.capability(CapabilityKind::PrivateEndpoint, date);
+        let injection = || tier.capability(CapabilityKind::VnetInjection, date);
+        // An endpoint that brings a charge of its own (Container Apps' Dedicated Plan Management) is
+        // taken only where it pays: for a Private Link origin, when it costs less than the gateway
+        // in front of an injected one (see `design`).
+        let charged = def.private_endpoint.as_ref().is_some_and(|p| p.charge.is_some());
+        let cap = match charged {
+            true => injected.or_else(injection).or_else(endpoint),
+            false => injected.or_else(endpoint).or_else(injection),
+        };
+        let cap = cap.ok_or(Reason::Other("no private endpoint or VNet injection".into()))?;
+        evidence.push(Evidence::of(Need::PrivateInbound, RuleId::CN101, cap, date));
     }
     if let Some((cap, rule)) = outbound {
-        evidence.push(Evidence {
-            need: Need::PrivateOutbound,
-            rule,
-            capability: cap.kind,
-            doc: &cap.doc,
-            as_of: &cap.as_of,
-        });
+        evidence.push(Evidence::of(Need::PrivateOutbound, rule, cap, date));
     }
     Ok(evidence)
+}
+
+/// Why a tier cannot be deployed on `date`: before its preview or GA, or retired.
+pub fn unavailable(tier: &Tier, date: &str) -> String {
+    match (&tier.preview_since, &tier.since, &tier.until) {
+        (_, _, Some(u)) if u.as_str() <= date => format!("retired for new deployments from {u}"),
+        (Some(p), Some(s), _) => format!("not available until its preview from {p} (generally available from {s})"),
+        (Some(p), None, _) => format!("not available until its preview from {p}"),
+        (None, Some(s), _) => format!("not generally available until {s}"),
+        _ => "not available at the snapshot date".to_string(),
+    }
 }

@@ -54,5 +54,5 @@ fn html_report_renders_in_headless_chromium() {
     let dom = String::from_utf8_lossy(&dom.stdout);
     assert!(dom.contains("<svg id=\"chart-designs\""), "the chart is not in the rendered DOM");
     assert!(dom.contains("<svg id=\"chart-services\""));
-    assert!(dom.contains("1,414,499"));
+    assert!(dom.contains("1,415,594"));
 }

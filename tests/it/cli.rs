@@ -52,9 +52,9 @@ fn article_table_shows_the_bumps_and_the_premium_in_jpy() {
     assert!(out.contains("premium (was standard)"));
     assert!(out.contains("flex-consumption (was consumption)"));
     assert!(out.contains("s1 (was basic)"));
-    // Hand-checked: RBAC 341,414 JPY; closed 1,414,499 JPY (see tests/engine.rs for the USD sums).
-    assert!(out.contains("| Total / month     341,414      1,414,499 * |"), "{out}");
-    assert!(out.contains("Closed network: JPY 1,073,085 per month more than RBAC-only (+314.3%)."), "{out}");
+    // Hand-checked: RBAC 341,414 JPY; closed 1,415,594 JPY (see tests/engine.rs for the USD sums).
+    assert!(out.contains("| Total / month     341,414      1,415,594 * |"), "{out}");
+    assert!(out.contains("Closed network: JPY 1,074,180 per month more than RBAC-only (+314.6%)."), "{out}");
     assert!(out.contains("- gateway: api-management standard -> standard-v2 [CN102]"));
     assert!(out.contains("* 1 line(s) have no price and are left out of these totals"));
 }
@@ -70,9 +70,9 @@ fn article_json_has_the_documented_shape() {
     assert_eq!(v["pricing"]["currency"], "JPY");
     assert_eq!(v["pricing"]["fx"]["rate"], "150");
     assert_eq!(v["designs"]["rbac"]["total_monthly"], "341414");
-    assert_eq!(v["designs"]["closed"]["total_monthly"], "1414499");
+    assert_eq!(v["designs"]["closed"]["total_monthly"], "1415594");
     assert_eq!(v["designs"]["closed"]["complete"], false);
-    assert_eq!(v["delta_monthly"], "1073085");
+    assert_eq!(v["delta_monthly"], "1074180");
     let gateway =
         &v["designs"]["closed"]["decisions"].as_array().unwrap().iter().find(|d| d["service"] == "gateway").unwrap();
     assert_eq!(gateway["from"], "standard");
@@ -167,7 +167,7 @@ fn catalog_lists_types_tiers_and_regions() {
     assert!(out.contains("fx: 1 USD = 146.41 JPY (Federal Reserve H.10, https://www.federalreserve.gov/releases/h10/20231218/, 2023-12-11)"), "{out}");
     assert!(out.contains("regions: australiaeast, brazilsouth"));
     assert!(out.contains("api-management - Azure API Management"));
-    assert!(out.contains("standard-v2        rank 3 SLA; private access: private_endpoint from 2025-07-09 (2025-11-17), vnet_integration from 2024-03-01 (2025-11-20)"), "{out}");
+    assert!(out.contains("standard-v2        rank 3 SLA; private access: private_endpoint preview from 2024-09-19, GA from 2025-05-19 (2025-11-17), vnet_integration preview from 2023-10-13, GA from 2024-03-01 (2025-11-20)"), "{out}");
     let o = closednet(&["catalog", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert!(v["services"].as_array().unwrap().len() >= 17);
@@ -213,7 +213,7 @@ fn the_article_in_december_2023() {
     //   + 2,138  EP1's host storage behind blob and file endpoints: 7 x 7.30 x 146.41 = 7,482 for 5,344
     //   + 73     and the file zone: 6 x 0.50 x 146.41 = 439 for 366
     //   - 24,154 the Functions app on a Dedicated B1 plan (13.87 x 146.41 = 2,031) instead of EP1 (26,185)
-    assert_eq!(v["designs"]["closed"]["total_monthly"], "1900844");
+    assert_eq!(v["designs"]["closed"]["total_monthly"], "1899702");
     // the VPN gateway, the DNS resolver and the build agent VM
     assert_eq!(v["designs"]["closed"]["unpriced_lines"], 3);
 }

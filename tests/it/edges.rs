@@ -370,7 +370,8 @@ fn a_broken_snapshot_toml_is_rejected_naming_the_file() {
     let cases = [
         ("hours_per_month = \"730\"", "hours_per_month = \"0\"", "hours_per_month 0 is not above zero"),
         ("as_of = \"2026-08-15\"", "as_of = \"2026-13-15\"", "as_of \"2026-13-15\" is not a date"),
-        ("currency = \"USD\"", "currency = \"JPY\"", "the prices of a snapshot are in USD"),
+        // A snapshot may hold another currency's prices (`pricing fetch --currency`), written as its code.
+        ("currency = \"USD\"", "currency = \"jpy\"", "currency \"jpy\" is not an ISO 4217 code written in capitals"),
     ];
     for (i, (from, to, expect)) in cases.into_iter().enumerate() {
         let dir = scratch_catalog(&format!("snapshot-{i}"));

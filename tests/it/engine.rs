@@ -112,8 +112,9 @@ fn article_adds_what_a_closed_network_brings() {
     assert_eq!(
         added,
         vec![
-            // gateway, chat-api, gpt, search, docs/blob, and the search -> docs shared private link
-            expect("private-endpoint", "standard", "6"),
+            // gateway, chat-api, its host storage (blob: Flex Consumption deploys from a blob
+            // container), gpt, search, docs/blob, and the search -> docs shared private link
+            expect("private-endpoint", "standard", "7"),
             // azure-api.net, azurewebsites.net, blob, openai, search
             expect("private-dns-zone", "standard", "5"),
             expect("vpn-gateway", "vpngw1az", "1"),
@@ -136,9 +137,9 @@ fn article_totals_in_usd() {
     // RBAC usage: Functions 0.20 (1M executions over the grant x 0.20/M) + gpt-4o 750 + 600 + storage 10
     assert_eq!(rbac.usage, d("1360.20"));
     let closed = est.closed.totals().unwrap();
-    // Front Door Premium 330 + Standard v2 699.997 + S1 648.24 + 6 PE 43.80 + 5 zones 2.50
+    // Front Door Premium 330 + Standard v2 699.997 + S1 648.24 + 7 PE 51.10 + 5 zones 2.50
     // + VpnGw1AZ 153.30 + public IP 3.65 + resolver 180 + parallel job 0 (first free) + P1 6,000
-    assert_eq!(closed.fixed, d("8061.487"));
+    assert_eq!(closed.fixed, d("8068.787"));
     // Flex: (2M - 250k)/10 x 0.000004 = 0.70, (400k - 100k) x 0.000026 = 7.80; + 1,350 + 10
     assert_eq!(closed.usage, d("1368.50"));
     // The build-agent VM has no price in japaneast (the saved pages hold VMs for mexicocentral only).
@@ -318,7 +319,11 @@ fn december_2023_reproduces_the_article() {
     // No Flex Consumption in 2023-12: Python Functions go to a Dedicated Basic B1 plan with VNet
     // integration, 0.019 USD/h (a89fa607-4645-43e2-a0d5-eded680e8cdd) x 730 = 13.87, not EP1's 178.85.
     assert_eq!(closed_tier(&est, "chat-api"), "dedicated-b1");
-    assert_eq!(reason(decision(&est, "chat-api"), "flex-consumption"), "not generally available until 2024-11-07");
+    // Preview from 2024-05-21, GA at Ignite on 2024-11-19 (issue 19).
+    assert_eq!(
+        reason(decision(&est, "chat-api"), "flex-consumption"),
+        "not available until its preview from 2024-05-21 (generally available from 2024-11-19)"
+    );
     // 178.85 - 13.87 = 164.98
     assert_eq!(
         reason(decision(&est, "chat-api"), "ep1"),

@@ -30,9 +30,10 @@ fn injected_classic_api_management_takes_no_private_endpoint() {
     assert_eq!(by_need, [("private inbound", "vnet_injection"), ("private outbound", "vnet_injection")]);
     let pes = added(&est, "private endpoints");
     assert!(!pes.reason.as_deref().unwrap().contains("gateway (Gateway)"), "{:?}", pes.reason);
-    // chat-api, its host storage (blob, file), gpt, search, docs and the shared private link: 7.
-    assert_eq!(pes.count, Some(d("7")));
-    assert!(pes.reason.as_deref().unwrap().contains("chat-api host storage (blob), chat-api host storage (file)"));
+    // chat-api, its host storage (blob only on a Dedicated plan: issue 19), gpt, search, docs and the
+    // shared private link: 6.
+    assert_eq!(pes.count, Some(d("6")));
+    assert!(pes.reason.as_deref().unwrap().contains("chat-api host storage (blob), gpt (account)"));
     let zones = added(&est, "private DNS zones");
     assert!(zones.reason.as_deref().unwrap().contains("azure-api.net resolves gateway, injected in internal mode"));
     assert!(!zones.reason.as_deref().unwrap().contains("privatelink.azure-api.net"));

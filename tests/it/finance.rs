@@ -167,9 +167,9 @@ fn the_workbook_has_live_formulas_that_recompute() {
     let sf = wb.worksheet_formula("Summary").unwrap();
     assert_eq!(sf.get_value((1, 1)).unwrap(), "SUMIF('RBAC-only'!$E:$E,\"fixed\",'RBAC-only'!$J:$J)");
     assert_eq!(summary.get_value((3, 1)), Some(&Data::Float(341414.0)));
-    assert_eq!(summary.get_value((3, 2)), Some(&Data::Float(1414499.0)));
-    assert_eq!(summary.get_value((4, 2)), Some(&Data::Float(1414499.0 * 12.0)));
-    assert_eq!(summary.get_value((5, 2)), Some(&Data::Float(1414499.0 * 36.0)));
+    assert_eq!(summary.get_value((3, 2)), Some(&Data::Float(1415594.0)));
+    assert_eq!(summary.get_value((4, 2)), Some(&Data::Float(1415594.0 * 12.0)));
+    assert_eq!(summary.get_value((5, 2)), Some(&Data::Float(1415594.0 * 36.0)));
     // The FX rate the formulas use lives on the assumptions sheet.
     let a = wb.worksheet_range("Assumptions & sources").unwrap();
     assert_eq!(a.get_value((5, 0)), Some(&Data::String("FX rate (per USD)".into())));
@@ -216,7 +216,7 @@ fn csv_rows_add_up_and_excel_gets_a_bom() {
             closed += rec[13].parse::<i64>().unwrap();
         }
     }
-    assert_eq!(closed, 1414499);
+    assert_eq!(closed, 1415594);
     let excel = stdout(&["estimate", "examples/article.yaml", "--format", "csv", "--excel"]);
     assert!(excel.starts_with('\u{feff}'));
     assert_eq!(&excel['\u{feff}'.len_utf8()..], text);
@@ -228,9 +228,9 @@ fn markdown_worksheet_reads_as_a_sign_off() {
     assert!(md.starts_with("# Cost sign-off: Internal chat with RAG (source article)\n"));
     // The closed design has a line without a price (the build agents' VM): its totals, and the
     // difference, say they are incomplete.
-    assert!(md.contains("| Total / month | 341,414 | 1,414,499 (incomplete) | 1,073,085 (incomplete) |"));
-    assert!(md.contains("| 12 months | 4,096,968 | 16,973,988 (incomplete) | 12,877,020 (incomplete) |"));
-    assert!(md.contains("| 36 months | 12,290,904 | 50,921,964 (incomplete) | 38,631,060 (incomplete) |"));
+    assert!(md.contains("| Total / month | 341,414 | 1,415,594 (incomplete) | 1,074,180 (incomplete) |"));
+    assert!(md.contains("| 12 months | 4,096,968 | 16,987,128 (incomplete) | 12,890,160 (incomplete) |"));
+    assert!(md.contains("| 36 months | 12,290,904 | 50,961,384 (incomplete) | 38,670,480 (incomplete) |"));
     assert!(md.contains("## Decisions"));
     assert!(md.contains("- **gateway** (api-management): standard -> standard-v2 [CN102]"));
     assert!(md.ends_with("| Prepared by | | | |\n| Reviewed by | | | |\n| Approved by | | | |\n"));
@@ -243,7 +243,7 @@ fn html_is_self_contained_with_charts() {
     assert!(html.contains("<svg id=\"chart-designs\""));
     assert!(html.contains("<svg id=\"chart-services\""));
     assert!(
-        html.contains("<td>Total / month</td><td class=\"n\">341,414</td><td class=\"n\">1,414,499 (incomplete)</td>")
+        html.contains("<td>Total / month</td><td class=\"n\">341,414</td><td class=\"n\">1,415,594 (incomplete)</td>")
     );
     for forbidden in ["<script", "<link", "src=\"http", "@import", "url("] {
         assert!(!html.contains(forbidden), "{forbidden}");
@@ -328,6 +328,6 @@ fn the_workbook_sums_the_premium_by_requirement_from_the_line_sheets() {
         assert_eq!(row[4], Data::Float(expected), "{id}");
         total += expected;
     }
-    // The rows add up to the difference: 1,414,499 - 900,000 + 180,000 - 341,414.
-    assert_eq!(total, 353085.0);
+    // The rows add up to the difference: 1,415,594 - 900,000 + 180,000 - 341,414.
+    assert_eq!(total, 354180.0);
 }

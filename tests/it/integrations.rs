@@ -4,9 +4,9 @@
 //! in examples/ci; and the README's examples. The real `pre-commit` runs the hook in `.ci/run`.
 //!
 //! The pull request (see `sandbox::pull_request_repository`) makes Entra ID licences owned: the
-//! closed design goes from JPY 1,414,499 to 514,499 a month (1,000 users x USD 6 x 150 = 900,000),
-//! fixed cost from 1,209,224 to 309,224; the RBAC-only design stays 341,414, so the closed design
-//! costs 173,085 more (514,499 - 341,414); a 500k budget is missed by 14,499.
+//! closed design goes from JPY 1,415,594 to 515,594 a month (1,000 users x USD 6 x 150 = 900,000),
+//! fixed cost from 1,210,319 to 310,319; the RBAC-only design stays 341,414, so the closed design
+//! costs 174,180 more (515,594 - 341,414); a 500k budget is missed by 15,594.
 
 mod azure;
 mod github;
@@ -16,12 +16,12 @@ use sandbox::{Sandbox, gh_calls, valid_sarif, write};
 use std::collections::BTreeSet;
 use std::path::Path;
 
-const CHAT_PASSED: &str = "### closednet check passed: `architecture/chat.yaml`\n\nclosed design JPY 514,499/month \
-                           (incomplete: some lines have no price), +JPY 173,085 vs the RBAC-only design.\n";
-const NEW_PASSED: &str = "### closednet check passed: `architecture/new.yaml`\n\nclosed design JPY 1,414,499/month \
-                          (incomplete: some lines have no price), +JPY 1,073,085 vs the RBAC-only design.\n";
+const CHAT_PASSED: &str = "### closednet check passed: `architecture/chat.yaml`\n\nclosed design JPY 515,594/month \
+                           (incomplete: some lines have no price), +JPY 174,180 vs the RBAC-only design.\n";
+const NEW_PASSED: &str = "### closednet check passed: `architecture/new.yaml`\n\nclosed design JPY 1,415,594/month \
+                          (incomplete: some lines have no price), +JPY 1,074,180 vs the RBAC-only design.\n";
 const DIFF_HEAD: &str =
-    "### closednet: closed network JPY 1,414,499 (incomplete) -> JPY 514,499 (incomplete) per month (-900,000)\n";
+    "### closednet: closed network JPY 1,415,594 (incomplete) -> JPY 515,594 (incomplete) per month (-900,000)\n";
 const CN001_CHAT: &str =
     "::warning file=architecture/chat.yaml,line=46,col=5,title=CN001 storage-ip-rules-same-region::";
 const MARKER: &str = "<!-- closednet-action comment-key=closednet -->";
@@ -77,9 +77,9 @@ fn action_passes_a_pull_request_and_comments_its_cost_diff() {
         totals,
         serde_json::json!([
             {"file": "architecture/chat.yaml", "exit_code": 0, "passed": true, "currency": "JPY",
-             "closed_monthly": "514499", "closed_fixed_monthly": "309224", "baseline_monthly": "341414"},
+             "closed_monthly": "515594", "closed_fixed_monthly": "310319", "baseline_monthly": "341414"},
             {"file": "architecture/new.yaml", "exit_code": 0, "passed": true, "currency": "JPY",
-             "closed_monthly": "1414499", "closed_fixed_monthly": "1209224", "baseline_monthly": "341414"}
+             "closed_monthly": "1415594", "closed_fixed_monthly": "1210319", "baseline_monthly": "341414"}
         ])
     );
     assert_eq!(out.output("closed-monthly"), "", "two files: no single total");
@@ -121,7 +121,7 @@ fn action_updates_its_existing_comment() {
     assert_eq!(calls[1].0[..4], ["api", "--method", "PATCH", "repos/octo/arch/issues/comments/42"]);
     assert_eq!(calls[1].1, "pat-1");
     assert!(calls[1].2.as_deref().unwrap().starts_with("<!-- closednet-action comment-key=cost -->\n"));
-    assert_eq!(out.output("closed-monthly"), "514499");
+    assert_eq!(out.output("closed-monthly"), "515594");
 
     let bad_key = [("files", "architecture/chat.yaml"), ("comment", "true"), ("comment-key", "a\"b")];
     let out = github::run(&github::load(), &job, &bad_key, None);
@@ -142,7 +142,7 @@ fn action_fails_a_budget_with_exit_1_after_writing_every_output() {
     assert_eq!(out.ran.last().unwrap(), "closednet verdict");
     assert!(out.stdout.contains(
         "::error file=architecture/chat.yaml,title=closednet budget max-monthly::the closed design costs \
-         JPY 514,499/month, JPY 14,499 over the limit of JPY 500,000\n"
+         JPY 515,594/month, JPY 15,594 over the limit of JPY 500,000\n"
     ));
     assert!(out.summary.starts_with("### closednet check failed: `architecture/chat.yaml`\n"), "{}", out.summary);
     valid_sarif(Path::new(out.output("sarif")));
@@ -150,7 +150,7 @@ fn action_fails_a_budget_with_exit_1_after_writing_every_output() {
         .iter()
         .map(|k| out.output(k))
         .collect();
-    assert_eq!(single, ["JPY", "514499", "309224", "341414"]);
+    assert_eq!(single, ["JPY", "515594", "310319", "341414"]);
     // A push has no pull request to comment on.
     assert!(
         out.stdout
@@ -238,7 +238,7 @@ fn action_uses_a_restored_cache_and_keys_it_on_the_sources() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(out.skipped.is_empty(), "the cache step runs");
     assert!(out.stdout.contains(&format!("closednet restored from the cache ({root})\nclosednet 0.1.0\n")));
-    assert_eq!(out.output("closed-monthly"), "514499");
+    assert_eq!(out.output("closed-monthly"), "515594");
 
     // The tree part follows any file of the action; the lock part, Cargo.lock.
     let fake = sb.dir("fake-action");
@@ -326,7 +326,7 @@ fn template_fails_with_exit_1_and_still_publishes_sarif() {
     assert_eq!(out.code, 1);
     assert!(out.issues.contains(
         &"##vso[task.logissue type=error;sourcepath=architecture/chat.yaml;code=budget-max-monthly]the closed design costs \
-          JPY 514,499/month, JPY 14,499 over the limit of JPY 500,000"
+          JPY 515,594/month, JPY 15,594 over the limit of JPY 500,000"
             .to_string()
     ), "{:#?}", out.issues);
     assert!(out.summary.starts_with("### closednet check failed: `architecture/chat.yaml`\n"));
@@ -501,28 +501,31 @@ fn pre_commit_hook_checks_each_file_with_the_given_options() {
     let passed = |out: &str| out.lines().filter(|l| l.starts_with("check passed: ")).count();
     let (code, out) = run_hook(&ws, &bin, &[&["--max-monthly", "1.5M"][..], &both].concat());
     assert_eq!((code, passed(&out)), (0, 2), "{out}");
-    // 1M: chat (514,499) passes, new (1,414,499) fails; `--name=value` works too.
+    // 1M: chat (515,594) passes, new (1,415,594) fails; `--name=value` works too.
     let (code, out) = run_hook(&ws, &bin, &[&["--max-monthly=1M", "--deny", "error"][..], &both].concat());
     assert_eq!((code, passed(&out)), (1, 1), "{out}");
-    assert!(out.contains("FAIL budget max-monthly: the closed design costs JPY 1,414,499/month, JPY 414,499 over the limit of JPY 1,000,000 (architecture/new.yaml)\n"));
+    assert!(out.contains("FAIL budget max-monthly: the closed design costs JPY 1,415,594/month, JPY 415,594 over the limit of JPY 1,000,000 (architecture/new.yaml)\n"));
     let (code, _) = run_hook(&ws, &bin, &["architecture/bad.yaml", "architecture/chat.yaml"]);
     assert_eq!(code, 2, "the worst file's code");
 }
 
-/// The hook tells options from files by assuming every option of `check` takes a value.
+/// The hook tells options from files by assuming every option of `check` takes a value, except the
+/// switches its first `case` names.
 #[test]
-fn every_check_option_takes_a_value() {
+fn every_check_option_takes_a_value_or_is_a_switch_the_hook_knows() {
     let o = std::process::Command::new(env!("CARGO_BIN_EXE_closednet")).args(["check", "--help"]).output().unwrap();
     let help = String::from_utf8(o.stdout).unwrap();
+    let hook = std::fs::read_to_string(".pre-commit-hooks.yaml").unwrap();
+    let switches = hook.lines().map(str::trim).find(|l| l.starts_with("--*=*|")).unwrap_or_default();
     let options: Vec<&str> = help.lines().map(str::trim_start).filter(|l| l.starts_with('-')).collect();
     assert!(options.len() > 15, "{help}");
     for line in options.iter().filter(|l| !l.starts_with("-h, --help")) {
         let flag = line.split_whitespace().next().unwrap();
-        assert!(
-            line[flag.len()..].trim_start().starts_with('<'),
-            "{flag} takes no value: update .pre-commit-hooks.yaml"
-        );
+        let takes_value = line[flag.len()..].trim_start().starts_with('<');
+        let known_switch = switches.split(['|', ')']).any(|s| s.trim() == flag);
+        assert!(takes_value != known_switch, "{flag}: a switch must be in the hook's first case, and only a switch");
     }
+    assert!(switches.contains("--deny-preview"), "{switches}");
 }
 
 /// The `## Integrations` section of README.md.
@@ -562,7 +565,7 @@ fn readme_step(pick: &dyn Fn(&serde_json::Value) -> bool) -> serde_json::Value {
 }
 
 /// The README's workflow and pipeline, on a pull request whose closed design costs 50.7% more than
-/// its RBAC-only design (514,499 / 341,414): over their 25%, so exit 1, with every report written.
+/// its RBAC-only design (515,594 / 341,414): over their 25%, so exit 1, with every report written.
 #[test]
 fn readme_integrations_examples_run() {
     let step = readme_step(&|s| s["uses"].as_str().is_some_and(|u| u.contains("/closednet@")));

@@ -10,6 +10,7 @@ mod browser;
 mod catalog;
 mod check;
 mod cli;
+mod currency;
 mod edges;
 mod engine;
 mod facts;

@@ -94,7 +94,8 @@ fn initialize_then_tools_list_gives_eight_tools_each_with_its_input_schema() {
                 "deny",
                 "warn",
                 "allow",
-                "require"
+                "require",
+                "deny_preview"
             ])
         );
         assert_eq!(fields("diff"), with(&["old_path", "old_yaml", "new_path", "new_yaml"]));
@@ -118,10 +119,10 @@ fn estimate_is_the_command_lines_json_byte_for_byte_and_its_markdown() {
         assert_eq!(t.len(), 2);
         assert_eq!(t[0], stdout(&["estimate", "examples/article.yaml", "--format", "json"]));
         assert_eq!(t[1], stdout(&["estimate", "examples/article.yaml", "--format", "markdown"]));
-        // The README's headline, checked by hand there: RBAC-only JPY 341,414, closed JPY 1,414,499.
+        // The README's headline, checked by hand there: RBAC-only JPY 341,414, closed JPY 1,415,594.
         let report: Value = serde_json::from_str(&t[0]).unwrap();
         assert_eq!(report["designs"]["rbac"]["total_monthly"], "341414");
-        assert_eq!(report["designs"]["closed"]["total_monthly"], "1414499");
+        assert_eq!(report["designs"]["closed"]["total_monthly"], "1415594");
         // The pricing options are the flags of the same names.
         let r = call(
             &client,
@@ -200,7 +201,7 @@ fn check_diff_explain_catalog_and_import_answer_as_their_commands() {
         assert_eq!(t[0], stdout(&["check", article, "--max-monthly", "1M", "--format", "json"]));
         assert_eq!(t[1], stdout(&["check", article, "--max-monthly", "1M", "--format", "markdown"]));
         let judged: Value = serde_json::from_str(&t[0]).unwrap();
-        assert_eq!((judged["passed"].clone(), judged["closed_monthly"].clone()), (json!(false), json!("1414499")));
+        assert_eq!((judged["passed"].clone(), judged["closed_monthly"].clone()), (json!(false), json!("1415594")));
 
         let r = call(
             &client,

@@ -162,12 +162,12 @@ fn the_article_premium_by_requirement_adds_up_to_the_delta() {
     let c = Catalog::embedded().unwrap();
     let est = run(&c, ARTICLE, &[]);
     let (rows, delta) = rows(&est);
-    assert_eq!(delta, d("1073085"));
+    assert_eq!(delta, d("1074180"));
     assert_eq!(rows.iter().map(|r| r.total()).sum::<Decimal>(), delta);
-    // Entra ID P1: 1,000 users x 6.00 USD x 150 JPY = 900,000 JPY, 83.9% of the delta.
+    // Entra ID P1: 1,000 users x 6.00 USD x 150 JPY = 900,000 JPY, 83.8% of the delta.
     let identity = row(&rows, Requirement::Identity);
     assert_eq!(identity.total(), d("900000"));
-    assert_eq!(identity.share, Some(d("83.9")));
+    assert_eq!(identity.share, Some(d("83.8")));
     // Front Door Standard -> Premium (CN103): (330 - 35) USD x 150 = 44,250 JPY.
     assert_eq!(row(&rows, Requirement::PrivateEdge).total(), d("44250"));
     // VPN gateway 0.21 x 730 x 150 = 22,995; its IP 0.005 x 730 x 150 = 548 (547.5 rounded up);
@@ -180,7 +180,7 @@ fn owned_entra_licences_remove_the_900_000_jpy() {
     let c = Catalog::embedded().unwrap();
     let est = run(&c, ARTICLE, &["closed_network.licences.entra=owned"]);
     let (rows, delta) = rows(&est);
-    assert_eq!(delta, d("173085"));
+    assert_eq!(delta, d("174180"));
     assert_eq!(rows.iter().map(|r| r.total()).sum::<Decimal>(), delta);
     let identity = row(&rows, Requirement::Identity);
     assert_eq!((identity.total(), identity.provided), (d("0"), 1));
@@ -203,8 +203,8 @@ fn an_existing_hub_provides_the_platform_at_zero_and_bills_its_share() {
         assert_eq!(total(a), d("0"), "{name}");
         assert!(a.lines.iter().all(|l| matches!(&l.source, Source::Provided { reason, .. } if reason.contains("hub"))));
     }
-    // The private endpoints stay the application's: 6 x 0.01 x 730 = 43.80 USD.
-    assert_eq!(total(added(&est, "private endpoints")), d("43.80"));
+    // The private endpoints stay the application's: 7 x 0.01 x 730 = 51.10 USD.
+    assert_eq!(total(added(&est, "private endpoints")), d("51.10"));
     let (rows, delta) = rows(&est);
     assert_eq!(rows.iter().map(|r| r.total()).sum::<Decimal>(), delta);
     assert_eq!(row(&rows, Requirement::HubShare).total(), d("30000"));
@@ -463,10 +463,10 @@ fn every_format_shows_the_premium_by_requirement() {
         serde_json::from_str(&stdout(&["estimate", "examples/article.yaml", "--format", "json"])).unwrap();
     let rows = json["designs"]["closed"]["by_requirement"].as_array().unwrap();
     let sum: i64 = rows.iter().map(|r| r["total_monthly"].as_str().unwrap().parse::<i64>().unwrap()).sum();
-    assert_eq!(json["delta_monthly"], "1073085");
-    assert_eq!(sum, 1_073_085);
+    assert_eq!(json["delta_monthly"], "1074180");
+    assert_eq!(sum, 1_074_180);
     let identity = rows.iter().find(|r| r["requirement"] == "identity").unwrap();
-    assert_eq!((identity["total_monthly"].as_str(), identity["share"].as_str()), (Some("900000"), Some("83.9")));
+    assert_eq!((identity["total_monthly"].as_str(), identity["share"].as_str()), (Some("900000"), Some("83.8")));
 
     // CSV: every closed line names its requirement; closed minus RBAC-only by requirement is the row.
     let csv = stdout(&["estimate", "examples/article.yaml", "--format", "csv"]);
@@ -484,7 +484,7 @@ fn every_format_shows_the_premium_by_requirement() {
     assert_eq!(identity, 900_000);
 
     let md = stdout(&["estimate", "examples/article.yaml", "--format", "markdown"]);
-    assert!(md.contains("| identity (conditional access) | 900,000 | 0 | 900,000 | 83.9% | 900,000 |  |"), "{md}");
+    assert!(md.contains("| identity (conditional access) | 900,000 | 0 | 900,000 | 83.8% | 900,000 |  |"), "{md}");
     let html = stdout(&["estimate", "examples/article.yaml", "--format", "html"]);
     assert!(html.contains("<svg id=\"chart-requirements\""));
     assert!(html.contains("<h2>What closing costs, by requirement</h2>"));

@@ -273,23 +273,23 @@ fn the_workbook_counts_the_lines_still_without_a_price() {
 fn a_newly_priced_line_is_no_cost_change_in_diff() {
     // 2023-12 had no price for the VPN gateway (VpnGw1AZ) and the DNS resolver endpoint; at 150 JPY
     // per USD they now cost 153.30 x 150 = 22,995 and 180 x 150 = 27,000. The closed total falls
-    // from 1,947,455 (incomplete) to 1,414,499, a like-for-like change of -582,951 (the difference of
-    // the totals, -532,956, less the 49,995 newly priced).
+    // from 1,946,285 (incomplete) to 1,415,594, a like-for-like change of -580,686 (the difference of
+    // the totals, -530,691, less the 49,995 newly priced).
     let args = ["diff", "examples/article-2023.yaml", "examples/article.yaml", "--fx", "JPY=150"];
     let text = out(&args);
     assert!(text.contains("| + site-to-site VPN gateway                  vpn-gateway        vpngw1az                              no price        22,995   newly priced |"), "{text}");
-    assert!(text.contains("| Total                                                                                             1,947,455 *   1,414,499 *       -582,951 |"), "{text}");
+    assert!(text.contains("| Total                                                                                             1,946,285 *   1,415,594 *       -580,686 |"), "{text}");
     assert!(text.contains("Not counted as a cost change: newly priced JPY 49,995 (+ site-to-site VPN gateway, + DNS resolver inbound endpoint).\n"));
     let v: Value = serde_json::from_str(&out(&[&args[..], &["--format", "json"]].concat())).unwrap();
     let closed = &v["designs"]["closed"];
-    assert_eq!(closed["delta_monthly"], "-582951");
+    assert_eq!(closed["delta_monthly"], "-580686");
     assert_eq!(closed["newly_priced_monthly"], "49995");
     assert_eq!(closed["old_complete"], false);
     let vpn = closed["changes"].as_array().unwrap().iter().find(|c| c["name"] == "site-to-site VPN gateway").unwrap();
     assert_eq!((vpn["old_monthly"].clone(), vpn["new_monthly"].clone()), (Value::Null, Value::from("22995")));
     assert_eq!((vpn["delta_monthly"].clone(), vpn["newly_priced"].clone()), (Value::from("0"), Value::Bool(true)));
     let md = out(&[&args[..], &["--format", "markdown"]].concat());
-    assert!(md.starts_with("### closednet: closed network JPY 1,947,455 (incomplete) -> JPY 1,414,499 (incomplete) per month (-582,951)\n"), "{md}");
+    assert!(md.starts_with("### closednet: closed network JPY 1,946,285 (incomplete) -> JPY 1,415,594 (incomplete) per month (-580,686)\n"), "{md}");
     assert!(
         md.contains("| + site-to-site VPN gateway (`vpn-gateway`) | vpngw1az | no price | 22,995 | newly priced |")
     );

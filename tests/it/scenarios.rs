@@ -118,11 +118,11 @@ fn estimate_prices_a_named_scenario() {
         "json",
     ]);
     // The README's figure for the 2023 build priced with the 2026-08 snapshot.
-    assert_eq!(today["designs"]["closed"]["total_monthly"], "1367468");
+    assert_eq!(today["designs"]["closed"]["total_monthly"], "1368537");
     assert_eq!(today["designs"]["closed"]["total_monthly"], by_hand["designs"]["closed"]["total_monthly"]);
     assert_eq!(today["pricing"]["snapshot"], "2026-08");
     let owned = json(&["estimate", "examples/article.yaml", "--scenario", "entra-owned", "--format", "json"]);
-    assert_eq!(owned["delta_monthly"], "173085");
+    assert_eq!(owned["delta_monthly"], "174180");
     let o = closednet(&["estimate", "examples/article.yaml", "--scenario", "entra-owend"]);
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
@@ -203,7 +203,7 @@ fn compare_speaks_every_format() {
         .into_owned();
     let mut lines = csv.lines();
     assert_eq!(lines.next(), Some(closednet::report::compare::CSV_HEADER.join(",").as_str()));
-    assert!(lines.nth(1).unwrap().starts_with("today,\"The same build with today's tiers and prices: pricing snapshot 2026-08, at the 2023-12-11 H.10 rate of 146.41 JPY/USD\",false,pricing=2026-08 fx.JPY=146.41,JPY,1180283,187185,1367468,320065,1047403,-533376,false,,"), "{csv}");
+    assert!(lines.nth(1).unwrap().starts_with("today,\"The same build with today's tiers and prices: pricing snapshot 2026-08, at the 2023-12-11 H.10 rate of 146.41 JPY/USD\",false,pricing=2026-08 fx.JPY=146.41,JPY,1181352,187185,1368537,320065,1048472,-531165,false,,"), "{csv}");
     let html =
         String::from_utf8_lossy(&closednet(&["compare", "examples/landing-zone.yaml", "--format", "html"]).stdout)
             .into_owned();

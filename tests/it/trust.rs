@@ -521,7 +521,7 @@ fn issue20_warn_on_the_command_line_beats_deny_warning() {
 
 /// The README's policy example (`deny: warning`, `no-price: warn`, `storage-ip-rules-same-region:
 /// allow`, budgets 1.5M and 300%) on the article: no-price is printed as a warning and fails
-/// nothing, CN001 is hidden; what fails is the budget the README shows (1,073,085 JPY over 300% of
+/// nothing, CN001 is hidden; what fails is the budget the README shows (1,074,180 JPY over 300% of
 /// 341,414 = 1,024,242) and the two warnings nothing demotes (CN009, CN016).
 #[test]
 fn issue20_the_readme_policy_example_behaves_as_written() {
@@ -535,7 +535,7 @@ fn issue20_the_readme_policy_example_behaves_as_written() {
     assert_eq!(o.status.code(), Some(1), "{out}");
     let fails: Vec<&str> = out.lines().filter(|l| l.starts_with("FAIL")).collect();
     assert_eq!(fails.len(), 3, "{out}");
-    assert!(fails[0].starts_with("FAIL budget max-increase: the closed design costs JPY 1,073,085/month"), "{out}");
+    assert!(fails[0].starts_with("FAIL budget max-increase: the closed design costs JPY 1,074,180/month"), "{out}");
     assert!(fails[1].starts_with("FAIL CN009 warning [retiring-plan]"), "{out}");
     assert!(fails[2].starts_with("FAIL CN016 warning [search-replicas-sla]"), "{out}");
     assert!(out.lines().any(|l| l.starts_with("warning CN008 [no-price]")), "{out}");

@@ -249,6 +249,7 @@ pub(super) fn policy(c: &mut Checker, raw: Option<&Spanned<RawPolicy>>) -> Polic
         max_monthly: raw.max_monthly.as_ref().and_then(|v| c.quantity(v, "policy.max_monthly")),
         max_fixed: raw.max_fixed.as_ref().and_then(|v| c.quantity(v, "policy.max_fixed")),
         require_closed: raw.require.as_ref().and_then(|v| c.choice(v, "policy.require", &["closed"])).is_some(),
+        deny_preview: raw.deny_preview.unwrap_or(false),
         ..Policy::default()
     };
     if let Some(v) = &raw.max_increase {

@@ -15,9 +15,10 @@ pub struct ItemsFile {
 }
 
 impl ItemsFile {
-    pub fn create(path: &Path) -> std::io::Result<ItemsFile> {
+    /// A file whose envelope names `currency` (an ISO 4217 code), as the API's pages do.
+    pub fn create(path: &Path, currency: &str) -> std::io::Result<ItemsFile> {
         let mut staged = Staged::create(path)?;
-        staged.file().write_all(b"{\"BillingCurrency\":\"USD\",\"Items\":[")?;
+        staged.file().write_all(format!("{{\"BillingCurrency\":\"{currency}\",\"Items\":[").as_bytes())?;
         Ok(ItemsFile { staged, count: 0 })
     }
 
@@ -72,7 +73,7 @@ mod tests {
         let path = dir.join("x.json");
         let a: Vec<&RawValue> = serde_json::from_str(r#"[{"retailPrice":0.10000000000000001,"x":"\u00e9"}]"#).unwrap();
         let b: Vec<&RawValue> = serde_json::from_str(r#"[{"n":2}, {"n":3}]"#).unwrap();
-        let mut f = ItemsFile::create(&path).unwrap();
+        let mut f = ItemsFile::create(&path, "USD").unwrap();
         f.append(&a).unwrap();
         assert!(!path.exists(), "not under its name before it is complete");
         f.append(&b).unwrap();
@@ -95,7 +96,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("closednet-part-empty-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("x.json");
-        ItemsFile::create(&path).unwrap().finish().unwrap();
+        ItemsFile::create(&path, "USD").unwrap().finish().unwrap();
         assert_eq!(
             std::fs::read_to_string(&path).unwrap(),
             "{\"BillingCurrency\":\"USD\",\"Items\":[\n],\"NextPageLink\":null,\"Count\":0}\n"

@@ -56,7 +56,7 @@ pub fn git(dir: &Path, args: &[&str]) -> String {
 }
 
 /// The article with Entra ID licences owned instead of bought: the closed design drops from
-/// JPY 1,414,499 to 514,499 a month (1,000 users x USD 6 x 150 = 900,000 less); same line count.
+/// JPY 1,415,594 to 515,594 a month (1,000 users x USD 6 x 150 = 900,000 less); same line count.
 pub fn article_owned_entra() -> String {
     let article = std::fs::read_to_string("examples/article.yaml").unwrap();
     let changed = article.replace("\n  operator_access: none\n", "\n  licences: { entra: owned }\n");
