@@ -14,6 +14,7 @@ mod currency;
 mod edges;
 mod engine;
 mod facts;
+mod facts_third;
 mod fetch;
 mod fetch_bounds;
 mod finance;
