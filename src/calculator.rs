@@ -346,6 +346,23 @@ fn meter_region<'a>(comp: &'a Component, res: &Resource<'a>) -> Result<Cow<'a, s
     }
 }
 
+/// Why a metered component has no price, with the item searched for (unless the reason names it)
+/// and how to supply a price: a `prices:` entry, or fresh pages from a connected machine. (A price
+/// sheet cannot: it is matched by the meter id of a priced line.)
+fn supply_hint(why: String, comp: &Component, region: &str) -> String {
+    let Some(m) = comp.meter.as_deref() else { return why };
+    let searched = match why.contains(&format!("{:?}", m.product)) {
+        true => String::new(),
+        false => format!(" (searched for {:?} / {:?} / {:?} per {:?})", m.product, m.sku, m.meter, m.unit),
+    };
+    let mut parts = comp.key.splitn(3, '/');
+    let (type_id, tier, id) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    format!(
+        "{why}{searched}; to price it, add `prices: [{{ type: {type_id}, tier: {tier}, component: {id}, price: USD, source: ... }}]` \
+         or, on a connected machine, `closednet pricing fetch --region {region}` and `closednet pricing import`"
+    )
+}
+
 /// One component's line: priced from the snapshot, or saying why it has no price.
 fn line<'c>(
     comp: &'c Component,
@@ -382,7 +399,7 @@ fn line<'c>(
     };
     let entry = match snapshot.price(key, &region) {
         Ok(e) => e,
-        Err(no) => return Ok(unpriced(no.0)),
+        Err(no) => return Ok(unpriced(supply_hint(no.0, comp, &region))),
     };
     let unit = Unit::parse(&entry.unit)
         .ok_or_else(|| PriceError::Unit(format!("{key}: unit {:?} is not understood", entry.unit)))?;

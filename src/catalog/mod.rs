@@ -228,7 +228,10 @@ impl LazyDef {
             let place = || format!("{}: services/{type_id}.toml", self.origin);
             let def = self.syntax.parse::<ServiceDef>(&self.text).map_err(|e| format!("{}: {e}", place()));
             Box::new(def.and_then(|def| match def.type_id == type_id {
-                true => def.validate().map(|()| def.with_keys()).map_err(|e| format!("{}: {e}", place())),
+                true => {
+                    let def = def.with_sizes();
+                    def.validate().map(|()| def.with_keys()).map_err(|e| format!("{}: {e}", place()))
+                }
                 false => Err(format!("{}: type \"{}\" differs from its file name", place(), def.type_id)),
             }))
         });

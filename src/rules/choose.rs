@@ -38,7 +38,7 @@ pub(super) fn candidates<'c>(
             rejected.push(Rejected { tier: &tier.id, reason: Reason::BelowDeclared(&declared.id) });
             continue;
         }
-        let evidence = match qualify(arch, svc, tier, needs, date) {
+        let evidence = match qualify(arch, svc, def, tier, needs, date) {
             Ok(e) => e,
             Err(reason) => {
                 rejected.push(Rejected { tier: &tier.id, reason });
@@ -64,8 +64,15 @@ pub(super) fn candidates<'c>(
 }
 
 /// The rule of the first need the declared tier does not meet; `None` when it meets them all.
-fn bump_rule(arch: &Architecture, svc: &Service, declared: &Tier, needs: &Needs, date: &str) -> Option<RuleId> {
-    qualify(arch, svc, declared, needs, date).err()?;
+fn bump_rule(
+    arch: &Architecture,
+    svc: &Service,
+    def: &ServiceDef,
+    declared: &Tier,
+    needs: &Needs,
+    date: &str,
+) -> Option<RuleId> {
+    qualify(arch, svc, def, declared, needs, date).err()?;
     let inbound_fails = needs.inbound
         && declared.capability(CapabilityKind::PrivateEndpoint, date).is_none()
         && declared.capability(CapabilityKind::VnetInjection, date).is_none();
@@ -89,7 +96,7 @@ pub(super) fn choose<'c>(
     let (mut candidates, rejected) = candidates(arch, svc, def, declared, needs, snapshot, pricer)?;
     // Cheapest first; on equal cost the lower rank, then catalog order (stable sort).
     candidates.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.rank.cmp(&b.0.rank)));
-    let rule = bump_rule(arch, svc, declared, needs, date);
+    let rule = bump_rule(arch, svc, def, declared, needs, date);
     let declared_fails = rule.is_some();
     // A declared tier that already meets the needs stays: the closed design changes only what it must.
     let kept = candidates.iter().position(|c| c.0.id == declared.id).filter(|_| !declared_fails);

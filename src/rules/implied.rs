@@ -102,7 +102,11 @@ pub fn private_endpoints(arch: &Architecture, catalog: &Catalog, design: &Design
             match shared.flatten() {
                 Some(e) => e.owner.push_str(&format!(" + {}", svc.name)),
                 None => {
-                    let zones = std::iter::once(&pe.dns_zone).chain(&pe.extra_dns_zones).cloned().collect();
+                    // A regional zone (`privatelink.{region}.azmk8s.io`) is named for the file's region.
+                    let zones = std::iter::once(&pe.dns_zone)
+                        .chain(&pe.extra_dns_zones)
+                        .map(|z| z.replace("{region}", &arch.region))
+                        .collect();
                     out.push(Endpoint { owner: svc.name.clone(), subresource: pe.subresource.clone(), zones });
                 }
             }

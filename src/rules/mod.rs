@@ -23,6 +23,7 @@ pub mod implied;
 mod needs;
 pub mod options;
 pub mod requirement;
+mod zones;
 
 pub use design::{as_planned, cheapest_closed, closed, declared_tier, rbac, resource};
 pub use needs::{needs, private_link_origins, unlinked_reason};
