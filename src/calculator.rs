@@ -348,18 +348,18 @@ fn meter_region<'a>(comp: &'a Component, res: &Resource<'a>) -> Result<Cow<'a, s
 
 /// Why a metered component has no price, with the item searched for (unless the reason names it)
 /// and how to supply a price: a `prices:` entry, or fresh pages from a connected machine. (A price
-/// sheet cannot: it is matched by the meter id of a priced line.)
+/// sheet cannot: it is matched by the meter id of a priced line.) No commas or quotes, so that a
+/// CSV cell holds it as it is.
 fn supply_hint(why: String, comp: &Component, region: &str) -> String {
     let Some(m) = comp.meter.as_deref() else { return why };
     let searched = match why.contains(&format!("{:?}", m.product)) {
         true => String::new(),
-        false => format!(" (searched for {:?} / {:?} / {:?} per {:?})", m.product, m.sku, m.meter, m.unit),
+        false => format!(" (searched for {} / {} / {} per {})", m.product, m.sku, m.meter, m.unit),
     };
-    let mut parts = comp.key.splitn(3, '/');
-    let (type_id, tier, id) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next().unwrap_or(""));
     format!(
-        "{why}{searched}; to price it, add `prices: [{{ type: {type_id}, tier: {tier}, component: {id}, price: USD, source: ... }}]` \
-         or, on a connected machine, `closednet pricing fetch --region {region}` and `closednet pricing import`"
+        "{why}{searched}; to price it add a `prices:` entry for {} (type/tier/component) \
+         or run `closednet pricing fetch --region {region}` and `closednet pricing import` on a connected machine",
+        comp.key
     )
 }
 

@@ -381,7 +381,10 @@ fn collapse_region(
     file.missing.push(Missing {
         key: format!("{}/{WHOLE_TYPE}", def.type_id),
         region: region.to_string(),
-        reason: format!("no {service} item in force on {as_of} in {region} matches any of the {added} meters of {}", def.type_id),
+        reason: format!(
+            "no {service} item in force on {as_of} in {region} matches any of the {added} meters of {}",
+            def.type_id
+        ),
     });
 }
 

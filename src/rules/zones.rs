@@ -23,7 +23,10 @@ pub(super) fn shortfall(svc: &Service, def: &ServiceDef, tier: &Tier, date: &str
     let key = z.capacity.as_deref()?;
     let have = svc.capacity.get(key).copied().unwrap_or_else(|| def.capacity_default(key));
     (have < Decimal::from(z.min)).then(|| {
-        format!("zone-redundant, it runs and bills at least {} {key} ({}, {}); {key}: {have} is below that", z.min, z.doc, z.as_of)
+        format!(
+            "zone-redundant, it runs and bills at least {} {key} ({}, {}); {key}: {have} is below that",
+            z.min, z.doc, z.as_of
+        )
     })
 }
 
@@ -43,12 +46,8 @@ pub(super) fn check_declared(
     d.help = Some(match tier.zone_redundancy_at(date).and_then(|z| z.capacity.clone().map(|k| (k, z.min))) {
         Some((key, min)) => format!("set {key}: {min} or more"),
         None => {
-            let able: Vec<&str> = def
-                .tiers
-                .iter()
-                .filter(|t| t.zone_redundancy_at(date).is_some())
-                .map(|t| t.id.as_str())
-                .collect();
+            let able: Vec<&str> =
+                def.tiers.iter().filter(|t| t.zone_redundancy_at(date).is_some()).map(|t| t.id.as_str()).collect();
             format!("tiers that can be zone-redundant on {date}: {}", able.join(", "))
         }
     });

@@ -217,12 +217,20 @@ fn zone_redundant(
     let declared = tier.and_then(|t| def.tier(t)).or_else(|| def.default_tier(os));
     match declared {
         _ if able.is_empty() => {
-            c.error(loc(flag), p("zone_redundant"), format!("the catalog does not model zone redundancy for {}", def.type_id))
-                .help = Some("remove zone_redundant, or price the zone-redundant deployment with `prices:`".into());
+            c.error(
+                loc(flag),
+                p("zone_redundant"),
+                format!("the catalog does not model zone redundancy for {}", def.type_id),
+            )
+            .help = Some("remove zone_redundant, or price the zone-redundant deployment with `prices:`".into());
         }
         Some(t) if t.zone_redundancy.is_empty() => {
-            c.error(loc(flag), p("zone_redundant"), format!("{} tier {} cannot be zone-redundant", def.type_id, t.id))
-                .help = Some(format!("tiers that can: {}", able.join(", ")));
+            c.error(
+                loc(flag),
+                p("zone_redundant"),
+                format!("{} tier {} cannot be zone-redundant", def.type_id, t.id),
+            )
+            .help = Some(format!("tiers that can: {}", able.join(", ")));
         }
         _ => {}
     }
