@@ -380,6 +380,23 @@ fn meter_region<'a>(comp: &'a Component, res: &Resource<'a>) -> Result<Cow<'a, s
     }
 }
 
+/// Why a metered component has no price, with the item searched for (unless the reason names it)
+/// and how to supply a price: a `prices:` entry, or fresh pages from a connected machine. (A price
+/// sheet cannot: it is matched by the meter id of a priced line.) No commas or quotes, so that a
+/// CSV cell holds it as it is.
+fn supply_hint(why: String, comp: &Component, region: &str) -> String {
+    let Some(m) = comp.meter.as_deref() else { return why };
+    let searched = match why.contains(&format!("{:?}", m.product)) {
+        true => String::new(),
+        false => format!(" (searched for {} / {} / {} per {})", m.product, m.sku, m.meter, m.unit),
+    };
+    format!(
+        "{why}{searched}; to price it add a `prices:` entry for {} (type/tier/component) \
+         or run `closednet pricing fetch --region {region}` and `closednet pricing import` on a connected machine",
+        comp.key
+    )
+}
+
 /// One component's line: priced from the snapshot, or saying why it has no price.
 fn line<'c>(
     comp: &'c Component,
@@ -417,7 +434,7 @@ fn line<'c>(
     // The meter's unit is parsed once per run, with the look-up.
     let (entry, unit) = match snapshot.priced(key, &region) {
         Ok(priced) => priced,
-        Err(no) => return Ok(unpriced(no.0)),
+        Err(no) => return Ok(unpriced(supply_hint(no.0, comp, &region))),
     };
     let unit = unit.ok_or_else(|| PriceError::Unit(format!("{key}: unit {:?} is not understood", entry.unit)))?;
     let quantity = quantity(comp.charge, &unit, base, hours).map_err(|e| match e {

@@ -178,6 +178,9 @@ pub struct Service {
     pub skillset: Skillset,
     pub custom_skill_timeout: Option<Decimal>,
     pub zone: Option<u8>,
+    /// `zone_redundant: true`: the tier must be able to be zone-redundant at the pricing date, and
+    /// the capacity at least what the platform then runs (checked when the designs are priced).
+    pub zone_redundant: bool,
     pub usage: BTreeMap<String, Decimal>,
     pub model: Option<String>,
     pub loc: Loc,

@@ -313,6 +313,7 @@ const SERVICE_KEYS: &[&str] = &[
     "skillset",
     "custom_skill_timeout",
     "zone",
+    "zone_redundant",
     "usage",
 ];
 
@@ -332,6 +333,7 @@ fn service(raw: &mut RawService, path: &[&str], value: &str) -> Result<(), SetEr
         ["skillset", rest @ ..] => leaf(&mut raw.skillset, rest, value)?,
         ["custom_skill_timeout", rest @ ..] => leaf(&mut raw.custom_skill_timeout, rest, value)?,
         ["zone", rest @ ..] => leaf(&mut raw.zone, rest, value)?,
+        ["zone_redundant", rest @ ..] => leaf(&mut raw.zone_redundant, rest, value)?,
         ["calls"] => raw.calls = parse::<Option<Vec<String>>>(value)?.map(|v| v.into_iter().map(spanned).collect()),
         ["subresources"] => {
             raw.subresources = parse::<Option<Vec<String>>>(value)?.map(|v| v.into_iter().map(spanned).collect())

@@ -376,6 +376,10 @@ pub(crate) struct RawService {
     /// Front Door billing zone (1-8) of the clients' edge locations.
     #[schemars(with = "Option<Quantity>")]
     pub zone: Option<Spanned<Scalar>>,
+    /// Spread across availability zones (App Service plans, API Management Premium, storage ZRS/GZRS):
+    /// only tiers that can be zone-redundant, at the capacity the platform then runs at least.
+    #[schemars(with = "Option<Flag>")]
+    pub zone_redundant: Option<Spanned<bool>>,
     #[schemars(with = "Option<BTreeMap<String, Scalar>>")]
     pub usage: Option<BTreeMap<String, Spanned<Scalar>>>,
 }

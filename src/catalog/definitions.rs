@@ -307,6 +307,33 @@ pub struct Tier {
     /// Standard: blob, file, queue, table).
     #[serde(default)]
     pub host_storage: std::collections::BTreeMap<String, String>,
+    /// The tier can be zone-redundant (`zone_redundant: true` in an architecture file), with the
+    /// capacity the platform then runs and bills at least, by date (App Service: 3 instances,
+    /// then 2). Empty: the tier is not zone-redundant, or the catalog does not model it.
+    #[serde(default)]
+    pub zone_redundancy: Vec<ZoneRedundancy>,
+}
+
+/// What zone redundancy asks of a tier's capacity from `since` to `until`, and the page that says
+/// so.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ZoneRedundancy {
+    /// The capacity key (`instances`, `units`) the minimum applies to; absent: no minimum.
+    #[serde(default)]
+    pub capacity: Option<String>,
+    #[serde(default = "one")]
+    pub min: u32,
+    pub doc: Text,
+    pub as_of: Text,
+    #[serde(default)]
+    pub since: Option<Text>,
+    #[serde(default)]
+    pub until: Option<Text>,
+}
+
+fn one() -> u32 {
+    1
 }
 
 /// The SLA of every tier of a type that states none of its own (App Service: 99.95% from Basic up).
@@ -395,6 +422,11 @@ impl Tier {
 
     pub fn supports_os(&self, os: &str) -> bool {
         self.os.is_empty() || self.os.iter().any(|o| o == os)
+    }
+
+    /// What zone redundancy asks of the tier on `date`; `None` when it cannot be zone-redundant then.
+    pub fn zone_redundancy_at(&self, date: &str) -> Option<&ZoneRedundancy> {
+        self.zone_redundancy.iter().find(|z| in_force(z.since.as_deref(), z.until.as_deref(), date))
     }
 }
 
@@ -606,7 +638,107 @@ pub struct ServiceDef {
     /// construction, so the closed design needs nothing more of it. The value is the Learn page.
     #[serde(default)]
     pub in_network: Option<Text>,
+    /// A plan billed on a subscription (Defender for Cloud), not a resource with an endpoint: the
+    /// closed design needs nothing of it.
+    #[serde(default)]
+    pub billing_plan: bool,
+    #[serde(default)]
     pub tiers: Vec<Tier>,
+    /// Virtual-machine sizes, each priced from its Linux and Windows meters: a table of a thousand
+    /// sizes read from the pages instead of a thousand hand-written tiers of four components each,
+    /// expanded into tiers when the definition is loaded ([`ServiceDef::with_sizes`]).
+    #[serde(default)]
+    pub sizes: Vec<Size>,
+}
+
+/// A virtual-machine size (`Standard_D2s_v5`) and the Retail Prices API items of its Linux and
+/// Windows pay-as-you-go meters, each `[productName, skuName, meterName]` (unit `1 Hour`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Size {
+    pub size: String,
+    #[serde(default)]
+    pub linux: Option<[String; 3]>,
+    #[serde(default)]
+    pub windows: Option<[String; 3]>,
+}
+
+impl Size {
+    /// The tier id of the size: `Standard_D2s_v5` -> `d2s-v5`.
+    pub fn tier_id(&self) -> String {
+        let s = self.size.as_str();
+        let bare = if s.len() > 9 && s[..9].eq_ignore_ascii_case("standard_") { &s[9..] } else { s };
+        bare.to_ascii_lowercase().replace('_', "-")
+    }
+
+    /// The size as a tier: a fixed line per instance and a line per hour used, for each OS it has
+    /// a meter for.
+    fn tier(&self) -> Tier {
+        let mut components = Vec::new();
+        let mut os = Vec::new();
+        for (os_id, label, meter) in [("linux", "Linux", &self.linux), ("windows", "Windows", &self.windows)] {
+            let Some([product, sku, meter]) = meter else { continue };
+            os.push(os_id.to_string());
+            let filter = MeterFilter {
+                product: product.as_str().into(),
+                sku: sku.as_str().into(),
+                meter: meter.as_str().into(),
+                unit: "1 Hour".into(),
+                file: None,
+                service: None,
+            };
+            let component = |id: String, name: String, charge: Charge| Component {
+                id: id.into(),
+                name: name.into(),
+                charge,
+                usage: (charge == Charge::Usage).then(|| "hours".into()),
+                per: if charge == Charge::Fixed { vec!["instances".to_string()] } else { Vec::new() },
+                factor: None,
+                os: Some(os_id.into()),
+                model: None,
+                region: None,
+                meter: Some(Box::new(filter.clone())),
+                unit: None,
+                documented: false,
+                free_units: None,
+                free_doc: None,
+                key: String::new(),
+            };
+            components.push(component(os_id.to_string(), format!("{} {label}", self.size), Charge::Fixed));
+            components.push(component(
+                format!("{os_id}-hours"),
+                format!("{} {label}, hours used", self.size),
+                Charge::Usage,
+            ));
+        }
+        // Both: any OS, as a hand-written tier without `os` says.
+        if os.len() == 2 {
+            os.clear();
+        }
+        Tier {
+            id: self.tier_id(),
+            aliases: vec![self.size.clone()],
+            rank: 0,
+            sla: None,
+            sla_doc: None,
+            sla_percent: None,
+            sla_as_of: None,
+            sla_note: None,
+            sla_zones: None,
+            os,
+            capabilities: Vec::new(),
+            components,
+            since: None,
+            since_doc: None,
+            until: None,
+            preview_since: None,
+            preview: false,
+            preview_doc: None,
+            retires: None,
+            host_storage: BTreeMap::new(),
+            zone_redundancy: Vec::new(),
+        }
+    }
 }
 
 impl ServiceDef {
@@ -657,6 +789,15 @@ impl ServiceDef {
     /// Price key of a component: `type/tier/component`.
     pub fn key(&self, tier: &Tier, component: &Component) -> String {
         format!("{}/{}/{}", self.type_id, tier.id, component.id)
+    }
+
+    /// Appends a tier for each entry of `sizes`, after the hand-written tiers (done once, when the
+    /// definition is loaded, before it is checked).
+    pub(crate) fn with_sizes(mut self) -> Self {
+        let sizes = std::mem::take(&mut self.sizes);
+        self.tiers.extend(sizes.iter().map(Size::tier));
+        self.sizes = sizes;
+        self
     }
 
     /// Fills in what loading derives (once, when the catalog is loaded): every component's price
@@ -845,6 +986,22 @@ impl ServiceDef {
                 }
                 dates(&cap.since, &cap.until).map_err(at)?;
                 preview_dates(&cap.preview_since, &cap.since, cap.preview, &cap.preview_doc).map_err(at)?;
+            }
+            for z in &tier.zone_redundancy {
+                let at = |msg: String| at(format!("zone_redundancy: {msg}"));
+                if !z.doc.starts_with("https://") {
+                    return Err(at(format!("doc \"{}\" is not an https:// page", z.doc)));
+                }
+                if !is_date(&z.as_of) {
+                    return Err(at(format!("as_of \"{}\" is not a date written YYYY-MM-DD", z.as_of)));
+                }
+                dates(&z.since, &z.until).map_err(at)?;
+                if let Some(key) = z.capacity.as_ref().filter(|k| !self.capacity.contains(k)) {
+                    return Err(at(format!("capacity {key} is not a capacity key of {}", self.type_id)));
+                }
+                if z.min == 0 {
+                    return Err(at("min 0: a zone-redundant service runs at least one".into()));
+                }
             }
             if tier.components.is_empty() {
                 return Err(at("no components: a tier needs at least one priced component".into()));

@@ -29,7 +29,7 @@
 
 use super::Catalog;
 use super::definitions::{Component, ServiceDef, is_date};
-use super::snapshot::{Bucket, Missing, PriceEntry, PriceFile};
+use super::snapshot::{Bucket, Missing, PriceEntry, PriceFile, WHOLE_TYPE};
 use crate::atomic::Staged;
 use crate::error::Error;
 use rust_decimal::Decimal;
@@ -291,6 +291,16 @@ fn import_type(
             let items = read_page(&path, summary)?;
             pages.insert(source, items);
         }
+        // No page of the type at all: one reason for all its regional components.
+        if pages.values().all(Option::is_none) {
+            file.missing.push(Missing {
+                key: format!("{}/{WHOLE_TYPE}", def.type_id),
+                region: region.as_str().into(),
+                reason: format!("the saved Retail Prices API pages have no {} for {region}", sources.join(" or ")),
+            });
+            continue;
+        }
+        let (prices_before, missing_before) = (file.price.len(), file.missing.len());
         for tier in &def.tiers {
             for comp in &tier.components {
                 let Some(filter) = &comp.meter else { continue };
@@ -352,6 +362,7 @@ fn import_type(
                 }
             }
         }
+        collapse_region(def, region, as_of, prices_before, missing_before, &mut file);
     }
     // A non-regional meter found in no folder at all is missing everywhere.
     for tier in &def.tiers {
@@ -374,6 +385,32 @@ fn import_type(
     summary.prices += file.price.len();
     summary.missing.extend(file.missing.iter().cloned());
     Ok(file)
+}
+
+/// A region where no meter of the type matched at all (pages from before the region's prices began)
+/// gets one reason for the whole type instead of one per component.
+fn collapse_region(
+    def: &ServiceDef,
+    region: &str,
+    as_of: &str,
+    prices_before: usize,
+    missing_before: usize,
+    file: &mut PriceFile,
+) {
+    let added = file.missing.len() - missing_before;
+    if file.price.len() > prices_before || added < 2 {
+        return;
+    }
+    file.missing.truncate(missing_before);
+    let service = def.service_name.as_deref().unwrap_or(&def.type_id);
+    file.missing.push(Missing {
+        key: format!("{}/{WHOLE_TYPE}", def.type_id),
+        region: region.into(),
+        reason: format!(
+            "no {service} item in force on {as_of} in {region} matches any of the {added} meters of {}",
+            def.type_id
+        ),
+    });
 }
 
 /// `a, b, c` and at most `max` of them, then `and N more`.

@@ -118,7 +118,9 @@ pub struct PriceEntry {
     pub savings_3y: Option<Decimal>,
 }
 
-/// A component the importer looked for and did not find in a region.
+/// A component the importer looked for and did not find in a region. The key `<type>/*` stands
+/// for every component of the type: a region whose pages lack every page the type reads gets one
+/// such reason instead of one per component (a thousand virtual-machine sizes).
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Missing {
@@ -246,9 +248,17 @@ impl Tables {
         }
     }
 
+    /// The reason `key` has no price in `region`, or failing that the reason its whole type has
+    /// none (a `type/*` key).
     fn missing(&self, key: &str, region: &str) -> Option<usize> {
-        let i = self.missing.partition_point(|m| (m.key.as_str(), m.region.as_str()) < (key, region));
-        self.missing.get(i).filter(|m| m.key == key && m.region == region).map(|_| i)
+        let find = |key: &str| {
+            let i = self.missing.partition_point(|m| (m.key.as_str(), m.region.as_str()) < (key, region));
+            self.missing.get(i).filter(|m| m.key == key && m.region == region).map(|_| i)
+        };
+        find(key).or_else(|| {
+            let type_id = key.split('/').next().unwrap_or(key);
+            find(&format!("{type_id}/{WHOLE_TYPE}"))
+        })
     }
 }
 
@@ -421,6 +431,9 @@ pub struct Snapshot {
     parsed: OnceLock<Box<[Parsed]>>,
     found: Cache,
 }
+
+/// The last part of a `[[missing]]` key that stands for every component of its type.
+pub const WHOLE_TYPE: &str = "*";
 
 /// Group name of `documented.toml`.
 pub const DOCUMENTED: &str = "documented";

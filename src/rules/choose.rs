@@ -93,17 +93,8 @@ pub(super) fn choose<'c>(
     pricer: Option<&dyn Pricer>,
 ) -> Result<(Decision<'c>, Option<Chosen<'c>>), Error> {
     let date = snapshot.meta.as_of.as_str();
-    let (mut candidates, rejected) = candidates(arch, svc, def, declared, needs, snapshot, pricer)?;
-    // Cheapest first; on equal cost the lower rank, then catalog order (stable sort).
-    candidates.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.rank.cmp(&b.0.rank)));
     let rule = bump_rule(arch, svc, def, declared, needs, date);
     let declared_fails = rule.is_some();
-    // A declared tier that already meets the needs stays: the closed design changes only what it must.
-    let kept = candidates.iter().position(|c| c.0.id == declared.id).filter(|_| !declared_fails);
-    if let Some(i) = kept {
-        let kept = candidates.remove(i);
-        candidates.insert(0, kept);
-    }
     let mut decision = Decision {
         service: svc.name.clone(),
         type_id: &def.type_id,
@@ -112,8 +103,25 @@ pub(super) fn choose<'c>(
         needs: *needs,
         rule,
         evidence: Vec::new(),
-        rejected,
+        rejected: Vec::new(),
     };
+    // Inside the network by construction (a virtual machine, a firewall) or a billing plan: the
+    // closed design needs nothing of it, and the declared tier stays even without a price (a
+    // virtual machine's thousand sizes are not priced to keep the one declared).
+    if !declared_fails && (def.in_network.is_some() || def.billing_plan) {
+        decision.to = Some(&declared.id);
+        return Ok((decision, None));
+    }
+    let (mut candidates, rejected) = candidates(arch, svc, def, declared, needs, snapshot, pricer)?;
+    decision.rejected = rejected;
+    // Cheapest first; on equal cost the lower rank, then catalog order (stable sort).
+    candidates.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.rank.cmp(&b.0.rank)));
+    // A declared tier that already meets the needs stays: the closed design changes only what it must.
+    let kept = candidates.iter().position(|c| c.0.id == declared.id).filter(|_| !declared_fails);
+    if let Some(i) = kept {
+        let kept = candidates.remove(i);
+        candidates.insert(0, kept);
+    }
     if candidates.is_empty() {
         return Ok((decision, None));
     }

@@ -104,6 +104,7 @@ pub fn rbac<'c>(arch: &Architecture, catalog: &'c Catalog, snapshot: &'c Snapsho
     for svc in &arch.services {
         let def = def(catalog, &svc.type_id)?;
         let tier = declared_tier(svc, def);
+        super::zones::check_declared(arch, svc, def, tier, &snapshot.meta.as_of)?;
         let mut p = priced(&svc.name, def, tier, snapshot, &resource(arch, svc, &tier.id), None)?;
         declared(&mut p, svc, tier, arch, catalog, snapshot)?;
         services.push(p);

@@ -26,6 +26,7 @@ mod needs;
 pub mod options;
 mod previews;
 pub mod requirement;
+mod zones;
 
 pub use design::{as_planned, cheapest_closed, closed, declared_tier, rbac, resource};
 pub use needs::{needs, private_link_origins, unlinked_reason};

@@ -89,7 +89,7 @@ pub fn needs<'c>(
     date: &str,
     injected: &BTreeSet<&str>,
 ) -> Needs<'c> {
-    if def.in_network.is_some() {
+    if def.in_network.is_some() || def.billing_plan {
         return Needs { inbound: false, outbound: None };
     }
     let calls_private = reachable_callees(arch, svc, def, date).next().is_some();
@@ -135,6 +135,9 @@ pub(super) fn qualify<'c>(
         && !tier.components.iter().any(|c| c.model.as_deref() == Some(model))
     {
         return Err(Reason::Other(format!("does not offer {model}").into()));
+    }
+    if let Some(why) = super::zones::shortfall(svc, def, tier, date) {
+        return Err(Reason::Other(why.into()));
     }
     if arch.closed.production && tier.sla == Some(false) {
         return Err(Reason::Other("no SLA, and closed_network.sla is production".into()));

@@ -129,7 +129,7 @@ fn bad_files_say_where_and_change_nothing() {
     fails(
         &["estimate", "tests/fixtures/bad/typo-key.yaml"],
         "error: tests/fixtures/bad/typo-key.yaml:6:5: services[0].teir: unknown field `teir`, expected one of name, type, \
-         tier, units, replicas, partitions, instances, throughput, runtime, os, public, calls, subresources, skillset, custom_skill_timeout, zone, usage\n  \
+         tier, units, replicas, partitions, instances, throughput, runtime, os, public, calls, subresources, skillset, custom_skill_timeout, zone, zone_redundant, usage\n  \
          help: did you mean \"tier\"? Unknown keys are errors so that a typo never changes a price silently",
     );
     fails(

@@ -134,6 +134,7 @@ region: eastus2
 services:
   - name: db
     type: sql-database
+    tier: gp-gen5-2
 ";
     let est = run(&c, yaml);
     let line = &est.rbac.services[0].lines[0];

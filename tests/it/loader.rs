@@ -42,7 +42,7 @@ fn a_float_price_is_refused_naming_the_file_and_key() {
     );
     assert_eq!(
         refused("2026-08/prices/storage.toml", "from = \"51200\"", "from = 51200.0"),
-        "snapshot 2026-08: prices/storage.toml: price[0].buckets[1].from = 51200.0 is a TOML float; write it as \
+        "snapshot 2026-08: prices/storage.toml: price[214].buckets[1].from = 51200.0 is a TOML float; write it as \
          a decimal string (\"51200.0\") so that no figure passes through binary floating point"
     );
 }

@@ -170,7 +170,7 @@ fn price_entries_are_validated_like_every_other_key() {
         &c,
         &with_prices(
             "  - { type: virtual-machin, price: 1, source: x }\n  \
-             - { type: virtual-machine, tier: d2s-v6, price: 1, source: x }\n  \
+             - { type: virtual-machine, tier: d2s-v9, price: 1, source: x }\n  \
              - { type: virtual-machine, tier: d2s-v5, component: linx, price: 1, source: x }\n  \
              - { type: virtual-machine, price: 1, unit: 1 Month, source: x }\n  \
              - { type: virtual-machine, price: 1, source: \" \" }\n  \
@@ -180,7 +180,7 @@ fn price_entries_are_validated_like_every_other_key() {
     );
     for expected in [
         "prices[0].type: unknown service type \"virtual-machin\"\n  help: did you mean \"virtual-machine\"?",
-        "prices[1].tier: unknown virtual-machine tier \"d2s-v6\"\n  help: did you mean \"d2s-v5\"?",
+        "prices[1].tier: unknown virtual-machine tier \"d2s-v9\"\n  help: did you mean \"d2s-v5\"?",
         "prices[2].component: virtual-machine d2s-v5 has no component \"linx\"\n  help: did you mean \"linux\"?",
         "prices[3].unit: the unit \"1 Month\" is not the component's unit\n  help: the entry prices components in: 1 Hour",
         "prices[4].source: a price needs a `source`",

@@ -50,6 +50,7 @@ pub(super) fn service(
         Some(t) => c.count(t, &p("custom_skill_timeout"), 1),
     };
     let zone = zone(c, s, def, &p);
+    let zone_redundant = zone_redundant(c, s, def, tier.as_deref(), os.as_deref(), &p);
     let (usage, model) = usage(c, s, def, at, &p);
 
     Some(Service {
@@ -67,6 +68,7 @@ pub(super) fn service(
         skillset,
         custom_skill_timeout,
         zone,
+        zone_redundant,
         usage,
         model,
         loc: at,
@@ -215,6 +217,41 @@ fn skillset(c: &mut Checker, s: &RawService, def: &ServiceDef, at: Loc, p: &dyn 
             Some("skillset applies to ai-search".into());
     }
     skillset
+}
+
+/// `zone_redundant: true` only on a tier that can be zone-redundant (at some date: whether it can at
+/// the pricing date, and at what capacity, is checked when the designs are priced).
+fn zone_redundant(
+    c: &mut Checker,
+    s: &RawService,
+    def: &ServiceDef,
+    tier: Option<&str>,
+    os: Option<&str>,
+    p: &dyn Fn(&str) -> String,
+) -> bool {
+    let Some(flag) = s.zone_redundant.as_ref().filter(|f| f.value) else { return false };
+    let able: Vec<&str> = def.tiers.iter().filter(|t| !t.zone_redundancy.is_empty()).map(|t| t.id.as_str()).collect();
+    let declared = tier.and_then(|t| def.tier(t)).or_else(|| def.default_tier(os));
+    match declared {
+        _ if able.is_empty() => {
+            c.error(
+                loc(flag),
+                p("zone_redundant"),
+                format!("the catalog does not model zone redundancy for {}", def.type_id),
+            )
+            .help = Some("remove zone_redundant, or price the zone-redundant deployment with `prices:`".into());
+        }
+        Some(t) if t.zone_redundancy.is_empty() => {
+            c.error(
+                loc(flag),
+                p("zone_redundant"),
+                format!("{} tier {} cannot be zone-redundant", def.type_id, t.id),
+            )
+            .help = Some(format!("tiers that can: {}", able.join(", ")));
+        }
+        _ => {}
+    }
+    true
 }
 
 /// The billing zone (1 to 8), only for a type priced by zone.
