@@ -132,11 +132,23 @@ fn published_slas_are_in_the_catalog_with_their_source() {
     assert_eq!(sla("key-vault", "standard"), (Some(true), Some("99.99".to_string())));
     assert_eq!(sla("container-apps", "consumption"), (Some(true), Some("99.95".to_string())));
     assert_eq!(sla("ai-search", "free").0, Some(false));
+    // AI Search 99.9% with 2 replicas (queries) or 3 (queries and indexing): search-reliability.
+    assert_eq!(sla("ai-search", "s1"), (Some(true), Some("99.9".to_string())));
+    // API Management classic tiers 99.95% in one region, Premium 99.99% over 2+ zones; Developer none;
+    // no figure found for the v2 tiers (an SLA, percentage unknown).
+    for tier in ["consumption", "basic", "standard", "premium"] {
+        assert_eq!(sla("api-management", tier), (Some(true), Some("99.95".to_string())), "{tier}");
+    }
+    let premium = c.service("api-management").unwrap().tier("premium").unwrap();
+    assert_eq!(premium.sla_zones.as_ref().map(|z| (z.zones, z.percent.as_str())), Some((2, "99.99")));
+    assert_eq!(sla("api-management", "developer"), (Some(false), None));
+    assert_eq!(sla("api-management", "standard-v2"), (Some(true), None));
+    assert_eq!(sla("app-gateway", "waf-v2"), (Some(true), Some("99.95".to_string())));
     // `explain` names the source and the conditions.
     let o = closednet(&["explain", "ai-search"]);
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(
-        out.contains("SLA: https://learn.microsoft.com/azure/search/search-limits-quotas-capacity; 2 or more replicas for queries, 3 or more for queries and indexing"),
+        out.contains("SLA 99.9%: https://learn.microsoft.com/azure/search/search-reliability; 2 or more replicas for queries, 3 or more for queries and indexing"),
         "{out}"
     );
 }
