@@ -6,6 +6,8 @@
 // value in its message. clippy.toml allows them only inside `#[cfg(test)]` and `#[test]` items.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod baselines;
+mod breadth;
 mod browser;
 mod catalog;
 mod check;
