@@ -146,7 +146,11 @@ impl fmt::Display for Reason<'_> {
             Reason::NoOutbound(kinds) => write!(f, "no {}", kind_names(kinds)),
             Reason::NoPrice { component, why } => write!(f, "no price for {component}: {why}"),
             Reason::Costlier { more, than, currency } => {
-                write!(f, "meets the needs but costs {currency} {}/month more than {than}", more.round_dp(2))
+                write!(f, "meets the needs but costs {currency} {}/month more than {than}", {
+                    let mut more = more.round_dp(2);
+                    more.rescale(2);
+                    more
+                })
             }
             Reason::DeclaredSuffices(d) => write!(f, "meets the needs; the declared tier {d} already does"),
             Reason::Other(text) => f.write_str(text),
