@@ -14,7 +14,7 @@ import sys
 from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 
-TOOLS = ["catalog", "check", "diff", "estimate", "explain", "import"]
+TOOLS = ["catalog", "check", "compare", "diff", "estimate", "explain", "import", "sweep"]
 
 
 def fail(message: str) -> None:
