@@ -541,8 +541,7 @@ impl Snapshot {
     /// region (`*`); else the region's reason there is none.
     fn look_up(&self, key: &str, region: &str) -> Result<Found, NoPrice> {
         let mut groups = self.groups_for(key, region)?;
-        let mut everywhere = self.groups_for(key, "*")?;
-        self.drop_foreign_documented(key, region, &mut groups, &mut everywhere)?;
+        self.drop_foreign_documented(key, region, &mut groups)?;
         let price = |groups: &[Option<(usize, &Tables)>], region| {
             groups
                 .iter()
@@ -552,6 +551,9 @@ impl Snapshot {
         if let Some(found) = price(&groups, region) {
             return Ok(found);
         }
+        // The files of every region (`*`) are read only when the region's own have no price.
+        let mut everywhere = self.groups_for(key, "*")?;
+        self.drop_foreign_documented(key, "*", &mut everywhere)?;
         if let Some(found) = price(&everywhere, "*") {
             return Ok(found);
         }
@@ -563,28 +565,26 @@ impl Snapshot {
     }
 
     /// Documented figures are USD unless their file says otherwise: a snapshot in another currency
-    /// does not mix them in, and says so when one of them would have priced `key`.
-    fn drop_foreign_documented<'t>(
+    /// does not mix them in, and says so when one of them would have priced `key` in `region`.
+    fn drop_foreign_documented(
         &self,
         key: &str,
         region: &str,
-        groups: &mut [Option<(usize, &'t Tables)>; 4],
-        everywhere: &mut [Option<(usize, &'t Tables)>; 4],
+        slots: &mut [Option<(usize, &Tables)>; 4],
     ) -> Result<(), NoPrice> {
-        let currency = |t: &Tables| t.currency.clone().unwrap_or_else(|| "USD".to_string());
-        for (slots, region) in [(groups, region), (everywhere, "*")] {
-            for slot in &mut slots[2..] {
-                let Some((_, t)) = slot.filter(|(_, t)| currency(t) != self.meta.currency) else { continue };
-                if t.price(key, region).is_some() {
-                    return Err(NoPrice(format!(
-                        "documented.toml gives it in {}, and snapshot {} prices in {}",
-                        currency(t),
-                        self.meta.name,
-                        self.meta.currency
-                    )));
-                }
-                *slot = None;
+        for slot in &mut slots[2..] {
+            let Some((_, t)) = *slot else { continue };
+            let currency = t.currency.as_deref().unwrap_or("USD");
+            if currency == self.meta.currency {
+                continue;
             }
+            if t.price(key, region).is_some() {
+                return Err(NoPrice(format!(
+                    "documented.toml gives it in {currency}, and snapshot {} prices in {}",
+                    self.meta.name, self.meta.currency
+                )));
+            }
+            *slot = None;
         }
         Ok(())
     }

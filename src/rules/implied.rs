@@ -577,40 +577,43 @@ fn identity<'a>(p: &Platform<'a>, out: &mut Vec<Added<'a>>) {
 /// The private plumbing infrastructure code builds, as the input counts it.
 pub fn planned_plumbing<'a>(arch: &'a Architecture, p: &crate::iac::import::Plumbing) -> Vec<Added<'a>> {
     let region = arch.region.as_str();
-    let mut out = Vec::new();
-    if p.endpoints_closing > 0 {
-        out.push(Added::new(
+    let lines = [
+        (
+            p.endpoints_closing,
             "private endpoints",
             Requirement::PrivateAccess,
+            "private-endpoint",
             "the input's private endpoints to resources it closes",
-            resource("private-endpoint", "standard", region, "count", Decimal::from(p.endpoints_closing)),
-        ));
-    }
-    if p.endpoints_open > 0 {
-        out.push(Added::new(
+        ),
+        (
+            p.endpoints_open,
             "private endpoints, public access still on",
             Requirement::PrivateAccess,
+            "private-endpoint",
             "the input's private endpoints to resources that keep public access on (or whose target it does not show): they close nothing",
-            resource("private-endpoint", "standard", region, "count", Decimal::from(p.endpoints_open)),
-        ));
-    }
-    if p.dns_zones > 0 {
-        out.push(Added::new(
+        ),
+        (
+            p.dns_zones,
             "private DNS zones",
             Requirement::PrivateAccess,
+            "private-dns-zone",
             "the private DNS zones the input builds",
-            resource("private-dns-zone", "standard", region, "count", Decimal::from(p.dns_zones)),
-        ));
-    }
-    if p.public_ips > 0 {
-        out.push(Added::new(
+        ),
+        (
+            p.public_ips,
             "public IPs",
             Requirement::Egress,
+            "public-ip",
             "the public IPs the input builds outside network interfaces (firewalls, Bastions, gateways, management)",
-            resource("public-ip", "standard", region, "count", Decimal::from(p.public_ips)),
-        ));
-    }
-    out
+        ),
+    ];
+    lines
+        .into_iter()
+        .filter(|(count, ..)| *count > 0)
+        .map(|(count, name, requirement, type_id, reason)| {
+            Added::new(name, requirement, reason, resource(type_id, "standard", region, "count", Decimal::from(count)))
+        })
+        .collect()
 }
 
 /// `; the design builds 2 (closed_network.egress_count)`, or nothing for one.
