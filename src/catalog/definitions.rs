@@ -656,11 +656,11 @@ pub struct ServiceDef {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Size {
-    pub size: String,
+    pub size: Text,
     #[serde(default)]
-    pub linux: Option<[String; 3]>,
+    pub linux: Option<[Text; 3]>,
     #[serde(default)]
-    pub windows: Option<[String; 3]>,
+    pub windows: Option<[Text; 3]>,
 }
 
 impl Size {
@@ -676,25 +676,28 @@ impl Size {
     fn tier(&self) -> Tier {
         let mut components = Vec::new();
         let mut os = Vec::new();
-        for (os_id, label, meter) in [("linux", "Linux", &self.linux), ("windows", "Windows", &self.windows)] {
+        // Literals are borrowed, never copied: a definition expands a thousand sizes when loaded.
+        let oses =
+            [("linux", "linux-hours", "Linux", &self.linux), ("windows", "windows-hours", "Windows", &self.windows)];
+        for (os_id, hours_id, label, meter) in oses {
             let Some([product, sku, meter]) = meter else { continue };
             os.push(os_id.to_string());
             let filter = MeterFilter {
-                product: product.as_str().into(),
-                sku: sku.as_str().into(),
-                meter: meter.as_str().into(),
-                unit: "1 Hour".into(),
+                product: product.clone(),
+                sku: sku.clone(),
+                meter: meter.clone(),
+                unit: Text::borrowed("1 Hour"),
                 file: None,
                 service: None,
             };
-            let component = |id: String, name: String, charge: Charge| Component {
-                id: id.into(),
+            let component = |id: &'static str, name: String, charge: Charge| Component {
+                id: Text::borrowed(id),
                 name: name.into(),
                 charge,
-                usage: (charge == Charge::Usage).then(|| "hours".into()),
+                usage: (charge == Charge::Usage).then_some(Text::borrowed("hours")),
                 per: if charge == Charge::Fixed { vec!["instances".to_string()] } else { Vec::new() },
                 factor: None,
-                os: Some(os_id.into()),
+                os: Some(Text::borrowed(os_id)),
                 model: None,
                 region: None,
                 meter: Some(Box::new(filter.clone())),
@@ -704,12 +707,8 @@ impl Size {
                 free_doc: None,
                 key: String::new(),
             };
-            components.push(component(os_id.to_string(), format!("{} {label}", self.size), Charge::Fixed));
-            components.push(component(
-                format!("{os_id}-hours"),
-                format!("{} {label}, hours used", self.size),
-                Charge::Usage,
-            ));
+            components.push(component(os_id, format!("{} {label}", self.size), Charge::Fixed));
+            components.push(component(hours_id, format!("{} {label}, hours used", self.size), Charge::Usage));
         }
         // Both: any OS, as a hand-written tier without `os` says.
         if os.len() == 2 {
@@ -717,7 +716,7 @@ impl Size {
         }
         Tier {
             id: self.tier_id(),
-            aliases: vec![self.size.clone()],
+            aliases: vec![self.size.to_string()],
             rank: 0,
             sla: None,
             sla_doc: None,

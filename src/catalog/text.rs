@@ -66,6 +66,13 @@ impl fmt::Debug for Text {
     }
 }
 
+impl Text {
+    /// A literal of the program: borrowed, never copied.
+    pub const fn borrowed(s: &'static str) -> Text {
+        Text(Cow::Borrowed(s))
+    }
+}
+
 impl From<String> for Text {
     fn from(s: String) -> Text {
         Text(Cow::Owned(s))
