@@ -23,7 +23,7 @@ fn html_report_renders_in_headless_chromium() {
         eprintln!("skipped: no chromium on PATH");
         return;
     };
-    let dir = std::env::temp_dir().join(format!("closednet-browser-{}", std::process::id()));
+    let dir = crate::support::tmp().join("browser");
     std::fs::create_dir_all(&dir).unwrap();
     let html = dir.join("report.html");
     let png = dir.join("report.png");

@@ -93,7 +93,7 @@ fn errors_and_notes_on_a_full_stderr_keep_their_exit_code() {
     };
     assert_eq!(full_stderr(&["estimate", "no-such-file.yaml"]), Some(2));
     assert_eq!(full_stderr(&["estimate", "--no-such-flag"]), Some(2));
-    let out = std::env::temp_dir().join(format!("closednet-edges-{}-note.csv", std::process::id()));
+    let out = crate::support::tmp().join("edges-note.csv");
     let out = out.to_str().unwrap();
     // "wrote FILE" goes to stderr: the report is written, so the run succeeded.
     assert_eq!(full_stderr(&["estimate", "examples/article.yaml", "--format", "csv", "--output", out]), Some(0));
@@ -126,7 +126,7 @@ fn a_closed_pipe_ends_quietly() {
 }
 
 fn scratch_catalog(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("closednet-edges-{}-{name}", std::process::id()));
+    let dir = crate::support::tmp().join(format!("edges-{name}"));
     let _ = std::fs::remove_dir_all(&dir);
     copy_dir(Path::new("pricing"), &dir);
     dir

@@ -16,7 +16,7 @@ const PAGE: usize = 3;
 const REGIONS: [&str; 2] = ["eastus2", "japaneast"];
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("closednet-test-{}-fetch-{name}", std::process::id()));
+    let dir = crate::support::tmp().join(format!("test-fetch-{name}"));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("closednet-test-{}-bounds-{name}", std::process::id()));
+    let dir = crate::support::tmp().join(format!("test-bounds-{name}"));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
@@ -298,6 +298,8 @@ fn a_long_chain_of_large_pages_is_streamed_to_disk_in_bounded_memory() {
     let saved: Saved = serde_json::from_str(&text).unwrap();
     assert_eq!((saved.items.len(), saved.count), (70_000, 70_000));
     assert_eq!([&saved.items[0].id, &saved.items[350].id, &saved.items[69_999].id], ["0", "1000", "199349"]);
+    drop((text, saved));
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]

@@ -16,7 +16,7 @@ fn stdout(args: &[&str]) -> String {
 }
 
 fn scratch(name: &str) -> std::path::PathBuf {
-    std::env::temp_dir().join(format!("closednet-finance-{}-{name}", std::process::id()))
+    crate::support::tmp().join(format!("finance-{name}"))
 }
 
 /// A tiny evaluator for the formulas the workbook writes on line rows: numbers, `F`/`H`/`I` cells

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 const HANG: Duration = Duration::from_secs(600);
 
 fn scratch(name: &str) -> std::path::PathBuf {
-    std::env::temp_dir().join(format!("closednet-hostile-{}-{name}", std::process::id()))
+    crate::support::tmp().join(format!("hostile-{name}"))
 }
 
 /// Runs `estimate` on `text`; a run that does not end within [`HANG`] is killed and fails.

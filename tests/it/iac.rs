@@ -177,7 +177,7 @@ fn a_state_file_and_a_wrapped_plan_are_refused_with_how_to_make_a_plan() {
 
 #[test]
 fn the_imported_file_estimates_to_the_same_two_designs_as_the_plan() {
-    let dir = std::env::temp_dir().join(format!("closednet-iac-{}", std::process::id()));
+    let dir = crate::support::tmp().join("iac");
     std::fs::create_dir_all(&dir).unwrap();
     let yaml = dir.join("half-closed.yaml");
     let plan = format!("{TF}/half-closed-public-access-on.json");

@@ -75,7 +75,7 @@ fn every_decimal_of_a_catalog_is_a_string_not_a_float() {
 
 #[test]
 fn a_float_in_a_pricing_folder_is_exit_2_and_one_line() {
-    let dir = std::env::temp_dir().join(format!("closednet-loader-float-{}", std::process::id()));
+    let dir = crate::support::tmp().join("loader-float");
     let _ = std::fs::remove_dir_all(&dir);
     for (path, text) in edited("2026-08/documented.toml", "price = \"0.01\"", "price = 0.01") {
         let target = dir.join(&path);

@@ -299,7 +299,7 @@ fn resources_are_the_schemas_and_every_rules_documentation() {
 
 #[test]
 fn a_path_outside_the_working_directory_is_refused_unless_allowed() {
-    let dir = std::env::temp_dir().join(format!("closednet-mcp-outside-{}", std::process::id()));
+    let dir = crate::support::tmp().join("mcp-outside");
     std::fs::create_dir_all(&dir).unwrap();
     let dir = std::fs::canonicalize(dir).unwrap();
     let outside = dir.join("article.yaml");

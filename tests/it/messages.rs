@@ -38,7 +38,7 @@ fn a_missing_version_is_reported_with_every_other_problem() {
 
 #[test]
 fn a_word_where_a_boolean_belongs_lists_the_values() {
-    let dir = std::env::temp_dir().join(format!("closednet-messages-{}", std::process::id()));
+    let dir = crate::support::tmp().join("messages");
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("maybe.yaml");
     std::fs::write(
@@ -119,7 +119,7 @@ fn none_cannot_be_listed_with_operator_access() {
 fn names_that_differ_only_by_surrounding_spaces_are_duplicates() {
     // D12 of the reliability battery: "files" and "files " were two services, of which `--set
     // services.files...` changed one and `--discount files=50` both.
-    let path = std::env::temp_dir().join(format!("closednet-dup-{}.yaml", std::process::id()));
+    let path = crate::support::tmp().join("dup.yaml");
     std::fs::write(
         &path,
         "version: 1\nregion: eastus2\nservices:\n  - {name: \"files\", type: storage, usage: {gb: 100}}\n  - {name: \"files \", type: storage, usage: {gb: 100000}}\n",
@@ -140,7 +140,7 @@ fn names_that_differ_only_by_surrounding_spaces_are_duplicates() {
 fn an_error_quoting_a_name_with_a_newline_starts_no_line_of_its_own() {
     // A name holding "\n##vso[task.setvariable ...]" in a located error on stderr, which CI logs
     // show: the newline is shown as \n and the command prefix is broken.
-    let path = std::env::temp_dir().join(format!("closednet-inject-{}.yaml", std::process::id()));
+    let path = crate::support::tmp().join("inject.yaml");
     let name = "a\\n##vso[task.setvariable variable=x]1";
     std::fs::write(
         &path,

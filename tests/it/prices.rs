@@ -23,7 +23,7 @@ fn closednet(args: &[&str]) -> std::process::Output {
 }
 
 fn scratch(name: &str, text: &str) -> String {
-    let p = std::env::temp_dir().join(format!("closednet-prices-{}-{name}", std::process::id()));
+    let p = crate::support::tmp().join(format!("prices-{name}"));
     std::fs::write(&p, text).unwrap();
     p.to_str().unwrap().to_string()
 }
@@ -219,7 +219,7 @@ fn price_entries_are_validated_like_every_other_key() {
 fn the_workbook_has_an_input_cell_for_a_line_without_a_price() {
     use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
     let file = scratch("input.yaml", AGENTS);
-    let out = std::env::temp_dir().join(format!("closednet-prices-{}-input.xlsx", std::process::id()));
+    let out = crate::support::tmp().join("prices-input.xlsx");
     let o = closednet(&["estimate", &file, "--format", "xlsx", "--output", out.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
     let mut wb: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(std::fs::read(&out).unwrap())).unwrap();
@@ -447,7 +447,7 @@ fn workbook_formulas_follow_your_figures_and_savings_plans() {
     use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
     let yaml = format!("{EP1}prices:\n  - {{ type: app-service, service: web, price: 0.2, source: MCA }}\n");
     let file = scratch("wb.yaml", &yaml);
-    let out = std::env::temp_dir().join(format!("closednet-prices-{}-wb.xlsx", std::process::id()));
+    let out = crate::support::tmp().join("prices-wb.xlsx");
     let args = ["estimate", &file, "--commitment", "savings-3y", "--format", "xlsx", "--output", out.to_str().unwrap()];
     let o = closednet(&args);
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));

@@ -157,7 +157,7 @@ proptest! {
     #[test]
     fn mutated_retail_pages_never_panic(edits in prop::collection::vec((any::<usize>(), any::<u8>(), yaml_char()), 1..6)) {
         let base = std::fs::read_to_string("tests/fixtures/retail/japaneast/api_management.json").unwrap();
-        let dir = std::env::temp_dir().join(format!("closednet-prop-retail-{}", std::process::id()));
+        let dir = crate::support::tmp().join("prop-retail");
         std::fs::create_dir_all(dir.join("japaneast")).unwrap();
         std::fs::write(dir.join("japaneast/api_management.json"), mutate(&base, &edits)).unwrap();
         let _ = closednet::catalog::import::import(catalog(), &dir, "2026-08-15");

@@ -29,13 +29,13 @@ fn out(args: &[&str]) -> String {
 }
 
 fn scratch(name: &str, text: &str) -> String {
-    let path = std::env::temp_dir().join(format!("closednet-reports-{}-{name}", std::process::id()));
+    let path = crate::support::tmp().join(format!("reports-{name}"));
     std::fs::write(&path, text).unwrap();
     path.to_string_lossy().into_owned()
 }
 
 fn workbook(args: &[&str], name: &str) -> Xlsx<std::io::Cursor<Vec<u8>>> {
-    let path = std::env::temp_dir().join(format!("closednet-reports-{}-{name}.xlsx", std::process::id()));
+    let path = crate::support::tmp().join(format!("reports-{name}.xlsx"));
     let mut all = args.to_vec();
     all.extend(["--format", "xlsx", "--output", path.to_str().unwrap()]);
     let (code, _, err) = run(&all);

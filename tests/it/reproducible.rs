@@ -10,7 +10,7 @@ fn run(args: &[&str], today: &str) -> (i32, Vec<u8>) {
 }
 
 fn out_file(name: &str) -> String {
-    std::env::temp_dir().join(format!("closednet-repro-{}-{name}", std::process::id())).display().to_string()
+    crate::support::tmp().join(format!("repro-{name}")).display().to_string()
 }
 
 #[test]

@@ -251,7 +251,7 @@ fn the_json_comparison_carries_each_scenarios_designs() {
 #[test]
 fn the_comparison_workbook_computes_from_the_scenario_sheets() {
     use calamine::{Reader, Xlsx, open_workbook};
-    let dir = std::env::temp_dir().join(format!("closednet-compare-{}", std::process::id()));
+    let dir = crate::support::tmp().join("compare");
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("lz.xlsx");
     let o =
@@ -341,7 +341,7 @@ fn a_broken_requirement_is_an_error_finding_that_fails_check() {
             .filter(|f| f.slug == "requirement-broken")
             .all(|f| f.severity == closednet::registry::Severity::Error)
     );
-    let dir = std::env::temp_dir().join(format!("closednet-req-{}", std::process::id()));
+    let dir = crate::support::tmp().join("req");
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("req.yaml");
     std::fs::write(&file, yaml).unwrap();

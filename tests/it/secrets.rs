@@ -63,7 +63,7 @@ fn the_fixtures_do_plant_secrets() {
 
 #[test]
 fn no_planted_secret_reaches_any_format_or_error() {
-    let dir = std::env::temp_dir().join(format!("closednet-secrets-{}", std::process::id()));
+    let dir = crate::support::tmp().join("secrets");
     std::fs::create_dir_all(&dir).unwrap();
     for (file, extra) in inputs() {
         let extra: Vec<&str> = extra.iter().map(String::as_str).collect();

@@ -29,7 +29,7 @@ fn stdout(o: &Output) -> String {
 }
 
 fn scratch(name: &str, text: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("closednet-trust-{}", std::process::id()));
+    let dir = crate::support::tmp().join("trust");
     std::fs::create_dir_all(&dir).unwrap();
     let p = dir.join(name);
     std::fs::write(&p, text).unwrap();

@@ -9,7 +9,7 @@ use std::process::{Command, Output};
 const HUGE: &str = "9999999999999999999999999999K Hours";
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("closednet-test-{}-units-{name}", std::process::id()));
+    let dir = crate::support::tmp().join(format!("test-units-{name}"));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir

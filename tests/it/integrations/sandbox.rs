@@ -19,7 +19,7 @@ impl Sandbox {
     pub fn new(name: &str) -> Sandbox {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let root = std::env::temp_dir().join(format!("closednet-it-{name}-{}-{n}", std::process::id()));
+        let root = crate::support::tmp().join(format!("it-{name}-{n}"));
         let _ = std::fs::remove_dir_all(&root);
         std::fs::create_dir_all(&root).unwrap();
         Sandbox { root }
