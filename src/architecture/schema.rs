@@ -72,8 +72,7 @@ fn complete(v: &mut Value, catalog: &Catalog) -> Result<(), Error> {
     let mut per_type = Vec::new();
     for d in &declarable {
         let tiers: Vec<&str> = d
-            .tiers
-            .iter()
+            .tiers()
             .flat_map(|t| std::iter::once(t.id.as_str()).chain(t.aliases.iter().map(String::as_str)))
             .collect();
         let mut usage = serde_json::Map::new();

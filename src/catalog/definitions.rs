@@ -7,6 +7,7 @@ use super::text::Text;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 /// What a tier can do for a closed network.
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -642,13 +643,17 @@ pub struct ServiceDef {
     /// closed design needs nothing of it.
     #[serde(default)]
     pub billing_plan: bool,
-    #[serde(default)]
-    pub tiers: Vec<Tier>,
+    /// The hand-written tiers; [`ServiceDef::tiers`] gives these and the sizes as tiers.
+    #[serde(default, rename = "tiers")]
+    written: Vec<Tier>,
     /// Virtual-machine sizes, each priced from its Linux and Windows meters: a table of a thousand
-    /// sizes read from the pages instead of a thousand hand-written tiers of four components each,
-    /// expanded into tiers when the definition is loaded ([`ServiceDef::with_sizes`]).
+    /// sizes read from the pages instead of a thousand hand-written tiers of four components each.
     #[serde(default)]
     pub sizes: Vec<Size>,
+    /// Each size as a tier, made when first asked for: an estimate names one or two of the
+    /// thousand, and making them all was two thirds of its run time.
+    #[serde(skip)]
+    sized: Vec<OnceLock<Tier>>,
 }
 
 /// A virtual-machine size (`Standard_D2s_v5`) and the Retail Prices API items of its Linux and
@@ -666,9 +671,29 @@ pub struct Size {
 impl Size {
     /// The tier id of the size: `Standard_D2s_v5` -> `d2s-v5`.
     pub fn tier_id(&self) -> String {
+        self.bare().to_ascii_lowercase().replace('_', "-")
+    }
+
+    fn bare(&self) -> &str {
         let s = self.size.as_str();
-        let bare = if s.len() > 9 && s[..9].eq_ignore_ascii_case("standard_") { &s[9..] } else { s };
-        bare.to_ascii_lowercase().replace('_', "-")
+        if s.len() > 9 && s[..9].eq_ignore_ascii_case("standard_") { &s[9..] } else { s }
+    }
+
+    /// Whether `name` is this size or its tier id, ignoring case (without making either).
+    fn is_named(&self, name: &str) -> bool {
+        let bare = self.bare().as_bytes();
+        let id_byte = |b: u8| if b == b'_' { b'-' } else { b.to_ascii_lowercase() };
+        self.size.eq_ignore_ascii_case(name)
+            || name.len() == bare.len() && name.bytes().zip(bare).all(|(n, b)| n.to_ascii_lowercase() == id_byte(*b))
+    }
+
+    /// Whether it has a meter for `os`.
+    fn runs(&self, os: &str) -> bool {
+        match os {
+            "linux" => self.linux.is_some(),
+            "windows" => self.windows.is_some(),
+            _ => false,
+        }
     }
 
     /// The size as a tier: a fixed line per instance and a line per hour used, for each OS it has
@@ -767,12 +792,28 @@ impl ServiceDef {
         std::iter::once(&pe.dns_zone).chain(&pe.extra_dns_zones).map(|z| z.replace("{region}", region)).collect()
     }
 
-    /// Finds a tier by id or alias, ignoring case.
+    /// Every tier: the hand-written ones, then each size (made as it is reached).
+    pub fn tiers(&self) -> impl Iterator<Item = &Tier> + Clone {
+        self.written.iter().chain((0..self.sizes.len()).map(|i| self.size_tier(i)))
+    }
+
+    /// The tier of size `i`, made on first use.
+    fn size_tier(&self, i: usize) -> &Tier {
+        self.sized[i].get_or_init(|| {
+            let mut tier = self.sizes[i].tier();
+            self.finish(&mut tier);
+            tier
+        })
+    }
+
+    /// Finds a tier by id or alias, ignoring case; a size is made only when it is the one named.
     pub fn tier(&self, name: &str) -> Option<&Tier> {
         let name = name.trim();
-        self.tiers
+        let written = self
+            .written
             .iter()
-            .find(|t| t.id.eq_ignore_ascii_case(name) || t.aliases.iter().any(|a| a.eq_ignore_ascii_case(name)))
+            .find(|t| t.id.eq_ignore_ascii_case(name) || t.aliases.iter().any(|a| a.eq_ignore_ascii_case(name)));
+        written.or_else(|| self.sizes.iter().position(|s| s.is_named(name)).map(|i| self.size_tier(i)))
     }
 
     /// Capacity of `key` when the file names none.
@@ -780,9 +821,24 @@ impl ServiceDef {
         self.capacity_defaults.get(key).and_then(|v| v.parse().ok()).unwrap_or(rust_decimal::Decimal::ONE)
     }
 
-    /// The lowest-rank tier that runs `os` (the default when the file names none).
+    /// The lowest-rank tier that runs `os` (the default when the file names none; the first of
+    /// the lowest rank, in catalog order).
     pub fn default_tier(&self, os: Option<&str>) -> Option<&Tier> {
-        self.tiers.iter().filter(|t| os.is_none_or(|os| t.supports_os(os))).min_by_key(|t| t.rank)
+        let runs = |t: &&Tier| os.is_none_or(|os| t.supports_os(os));
+        // Sizes come after the hand-written tiers and have rank 0, the lowest: a hand-written tier
+        // of rank 0 comes first, and otherwise the first size that runs the OS wins.
+        if let Some(t) = self.written.iter().filter(runs).find(|t| t.rank == 0) {
+            return Some(t);
+        }
+        match self.sizes.iter().position(|s| os.is_none_or(|os| s.runs(os))) {
+            Some(i) => Some(self.size_tier(i)),
+            None => self.written.iter().filter(runs).min_by_key(|t| t.rank),
+        }
+    }
+
+    /// The lowest-rank tier (the first of that rank).
+    pub fn lowest_tier(&self) -> Option<&Tier> {
+        self.default_tier(None)
     }
 
     /// Price key of a component: `type/tier/component`.
@@ -790,43 +846,40 @@ impl ServiceDef {
         format!("{}/{}/{}", self.type_id, tier.id, component.id)
     }
 
-    /// Appends a tier for each entry of `sizes`, after the hand-written tiers (done once, when the
-    /// definition is loaded, before it is checked).
-    pub(crate) fn with_sizes(mut self) -> Self {
-        let sizes = std::mem::take(&mut self.sizes);
-        self.tiers.extend(sizes.iter().map(Size::tier));
-        self.sizes = sizes;
+    /// Fills in what loading derives (once, when the catalog is loaded; for a size, when its tier
+    /// is made): every component's price key, and the type's `sla` on each tier that states none
+    /// of its own.
+    pub(crate) fn with_keys(mut self) -> Self {
+        let mut written = std::mem::take(&mut self.written);
+        for tier in &mut written {
+            self.finish(tier);
+        }
+        self.written = written;
+        self.sized = (0..self.sizes.len()).map(|_| OnceLock::new()).collect();
         self
     }
 
-    /// Fills in what loading derives (once, when the catalog is loaded): every component's price
-    /// key, and the type's `sla` on each tier that states none of its own.
-    pub(crate) fn with_keys(mut self) -> Self {
-        if let Some(sla) = &self.sla {
-            for tier in self.tiers.iter_mut().filter(|t| t.sla.is_none()) {
-                tier.sla = Some(true);
-                tier.sla_doc = Some(sla.doc.clone());
-                tier.sla_percent.clone_from(&sla.percent);
-                tier.sla_as_of.clone_from(&sla.as_of);
-                tier.sla_note.clone_from(&sla.note);
-                tier.sla_zones.clone_from(&sla.zones);
-            }
+    fn finish(&self, tier: &mut Tier) {
+        if let Some(sla) = self.sla.as_ref().filter(|_| tier.sla.is_none()) {
+            tier.sla = Some(true);
+            tier.sla_doc = Some(sla.doc.clone());
+            tier.sla_percent.clone_from(&sla.percent);
+            tier.sla_as_of.clone_from(&sla.as_of);
+            tier.sla_note.clone_from(&sla.note);
+            tier.sla_zones.clone_from(&sla.zones);
         }
-        for tier in &mut self.tiers {
-            for comp in &mut tier.components {
-                // What `key` formats, without the formatting machinery: this runs for every
-                // component of every definition an estimate reads.
-                let mut key = String::with_capacity(self.type_id.len() + tier.id.len() + comp.id.len() + 2);
-                for (i, part) in [self.type_id.as_str(), tier.id.as_str(), comp.id.as_str()].into_iter().enumerate() {
-                    if i > 0 {
-                        key.push('/');
-                    }
-                    key.push_str(part);
+        for comp in &mut tier.components {
+            // What `key` formats, without the formatting machinery: this runs for every component
+            // of every tier an estimate reads.
+            let mut key = String::with_capacity(self.type_id.len() + tier.id.len() + comp.id.len() + 2);
+            for (i, part) in [self.type_id.as_str(), tier.id.as_str(), comp.id.as_str()].into_iter().enumerate() {
+                if i > 0 {
+                    key.push('/');
                 }
-                comp.key = key;
+                key.push_str(part);
             }
+            comp.key = key;
         }
-        self
     }
 }
 
@@ -872,9 +925,9 @@ impl ServiceDef {
                 _ => Ok(()),
             }
         };
-        if self.tiers.is_empty() {
+        let Some(first) = self.tiers().next() else {
             return Err("no tiers: a service type needs at least one tier".into());
-        }
+        };
         if let Some(file) = self.retail_file.as_deref().filter(|f| !is_retail_file(f)) {
             return Err(format!("retail_file {file:?} {NOT_A_RETAIL_FILE}"));
         }
@@ -913,7 +966,7 @@ impl ServiceDef {
                 sla_as_of: own.as_of.clone(),
                 sla_note: own.note.clone(),
                 sla_zones: own.zones.clone(),
-                ..self.tiers[0].clone()
+                ..first.clone()
             };
             if !own.doc.starts_with("https://") {
                 return Err(format!("sla: doc \"{}\" is not an https:// page", own.doc));
@@ -944,12 +997,12 @@ impl ServiceDef {
         if !self.implied_only {
             // An architecture file may name either OS without a tier; the engine then needs a tier
             // that runs it.
-            if let Some(os) = OPERATING_SYSTEMS.iter().find(|os| !self.tiers.iter().any(|t| t.supports_os(os))) {
+            if let Some(os) = OPERATING_SYSTEMS.iter().find(|os| !self.tiers().any(|t| t.supports_os(os))) {
                 return Err(format!("no tier runs {os}, which an architecture file may declare"));
             }
         }
         let mut names = std::collections::BTreeSet::new();
-        for tier in &self.tiers {
+        for tier in self.tiers() {
             let at = |msg: String| format!("tier {}: {msg}", tier.id);
             for name in std::iter::once(&tier.id).chain(&tier.aliases) {
                 if !names.insert(name.to_ascii_lowercase()) {

@@ -154,7 +154,7 @@ pub fn plan(catalog: &Catalog, regions: &[String]) -> Result<Vec<Target>, Error>
     let mut files: BTreeMap<&str, BTreeMap<&str, BTreeSet<String>>> = BTreeMap::new();
     for def in catalog.services()? {
         // Each metered component's page and serviceName (the type's, or its own).
-        for comp in def.tiers.iter().flat_map(|t| &t.components) {
+        for comp in def.tiers().flat_map(|t| &t.components) {
             let Some((file, service)) = comp.meter.as_deref().and_then(|m| def.meter_source(m)) else { continue };
             if Path::new(file).file_name().and_then(|n| n.to_str()) != Some(file) || !file.ends_with(".json") {
                 return Err(Error::Message(format!(

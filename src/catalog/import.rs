@@ -186,8 +186,7 @@ pub fn import(catalog: &Catalog, input: &Path, as_of: &str) -> Result<Imported, 
 /// The pages `def`'s components read: its own, and any a component names instead.
 fn sources_of(def: &ServiceDef) -> Result<Vec<&str>, Error> {
     let mut sources: Vec<&str> = def
-        .tiers
-        .iter()
+        .tiers()
         .flat_map(|t| &t.components)
         .filter_map(|c| c.meter.as_deref().and_then(|m| def.meter_source(m)).map(|(f, _)| f))
         .collect();
@@ -301,7 +300,7 @@ fn import_type(
             continue;
         }
         let (prices_before, missing_before) = (file.price.len(), file.missing.len());
-        for tier in &def.tiers {
+        for tier in def.tiers() {
             for comp in &tier.components {
                 let Some(filter) = &comp.meter else { continue };
                 let Some((file_name, service_name)) = def.meter_source(filter) else { continue };
@@ -365,7 +364,7 @@ fn import_type(
         collapse_region(def, region, as_of, prices_before, missing_before, &mut file);
     }
     // A non-regional meter found in no folder at all is missing everywhere.
-    for tier in &def.tiers {
+    for tier in def.tiers() {
         for comp in &tier.components {
             if let (Some(_), Some(r)) = (&comp.meter, &comp.region) {
                 let key = def.key(tier, comp);

@@ -248,7 +248,7 @@ impl LazyDef {
                 Source::Toml(_) => def.validate().map(|()| def),
             };
             Box::new(def.and_then(|def| match def.type_id == type_id {
-                true => checked(def.with_sizes()).map(ServiceDef::with_keys).map_err(|e| format!("{}: {e}", place())),
+                true => checked(def.with_keys()).map_err(|e| format!("{}: {e}", place())),
                 false => Err(format!("{}: type \"{}\" differs from its file name", place(), def.type_id)),
             }))
         });

@@ -24,7 +24,7 @@ pub fn table(catalog: &Catalog) -> Result<String, Error> {
     for def in catalog.services()? {
         let role = if def.implied_only { " (added by the closed design)" } else { "" };
         writeln!(out, "\n{} - {}{role}", def.type_id, def.name)?;
-        let mut tiers: Vec<_> = def.tiers.iter().collect();
+        let mut tiers: Vec<_> = def.tiers().collect();
         tiers.sort_by_key(|t| t.rank);
         for t in tiers {
             let caps: Vec<String> = t.capabilities.iter().map(|c| c.describe()).collect();
@@ -58,7 +58,7 @@ pub fn json(catalog: &Catalog) -> Result<String, Error> {
             "name": d.name,
             "added_by_closed_design": d.implied_only,
             "shared_private_link_targets": d.shared_private_link_targets.iter().map(|l| json!({"type": l.type_id, "groups": l.groups, "doc": l.doc, "as_of": l.as_of, "since": l.since, "preview_since": l.preview_since, "preview": l.preview, "scope": l.scope})).collect::<Vec<_>>(),
-            "tiers": d.tiers.iter().map(|t| json!({
+            "tiers": d.tiers().map(|t| json!({
                 "id": t.id,
                 "aliases": t.aliases,
                 "rank": t.rank,

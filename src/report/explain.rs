@@ -54,7 +54,7 @@ pub fn explain(name: &str, catalog: &Catalog, snapshot: &Snapshot, region: &str)
     t.load_style(presets::ASCII_BORDERS_ONLY_CONDENSED).set_content_arrangement(ContentArrangement::Disabled);
     t.set_header(vec!["Tier", "Rank", "SLA", "OS", "Private access (doc date)", "Fixed USD/month"]);
     let usd = Currency::usd();
-    let mut tiers: Vec<_> = def.tiers.iter().collect();
+    let mut tiers: Vec<_> = def.tiers().collect();
     tiers.sort_by_key(|t| t.rank);
     let date = snapshot.meta.as_of.as_str();
     let now = |status: Option<Status>| match status {
@@ -102,7 +102,7 @@ pub fn explain(name: &str, catalog: &Catalog, snapshot: &Snapshot, region: &str)
     writeln!(out, "{t}")?;
     writeln!(out, "Fixed cost at capacity 1 (or the type's default) for 730 hours; usage meters are not included.")?;
     sources(&mut out, def, &tiers, date)?;
-    if def.tiers.iter().any(|t| t.components.iter().any(|c| c.os.is_some())) {
+    if def.tiers().any(|t| t.components.iter().any(|c| c.os.is_some())) {
         writeln!(
             out,
             "Prices are for Windows on the tiers that run it, as for a service without `os:`; `os: linux` prices Linux."

@@ -33,7 +33,7 @@ pub(super) fn candidates<'c>(
     let mut rejected = Vec::new();
     let mut candidates: Vec<Candidate<'c>> = Vec::new();
     let res = resource(arch, svc, &declared.id);
-    for tier in &def.tiers {
+    for tier in def.tiers() {
         if tier.rank < declared.rank {
             rejected.push(Rejected { tier: &tier.id, reason: Reason::BelowDeclared(&declared.id) });
             continue;
@@ -135,7 +135,7 @@ pub(super) fn choose<'c>(
         decision.rejected.push(Rejected { tier: &tier.id, reason });
     }
     // Report rejected tiers in catalog order.
-    let order = |id: &str| def.tiers.iter().position(|t| t.id == id).unwrap_or(usize::MAX);
+    let order = |id: &str| def.tiers().position(|t| t.id == id).unwrap_or(usize::MAX);
     decision.rejected.sort_by_key(|r| order(r.tier));
     decision.to = Some(&chosen.id);
     decision.evidence = evidence;

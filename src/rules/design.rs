@@ -34,7 +34,7 @@ pub fn resource<'a>(arch: &'a Architecture, svc: &'a Service, tier: &'a str) -> 
 /// The tier a service runs at in the RBAC-only design: the declared one, else the lowest that runs
 /// its OS, else the lowest.
 pub fn declared_tier<'a>(svc: &Service, def: &'a ServiceDef) -> &'a Tier {
-    let lowest = || def.tiers.iter().min_by_key(|t| t.rank);
+    let lowest = || def.lowest_tier();
     #[allow(clippy::expect_used)]
     svc.tier
         .as_deref()
@@ -371,7 +371,7 @@ pub fn cheapest_closed<'c>(
     snapshot: &'c Snapshot,
 ) -> Result<Option<(&'c str, bool, Decimal)>, Error> {
     let def = def(catalog, &svc.type_id)?;
-    let Some(lowest) = def.tiers.iter().min_by_key(|t| t.rank) else { return Ok(None) };
+    let Some(lowest) = def.lowest_tier() else { return Ok(None) };
     let free = Service { tier: Some(lowest.id.clone()), ..svc.clone() };
     let mut production = arch.clone();
     production.closed.production = true;

@@ -72,7 +72,7 @@ pub fn tier_options<'c>(
             TierOption { tier, footprint, sla: tier.sla }
         })
         .collect();
-    let order = |t: &Tier| def.tiers.iter().position(|x| x.id == t.id).unwrap_or(usize::MAX);
+    let order = |t: &Tier| def.tiers().position(|x| x.id == t.id).unwrap_or(usize::MAX);
     out.sort_by_key(|o| order(o.tier));
     Ok(out)
 }

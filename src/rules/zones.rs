@@ -47,7 +47,7 @@ pub(super) fn check_declared(
         Some((key, min)) => format!("set {key}: {min} or more"),
         None => {
             let able: Vec<&str> =
-                def.tiers.iter().filter(|t| t.zone_redundancy_at(date).is_some()).map(|t| t.id.as_str()).collect();
+                def.tiers().filter(|t| t.zone_redundancy_at(date).is_some()).map(|t| t.id.as_str()).collect();
             format!("tiers that can be zone-redundant on {date}: {}", able.join(", "))
         }
     });

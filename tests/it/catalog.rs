@@ -21,7 +21,7 @@ fn definitions_are_well_formed() {
         if let Err(e) = def.validate() {
             panic!("services/{}.toml: {e}", def.type_id);
         }
-        for tier in &def.tiers {
+        for tier in def.tiers() {
             for cap in &tier.capabilities {
                 assert!(
                     cap.doc.starts_with("https://learn.microsoft.com/"),
@@ -60,7 +60,7 @@ fn every_component_has_a_price_or_a_reason_in_every_region() {
         assert_eq!(snap.meta.hours_per_month, Decimal::from(730));
         assert!(!snap.meta.regions.is_empty());
         for def in catalog.services().unwrap() {
-            for tier in &def.tiers {
+            for tier in def.tiers() {
                 for comp in &tier.components {
                     let key = def.key(tier, comp);
                     let regions: Vec<String> = match comp.region.as_deref() {
@@ -87,7 +87,7 @@ fn every_price_has_a_source_and_sane_buckets() {
     for snap in catalog.snapshots.values() {
         let mut keys = BTreeSet::new();
         for def in catalog.services().unwrap() {
-            for tier in &def.tiers {
+            for tier in def.tiers() {
                 for comp in &tier.components {
                     keys.insert(def.key(tier, comp));
                 }
@@ -137,7 +137,18 @@ fn every_price_has_a_source_and_sane_buckets() {
 fn embedded_catalog_is_the_pricing_directory() {
     let embedded = Catalog::embedded().unwrap();
     let dir = Catalog::from_dir(std::path::Path::new("pricing")).unwrap();
-    let defs = |c: &Catalog| -> Vec<String> { c.services().unwrap().iter().map(|d| format!("{d:?}")).collect() };
+    // Every size made into its tier first: the directory's validation makes them all, an embedded
+    // definition makes them when asked.
+    let defs = |c: &Catalog| -> Vec<String> {
+        c.services()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                d.tiers().for_each(drop);
+                format!("{d:?}")
+            })
+            .collect()
+    };
     assert_eq!(defs(&embedded), defs(&dir));
     assert_eq!(embedded.snapshots.keys().collect::<Vec<_>>(), dir.snapshots.keys().collect::<Vec<_>>());
     for (name, e) in &embedded.snapshots {
@@ -175,4 +186,31 @@ fn a_snapshot_digest_covers_its_own_files_and_the_definitions_it_prices() {
     let storage = edited.iter_mut().find(|(p, _)| p == "services/storage.toml").unwrap();
     storage.1.push_str("\n# edited\n");
     assert_ne!(closednet::catalog::digest(&edited, "2023-12"), before);
+}
+
+/// Sizes are made into tiers only when asked for; the look-ups that avoid making them all give
+/// what a search over every tier gives: the default tier for each OS, and every size found by its
+/// id and by its name in any case (`D2s-V5`, `standard_d2s_v5`), and nothing for a near miss.
+#[test]
+fn lazy_size_lookups_agree_with_a_search_of_every_tier() {
+    let catalog = Catalog::embedded().unwrap();
+    let vm = catalog.service("virtual-machine").unwrap();
+    for os in [None, Some("linux"), Some("windows")] {
+        let eager = vm.tiers().filter(|t| os.is_none_or(|os| t.supports_os(os))).min_by_key(|t| t.rank);
+        assert_eq!(vm.default_tier(os).map(|t| &t.id), eager.map(|t| &t.id), "{os:?}");
+    }
+    assert_eq!(vm.default_tier(None).unwrap().id, "d2s-v5");
+    assert_eq!(vm.tier("D2s-V5").unwrap().id, "d2s-v5");
+    assert_eq!(vm.tier(" standard_e4s_v5 ").unwrap().id, "e4s-v5");
+    assert_eq!(vm.tier("Standard_E4s_v5").unwrap().aliases, ["Standard_E4s_v5"]);
+    assert!(vm.tier("e4s_v5").is_none(), "an id is written with hyphens");
+    assert!(vm.tier("e4s-v").is_none());
+    let mut sizes = 0;
+    for size in &vm.sizes {
+        let id = size.tier_id();
+        assert_eq!(vm.tier(&id).map(|t| &t.id), Some(&id));
+        assert_eq!(vm.tier(&size.size.to_ascii_uppercase()).map(|t| &t.id), Some(&id));
+        sizes += 1;
+    }
+    assert_eq!(sizes, 1117);
 }

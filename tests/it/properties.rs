@@ -111,7 +111,7 @@ proptest! {
         let n = picks.len();
         for (i, (t, tier, public, q)) in picks.iter().enumerate() {
             let def = catalog().service(types[t % types.len()]).unwrap();
-            let tier = &def.tiers[tier % def.tiers.len()];
+            let tier = def.tiers().nth(tier % def.tiers().count()).unwrap();
             text.push_str(&format!("  - name: s{i}\n    type: {}\n    tier: {}\n    public: {public}\n", def.type_id, tier.id));
             let usage: Vec<String> = def.usage.iter().filter(|u| *u != "model").map(|u| format!("{u}: {q}")).collect();
             if !usage.is_empty() {

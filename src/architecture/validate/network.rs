@@ -267,7 +267,7 @@ fn jumpbox(c: &mut Checker, raw: Option<&Spanned<RawJumpbox>>, catalog: &Catalog
         match def.tier(&v.value) {
             Some(t) => t.id.clone(),
             None => {
-                let ids: Vec<&str> = def.tiers.iter().map(|t| t.id.as_str()).collect();
+                let ids: Vec<&str> = def.tiers().map(|t| t.id.as_str()).collect();
                 c.error(
                     loc(v),
                     format!("closed_network.jumpbox.{key}"),

@@ -111,7 +111,7 @@ fn tier(
             Some(tier.id.clone())
         }
         None => {
-            let ids: Vec<&str> = def.tiers.iter().map(|t| t.id.as_str()).collect();
+            let ids: Vec<&str> = def.tiers().map(|t| t.id.as_str()).collect();
             c.error(loc(t), p("tier"), format!("unknown {} tier \"{}\"", def.type_id, t.value.trim())).help =
                 Some(suggest::help(t.value.trim(), &ids));
             None
@@ -230,7 +230,7 @@ fn zone_redundant(
     p: &dyn Fn(&str) -> String,
 ) -> bool {
     let Some(flag) = s.zone_redundant.as_ref().filter(|f| f.value) else { return false };
-    let able: Vec<&str> = def.tiers.iter().filter(|t| !t.zone_redundancy.is_empty()).map(|t| t.id.as_str()).collect();
+    let able: Vec<&str> = def.tiers().filter(|t| !t.zone_redundancy.is_empty()).map(|t| t.id.as_str()).collect();
     let declared = tier.and_then(|t| def.tier(t)).or_else(|| def.default_tier(os));
     match declared {
         _ if able.is_empty() => {
@@ -257,7 +257,7 @@ fn zone_redundant(
 /// The billing zone (1 to 8), only for a type priced by zone.
 fn zone(c: &mut Checker, s: &RawService, def: &ServiceDef, p: &dyn Fn(&str) -> String) -> Option<u8> {
     let z = s.zone.as_ref()?;
-    let zone_priced = def.tiers.iter().flat_map(|t| &t.components).any(|k| k.region.as_deref() == Some("zone"));
+    let zone_priced = def.tiers().flat_map(|t| &t.components).any(|k| k.region.as_deref() == Some("zone"));
     if !zone_priced {
         c.error(loc(z), p("zone"), format!("{} is not priced by billing zone", def.type_id));
         return None;

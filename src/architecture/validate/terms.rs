@@ -105,7 +105,7 @@ pub(super) fn prices(
         let tier = price_tier(c, r, def, &mut e);
         let tiers: Vec<&Tier> = match tier {
             Some(t) => vec![t],
-            None => def.tiers.iter().collect(),
+            None => def.tiers().collect(),
         };
         let component = component(c, r, &mut e, tier, &tiers);
         let service = service(c, r, &mut e, &by_name);
@@ -162,7 +162,7 @@ fn price_tier<'d>(c: &mut Checker, r: &RawPrice, def: &'d ServiceDef, e: &mut En
     let t = r.tier.as_ref()?;
     let tier = def.tier(&t.value);
     if tier.is_none() {
-        let ids: Vec<&str> = def.tiers.iter().map(|t| t.id.as_str()).collect();
+        let ids: Vec<&str> = def.tiers().map(|t| t.id.as_str()).collect();
         c.error(loc(t), e.path("tier"), format!("unknown {} tier \"{}\"", e.type_id, t.value.trim())).help =
             Some(suggest::help(t.value.trim(), &ids));
         e.refused = true;
