@@ -36,6 +36,10 @@ pub(crate) fn opens_command(s: &str, i: usize) -> bool {
 /// `s` with control characters visible and each `[` that would open a CI command replaced by
 /// `bracket`; borrowed when there is nothing to change (the common case).
 pub(crate) fn escaped<'a>(s: &'a str, bracket: &str) -> Cow<'a, str> {
+    // Printable ASCII without a bracket, the common case, is checked a byte at a time.
+    if s.bytes().all(|b| (b' '..=b'~').contains(&b) && b != b'[') {
+        return Cow::Borrowed(s);
+    }
     let risky = |(i, c): (usize, char)| needs_escape(c) || (c == '[' && opens_command(s, i));
     if !s.char_indices().any(risky) {
         return Cow::Borrowed(s);

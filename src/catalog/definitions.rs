@@ -3,6 +3,7 @@
 //!
 //! These files are shared by every snapshot; the prices themselves live in the snapshot folders.
 
+use super::sizes::{Size, Sizes};
 use super::text::Text;
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -649,120 +650,12 @@ pub struct ServiceDef {
     /// Virtual-machine sizes, each priced from its Linux and Windows meters: a table of a thousand
     /// sizes read from the pages instead of a thousand hand-written tiers of four components each.
     #[serde(default)]
-    pub sizes: Vec<Size>,
+    pub sizes: Sizes,
     /// Each size as a tier, made when first asked for: an estimate names one or two of the
-    /// thousand, and making them all was two thirds of its run time.
+    /// thousand, and making them all was two thirds of its run time. Boxed, so that the slots of
+    /// the sizes never made take a few pages, not the 170 a thousand tiers in place would touch.
     #[serde(skip)]
-    sized: Vec<OnceLock<Tier>>,
-}
-
-/// A virtual-machine size (`Standard_D2s_v5`) and the Retail Prices API items of its Linux and
-/// Windows pay-as-you-go meters, each `[productName, skuName, meterName]` (unit `1 Hour`).
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Size {
-    pub size: Text,
-    #[serde(default)]
-    pub linux: Option<[Text; 3]>,
-    #[serde(default)]
-    pub windows: Option<[Text; 3]>,
-}
-
-impl Size {
-    /// The tier id of the size: `Standard_D2s_v5` -> `d2s-v5`.
-    pub fn tier_id(&self) -> String {
-        self.bare().to_ascii_lowercase().replace('_', "-")
-    }
-
-    fn bare(&self) -> &str {
-        let s = self.size.as_str();
-        if s.len() > 9 && s[..9].eq_ignore_ascii_case("standard_") { &s[9..] } else { s }
-    }
-
-    /// Whether `name` is this size or its tier id, ignoring case (without making either).
-    fn is_named(&self, name: &str) -> bool {
-        let bare = self.bare().as_bytes();
-        let id_byte = |b: u8| if b == b'_' { b'-' } else { b.to_ascii_lowercase() };
-        self.size.eq_ignore_ascii_case(name)
-            || name.len() == bare.len() && name.bytes().zip(bare).all(|(n, b)| n.to_ascii_lowercase() == id_byte(*b))
-    }
-
-    /// Whether it has a meter for `os`.
-    fn runs(&self, os: &str) -> bool {
-        match os {
-            "linux" => self.linux.is_some(),
-            "windows" => self.windows.is_some(),
-            _ => false,
-        }
-    }
-
-    /// The size as a tier: a fixed line per instance and a line per hour used, for each OS it has
-    /// a meter for.
-    fn tier(&self) -> Tier {
-        let mut components = Vec::new();
-        let mut os = Vec::new();
-        // Literals are borrowed, never copied: a definition expands a thousand sizes when loaded.
-        let oses =
-            [("linux", "linux-hours", "Linux", &self.linux), ("windows", "windows-hours", "Windows", &self.windows)];
-        for (os_id, hours_id, label, meter) in oses {
-            let Some([product, sku, meter]) = meter else { continue };
-            os.push(os_id.to_string());
-            let filter = MeterFilter {
-                product: product.clone(),
-                sku: sku.clone(),
-                meter: meter.clone(),
-                unit: Text::borrowed("1 Hour"),
-                file: None,
-                service: None,
-            };
-            let component = |id: &'static str, name: String, charge: Charge| Component {
-                id: Text::borrowed(id),
-                name: name.into(),
-                charge,
-                usage: (charge == Charge::Usage).then_some(Text::borrowed("hours")),
-                per: if charge == Charge::Fixed { vec!["instances".to_string()] } else { Vec::new() },
-                factor: None,
-                os: Some(Text::borrowed(os_id)),
-                model: None,
-                region: None,
-                meter: Some(Box::new(filter.clone())),
-                unit: None,
-                documented: false,
-                free_units: None,
-                free_doc: None,
-                key: String::new(),
-            };
-            components.push(component(os_id, format!("{} {label}", self.size), Charge::Fixed));
-            components.push(component(hours_id, format!("{} {label}, hours used", self.size), Charge::Usage));
-        }
-        // Both: any OS, as a hand-written tier without `os` says.
-        if os.len() == 2 {
-            os.clear();
-        }
-        Tier {
-            id: self.tier_id(),
-            aliases: vec![self.size.to_string()],
-            rank: 0,
-            sla: None,
-            sla_doc: None,
-            sla_percent: None,
-            sla_as_of: None,
-            sla_note: None,
-            sla_zones: None,
-            os,
-            capabilities: Vec::new(),
-            components,
-            since: None,
-            since_doc: None,
-            until: None,
-            preview_since: None,
-            preview: false,
-            preview_doc: None,
-            retires: None,
-            host_storage: BTreeMap::new(),
-            zone_redundancy: Vec::new(),
-        }
-    }
+    sized: Vec<OnceLock<Box<Tier>>>,
 }
 
 impl ServiceDef {
@@ -792,18 +685,34 @@ impl ServiceDef {
         std::iter::once(&pe.dns_zone).chain(&pe.extra_dns_zones).map(|z| z.replace("{region}", region)).collect()
     }
 
-    /// Every tier: the hand-written ones, then each size (made as it is reached).
+    /// Every tier: the hand-written ones, then the sizes (all made when the first is reached).
     pub fn tiers(&self) -> impl Iterator<Item = &Tier> + Clone {
-        self.written.iter().chain((0..self.sizes.len()).map(|i| self.size_tier(i)))
+        self.written.iter().chain(std::iter::once(self).flat_map(ServiceDef::all_sized))
     }
 
-    /// The tier of size `i`, made on first use.
-    fn size_tier(&self, i: usize) -> &Tier {
-        self.sized[i].get_or_init(|| {
-            let mut tier = self.sizes[i].tier();
-            self.finish(&mut tier);
-            tier
-        })
+    /// Every size as its tier, reading the rows once to make those not made yet.
+    fn all_sized(&self) -> impl Iterator<Item = &Tier> + Clone {
+        if self.sized.iter().any(|slot| slot.get().is_none()) {
+            for (slot, size) in self.sized.iter().zip(self.sizes.iter()) {
+                if slot.get().is_none() {
+                    // Another thread may have made it meanwhile; either tier is the same.
+                    let _ = slot.set(self.made(&size));
+                }
+            }
+        }
+        self.sized.iter().filter_map(|slot| slot.get().map(|tier| &**tier))
+    }
+
+    /// The first size `f` accepts, as its tier (made on first use), reading no row past it.
+    fn find_size(&self, f: impl Fn(&Size) -> bool) -> Option<&Tier> {
+        let (i, size) = self.sizes.iter().enumerate().find(|(_, s)| f(s))?;
+        Some(self.sized.get(i)?.get_or_init(|| self.made(&size)))
+    }
+
+    fn made(&self, size: &Size) -> Box<Tier> {
+        let mut tier = size.tier();
+        self.finish(&mut tier);
+        Box::new(tier)
     }
 
     /// Finds a tier by id or alias, ignoring case; a size is made only when it is the one named.
@@ -813,7 +722,7 @@ impl ServiceDef {
             .written
             .iter()
             .find(|t| t.id.eq_ignore_ascii_case(name) || t.aliases.iter().any(|a| a.eq_ignore_ascii_case(name)));
-        written.or_else(|| self.sizes.iter().position(|s| s.is_named(name)).map(|i| self.size_tier(i)))
+        written.or_else(|| self.find_size(|s| s.is_named(name)))
     }
 
     /// Capacity of `key` when the file names none.
@@ -830,10 +739,8 @@ impl ServiceDef {
         if let Some(t) = self.written.iter().filter(runs).find(|t| t.rank == 0) {
             return Some(t);
         }
-        match self.sizes.iter().position(|s| os.is_none_or(|os| s.runs(os))) {
-            Some(i) => Some(self.size_tier(i)),
-            None => self.written.iter().filter(runs).min_by_key(|t| t.rank),
-        }
+        self.find_size(|s| os.is_none_or(|os| s.runs(os)))
+            .or_else(|| self.written.iter().filter(runs).min_by_key(|t| t.rank))
     }
 
     /// The lowest-rank tier (the first of that rank).

@@ -27,6 +27,7 @@ pub mod digest;
 pub mod embedded;
 pub mod fetch;
 pub mod import;
+pub mod sizes;
 pub mod snapshot;
 pub mod text;
 pub mod units;

@@ -206,7 +206,7 @@ fn lazy_size_lookups_agree_with_a_search_of_every_tier() {
     assert!(vm.tier("e4s_v5").is_none(), "an id is written with hyphens");
     assert!(vm.tier("e4s-v").is_none());
     let mut sizes = 0;
-    for size in &vm.sizes {
+    for size in vm.sizes.iter() {
         let id = size.tier_id();
         assert_eq!(vm.tier(&id).map(|t| &t.id), Some(&id));
         assert_eq!(vm.tier(&size.size.to_ascii_uppercase()).map(|t| &t.id), Some(&id));

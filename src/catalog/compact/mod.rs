@@ -11,6 +11,8 @@
 //! ```text
 //! 0 false | 1 true | 2 integer (zigzag varint) | 3 string (offset, length)
 //! 4 array (count, values) | 5 table (count, then key index and value, in key order)
+//! 6 long array (count, length in bytes, values): an array of 64 values or more, which a reader
+//!   steps over without reading it
 //! ```
 //!
 //! Floats and dates have no tag: [`write::Writer`] refuses them, naming the key, so a catalog file
@@ -39,6 +41,10 @@ impl de::Error for Error {
         Error(msg.to_string())
     }
 }
+
+/// The newtype name under which a type asks to be handed its value's position in the embedded
+/// blob, to read the value later (the thousand virtual-machine sizes, `catalog::sizes`).
+pub const RAW: &str = "$closednet::compact::raw";
 
 /// A compact catalog: its values, their strings and the table keys.
 #[derive(Clone, Copy)]
@@ -86,8 +92,17 @@ impl<'a> Reader<'a> {
 
     /// An array's length; then each element is a value.
     pub fn array(&mut self) -> Result<usize, Error> {
-        self.expect(write::ARRAY, "an array")?;
-        self.count()
+        match self.byte()? {
+            write::ARRAY => self.count(),
+            write::LONG_ARRAY => self.long_array().map(|(count, _)| count),
+            t => Err(Error(format!("expected an array at {}, found tag {t}", self.pos - 1))),
+        }
+    }
+
+    /// After the tag of a long array: its count and its length in bytes.
+    fn long_array(&mut self) -> Result<(usize, usize), Error> {
+        let count = self.count()?;
+        Ok((count, self.count()?))
     }
 
     /// A string value.
@@ -113,6 +128,14 @@ impl<'a> Reader<'a> {
                 self.count().map(drop)
             }
             write::ARRAY => (0..self.count()?).try_for_each(|_| self.skip()),
+            write::LONG_ARRAY => {
+                let (_, bytes) = self.long_array()?;
+                let Some(end) = self.pos.checked_add(bytes).filter(|end| *end <= self.parts.blob.len()) else {
+                    return Err(Error(format!("a long array past the end at {}", self.pos)));
+                };
+                self.pos = end;
+                Ok(())
+            }
             write::TABLE => (0..self.count()?).try_for_each(|_| self.key().and_then(|_| self.skip())),
             tag => Err(Error(format!("unknown tag {tag} at {}", self.pos - 1))),
         }
@@ -199,6 +222,10 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
                 let left = self.count()?;
                 visitor.visit_seq(Items { reader: self, left })
             }
+            write::LONG_ARRAY => {
+                let (left, _) = self.long_array()?;
+                visitor.visit_seq(Items { reader: self, left })
+            }
             write::TABLE => {
                 let left = self.count()?;
                 visitor.visit_map(Items { reader: self, left })
@@ -212,7 +239,14 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
         visitor.visit_some(self)
     }
 
-    fn deserialize_newtype_struct<V: Visitor<'de>>(self, _: &'static str, visitor: V) -> Result<V::Value, Error> {
+    /// A type that asks for [`RAW`] gets, from the embedded blob, the position of its value instead
+    /// of the value (which is skipped); from any other blob, the value.
+    fn deserialize_newtype_struct<V: Visitor<'de>>(self, name: &'static str, visitor: V) -> Result<V::Value, Error> {
+        if name == RAW && std::ptr::eq(self.parts.blob, super::embedded::BLOB) {
+            let at = self.pos;
+            self.skip()?;
+            return visitor.visit_u64(at as u64);
+        }
         visitor.visit_newtype_struct(self)
     }
 
@@ -383,6 +417,32 @@ mod tests {
             Writer::default().table(&table).unwrap_err(),
             Refused::Datetime { key: "as_of".into(), value: "2026-08-15".into() }
         );
+    }
+
+    /// An array of 64 values or more carries its length in bytes: it reads as any array, a skip
+    /// steps over it at once, and a length past the end is an error.
+    #[test]
+    fn a_long_array_reads_as_an_array_and_is_stepped_over() {
+        type Rows = BTreeMap<String, Vec<i64>>;
+        let values: Vec<String> = (0..70).map(|i| (i * 1000).to_string()).collect();
+        let w = written(&format!("a = [{}]\nb = [1, 2]\n", values.join(", ")));
+        let keys = keys(&w);
+        let parts = Parts { blob: &w.blob, pool: &w.pool, keys: &keys };
+        let rows: Rows = from_parts(parts, 0).unwrap();
+        assert_eq!((rows["a"].len(), rows["a"][69], &rows["b"]), (70, 69_000, &vec![1, 2]));
+        // Table of 2, key 0, then the long array's tag, count and length in bytes.
+        assert_eq!(w.blob[..3], [write::TABLE, 2, 0]);
+        assert_eq!(w.blob[3..5], [write::LONG_ARRAY, 70]);
+        let mut r = Reader::new(parts, 0);
+        assert_eq!((r.table(), r.key()), (Ok(2), Ok("a")));
+        r.skip().unwrap();
+        assert_eq!(r.key(), Ok("b"));
+        let mut cut = w.blob.clone();
+        cut.truncate(cut.len() - 8);
+        let parts = Parts { blob: &cut, pool: &w.pool, keys: &keys };
+        let mut r = Reader::new(parts, 0);
+        assert_eq!((r.table(), r.key()), (Ok(2), Ok("a")));
+        assert!(r.skip().unwrap_err().0.starts_with("a long array past the end at"));
     }
 
     #[test]

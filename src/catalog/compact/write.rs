@@ -15,6 +15,10 @@ pub const INTEGER: u8 = 2;
 pub const STRING: u8 = 3;
 pub const ARRAY: u8 = 4;
 pub const TABLE: u8 = 5;
+/// An array of at least [`LONG`] values, with its length in bytes after its count, so that a reader
+/// can step over it at once (the thousand virtual-machine sizes, read only when asked for).
+pub const LONG_ARRAY: u8 = 6;
+pub const LONG: usize = 64;
 
 /// A value the compact form does not hold, at its key path (`price[2].buckets[0].price`).
 #[derive(Clone, Debug, PartialEq)]
@@ -130,6 +134,17 @@ impl Writer {
             toml::Value::String(s) => {
                 self.blob.push(STRING);
                 self.string(s);
+            }
+            toml::Value::Array(items) if items.len() >= LONG => {
+                let start = self.blob.len();
+                for item in items {
+                    self.value(item);
+                }
+                let body = self.blob.split_off(start);
+                self.blob.push(LONG_ARRAY);
+                self.varint(items.len() as u64);
+                self.varint(body.len() as u64);
+                self.blob.extend_from_slice(&body);
             }
             toml::Value::Array(items) => {
                 self.blob.push(ARRAY);
