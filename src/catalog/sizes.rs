@@ -62,7 +62,7 @@ impl Size {
     pub(super) fn tier(&self) -> Tier {
         let mut components = Vec::new();
         let mut os = Vec::new();
-        // Literals are borrowed, never copied: a definition expands a thousand sizes when loaded.
+        // Literals are borrowed, never copied: `tiers()` makes all thousand sizes at once.
         let oses =
             [("linux", "linux-hours", "Linux", &self.linux), ("windows", "windows-hours", "Windows", &self.windows)];
         for (os_id, hours_id, label, meter) in oses {
