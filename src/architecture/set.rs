@@ -12,7 +12,7 @@ use super::yaml::{Choices, RawArchitecture, RawClosedNetwork, RawJumpbox, RawLic
 use crate::error::{Diagnostic, Error};
 use crate::suggest;
 use serde::de::DeserializeOwned;
-use serde_saphyr::{Location, Spanned};
+use super::yaml::{Loc, Located};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -137,12 +137,12 @@ fn parse<T: DeserializeOwned>(value: &str) -> Result<T, SetError> {
     })
 }
 
-fn spanned<T>(value: T) -> Spanned<T> {
-    Spanned::new(value, Location::UNKNOWN, Location::UNKNOWN)
+fn spanned<T>(value: T) -> Located<T> {
+    Located { value, loc: Loc::default() }
 }
 
 /// Sets an optional value; an empty value removes it.
-fn leaf<T: DeserializeOwned>(slot: &mut Option<Spanned<T>>, path: &[&str], value: &str) -> Result<(), SetError> {
+fn leaf<T: DeserializeOwned>(slot: &mut Option<Located<T>>, path: &[&str], value: &str) -> Result<(), SetError> {
     if let Some(extra) = path.first() {
         return Err(SetError::BelowValue(extra.to_string()));
     }
@@ -150,7 +150,7 @@ fn leaf<T: DeserializeOwned>(slot: &mut Option<Spanned<T>>, path: &[&str], value
     Ok(())
 }
 
-fn map_leaf(map: &mut BTreeMap<String, Spanned<Scalar>>, path: &[&str], value: &str) -> Result<(), SetError> {
+fn map_leaf(map: &mut BTreeMap<String, Located<Scalar>>, path: &[&str], value: &str) -> Result<(), SetError> {
     match path {
         [key] => {
             match parse::<Option<Scalar>>(value)? {
@@ -171,7 +171,7 @@ fn map_leaf(map: &mut BTreeMap<String, Spanned<Scalar>>, path: &[&str], value: &
 
 /// A nested section: replaced whole (`closed_network.licences={ entra: owned }`) or key by key.
 fn section<T: DeserializeOwned + Default>(
-    slot: &mut Option<Spanned<T>>,
+    slot: &mut Option<Located<T>>,
     path: &[&str],
     value: &str,
     set: impl FnOnce(&mut T, &[&str], &str) -> Result<(), SetError>,

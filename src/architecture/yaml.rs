@@ -5,7 +5,6 @@ use super::quantity::{Quantity, Scalar};
 use crate::error::Diagnostic;
 use schemars::JsonSchema;
 use serde::Deserialize;
-use serde_saphyr::Spanned;
 use std::collections::BTreeMap;
 
 /// A position in the file (1-based line and column).
@@ -15,8 +14,28 @@ pub struct Loc {
     pub column: u64,
 }
 
-pub(crate) fn loc<T>(s: &Spanned<T>) -> Loc {
-    Loc { line: s.referenced.line(), column: s.referenced.column() }
+pub(crate) fn loc<T>(s: &Located<T>) -> Loc {
+    s.loc
+}
+
+/// A value read from the file and where it was written (where an alias was used, not where its
+/// anchor was defined: the place the reader looks for it).
+///
+/// Read through serde-saphyr's `Spanned`, which keeps two full locations with byte spans, 80 bytes a
+/// value that nothing here reads. A service holds seventeen such values: with them it took 1,184
+/// bytes, and at 10,000 services copying and growing that list was most of the memory written
+/// (`cargo bench --bench phase`).
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Located<T> {
+    pub value: T,
+    pub loc: Loc,
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Located<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = serde_saphyr::Spanned::<T>::deserialize(d)?;
+        Ok(Located { value: s.value, loc: Loc { line: s.referenced.line(), column: s.referenced.column() } })
+    }
 }
 
 #[derive(Deserialize, Debug, Clone, JsonSchema)]
@@ -28,34 +47,34 @@ pub(crate) fn loc<T>(s: &Spanned<T>) -> Loc {
 pub(crate) struct RawArchitecture {
     /// Schema version: 1. Required; a file without it is reported with its other problems.
     #[schemars(with = "Scalar")]
-    pub version: Option<Spanned<Scalar>>,
+    pub version: Option<Located<Scalar>>,
     pub name: Option<String>,
     #[schemars(with = "Option<String>")]
-    pub region: Option<Spanned<String>>,
+    pub region: Option<Located<String>>,
     #[schemars(with = "Option<String>")]
-    pub currency: Option<Spanned<String>>,
+    pub currency: Option<Located<String>>,
     #[schemars(with = "Option<String>")]
-    pub pricing: Option<Spanned<Scalar>>,
+    pub pricing: Option<Located<Scalar>>,
     #[schemars(with = "Option<Quantity>")]
-    pub users: Option<Spanned<Scalar>>,
+    pub users: Option<Located<Scalar>>,
     /// Exchange rates the architect states (units per 1 USD), e.g. `{ JPY: 150 }`.
     #[schemars(with = "Option<BTreeMap<String, Scalar>>")]
-    pub fx: Option<BTreeMap<String, Spanned<Scalar>>>,
+    pub fx: Option<BTreeMap<String, Located<Scalar>>>,
     #[schemars(with = "Option<RawClosedNetwork>")]
-    pub closed_network: Option<Spanned<RawClosedNetwork>>,
+    pub closed_network: Option<Located<RawClosedNetwork>>,
     /// Required; a file without it is reported with its other problems.
     #[serde(default)]
     #[schemars(with = "Vec<RawService>")]
-    pub services: Vec<Spanned<RawService>>,
+    pub services: Vec<Located<RawService>>,
     /// Negotiated discounts, applied locally.
     #[schemars(with = "Option<Vec<RawDiscount>>")]
-    pub discounts: Option<Vec<Spanned<RawDiscount>>>,
+    pub discounts: Option<Vec<Located<RawDiscount>>>,
     /// Your own unit prices (an EA/MCA price sheet, a negotiated rate), applied after the tier choice.
     #[schemars(with = "Option<Vec<RawPrice>>")]
-    pub prices: Option<Vec<Spanned<RawPrice>>>,
+    pub prices: Option<Vec<Located<RawPrice>>>,
     /// What `closednet check` enforces; the command line wins over it.
     #[schemars(with = "Option<RawPolicy>")]
-    pub policy: Option<Spanned<RawPolicy>>,
+    pub policy: Option<Located<RawPolicy>>,
     /// Written by the import of infrastructure code (never read from a file): an input that builds
     /// only platform, or only what the catalog lacks, has no services and is still priced.
     #[serde(skip)]
@@ -63,10 +82,10 @@ pub(crate) struct RawArchitecture {
     pub imported: bool,
     /// What the closed design must keep, each checked by the engine (finding CN024 when broken).
     #[schemars(with = "Option<Vec<String>>")]
-    pub requirements: Option<Vec<Spanned<String>>>,
+    pub requirements: Option<Vec<Located<String>>>,
     /// Named variants of the design: name -> description and `--set` overrides.
     #[schemars(with = "Option<BTreeMap<String, RawScenario>>")]
-    pub scenarios: Option<Spanned<RawScenarios>>,
+    pub scenarios: Option<Located<RawScenarios>>,
 }
 
 /// One scenario: what it is, and the overrides (`PATH=VALUE`, as `--set` takes them) that make it.
@@ -77,12 +96,12 @@ pub(crate) struct RawScenario {
     pub description: String,
     /// Overrides in the `--set` language, applied to the file in order: `closed_network.hub=existing`.
     #[schemars(with = "Vec<String>")]
-    pub set: Vec<Spanned<String>>,
+    pub set: Vec<Located<String>>,
 }
 
 /// `scenarios:` in the order the file gives them (a map would sort them by name).
 #[derive(Debug, Default, Clone)]
-pub(crate) struct RawScenarios(pub Vec<(String, Spanned<RawScenario>)>);
+pub(crate) struct RawScenarios(pub Vec<(String, Located<RawScenario>)>);
 
 impl<'de> Deserialize<'de> for RawScenarios {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -94,7 +113,7 @@ impl<'de> Deserialize<'de> for RawScenarios {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RawScenarios, A::Error> {
                 let mut out = Vec::new();
-                while let Some((name, scenario)) = map.next_entry::<String, Spanned<RawScenario>>()? {
+                while let Some((name, scenario)) = map.next_entry::<String, Located<RawScenario>>()? {
                     out.push((name, scenario));
                 }
                 Ok(RawScenarios(out))
@@ -109,12 +128,12 @@ impl<'de> Deserialize<'de> for RawScenarios {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawDiscount {
     #[schemars(with = "Scalar")]
-    pub percent: Spanned<Scalar>,
+    pub percent: Located<Scalar>,
     #[serde(rename = "type")]
     #[schemars(with = "Option<String>")]
-    pub type_id: Option<Spanned<String>>,
+    pub type_id: Option<Located<String>>,
     #[schemars(with = "Option<String>")]
-    pub service: Option<Spanned<String>>,
+    pub service: Option<Located<String>>,
     /// Where the figure comes from (agreement name), shown in reports.
     pub source: Option<String>,
 }
@@ -126,48 +145,48 @@ pub(crate) struct RawDiscount {
 pub(crate) struct RawPrice {
     #[serde(rename = "type")]
     #[schemars(with = "String")]
-    pub type_id: Spanned<String>,
+    pub type_id: Located<String>,
     #[schemars(with = "Option<String>")]
-    pub tier: Option<Spanned<String>>,
+    pub tier: Option<Located<String>>,
     /// A component id: the last part of a line's `key` in `--format json`, e.g. `linux`.
     #[schemars(with = "Option<String>")]
-    pub component: Option<Spanned<String>>,
+    pub component: Option<Located<String>>,
     #[schemars(with = "Option<String>")]
-    pub service: Option<Spanned<String>>,
+    pub service: Option<Located<String>>,
     /// The price of one unit of the component's meter (e.g. per hour), not negative.
     #[schemars(with = "Quantity")]
-    pub price: Spanned<Scalar>,
+    pub price: Located<Scalar>,
     /// The component's unit (e.g. `1 Hour`), checked when given.
     #[schemars(with = "Option<String>")]
-    pub unit: Option<Spanned<String>>,
+    pub unit: Option<Located<String>>,
     /// ISO 4217 code of the price: USD (default) or the report currency.
     #[schemars(with = "Option<String>")]
-    pub currency: Option<Spanned<String>>,
+    pub currency: Option<Located<String>>,
     /// Where the figure comes from (price sheet, agreement), shown in every report.
     #[schemars(with = "String")]
-    pub source: Spanned<String>,
+    pub source: Located<String>,
 }
 
 #[derive(Deserialize, Debug, Default, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawPolicy {
     #[schemars(with = "Option<Quantity>")]
-    pub max_monthly: Option<Spanned<Scalar>>,
+    pub max_monthly: Option<Located<Scalar>>,
     #[schemars(with = "Option<Quantity>")]
-    pub max_fixed: Option<Spanned<Scalar>>,
+    pub max_fixed: Option<Located<Scalar>>,
     /// An amount (`200k`) or a percentage (`25%`) over the baseline.
     #[schemars(with = "Option<String>")]
-    pub max_increase: Option<Spanned<Scalar>>,
+    pub max_increase: Option<Located<Scalar>>,
     /// Fail on findings of this severity or worse: note | warning | error.
     #[schemars(with = "Option<String>", extend("enum" = ["note", "warning", "error"]))]
-    pub deny: Option<Spanned<String>>,
+    pub deny: Option<Located<String>>,
     /// Per-rule action by id or slug: allow | warn | deny.
     #[schemars(with = "Option<BTreeMap<String, String>>")]
-    pub rules: Option<BTreeMap<String, Spanned<String>>>,
+    pub rules: Option<BTreeMap<String, Located<String>>>,
     /// `closed`: infrastructure code (a plan or template given to check) must be closed; every
     /// resource it leaves half-closed or public fails the check (CN023).
     #[schemars(with = "Option<String>", extend("enum" = ["closed"]))]
-    pub require: Option<Spanned<String>>,
+    pub require: Option<Located<String>>,
     /// `true`: fail when the closed design relies on a feature in preview at the date (CN025).
     pub deny_preview: Option<bool>,
 }
@@ -176,56 +195,56 @@ pub(crate) struct RawPolicy {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawClosedNetwork {
     #[schemars(with = "Option<String>", extend("enum" = ["none", "ip", "risk"]))]
-    pub conditional_access: Option<Spanned<String>>,
+    pub conditional_access: Option<Located<String>>,
     #[schemars(with = "Option<String>", extend("enum" = ["none", "vpn", "expressroute"]))]
-    pub on_premises: Option<Spanned<String>>,
+    pub on_premises: Option<Located<String>>,
     #[schemars(with = "Option<String>", extend("enum" = ["none", "azure-devops", "github"]))]
-    pub cicd: Option<Spanned<String>>,
+    pub cicd: Option<Located<String>>,
     /// Where self-hosted CI/CD agents run: your VMs (default), an Azure DevOps Managed DevOps Pool,
     /// or GitHub-hosted larger runners with Azure private networking.
     #[schemars(with = "Option<String>", extend("enum" = ["vm", "managed-devops-pool", "github-hosted-private"]))]
-    pub cicd_agents: Option<Spanned<String>>,
+    pub cicd_agents: Option<Located<String>>,
     /// One value or a list: none, bastion (= bastion-basic), bastion-developer, bastion-basic,
     /// bastion-standard, bastion-premium, jumpbox.
     #[schemars(with = "Option<Choices>")]
-    pub operator_access: Option<Spanned<Choices>>,
+    pub operator_access: Option<Located<Choices>>,
     /// The jump box of `operator_access: jumpbox`.
     #[schemars(with = "Option<RawJumpbox>")]
-    pub jumpbox: Option<Spanned<RawJumpbox>>,
+    pub jumpbox: Option<Located<RawJumpbox>>,
     #[schemars(with = "Option<String>", extend("enum" = ["none", "production"]))]
-    pub sla: Option<Spanned<String>>,
+    pub sla: Option<Located<String>>,
     #[schemars(with = "Option<Quantity>")]
-    pub build_agents: Option<Spanned<Scalar>>,
+    pub build_agents: Option<Located<Scalar>>,
     /// `existing`: the organisation's landing-zone hub provides on-premises connectivity, DNS,
     /// egress, operator access and the private DNS zones.
     #[schemars(with = "Option<String>", extend("enum" = ["new", "existing"]))]
-    pub hub: Option<Spanned<String>>,
+    pub hub: Option<Located<String>>,
     /// Monthly charge-back for the existing hub, in the report currency.
     #[schemars(with = "Option<Quantity>")]
-    pub hub_share: Option<Spanned<Scalar>>,
+    pub hub_share: Option<Located<Scalar>>,
     #[schemars(
         with = "Option<String>",
         extend("enum" = ["none", "nat-gateway", "firewall-basic", "firewall-standard", "firewall-premium"])
     )]
-    pub egress: Option<Spanned<String>>,
+    pub egress: Option<Located<String>>,
     #[schemars(with = "Option<String>", extend("enum" = ["none", "network", "ip"]))]
-    pub ddos: Option<Spanned<String>>,
+    pub ddos: Option<Located<String>>,
     /// How many egress devices (firewalls, NAT gateways) the design builds (default 1): a
     /// hub-and-spoke plan may build one per hub.
     #[schemars(with = "Option<Quantity>")]
-    pub egress_count: Option<Spanned<Scalar>>,
+    pub egress_count: Option<Located<Scalar>>,
     /// How many Bastions the design builds (default 1).
     #[schemars(with = "Option<Quantity>")]
-    pub operator_access_count: Option<Spanned<Scalar>>,
+    pub operator_access_count: Option<Located<Scalar>>,
     /// How many on-premises gateways (VPN or ExpressRoute) the design builds (default 1).
     #[schemars(with = "Option<Quantity>")]
-    pub on_premises_count: Option<Spanned<Scalar>>,
+    pub on_premises_count: Option<Located<Scalar>>,
     /// Licences the organisation already owns.
     #[schemars(with = "Option<RawLicences>")]
-    pub licences: Option<Spanned<RawLicences>>,
+    pub licences: Option<Located<RawLicences>>,
     /// Platform usage: `egress_gb` (through the firewall or NAT gateway), `ci_minutes`.
     #[schemars(with = "Option<BTreeMap<String, Scalar>>")]
-    pub usage: Option<BTreeMap<String, Spanned<Scalar>>>,
+    pub usage: Option<BTreeMap<String, Located<Scalar>>>,
 }
 
 /// `licences:` under `closed_network`.
@@ -234,10 +253,10 @@ pub(crate) struct RawClosedNetwork {
 pub(crate) struct RawLicences {
     /// `owned`: every user already holds Entra ID P1/P2 (Microsoft 365 E3/E5, F3, Business Premium).
     #[schemars(with = "Option<String>", extend("enum" = ["buy", "owned"]))]
-    pub entra: Option<Spanned<String>>,
+    pub entra: Option<Located<String>>,
     /// How many of the users already hold the licence; the rest are bought.
     #[schemars(with = "Option<Quantity>")]
-    pub licensed_users: Option<Spanned<Scalar>>,
+    pub licensed_users: Option<Located<Scalar>>,
 }
 
 /// `jumpbox:` under `closed_network`.
@@ -246,12 +265,12 @@ pub(crate) struct RawLicences {
 pub(crate) struct RawJumpbox {
     /// A virtual-machine size (default d2s-v5).
     #[schemars(with = "Option<String>")]
-    pub size: Option<Spanned<String>>,
+    pub size: Option<Located<String>>,
     #[schemars(with = "Option<String>", extend("enum" = ["linux", "windows"]))]
-    pub os: Option<Spanned<String>>,
+    pub os: Option<Located<String>>,
     /// A managed-disk tier for the OS disk (default premium-ssd-p10 on Windows, premium-ssd-p4 on Linux).
     #[schemars(with = "Option<String>")]
-    pub disk: Option<Spanned<String>>,
+    pub disk: Option<Located<String>>,
 }
 
 /// The JSON Schema of a boolean as the loader reads it: true/false, and the YAML 1.1 words
@@ -339,49 +358,49 @@ impl JsonSchema for Choices {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawService {
     #[schemars(with = "String")]
-    pub name: Spanned<String>,
+    pub name: Located<String>,
     #[serde(rename = "type")]
     #[schemars(with = "String")]
-    pub type_id: Spanned<String>,
+    pub type_id: Located<String>,
     #[schemars(with = "Option<String>")]
-    pub tier: Option<Spanned<String>>,
+    pub tier: Option<Located<String>>,
     #[schemars(with = "Option<Quantity>")]
-    pub units: Option<Spanned<Scalar>>,
+    pub units: Option<Located<Scalar>>,
     #[schemars(with = "Option<Quantity>")]
-    pub replicas: Option<Spanned<Scalar>>,
+    pub replicas: Option<Located<Scalar>>,
     #[schemars(with = "Option<Quantity>")]
-    pub partitions: Option<Spanned<Scalar>>,
+    pub partitions: Option<Located<Scalar>>,
     #[schemars(with = "Option<Quantity>")]
-    pub instances: Option<Spanned<Scalar>>,
+    pub instances: Option<Located<Scalar>>,
     /// Provisioned throughput in RU/s (Cosmos DB).
     #[schemars(with = "Option<Quantity>")]
-    pub throughput: Option<Spanned<Scalar>>,
+    pub throughput: Option<Located<Scalar>>,
     #[schemars(with = "Option<String>")]
-    pub runtime: Option<Spanned<String>>,
+    pub runtime: Option<Located<String>>,
     #[schemars(with = "Option<String>")]
-    pub os: Option<Spanned<String>>,
+    pub os: Option<Located<String>>,
     /// true or false (the YAML 1.1 words yes/no, on/off, y/n are read as booleans too).
     #[schemars(with = "Option<Flag>")]
     pub public: Option<bool>,
     #[schemars(with = "Option<Vec<String>>")]
-    pub calls: Option<Vec<Spanned<String>>>,
+    pub calls: Option<Vec<Located<String>>>,
     #[schemars(with = "Option<Vec<String>>")]
-    pub subresources: Option<Vec<Spanned<String>>>,
+    pub subresources: Option<Vec<Located<String>>>,
     /// `embedding` (only embedding skills), `full` (other skills) or true (= full) / false.
     #[schemars(with = "Option<SkillsetValue>")]
-    pub skillset: Option<Spanned<Scalar>>,
+    pub skillset: Option<Located<Scalar>>,
     /// Timeout of the skillset's custom Web API skills, seconds (AI Search allows at most 230).
     #[schemars(with = "Option<Quantity>")]
-    pub custom_skill_timeout: Option<Spanned<Scalar>>,
+    pub custom_skill_timeout: Option<Located<Scalar>>,
     /// Front Door billing zone (1-8) of the clients' edge locations.
     #[schemars(with = "Option<Quantity>")]
-    pub zone: Option<Spanned<Scalar>>,
+    pub zone: Option<Located<Scalar>>,
     /// Spread across availability zones (App Service plans, API Management Premium, storage ZRS/GZRS):
     /// only tiers that can be zone-redundant, at the capacity the platform then runs at least.
     #[schemars(with = "Option<Flag>")]
-    pub zone_redundant: Option<Spanned<bool>>,
+    pub zone_redundant: Option<Located<bool>>,
     #[schemars(with = "Option<BTreeMap<String, Scalar>>")]
-    pub usage: Option<BTreeMap<String, Spanned<Scalar>>>,
+    pub usage: Option<BTreeMap<String, Located<Scalar>>>,
 }
 
 /// Parses the file, or says where and why it could not.
@@ -453,7 +472,7 @@ fn describe(file: &str, e: serde_saphyr::Error, path: String) -> Box<Diagnostic>
         Some(i) => message[..i].to_string(),
         None => message,
     };
-    // `Spanned<T>` shows up as a `.value` segment; the user never wrote it.
+    // `Located<T>` shows up as a `.value` segment; the user never wrote it.
     let path = path.replace(".value.", ".").replace(".value[", "[");
     let path = path.trim_end_matches(".?").trim_end_matches(".value").trim_start_matches('.').to_string();
     let path = if path == "." || path == "?" { String::new() } else { path };

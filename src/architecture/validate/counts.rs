@@ -5,7 +5,7 @@ use super::Checker;
 use crate::architecture::PlatformCounts;
 use crate::architecture::quantity::Scalar;
 use crate::architecture::yaml::{RawClosedNetwork, loc};
-use serde_saphyr::Spanned;
+use crate::architecture::yaml::Located;
 
 /// `egress_count`, `operator_access_count`, `on_premises_count`: whole numbers of at least 1, and
 /// only next to a key that builds something.
@@ -16,7 +16,7 @@ pub(super) fn counts(
     bastion: bool,
     on_premises: bool,
 ) -> PlatformCounts {
-    let mut one = |value: &Option<Spanned<Scalar>>, key: &str, builds: bool| {
+    let mut one = |value: &Option<Located<Scalar>>, key: &str, builds: bool| {
         let Some(v) = value else { return 1 };
         let path = format!("closed_network.{key}_count");
         let Some(n) = c.count(v, &path, 1) else { return 1 };

@@ -19,8 +19,8 @@ use crate::error::Diagnostic;
 use crate::money::Currency;
 use crate::suggest;
 use rust_decimal::Decimal;
-use serde_saphyr::Spanned;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use crate::architecture::yaml::Located;
+use std::collections::{BTreeMap, HashSet};
 
 pub(crate) const RUNTIMES: [&str; 6] = ["python", "node", "dotnet", "java", "powershell", "custom"];
 
@@ -37,7 +37,7 @@ impl Checker<'_> {
     }
 
     /// One of `choices`, or an error with a suggestion.
-    pub(super) fn choice<'c>(&mut self, value: &Spanned<String>, path: &str, choices: &[&'c str]) -> Option<&'c str> {
+    pub(super) fn choice<'c>(&mut self, value: &Located<String>, path: &str, choices: &[&'c str]) -> Option<&'c str> {
         let v = value.value.trim();
         if let Some(c) = choices.iter().find(|c| c.eq_ignore_ascii_case(v)) {
             return Some(c);
@@ -47,7 +47,7 @@ impl Checker<'_> {
         None
     }
 
-    pub(super) fn quantity(&mut self, value: &Spanned<Scalar>, path: &str) -> Option<Decimal> {
+    pub(super) fn quantity(&mut self, value: &Located<Scalar>, path: &str) -> Option<Decimal> {
         match value.value.quantity() {
             Ok(q) => Some(q),
             Err(e) => {
@@ -58,7 +58,7 @@ impl Checker<'_> {
     }
 
     /// A whole number of at least `min`.
-    pub(super) fn count(&mut self, value: &Spanned<Scalar>, path: &str, min: u64) -> Option<Decimal> {
+    pub(super) fn count(&mut self, value: &Located<Scalar>, path: &str, min: u64) -> Option<Decimal> {
         let q = self.quantity(value, path)?;
         if q.fract() != Decimal::ZERO || q < Decimal::from(min) {
             self.error(loc(value), path, format!("{q} is not a whole number of at least {min}"));
@@ -236,11 +236,11 @@ fn licensing(c: &mut Checker, closed: &super::ClosedNetwork, users: Option<Decim
 fn services(c: &mut Checker, raw: &RawArchitecture, catalog: &Catalog) -> (Vec<super::Service>, Vec<String>) {
     let names: Vec<String> = raw.services.iter().map(|s| s.value.name.value.trim().to_string()).collect();
     let name_set: HashSet<&str> = names.iter().map(String::as_str).collect();
-    let mut seen = BTreeSet::new();
-    let mut services = Vec::new();
+    let mut seen = HashSet::with_capacity(raw.services.len());
+    let mut services = Vec::with_capacity(raw.services.len());
     for (index, s) in raw.services.iter().enumerate() {
         // Names are compared as every other use reads them: without surrounding spaces.
-        if !seen.insert(s.value.name.value.trim().to_string()) {
+        if !seen.insert(s.value.name.value.trim()) {
             c.error(
                 loc(&s.value.name),
                 format!("services[{index}].name"),

@@ -9,12 +9,12 @@ use crate::architecture::{
 use crate::catalog::Catalog;
 use crate::suggest;
 use rust_decimal::Decimal;
-use serde_saphyr::Spanned;
+use crate::architecture::yaml::Located;
 use std::collections::BTreeMap;
 
 pub(super) fn closed_network(
     c: &mut Checker,
-    raw: Option<&Spanned<RawClosedNetwork>>,
+    raw: Option<&Located<RawClosedNetwork>>,
     catalog: &Catalog,
     users: Option<Decimal>,
 ) -> ClosedNetwork {
@@ -84,7 +84,7 @@ pub(super) fn closed_network(
 /// The value of `closed_network.KEY`, one of `choices`, else `default` (given or not valid).
 fn pick(
     c: &mut Checker,
-    v: &Option<Spanned<String>>,
+    v: &Option<Located<String>>,
     key: &str,
     choices: &[&'static str],
     default: &'static str,
@@ -149,7 +149,7 @@ fn operator_access(c: &mut Checker, r: &RawClosedNetwork) -> Vec<Access> {
             Some("write `none` alone, or list only what operators use".into());
     }
     for word in words_given {
-        let spanned = Spanned::new(word.clone(), v.referenced, v.defined);
+        let spanned = Located { value: word.clone(), loc: v.loc };
         let access = match c.choice(&spanned, "closed_network.operator_access", &words) {
             Some("bastion" | "bastion-basic") => Access::BastionBasic,
             Some("bastion-developer") => Access::BastionDeveloper,
@@ -217,7 +217,7 @@ fn usage(c: &mut Checker, r: &RawClosedNetwork) -> BTreeMap<String, Decimal> {
 }
 
 /// Users who already hold Entra ID P1/P2: all (`entra: owned`), some (`licensed_users: N`) or none.
-fn licences(c: &mut Checker, raw: Option<&Spanned<RawLicences>>, users: Option<Decimal>) -> Decimal {
+fn licences(c: &mut Checker, raw: Option<&Located<RawLicences>>, users: Option<Decimal>) -> Decimal {
     let Some(raw) = raw else { return Decimal::ZERO };
     let l = &raw.value;
     let owned = l.entra.as_ref().and_then(|e| c.choice(e, "closed_network.licences.entra", &["buy", "owned"]));
@@ -250,7 +250,7 @@ fn licences(c: &mut Checker, raw: Option<&Spanned<RawLicences>>, users: Option<D
 }
 
 /// The jump box: a virtual-machine size and a managed-disk tier from the catalog, and its OS.
-fn jumpbox(c: &mut Checker, raw: Option<&Spanned<RawJumpbox>>, catalog: &Catalog, used: bool) -> Jumpbox {
+fn jumpbox(c: &mut Checker, raw: Option<&Located<RawJumpbox>>, catalog: &Catalog, used: bool) -> Jumpbox {
     let default = RawJumpbox::default();
     let r = raw.map_or(&default, |r| &r.value);
     if let (Some(raw), false) = (raw, used) {
@@ -261,7 +261,7 @@ fn jumpbox(c: &mut Checker, raw: Option<&Spanned<RawJumpbox>>, catalog: &Catalog
         r.os.as_ref()
             .and_then(|o| c.choice(o, "closed_network.jumpbox.os", &["linux", "windows"]))
             .unwrap_or("windows");
-    let tier_of = |c: &mut Checker, value: &Option<Spanned<String>>, type_id: &str, key: &str, default: &str| {
+    let tier_of = |c: &mut Checker, value: &Option<Located<String>>, type_id: &str, key: &str, default: &str| {
         let Some(v) = value else { return default.to_string() };
         let Some(def) = catalog.service(type_id) else { return default.to_string() };
         match def.tier(&v.value) {

@@ -11,11 +11,11 @@ use crate::architecture::yaml::{Loc, RawArchitecture, RawScenarios, loc};
 use crate::catalog::Catalog;
 use crate::error::Diagnostic;
 use crate::suggest;
-use serde_saphyr::Spanned;
+use crate::architecture::yaml::Located;
 
 pub(in crate::architecture) fn requirements(
     c: &mut Checker,
-    raw: Option<&[Spanned<String>]>,
+    raw: Option<&[Located<String>]>,
 ) -> Vec<(Constraint, Loc)> {
     let ids: Vec<&str> = Constraint::ALL.iter().map(|k| k.id()).collect();
     let mut out: Vec<(Constraint, Loc)> = Vec::new();
@@ -45,7 +45,7 @@ fn valid_name(name: &str) -> bool {
 }
 
 /// Each scenario's name, description and overrides, read but not yet applied (see [`check`]).
-pub(in crate::architecture) fn scenarios(c: &mut Checker, raw: Option<&Spanned<RawScenarios>>) -> Vec<Scenario> {
+pub(in crate::architecture) fn scenarios(c: &mut Checker, raw: Option<&Located<RawScenarios>>) -> Vec<Scenario> {
     let Some(raw) = raw else { return Vec::new() };
     let mut out: Vec<Scenario> = Vec::new();
     for (name, s) in &raw.value.0 {

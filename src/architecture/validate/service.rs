@@ -9,7 +9,7 @@ use crate::catalog::Catalog;
 use crate::catalog::definitions::ServiceDef;
 use crate::suggest;
 use rust_decimal::Decimal;
-use serde_saphyr::Spanned;
+use crate::architecture::yaml::Located;
 use std::collections::BTreeMap;
 use std::collections::HashSet;
 
@@ -170,7 +170,7 @@ fn calls(
     let mut calls = Vec::new();
     // Each name listed more than once: where it repeats first, and how many times it is listed.
     let mut listed: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    let mut repeats: Vec<(&str, usize, &Spanned<String>)> = Vec::new();
+    let mut repeats: Vec<(&str, usize, &Located<String>)> = Vec::new();
     for (i, target) in s.calls.iter().flatten().enumerate() {
         let t = target.value.trim();
         let count = listed.entry(t).or_insert(0);
@@ -204,7 +204,7 @@ fn skillset(c: &mut Checker, s: &RawService, def: &ServiceDef, at: Loc, p: &dyn 
     let skillset = match &s.skillset {
         None => Skillset::None,
         Some(v) => {
-            let word = Spanned::new(v.value.text(), v.referenced, v.defined);
+            let word = Located { value: v.value.text(), loc: v.loc };
             match c.choice(&word, &p("skillset"), &["embedding", "full", "true", "false"]) {
                 Some("embedding") => Skillset::Embedding,
                 Some("full" | "true") => Skillset::Full,

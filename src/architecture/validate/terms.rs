@@ -10,12 +10,12 @@ use crate::catalog::definitions::{ServiceDef, Tier};
 use crate::money::Currency;
 use crate::registry::{self, Severity};
 use crate::suggest;
-use serde_saphyr::Spanned;
+use crate::architecture::yaml::Located;
 use std::collections::HashMap;
 
 pub(super) fn discounts(
     c: &mut Checker,
-    raw: &[Spanned<RawDiscount>],
+    raw: &[Located<RawDiscount>],
     catalog: &Catalog,
     names: &[String],
     file: &str,
@@ -83,7 +83,7 @@ pub(super) fn discounts(
 /// the designs are built.
 pub(super) fn prices(
     c: &mut Checker,
-    raw: &[Spanned<RawPrice>],
+    raw: &[Located<RawPrice>],
     catalog: &Catalog,
     currency: Option<&str>,
     services: &[Service],
@@ -243,7 +243,7 @@ fn unit(c: &mut Checker, r: &RawPrice, e: &mut Entry, tiers: &[&Tier], component
     None
 }
 
-pub(super) fn policy(c: &mut Checker, raw: Option<&Spanned<RawPolicy>>) -> Policy {
+pub(super) fn policy(c: &mut Checker, raw: Option<&Located<RawPolicy>>) -> Policy {
     let Some(raw) = raw.map(|r| &r.value) else { return Policy::default() };
     let mut out = Policy {
         max_monthly: raw.max_monthly.as_ref().and_then(|v| c.quantity(v, "policy.max_monthly")),
