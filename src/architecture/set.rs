@@ -9,10 +9,10 @@
 
 use super::quantity::Scalar;
 use super::yaml::{Choices, RawArchitecture, RawClosedNetwork, RawJumpbox, RawLicences, RawPolicy, RawService};
+use super::yaml::{Loc, Located};
 use crate::error::{Diagnostic, Error};
 use crate::suggest;
 use serde::de::DeserializeOwned;
-use super::yaml::{Loc, Located};
 use std::collections::BTreeMap;
 use std::fmt;
 

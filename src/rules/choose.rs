@@ -15,11 +15,21 @@ use rust_decimal::Decimal;
 /// The tier the closed design runs a service at, with its lines.
 type Chosen<'c> = (&'c Tier, Vec<Line<'c>>);
 
-/// A tier that meets the needs, with its monthly USD and lines.
-type Candidate<'c> = (&'c Tier, Decimal, Vec<Evidence<'c>>, Vec<Line<'c>>);
+/// A rejected tier with its place in the catalog's order (the order a report lists them in).
+type Placed<'c> = (usize, Rejected<'c>);
+
+/// A tier that meets the needs, with its place in the catalog's order, its monthly USD and lines.
+pub(super) struct Candidate<'c> {
+    place: usize,
+    pub tier: &'c Tier,
+    total: Decimal,
+    pub evidence: Vec<Evidence<'c>>,
+    lines: Vec<Line<'c>>,
+}
 
 /// Every tier of equal or higher rank that meets the needs and has a price, with what it costs
-/// (at the `pricer`'s prices when given), unsorted; and the tiers rejected with why.
+/// (at the `pricer`'s prices when given); and the tiers rejected with why, each with its place in
+/// the catalog's order. Both lists are in that order.
 pub(super) fn candidates<'c>(
     arch: &Architecture,
     svc: &Service,
@@ -28,26 +38,27 @@ pub(super) fn candidates<'c>(
     needs: &Needs<'c>,
     snapshot: &'c Snapshot,
     pricer: Option<&dyn Pricer>,
-) -> Result<(Vec<Candidate<'c>>, Vec<Rejected<'c>>), Error> {
+) -> Result<(Vec<Candidate<'c>>, Vec<Placed<'c>>), Error> {
     let date = snapshot.meta.as_of.as_str();
     let mut rejected = Vec::new();
     let mut candidates: Vec<Candidate<'c>> = Vec::new();
     let res = resource(arch, svc, &declared.id);
-    for tier in def.tiers() {
+    for (place, tier) in def.tiers().enumerate() {
         if tier.rank < declared.rank {
-            rejected.push(Rejected { tier: &tier.id, reason: Reason::BelowDeclared(&declared.id) });
+            rejected.push((place, Rejected { tier: &tier.id, reason: Reason::BelowDeclared(&declared.id) }));
             continue;
         }
         let evidence = match qualify(arch, svc, def, tier, needs, date) {
             Ok(e) => e,
             Err(reason) => {
-                rejected.push(Rejected { tier: &tier.id, reason });
+                rejected.push((place, Rejected { tier: &tier.id, reason }));
                 continue;
             }
         };
         let lines = calculator::price_tier(tier, snapshot, &res).map_err(|e| Error::from(e).within(&svc.name))?;
         if let Some(Line { source: Source::NoPrice(why), component, .. }) = lines.iter().find(|l| l.monthly.is_none()) {
-            rejected.push(Rejected { tier: &tier.id, reason: Reason::NoPrice { component, why: why.clone() } });
+            let reason = Reason::NoPrice { component, why: why.clone() };
+            rejected.push((place, Rejected { tier: &tier.id, reason }));
             continue;
         }
         let total = match pricer {
@@ -58,7 +69,7 @@ pub(super) fn candidates<'c>(
                 Totals::of(&repriced)?.total()
             }
         };
-        candidates.push((tier, total, evidence, lines));
+        candidates.push(Candidate { place, tier, total, evidence, lines });
     }
     Ok((candidates, rejected))
 }
@@ -112,32 +123,36 @@ pub(super) fn choose<'c>(
         decision.to = Some(&declared.id);
         return Ok((decision, None));
     }
-    let (mut candidates, rejected) = candidates(arch, svc, def, declared, needs, snapshot, pricer)?;
-    decision.rejected = rejected;
+    let (mut candidates, mut rejected) = candidates(arch, svc, def, declared, needs, snapshot, pricer)?;
     // Cheapest first; on equal cost the lower rank, then catalog order (stable sort).
-    candidates.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.rank.cmp(&b.0.rank)));
+    candidates.sort_by(|a, b| a.total.cmp(&b.total).then(a.tier.rank.cmp(&b.tier.rank)));
     // A declared tier that already meets the needs stays: the closed design changes only what it must.
-    let kept = candidates.iter().position(|c| c.0.id == declared.id).filter(|_| !declared_fails);
+    let kept = candidates.iter().position(|c| c.tier.id == declared.id).filter(|_| !declared_fails);
     if let Some(i) = kept {
         let kept = candidates.remove(i);
         candidates.insert(0, kept);
     }
     if candidates.is_empty() {
+        decision.rejected = rejected.into_iter().map(|(_, r)| r).collect();
         return Ok((decision, None));
     }
-    let (chosen, chosen_cost, evidence, lines) = candidates.remove(0);
-    for (tier, cost, _, _) in &candidates {
-        let reason = if *cost >= chosen_cost {
-            Reason::Costlier { more: *cost - chosen_cost, than: &chosen.id, currency: &snapshot.meta.currency }
+    let chosen = candidates.remove(0);
+    for other in &candidates {
+        let reason = if other.total >= chosen.total {
+            Reason::Costlier {
+                more: other.total - chosen.total,
+                than: &chosen.tier.id,
+                currency: &snapshot.meta.currency,
+            }
         } else {
-            Reason::DeclaredSuffices(&chosen.id)
+            Reason::DeclaredSuffices(&chosen.tier.id)
         };
-        decision.rejected.push(Rejected { tier: &tier.id, reason });
+        rejected.push((other.place, Rejected { tier: &other.tier.id, reason }));
     }
     // Report rejected tiers in catalog order.
-    let order = |id: &str| def.tiers().position(|t| t.id == id).unwrap_or(usize::MAX);
-    decision.rejected.sort_by_key(|r| order(r.tier));
-    decision.to = Some(&chosen.id);
-    decision.evidence = evidence;
-    Ok((decision, Some((chosen, lines))))
+    rejected.sort_by_key(|(place, _)| *place);
+    decision.rejected = rejected.into_iter().map(|(_, r)| r).collect();
+    decision.to = Some(&chosen.tier.id);
+    decision.evidence = chosen.evidence;
+    Ok((decision, Some((chosen.tier, chosen.lines))))
 }

@@ -66,10 +66,12 @@ fn service<'c>(
     name: &str,
     def: &'c ServiceDef,
     tier: &'c Tier,
-    lines: Vec<Line<'c>>,
+    mut lines: Vec<Line<'c>>,
     reason: Option<String>,
     count: Option<Decimal>,
 ) -> Result<PricedService<'c>, Error> {
+    // Priced with room for every component of the tier; a design keeps only the lines that apply.
+    lines.shrink_to_fit();
     let totals = Totals::of(&lines).map_err(|e| Error::from(e).within(name))?;
     Ok(PricedService {
         name: name.to_string(),

@@ -60,10 +60,11 @@ pub fn tier_options<'c>(
     let date = snapshot.meta.as_of.as_str();
     let needs = needs(arch, svc, def, catalog, date, &BTreeSet::new());
     let (found, _) = candidates(arch, svc, def, declared, &needs, snapshot, None)?;
-    let mut out: Vec<TierOption<'c>> = found
+    // In catalog order, as `candidates` gives them.
+    let out: Vec<TierOption<'c>> = found
         .into_iter()
-        .map(|(tier, _, evidence, _)| {
-            let injected = evidence.iter().any(|e| e.injects());
+        .map(|c| {
+            let (tier, injected) = (c.tier, c.evidence.iter().any(|e| e.injects()));
             let endpoint =
                 needs.inbound && !injected && tier.capability(CapabilityKind::PrivateEndpoint, date).is_some();
             // Host storage is locked down only with the app's own endpoint (see `implied`).
@@ -72,7 +73,5 @@ pub fn tier_options<'c>(
             TierOption { tier, footprint, sla: tier.sla }
         })
         .collect();
-    let order = |t: &Tier| def.tiers().position(|x| x.id == t.id).unwrap_or(usize::MAX);
-    out.sort_by_key(|o| order(o.tier));
     Ok(out)
 }

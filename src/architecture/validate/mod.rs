@@ -13,14 +13,15 @@ mod terms;
 use super::quantity::Scalar;
 use super::yaml::{Loc, RawArchitecture, loc};
 use super::{Architecture, ConditionalAccess, MAX_SERVICES};
+use crate::architecture::yaml::Located;
 use crate::catalog::Catalog;
 use crate::catalog::snapshot::Snapshot;
 use crate::error::Diagnostic;
 use crate::money::Currency;
 use crate::suggest;
 use rust_decimal::Decimal;
-use crate::architecture::yaml::Located;
 use std::collections::{BTreeMap, HashSet};
+use std::fmt;
 
 pub(crate) const RUNTIMES: [&str; 6] = ["python", "node", "dotnet", "java", "powershell", "custom"];
 
@@ -37,31 +38,36 @@ impl Checker<'_> {
     }
 
     /// One of `choices`, or an error with a suggestion.
-    pub(super) fn choice<'c>(&mut self, value: &Located<String>, path: &str, choices: &[&'c str]) -> Option<&'c str> {
+    pub(super) fn choice<'c>(
+        &mut self,
+        value: &Located<String>,
+        path: impl fmt::Display,
+        choices: &[&'c str],
+    ) -> Option<&'c str> {
         let v = value.value.trim();
         if let Some(c) = choices.iter().find(|c| c.eq_ignore_ascii_case(v)) {
             return Some(c);
         }
         let help = suggest::help(v, choices);
-        self.error(loc(value), path, format!("unknown value \"{v}\"")).help = Some(help);
+        self.error(loc(value), path.to_string(), format!("unknown value \"{v}\"")).help = Some(help);
         None
     }
 
-    pub(super) fn quantity(&mut self, value: &Located<Scalar>, path: &str) -> Option<Decimal> {
+    pub(super) fn quantity(&mut self, value: &Located<Scalar>, path: impl fmt::Display) -> Option<Decimal> {
         match value.value.quantity() {
             Ok(q) => Some(q),
             Err(e) => {
-                self.error(loc(value), path, e.to_string());
+                self.error(loc(value), path.to_string(), e.to_string());
                 None
             }
         }
     }
 
     /// A whole number of at least `min`.
-    pub(super) fn count(&mut self, value: &Located<Scalar>, path: &str, min: u64) -> Option<Decimal> {
-        let q = self.quantity(value, path)?;
+    pub(super) fn count(&mut self, value: &Located<Scalar>, path: impl fmt::Display, min: u64) -> Option<Decimal> {
+        let q = self.quantity(value, &path)?;
         if q.fract() != Decimal::ZERO || q < Decimal::from(min) {
-            self.error(loc(value), path, format!("{q} is not a whole number of at least {min}"));
+            self.error(loc(value), path.to_string(), format!("{q} is not a whole number of at least {min}"));
             return None;
         }
         Some(q)

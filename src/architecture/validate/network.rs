@@ -1,6 +1,7 @@
 //! `closed_network`: what "closed" must mean for this organisation and what it already owns.
 
 use super::Checker;
+use crate::architecture::yaml::Located;
 use crate::architecture::yaml::{Loc, loc};
 use crate::architecture::yaml::{RawClosedNetwork, RawJumpbox, RawLicences};
 use crate::architecture::{
@@ -9,7 +10,6 @@ use crate::architecture::{
 use crate::catalog::Catalog;
 use crate::suggest;
 use rust_decimal::Decimal;
-use crate::architecture::yaml::Located;
 use std::collections::BTreeMap;
 
 pub(super) fn closed_network(
@@ -89,7 +89,7 @@ fn pick(
     choices: &[&'static str],
     default: &'static str,
 ) -> &'static str {
-    v.as_ref().and_then(|v| c.choice(v, &format!("closed_network.{key}"), choices)).unwrap_or(default)
+    v.as_ref().and_then(|v| c.choice(v, format!("closed_network.{key}"), choices)).unwrap_or(default)
 }
 
 /// The CI system (`cicd`) and where its agents run (`cicd_agents`), which must fit each other.

@@ -7,11 +7,11 @@
 use super::Checker;
 use crate::architecture::scenario::{BASE, Constraint, Scenario};
 use crate::architecture::set::{self, Set};
+use crate::architecture::yaml::Located;
 use crate::architecture::yaml::{Loc, RawArchitecture, RawScenarios, loc};
 use crate::catalog::Catalog;
 use crate::error::Diagnostic;
 use crate::suggest;
-use crate::architecture::yaml::Located;
 
 pub(in crate::architecture) fn requirements(
     c: &mut Checker,

@@ -2,6 +2,7 @@
 
 use super::Checker;
 use super::RUNTIMES;
+use crate::architecture::yaml::Located;
 use crate::architecture::yaml::RawService;
 use crate::architecture::yaml::{Loc, loc};
 use crate::architecture::{Service, Skillset};
@@ -9,9 +10,9 @@ use crate::catalog::Catalog;
 use crate::catalog::definitions::ServiceDef;
 use crate::suggest;
 use rust_decimal::Decimal;
-use crate::architecture::yaml::Located;
 use std::collections::BTreeMap;
 use std::collections::HashSet;
+use std::fmt;
 
 pub(super) fn service(
     c: &mut Checker,
@@ -22,36 +23,36 @@ pub(super) fn service(
     names: &[String],
     name_set: &HashSet<&str>,
 ) -> Option<Service> {
-    let p = |key: &str| format!("services[{index}].{key}");
+    let p = Paths(index);
     let name = s.name.value.trim().to_string();
     if name.is_empty() {
-        c.error(loc(&s.name), p("name"), "a service needs a name");
+        c.error(loc(&s.name), p.of("name"), "a service needs a name");
     }
     let type_id = s.type_id.value.trim().to_ascii_lowercase();
     let Some(def) = catalog.service(&type_id).filter(|d| !d.implied_only) else {
         let types = catalog.declarable_types();
-        c.error(loc(&s.type_id), p("type"), format!("unknown service type \"{type_id}\"")).help =
+        c.error(loc(&s.type_id), p.of("type"), format!("unknown service type \"{type_id}\"")).help =
             Some(suggest::help(&type_id, &types));
         return None;
     };
-    let (runtime, os) = runtime_and_os(c, s, &p);
-    let tier = tier(c, s, def, os.as_deref(), &p);
-    let capacity = capacity(c, s, def, &p);
-    let calls = calls(c, s, &name, names, name_set, &p);
-    let subresources = subresources(c, s, def, &p);
-    let skillset = skillset(c, s, def, at, &p);
+    let (runtime, os) = runtime_and_os(c, s, p);
+    let tier = tier(c, s, def, os.as_deref(), p);
+    let capacity = capacity(c, s, def, p);
+    let calls = calls(c, s, &name, names, name_set, p);
+    let subresources = subresources(c, s, def, p);
+    let skillset = skillset(c, s, def, at, p);
     let custom_skill_timeout = match &s.custom_skill_timeout {
         None => None,
         Some(t) if def.outbound_with_skillset.is_none() => {
-            c.error(loc(t), p("custom_skill_timeout"), format!("{} has no custom skills", def.type_id)).help =
+            c.error(loc(t), p.of("custom_skill_timeout"), format!("{} has no custom skills", def.type_id)).help =
                 Some("custom_skill_timeout applies to ai-search".into());
             None
         }
-        Some(t) => c.count(t, &p("custom_skill_timeout"), 1),
+        Some(t) => c.count(t, p.of("custom_skill_timeout"), 1),
     };
-    let zone = zone(c, s, def, &p);
-    let zone_redundant = zone_redundant(c, s, def, tier.as_deref(), os.as_deref(), &p);
-    let (usage, model) = usage(c, s, def, at, &p);
+    let zone = zone(c, s, def, p);
+    let zone_redundant = zone_redundant(c, s, def, tier.as_deref(), os.as_deref(), p);
+    let (usage, model) = usage(c, s, def, at, p);
 
     Some(Service {
         index,
@@ -78,13 +79,13 @@ pub(super) fn service(
 }
 
 /// The runtime and the OS; Python runs only on Linux, so a Python service without `os` is Linux.
-fn runtime_and_os(c: &mut Checker, s: &RawService, p: &dyn Fn(&str) -> String) -> (Option<String>, Option<String>) {
-    let runtime = s.runtime.as_ref().and_then(|r| c.choice(r, &p("runtime"), &RUNTIMES)).map(str::to_string);
-    let mut os = s.os.as_ref().and_then(|o| c.choice(o, &p("os"), &["linux", "windows"])).map(str::to_string);
+fn runtime_and_os(c: &mut Checker, s: &RawService, p: Paths) -> (Option<String>, Option<String>) {
+    let runtime = s.runtime.as_ref().and_then(|r| c.choice(r, p.of("runtime"), &RUNTIMES)).map(str::to_string);
+    let mut os = s.os.as_ref().and_then(|o| c.choice(o, p.of("os"), &["linux", "windows"])).map(str::to_string);
     if runtime.as_deref() == Some("python") {
         match (os.as_deref(), &s.os) {
             (Some("windows"), Some(given)) => {
-                c.error(loc(given), p("os"), "Python runs only on Linux").help = Some(
+                c.error(loc(given), p.of("os"), "Python runs only on Linux").help = Some(
                     "remove `os: windows` (https://learn.microsoft.com/azure/azure-functions/functions-scale)".into(),
                 );
             }
@@ -95,24 +96,18 @@ fn runtime_and_os(c: &mut Checker, s: &RawService, p: &dyn Fn(&str) -> String) -
 }
 
 /// The declared tier, by id or alias, which must run the service's OS.
-fn tier(
-    c: &mut Checker,
-    s: &RawService,
-    def: &ServiceDef,
-    os: Option<&str>,
-    p: &dyn Fn(&str) -> String,
-) -> Option<String> {
+fn tier(c: &mut Checker, s: &RawService, def: &ServiceDef, os: Option<&str>, p: Paths) -> Option<String> {
     let t = s.tier.as_ref()?;
     match def.tier(&t.value) {
         Some(tier) => {
             if let Some(o) = os.filter(|o| !tier.supports_os(o)) {
-                c.error(loc(t), p("tier"), format!("{} tier {} does not run {o}", def.type_id, tier.id));
+                c.error(loc(t), p.of("tier"), format!("{} tier {} does not run {o}", def.type_id, tier.id));
             }
             Some(tier.id.clone())
         }
         None => {
             let ids: Vec<&str> = def.tiers().map(|t| t.id.as_str()).collect();
-            c.error(loc(t), p("tier"), format!("unknown {} tier \"{}\"", def.type_id, t.value.trim())).help =
+            c.error(loc(t), p.of("tier"), format!("unknown {} tier \"{}\"", def.type_id, t.value.trim())).help =
                 Some(suggest::help(t.value.trim(), &ids));
             None
         }
@@ -120,12 +115,7 @@ fn tier(
 }
 
 /// The capacity keys the type has (units, replicas, ...): given, else the type's default.
-fn capacity(
-    c: &mut Checker,
-    s: &RawService,
-    def: &ServiceDef,
-    p: &dyn Fn(&str) -> String,
-) -> BTreeMap<String, Decimal> {
+fn capacity(c: &mut Checker, s: &RawService, def: &ServiceDef, p: Paths) -> BTreeMap<String, Decimal> {
     let mut capacity = BTreeMap::new();
     for (key, value) in [
         ("units", &s.units),
@@ -142,10 +132,10 @@ fn capacity(
                 } else {
                     format!("its capacity keys are: {}", def.capacity.join(", "))
                 };
-                c.error(loc(v), p(key), msg).help = Some(help);
+                c.error(loc(v), p.of(key), msg).help = Some(help);
             }
             Some(v) => {
-                if let Some(n) = c.count(v, &p(key), 1) {
+                if let Some(n) = c.count(v, p.of(key), 1) {
                     capacity.insert(key.to_string(), n);
                 }
             }
@@ -165,7 +155,7 @@ fn calls(
     name: &str,
     names: &[String],
     name_set: &HashSet<&str>,
-    p: &dyn Fn(&str) -> String,
+    p: Paths,
 ) -> Vec<String> {
     let mut calls = Vec::new();
     // Each name listed more than once: where it repeats first, and how many times it is listed.
@@ -182,10 +172,10 @@ fn calls(
             continue;
         }
         if t == name {
-            c.error(loc(target), p(&format!("calls[{i}]")), format!("\"{t}\" calls itself"));
+            c.error(loc(target), p.of(&format!("calls[{i}]")), format!("\"{t}\" calls itself"));
         } else if !name_set.contains(t) {
             let candidates: Vec<&str> = names.iter().map(String::as_str).collect();
-            c.error(loc(target), p(&format!("calls[{i}]")), format!("no service named \"{t}\"")).help =
+            c.error(loc(target), p.of(&format!("calls[{i}]")), format!("no service named \"{t}\"")).help =
                 Some(suggest::help(t, &candidates));
         } else {
             calls.push(t.to_string());
@@ -193,19 +183,19 @@ fn calls(
     }
     for (t, i, target) in repeats {
         let times = listed.get(t).copied().unwrap_or(2);
-        c.error(loc(target), p(&format!("calls[{i}]")), format!("\"{t}\" is listed {times} times in calls")).help =
+        c.error(loc(target), p.of(&format!("calls[{i}]")), format!("\"{t}\" is listed {times} times in calls")).help =
             Some("list each service it calls once".into());
     }
     calls
 }
 
 /// AI Search skillsets (`embedding`, `full`; `true` is `full`), only on a type that has them.
-fn skillset(c: &mut Checker, s: &RawService, def: &ServiceDef, at: Loc, p: &dyn Fn(&str) -> String) -> Skillset {
+fn skillset(c: &mut Checker, s: &RawService, def: &ServiceDef, at: Loc, p: Paths) -> Skillset {
     let skillset = match &s.skillset {
         None => Skillset::None,
         Some(v) => {
             let word = Located { value: v.value.text(), loc: v.loc };
-            match c.choice(&word, &p("skillset"), &["embedding", "full", "true", "false"]) {
+            match c.choice(&word, p.of("skillset"), &["embedding", "full", "true", "false"]) {
                 Some("embedding") => Skillset::Embedding,
                 Some("full" | "true") => Skillset::Full,
                 _ => Skillset::None,
@@ -213,7 +203,7 @@ fn skillset(c: &mut Checker, s: &RawService, def: &ServiceDef, at: Loc, p: &dyn 
         }
     };
     if skillset != Skillset::None && def.outbound_with_skillset.is_none() {
-        c.error(at, p("skillset"), format!("{} has no skillsets", def.type_id)).help =
+        c.error(at, p.of("skillset"), format!("{} has no skillsets", def.type_id)).help =
             Some("skillset applies to ai-search".into());
     }
     skillset
@@ -227,7 +217,7 @@ fn zone_redundant(
     def: &ServiceDef,
     tier: Option<&str>,
     os: Option<&str>,
-    p: &dyn Fn(&str) -> String,
+    p: Paths,
 ) -> bool {
     let Some(flag) = s.zone_redundant.as_ref().filter(|f| f.value) else { return false };
     let able: Vec<&str> = def.tiers().filter(|t| !t.zone_redundancy.is_empty()).map(|t| t.id.as_str()).collect();
@@ -236,7 +226,7 @@ fn zone_redundant(
         _ if able.is_empty() => {
             c.error(
                 loc(flag),
-                p("zone_redundant"),
+                p.of("zone_redundant"),
                 format!("the catalog does not model zone redundancy for {}", def.type_id),
             )
             .help = Some("remove zone_redundant, or price the zone-redundant deployment with `prices:`".into());
@@ -244,7 +234,7 @@ fn zone_redundant(
         Some(t) if t.zone_redundancy.is_empty() => {
             c.error(
                 loc(flag),
-                p("zone_redundant"),
+                p.of("zone_redundant"),
                 format!("{} tier {} cannot be zone-redundant", def.type_id, t.id),
             )
             .help = Some(format!("tiers that can: {}", able.join(", ")));
@@ -255,30 +245,30 @@ fn zone_redundant(
 }
 
 /// The billing zone (1 to 8), only for a type priced by zone.
-fn zone(c: &mut Checker, s: &RawService, def: &ServiceDef, p: &dyn Fn(&str) -> String) -> Option<u8> {
+fn zone(c: &mut Checker, s: &RawService, def: &ServiceDef, p: Paths) -> Option<u8> {
     let z = s.zone.as_ref()?;
     let zone_priced = def.tiers().flat_map(|t| &t.components).any(|k| k.region.as_deref() == Some("zone"));
     if !zone_priced {
-        c.error(loc(z), p("zone"), format!("{} is not priced by billing zone", def.type_id));
+        c.error(loc(z), p.of("zone"), format!("{} is not priced by billing zone", def.type_id));
         return None;
     }
-    match c.count(z, &p("zone"), 1) {
+    match c.count(z, p.of("zone"), 1) {
         Some(n) if n <= Decimal::from(8) => Some(n.to_string().parse::<u8>().unwrap_or(1)),
         Some(n) => {
-            c.error(loc(z), p("zone"), format!("billing zone {n} does not exist (Front Door has zones 1 to 8)"));
+            c.error(loc(z), p.of("zone"), format!("billing zone {n} does not exist (Front Door has zones 1 to 8)"));
             None
         }
         None => None,
     }
 }
 
-fn subresources(c: &mut Checker, s: &RawService, def: &ServiceDef, p: &dyn Fn(&str) -> String) -> Vec<String> {
+fn subresources(c: &mut Checker, s: &RawService, def: &ServiceDef, p: Paths) -> Vec<String> {
     let Some(list) = &s.subresources else { return def.default_subresources.clone() };
     if def.subresources.is_empty() {
         if let Some(first) = list.first() {
             c.error(
                 loc(first),
-                p("subresources"),
+                p.of("subresources"),
                 format!("{} has no private endpoint sub-resources to choose", def.type_id),
             );
         }
@@ -288,7 +278,7 @@ fn subresources(c: &mut Checker, s: &RawService, def: &ServiceDef, p: &dyn Fn(&s
     let mut out = Vec::new();
     for (i, sub) in list.iter().enumerate() {
         if let Some(k) =
-            c.choice(sub, &p(&format!("subresources[{i}]")), &known).filter(|k| !out.iter().any(|o| o == k))
+            c.choice(sub, p.of(&format!("subresources[{i}]")), &known).filter(|k| !out.iter().any(|o| o == k))
         {
             out.push(k.to_string());
         }
@@ -301,12 +291,12 @@ fn usage(
     s: &RawService,
     def: &ServiceDef,
     at: Loc,
-    p: &dyn Fn(&str) -> String,
+    p: Paths,
 ) -> (BTreeMap<String, Decimal>, Option<String>) {
     let mut usage = BTreeMap::new();
     let mut model = None;
     for (key, value) in s.usage.iter().flatten() {
-        let path = p(&format!("usage.{key}"));
+        let path = p.sub("usage.", key);
         if !def.usage.iter().any(|k| k == key) {
             let keys: Vec<&str> = def.usage.iter().map(String::as_str).collect();
             let help =
@@ -324,13 +314,47 @@ fn usage(
             }
             continue;
         }
-        if let Some(q) = c.quantity(value, &path) {
+        if let Some(q) = c.quantity(value, path) {
             usage.insert(key.clone(), q);
         }
     }
     if !def.models.is_empty() && model.is_none() && !usage.is_empty() {
-        c.error(at, p("usage.model"), format!("{} usage needs a `model`", def.type_id)).help =
+        c.error(at, p.of("usage.model"), format!("{} usage needs a `model`", def.type_id)).help =
             Some(format!("one of: {}", def.models.join(", ")));
     }
     (usage, model)
+}
+
+/// The paths of one service's fields (`services[3].usage.gb`), written out only for an error.
+#[derive(Clone, Copy)]
+struct Paths(usize);
+
+impl Paths {
+    fn of(self, key: &str) -> Field<'_> {
+        Field { index: self.0, key, sub: "" }
+    }
+
+    fn sub<'k>(self, key: &'k str, sub: &'k str) -> Field<'k> {
+        Field { index: self.0, key, sub }
+    }
+}
+
+/// One field's path: a file that is valid needs none of them as text.
+#[derive(Clone, Copy)]
+struct Field<'k> {
+    index: usize,
+    key: &'k str,
+    sub: &'k str,
+}
+
+impl fmt::Display for Field<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "services[{}].{}{}", self.index, self.key, self.sub)
+    }
+}
+
+impl From<Field<'_>> for String {
+    fn from(field: Field<'_>) -> String {
+        field.to_string()
+    }
 }

@@ -2,6 +2,7 @@
 
 use super::Checker;
 use crate::architecture::terms::{Discount, Price, Target, check_percent};
+use crate::architecture::yaml::Located;
 use crate::architecture::yaml::loc;
 use crate::architecture::yaml::{RawDiscount, RawPolicy, RawPrice};
 use crate::architecture::{Policy, RuleAction, Service, parse_limit};
@@ -10,7 +11,6 @@ use crate::catalog::definitions::{ServiceDef, Tier};
 use crate::money::Currency;
 use crate::registry::{self, Severity};
 use crate::suggest;
-use crate::architecture::yaml::Located;
 use std::collections::HashMap;
 
 pub(super) fn discounts(
@@ -26,7 +26,7 @@ pub(super) fn discounts(
     let mut targets: HashMap<Target, usize> = HashMap::new();
     for (i, d) in raw.iter().enumerate() {
         let p = |k: &str| format!("discounts[{i}].{k}");
-        let Some(percent) = c.quantity(&d.value.percent, &p("percent")) else { continue };
+        let Some(percent) = c.quantity(&d.value.percent, p("percent")) else { continue };
         if let Err(e) = check_percent(percent) {
             c.error(loc(&d.value.percent), p("percent"), e.to_string());
             continue;
@@ -109,7 +109,7 @@ pub(super) fn prices(
         };
         let component = component(c, r, &mut e, tier, &tiers);
         let service = service(c, r, &mut e, &by_name);
-        let price = c.quantity(&r.price, &e.path("price"));
+        let price = c.quantity(&r.price, e.path("price"));
         let cur = price_currency(c, r, &e, currency);
         let source = r.source.value.trim();
         if source.is_empty() {
