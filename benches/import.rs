@@ -17,6 +17,10 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 use std::hint::black_box;
 use std::time::Duration;
 
+// The binary's allocator (src/main.rs), so that the library is timed as the binary runs it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn terraform_plan(c: &mut Criterion) {
     let allow = Mapping::embedded().allow_list();
     let mut g = c.benchmark_group("terraform_plan");

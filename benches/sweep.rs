@@ -14,6 +14,10 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+// The binary's allocator (src/main.rs), so that the library is timed as the binary runs it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const FILE: &str = "examples/landing-zone.yaml";
 const VARIANTS: u64 = 1_000;
 

@@ -24,6 +24,10 @@ use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+// See Cargo.toml: glibc's malloc made large designs grow faster than their size.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const XLSX_NEEDS_OUTPUT: &str = "--format xlsx writes a workbook: add --output FILE.xlsx";
 const CLOSED_STDOUT: &str =
     "standard output is closed: the report was not written (redirect it to a file, or use --output FILE)";
