@@ -150,6 +150,18 @@ fn leaf<T: DeserializeOwned>(slot: &mut Option<Located<T>>, path: &[&str], value
     Ok(())
 }
 
+/// [`leaf`] for a value kept boxed.
+fn boxed_leaf<T: DeserializeOwned>(
+    slot: &mut Option<Box<Located<T>>>,
+    path: &[&str],
+    value: &str,
+) -> Result<(), SetError> {
+    let mut inner = slot.take().map(|b| *b);
+    let set = leaf(&mut inner, path, value);
+    *slot = inner.map(Box::new);
+    set
+}
+
 fn map_leaf(map: &mut BTreeMap<String, Located<Scalar>>, path: &[&str], value: &str) -> Result<(), SetError> {
     match path {
         [key] => {
@@ -322,17 +334,17 @@ fn service(raw: &mut RawService, path: &[&str], value: &str) -> Result<(), SetEr
         ["name"] => raw.name = spanned(parse(value)?),
         ["type"] => raw.type_id = spanned(parse(value)?),
         ["tier", rest @ ..] => leaf(&mut raw.tier, rest, value)?,
-        ["units", rest @ ..] => leaf(&mut raw.units, rest, value)?,
-        ["replicas", rest @ ..] => leaf(&mut raw.replicas, rest, value)?,
-        ["partitions", rest @ ..] => leaf(&mut raw.partitions, rest, value)?,
-        ["instances", rest @ ..] => leaf(&mut raw.instances, rest, value)?,
-        ["throughput", rest @ ..] => leaf(&mut raw.throughput, rest, value)?,
+        ["units", rest @ ..] => boxed_leaf(&mut raw.units, rest, value)?,
+        ["replicas", rest @ ..] => boxed_leaf(&mut raw.replicas, rest, value)?,
+        ["partitions", rest @ ..] => boxed_leaf(&mut raw.partitions, rest, value)?,
+        ["instances", rest @ ..] => boxed_leaf(&mut raw.instances, rest, value)?,
+        ["throughput", rest @ ..] => boxed_leaf(&mut raw.throughput, rest, value)?,
         ["runtime", rest @ ..] => leaf(&mut raw.runtime, rest, value)?,
         ["os", rest @ ..] => leaf(&mut raw.os, rest, value)?,
         ["public"] => raw.public = parse(value)?,
-        ["skillset", rest @ ..] => leaf(&mut raw.skillset, rest, value)?,
-        ["custom_skill_timeout", rest @ ..] => leaf(&mut raw.custom_skill_timeout, rest, value)?,
-        ["zone", rest @ ..] => leaf(&mut raw.zone, rest, value)?,
+        ["skillset", rest @ ..] => boxed_leaf(&mut raw.skillset, rest, value)?,
+        ["custom_skill_timeout", rest @ ..] => boxed_leaf(&mut raw.custom_skill_timeout, rest, value)?,
+        ["zone", rest @ ..] => boxed_leaf(&mut raw.zone, rest, value)?,
         ["zone_redundant", rest @ ..] => leaf(&mut raw.zone_redundant, rest, value)?,
         ["calls"] => raw.calls = parse::<Option<Vec<String>>>(value)?.map(|v| v.into_iter().map(spanned).collect()),
         ["subresources"] => {

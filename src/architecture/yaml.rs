@@ -356,6 +356,8 @@ impl JsonSchema for Choices {
 
 #[derive(Deserialize, Debug, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
+// The numbers most services leave out are boxed: a service is read into a list as long as the
+// file, and eight absent values inline were 256 of its 648 bytes.
 pub(crate) struct RawService {
     #[schemars(with = "String")]
     pub name: Located<String>,
@@ -365,16 +367,16 @@ pub(crate) struct RawService {
     #[schemars(with = "Option<String>")]
     pub tier: Option<Located<String>>,
     #[schemars(with = "Option<Quantity>")]
-    pub units: Option<Located<Scalar>>,
+    pub units: Option<Box<Located<Scalar>>>,
     #[schemars(with = "Option<Quantity>")]
-    pub replicas: Option<Located<Scalar>>,
+    pub replicas: Option<Box<Located<Scalar>>>,
     #[schemars(with = "Option<Quantity>")]
-    pub partitions: Option<Located<Scalar>>,
+    pub partitions: Option<Box<Located<Scalar>>>,
     #[schemars(with = "Option<Quantity>")]
-    pub instances: Option<Located<Scalar>>,
+    pub instances: Option<Box<Located<Scalar>>>,
     /// Provisioned throughput in RU/s (Cosmos DB).
     #[schemars(with = "Option<Quantity>")]
-    pub throughput: Option<Located<Scalar>>,
+    pub throughput: Option<Box<Located<Scalar>>>,
     #[schemars(with = "Option<String>")]
     pub runtime: Option<Located<String>>,
     #[schemars(with = "Option<String>")]
@@ -388,13 +390,13 @@ pub(crate) struct RawService {
     pub subresources: Option<Vec<Located<String>>>,
     /// `embedding` (only embedding skills), `full` (other skills) or true (= full) / false.
     #[schemars(with = "Option<SkillsetValue>")]
-    pub skillset: Option<Located<Scalar>>,
+    pub skillset: Option<Box<Located<Scalar>>>,
     /// Timeout of the skillset's custom Web API skills, seconds (AI Search allows at most 230).
     #[schemars(with = "Option<Quantity>")]
-    pub custom_skill_timeout: Option<Located<Scalar>>,
+    pub custom_skill_timeout: Option<Box<Located<Scalar>>>,
     /// Front Door billing zone (1-8) of the clients' edge locations.
     #[schemars(with = "Option<Quantity>")]
-    pub zone: Option<Located<Scalar>>,
+    pub zone: Option<Box<Located<Scalar>>>,
     /// Spread across availability zones (App Service plans, API Management Premium, storage ZRS/GZRS):
     /// only tiers that can be zone-redundant, at the capacity the platform then runs at least.
     #[schemars(with = "Option<Flag>")]

@@ -40,7 +40,7 @@ pub fn findings(arch: &Architecture, catalog: &Catalog, rbac: &Design, closed: &
     }
     for svc in &arch.services {
         let Some(def) = catalog.service(&svc.type_id) else { continue };
-        let here = Here { path: Some(svc.path()), loc: Some(svc.loc) };
+        let here = Here { svc, loc: Some(svc.loc) };
         let callers = callers.get(svc.name.as_str()).map(Vec::as_slice).unwrap_or_default();
         let scope = Scope { arch, catalog, closed, date };
         service_findings(&scope, svc, def, callers, &here, &mut out);
@@ -56,9 +56,16 @@ pub fn findings(arch: &Architecture, catalog: &Catalog, rbac: &Design, closed: &
 }
 
 /// Where a service's findings point: its path and place in the file.
-struct Here {
-    path: Option<String>,
+struct Here<'a> {
+    svc: &'a Service,
     loc: Option<Loc>,
+}
+
+impl Here<'_> {
+    /// Written out for a finding only: most services have none.
+    fn path(&self) -> Option<String> {
+        Some(self.svc.path())
+    }
 }
 
 /// What the findings of one service are judged against.
@@ -76,7 +83,7 @@ fn service_findings(
     svc: &Service,
     def: &ServiceDef,
     callers: &[&str],
-    here: &Here,
+    here: &Here<'_>,
     out: &mut Vec<Finding>,
 ) {
     let Scope { arch, catalog, closed, date } = *scope;
@@ -92,7 +99,7 @@ fn service_findings(
                 svc.name,
                 callers.join(", ")
             ),
-            here.path.clone(),
+            here.path(),
             here.loc,
         ));
     }
@@ -101,7 +108,7 @@ fn service_findings(
         out.push(finding(
             RuleId::CN003,
             format!("{} runs Python, which runs only on Linux: only Linux plans are candidates", svc.name),
-            here.path.clone(),
+            here.path(),
             here.loc,
         ));
     }
@@ -113,7 +120,7 @@ fn service_findings(
                 "{} declares {} tier {}, which has no SLA, in a production design",
                 svc.name, def.type_id, declared.id
             ),
-            here.path.clone(),
+            here.path(),
             svc.tier_loc.or(here.loc),
         ));
     }
@@ -125,7 +132,7 @@ fn service_findings(
                 "{} is on the {} plan, which retires on {}; {} replaces it",
                 svc.name, r.plan, r.date, r.replacement
             ),
-            here.path.clone(),
+            here.path(),
             svc.tier_loc.or(here.loc),
         ));
     }
@@ -139,7 +146,7 @@ fn service_findings(
                     "{}: the closed design puts an internet-facing Application Gateway in front of it",
                     super::unlinked_reason(svc, origin, catalog, &injected, date)
                 ),
-                here.path.clone(),
+                here.path(),
                 here.loc,
             ));
         }
@@ -152,7 +159,7 @@ fn service_findings(
                     "{} is private but calls {}, which stays public: that call leaves the closed network",
                     svc.name, target.name
                 ),
-                here.path.clone(),
+                here.path(),
                 here.loc,
             ));
         }
@@ -161,7 +168,7 @@ fn service_findings(
 
 /// AI Search: custom skill timeouts and hosts (CN002), the limits of private indexers (CN015) and
 /// the replicas its SLA needs (CN016).
-fn search_findings(scope: &Scope, svc: &Service, def: &ServiceDef, here: &Here, out: &mut Vec<Finding>) {
+fn search_findings(scope: &Scope, svc: &Service, def: &ServiceDef, here: &Here<'_>, out: &mut Vec<Finding>) {
     let Scope { arch, catalog, .. } = *scope;
     if let Some(t) = svc.custom_skill_timeout.filter(|t| *t > Decimal::from(230)) {
         out.push(finding(
@@ -170,7 +177,7 @@ fn search_findings(scope: &Scope, svc: &Service, def: &ServiceDef, here: &Here, 
                 "{} sets custom_skill_timeout {t} s: custom Web API skills time out at 230 s at most (PT230S)",
                 svc.name
             ),
-            here.path.clone(),
+            here.path(),
             here.loc,
         ));
     }
@@ -189,7 +196,7 @@ fn search_findings(scope: &Scope, svc: &Service, def: &ServiceDef, here: &Here, 
         }
     }
     if let Some(message) = indexer_limits(scope, svc, def) {
-        out.push(finding(RuleId::CN015, message, here.path.clone(), here.loc));
+        out.push(finding(RuleId::CN015, message, here.path(), here.loc));
     }
     if let (true, Some(sla)) = (arch.closed.production, &def.sla_replicas) {
         let replicas = svc.capacity.get("replicas").copied().unwrap_or(Decimal::ONE);
@@ -203,7 +210,7 @@ fn search_findings(scope: &Scope, svc: &Service, def: &ServiceDef, here: &Here, 
                     "{} has {replicas} replica(s): its SLA for {what} needs {needed} ({}, {}), and closed_network.sla is production",
                     svc.name, sla.doc, sla.as_of
                 ),
-                here.path.clone(),
+                here.path(),
                 here.loc,
             ));
         }
@@ -245,7 +252,7 @@ fn indexer_limits(scope: &Scope, svc: &Service, def: &ServiceDef) -> Option<Stri
 
 /// CN017: the private services an AI Search service calls that no shared private link reaches at
 /// the date. The closed design prices no link for them and that call is not private.
-fn unreachable_findings(scope: &Scope, svc: &Service, def: &ServiceDef, here: &Here, out: &mut Vec<Finding>) {
+fn unreachable_findings(scope: &Scope, svc: &Service, def: &ServiceDef, here: &Here<'_>, out: &mut Vec<Finding>) {
     let Scope { arch, date, .. } = *scope;
     let reachable: Vec<String> = def
         .shared_private_link_targets
@@ -268,7 +275,7 @@ fn unreachable_findings(scope: &Scope, svc: &Service, def: &ServiceDef, here: &H
                 reachable.join(", "),
                 target.name
             ),
-            here.path.clone(),
+            here.path(),
             here.loc,
         ));
     }

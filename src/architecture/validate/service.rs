@@ -41,7 +41,7 @@ pub(super) fn service(
     let calls = calls(c, s, &name, names, name_set, p);
     let subresources = subresources(c, s, def, p);
     let skillset = skillset(c, s, def, at, p);
-    let custom_skill_timeout = match &s.custom_skill_timeout {
+    let custom_skill_timeout = match s.custom_skill_timeout.as_deref() {
         None => None,
         Some(t) if def.outbound_with_skillset.is_none() => {
             c.error(loc(t), p.of("custom_skill_timeout"), format!("{} has no custom skills", def.type_id)).help =
@@ -118,11 +118,11 @@ fn tier(c: &mut Checker, s: &RawService, def: &ServiceDef, os: Option<&str>, p: 
 fn capacity(c: &mut Checker, s: &RawService, def: &ServiceDef, p: Paths) -> BTreeMap<String, Decimal> {
     let mut capacity = BTreeMap::new();
     for (key, value) in [
-        ("units", &s.units),
-        ("replicas", &s.replicas),
-        ("partitions", &s.partitions),
-        ("instances", &s.instances),
-        ("throughput", &s.throughput),
+        ("units", s.units.as_deref()),
+        ("replicas", s.replicas.as_deref()),
+        ("partitions", s.partitions.as_deref()),
+        ("instances", s.instances.as_deref()),
+        ("throughput", s.throughput.as_deref()),
     ] {
         match value {
             Some(v) if !def.capacity.iter().any(|k| k == key) => {
@@ -191,7 +191,7 @@ fn calls(
 
 /// AI Search skillsets (`embedding`, `full`; `true` is `full`), only on a type that has them.
 fn skillset(c: &mut Checker, s: &RawService, def: &ServiceDef, at: Loc, p: Paths) -> Skillset {
-    let skillset = match &s.skillset {
+    let skillset = match s.skillset.as_deref() {
         None => Skillset::None,
         Some(v) => {
             let word = Located { value: v.value.text(), loc: v.loc };
@@ -246,7 +246,7 @@ fn zone_redundant(
 
 /// The billing zone (1 to 8), only for a type priced by zone.
 fn zone(c: &mut Checker, s: &RawService, def: &ServiceDef, p: Paths) -> Option<u8> {
-    let z = s.zone.as_ref()?;
+    let z = s.zone.as_deref()?;
     let zone_priced = def.tiers().flat_map(|t| &t.components).any(|k| k.region.as_deref() == Some("zone"));
     if !zone_priced {
         c.error(loc(z), p.of("zone"), format!("{} is not priced by billing zone", def.type_id));
