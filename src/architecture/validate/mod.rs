@@ -1,11 +1,14 @@
 //! Checks a parsed architecture file against the format's rules and the catalog, and builds the
 //! model. Every problem is collected (a [`Diagnostic`] with line, column, path and, for unknown
 //! names, a suggestion) so that the user sees them all at once. By concern: the file's header and
-//! the list of services here, one service in [`service`], `closed_network` in [`network`], the
-//! commercial terms and policy in [`terms`], requirements and scenarios in [`scenarios`].
+//! the list of services here, one service in [`service`] (its capacity and usage in [`amounts`],
+//! its fields' paths in [`paths`]), `closed_network` in [`network`], the commercial terms and
+//! policy in [`terms`], requirements and scenarios in [`scenarios`].
 
+mod amounts;
 mod counts;
 mod network;
+mod paths;
 pub(super) mod scenarios;
 mod service;
 mod terms;

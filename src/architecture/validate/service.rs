@@ -2,6 +2,8 @@
 
 use super::Checker;
 use super::RUNTIMES;
+use super::amounts::{capacity, usage};
+use super::paths::Paths;
 use crate::architecture::yaml::Located;
 use crate::architecture::yaml::RawService;
 use crate::architecture::yaml::{Loc, loc};
@@ -10,9 +12,7 @@ use crate::catalog::Catalog;
 use crate::catalog::definitions::ServiceDef;
 use crate::suggest;
 use rust_decimal::Decimal;
-use std::collections::BTreeMap;
 use std::collections::HashSet;
-use std::fmt;
 
 pub(super) fn service(
     c: &mut Checker,
@@ -112,40 +112,6 @@ fn tier(c: &mut Checker, s: &RawService, def: &ServiceDef, os: Option<&str>, p: 
             None
         }
     }
-}
-
-/// The capacity keys the type has (units, replicas, ...): given, else the type's default.
-fn capacity(c: &mut Checker, s: &RawService, def: &ServiceDef, p: Paths) -> BTreeMap<String, Decimal> {
-    let mut capacity = BTreeMap::new();
-    for (key, value) in [
-        ("units", s.units.as_deref()),
-        ("replicas", s.replicas.as_deref()),
-        ("partitions", s.partitions.as_deref()),
-        ("instances", s.instances.as_deref()),
-        ("throughput", s.throughput.as_deref()),
-    ] {
-        match value {
-            Some(v) if !def.capacity.iter().any(|k| k == key) => {
-                let msg = format!("{} has no `{key}`", def.type_id);
-                let help = if def.capacity.is_empty() {
-                    "remove it: this service type has no capacity setting".to_string()
-                } else {
-                    format!("its capacity keys are: {}", def.capacity.join(", "))
-                };
-                c.error(loc(v), p.of(key), msg).help = Some(help);
-            }
-            Some(v) => {
-                if let Some(n) = c.count(v, p.of(key), 1) {
-                    capacity.insert(key.to_string(), n);
-                }
-            }
-            None if def.capacity.iter().any(|k| k == key) => {
-                capacity.insert(key.to_string(), def.capacity_default(key));
-            }
-            None => {}
-        }
-    }
-    capacity
 }
 
 /// The services this one calls: each declared in the file (`names`, and as a set), none itself.
@@ -284,77 +250,4 @@ fn subresources(c: &mut Checker, s: &RawService, def: &ServiceDef, p: Paths) -> 
         }
     }
     out
-}
-
-fn usage(
-    c: &mut Checker,
-    s: &RawService,
-    def: &ServiceDef,
-    at: Loc,
-    p: Paths,
-) -> (BTreeMap<String, Decimal>, Option<String>) {
-    let mut usage = BTreeMap::new();
-    let mut model = None;
-    for (key, value) in s.usage.iter().flatten() {
-        let path = p.sub("usage.", key);
-        if !def.usage.iter().any(|k| k == key) {
-            let keys: Vec<&str> = def.usage.iter().map(String::as_str).collect();
-            let help =
-                if keys.is_empty() { format!("{} takes no usage", def.type_id) } else { suggest::help(key, &keys) };
-            c.error(loc(value), path, format!("{} has no usage \"{key}\"", def.type_id)).help = Some(help);
-            continue;
-        }
-        if key == "model" {
-            let m = value.value.text();
-            let models: Vec<&str> = def.models.iter().map(String::as_str).collect();
-            if models.contains(&m.as_str()) {
-                model = Some(m);
-            } else {
-                c.error(loc(value), path, format!("unknown model \"{m}\"")).help = Some(suggest::help(&m, &models));
-            }
-            continue;
-        }
-        if let Some(q) = c.quantity(value, path) {
-            usage.insert(key.clone(), q);
-        }
-    }
-    if !def.models.is_empty() && model.is_none() && !usage.is_empty() {
-        c.error(at, p.of("usage.model"), format!("{} usage needs a `model`", def.type_id)).help =
-            Some(format!("one of: {}", def.models.join(", ")));
-    }
-    (usage, model)
-}
-
-/// The paths of one service's fields (`services[3].usage.gb`), written out only for an error.
-#[derive(Clone, Copy)]
-struct Paths(usize);
-
-impl Paths {
-    fn of(self, key: &str) -> Field<'_> {
-        Field { index: self.0, key, sub: "" }
-    }
-
-    fn sub<'k>(self, key: &'k str, sub: &'k str) -> Field<'k> {
-        Field { index: self.0, key, sub }
-    }
-}
-
-/// One field's path: a file that is valid needs none of them as text.
-#[derive(Clone, Copy)]
-struct Field<'k> {
-    index: usize,
-    key: &'k str,
-    sub: &'k str,
-}
-
-impl fmt::Display for Field<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "services[{}].{}{}", self.index, self.key, self.sub)
-    }
-}
-
-impl From<Field<'_>> for String {
-    fn from(field: Field<'_>) -> String {
-        field.to_string()
-    }
 }
