@@ -820,21 +820,19 @@ impl ServiceDef {
     /// the loader accepts is one the engine can run. The first problem found, naming the tier or
     /// component (`tier standard: ...`, `standard/gateway-unit: ...`); the caller adds the file.
     pub fn validate(&self) -> Result<(), String> {
-        let https = |s: &Option<Text>| s.as_deref().is_some_and(|d| d.starts_with("https://"));
-        let dates = |since: &Option<Text>, until: &Option<Text>| -> Result<(), String> {
-            for d in [since, until].into_iter().flatten() {
-                if !is_date(d) {
-                    return Err(format!("date \"{d}\" is not a date written YYYY-MM-DD"));
-                }
-            }
-            match (since, until) {
-                (Some(s), Some(u)) if s >= u => Err(format!("since {s} is not before until {u}")),
-                _ => Ok(()),
-            }
-        };
         let Some(first) = self.tiers().next() else {
             return Err("no tiers: a service type needs at least one tier".into());
         };
+        self.validate_type(first)?;
+        let mut names = std::collections::BTreeSet::new();
+        for tier in self.tiers() {
+            self.validate_tier(tier, &mut names)?;
+        }
+        Ok(())
+    }
+
+    /// What [`ServiceDef::validate`] checks of the type as a whole; `first` is its first tier.
+    fn validate_type(&self, first: &Tier) -> Result<(), String> {
         if let Some(file) = self.retail_file.as_deref().filter(|f| !is_retail_file(f)) {
             return Err(format!("retail_file {file:?} {NOT_A_RETAIL_FILE}"));
         }
@@ -908,72 +906,89 @@ impl ServiceDef {
                 return Err(format!("no tier runs {os}, which an architecture file may declare"));
             }
         }
-        let mut names = std::collections::BTreeSet::new();
-        for tier in self.tiers() {
-            let at = |msg: String| format!("tier {}: {msg}", tier.id);
-            for name in std::iter::once(&tier.id).chain(&tier.aliases) {
-                if !names.insert(name.to_ascii_lowercase()) {
-                    return Err(at(format!("the name {name} is used by two tiers")));
-                }
+        Ok(())
+    }
+
+    /// What [`ServiceDef::validate`] checks of one tier; `names` holds the tier names and aliases
+    /// seen so far, lower-cased.
+    fn validate_tier(&self, tier: &Tier, names: &mut std::collections::BTreeSet<String>) -> Result<(), String> {
+        let https = |s: &Option<Text>| s.as_deref().is_some_and(|d| d.starts_with("https://"));
+        let at = |msg: String| format!("tier {}: {msg}", tier.id);
+        for name in std::iter::once(&tier.id).chain(&tier.aliases) {
+            if !names.insert(name.to_ascii_lowercase()) {
+                return Err(at(format!("the name {name} is used by two tiers")));
             }
-            if let Some(os) = tier.os.iter().find(|os| !OPERATING_SYSTEMS.contains(&os.as_str())) {
-                return Err(at(format!("os {os} is none of {}", OPERATING_SYSTEMS.join(", "))));
+        }
+        if let Some(os) = tier.os.iter().find(|os| !OPERATING_SYSTEMS.contains(&os.as_str())) {
+            return Err(at(format!("os {os} is none of {}", OPERATING_SYSTEMS.join(", "))));
+        }
+        if tier.sla == Some(false) && tier.sla_doc.is_none() {
+            return Err(at("sla = false needs sla_doc, the page that says so".into()));
+        }
+        if tier.sla_doc.is_some() && !https(&tier.sla_doc) {
+            return Err(at("sla_doc is not an https:// page".into()));
+        }
+        sla(tier).map_err(at)?;
+        dates(&tier.since, &tier.until).map_err(at)?;
+        if tier.since.is_some() && !https(&tier.since_doc) {
+            return Err(at("since needs since_doc, an https:// page".into()));
+        }
+        let dated = tier.preview_since.is_some() || tier.preview;
+        if dated && !https(&tier.preview_doc) {
+            return Err(at("a preview needs preview_doc, an https:// page".into()));
+        }
+        preview_dates(&tier.preview_since, &tier.since, tier.preview, &tier.preview_doc).map_err(at)?;
+        for cap in &tier.capabilities {
+            let at = |msg: String| at(format!("capability {}: {msg}", cap.kind.as_str()));
+            if !cap.doc.starts_with("https://") {
+                return Err(at(format!("doc \"{}\" is not an https:// page", cap.doc)));
             }
-            if tier.sla == Some(false) && tier.sla_doc.is_none() {
-                return Err(at("sla = false needs sla_doc, the page that says so".into()));
+            if !is_date(&cap.as_of) {
+                return Err(at(format!("as_of \"{}\" is not a date written YYYY-MM-DD", cap.as_of)));
             }
-            if tier.sla_doc.is_some() && !https(&tier.sla_doc) {
-                return Err(at("sla_doc is not an https:// page".into()));
+            dates(&cap.since, &cap.until).map_err(at)?;
+            preview_dates(&cap.preview_since, &cap.since, cap.preview, &cap.preview_doc).map_err(at)?;
+        }
+        for z in &tier.zone_redundancy {
+            let at = |msg: String| at(format!("zone_redundancy: {msg}"));
+            if !z.doc.starts_with("https://") {
+                return Err(at(format!("doc \"{}\" is not an https:// page", z.doc)));
             }
-            sla(tier).map_err(at)?;
-            dates(&tier.since, &tier.until).map_err(at)?;
-            if tier.since.is_some() && !https(&tier.since_doc) {
-                return Err(at("since needs since_doc, an https:// page".into()));
+            if !is_date(&z.as_of) {
+                return Err(at(format!("as_of \"{}\" is not a date written YYYY-MM-DD", z.as_of)));
             }
-            let dated = tier.preview_since.is_some() || tier.preview;
-            if dated && !https(&tier.preview_doc) {
-                return Err(at("a preview needs preview_doc, an https:// page".into()));
+            dates(&z.since, &z.until).map_err(at)?;
+            if let Some(key) = z.capacity.as_ref().filter(|k| !self.capacity.contains(k)) {
+                return Err(at(format!("capacity {key} is not a capacity key of {}", self.type_id)));
             }
-            preview_dates(&tier.preview_since, &tier.since, tier.preview, &tier.preview_doc).map_err(at)?;
-            for cap in &tier.capabilities {
-                let at = |msg: String| at(format!("capability {}: {msg}", cap.kind.as_str()));
-                if !cap.doc.starts_with("https://") {
-                    return Err(at(format!("doc \"{}\" is not an https:// page", cap.doc)));
-                }
-                if !is_date(&cap.as_of) {
-                    return Err(at(format!("as_of \"{}\" is not a date written YYYY-MM-DD", cap.as_of)));
-                }
-                dates(&cap.since, &cap.until).map_err(at)?;
-                preview_dates(&cap.preview_since, &cap.since, cap.preview, &cap.preview_doc).map_err(at)?;
+            if z.min == 0 {
+                return Err(at("min 0: a zone-redundant service runs at least one".into()));
             }
-            for z in &tier.zone_redundancy {
-                let at = |msg: String| at(format!("zone_redundancy: {msg}"));
-                if !z.doc.starts_with("https://") {
-                    return Err(at(format!("doc \"{}\" is not an https:// page", z.doc)));
-                }
-                if !is_date(&z.as_of) {
-                    return Err(at(format!("as_of \"{}\" is not a date written YYYY-MM-DD", z.as_of)));
-                }
-                dates(&z.since, &z.until).map_err(at)?;
-                if let Some(key) = z.capacity.as_ref().filter(|k| !self.capacity.contains(k)) {
-                    return Err(at(format!("capacity {key} is not a capacity key of {}", self.type_id)));
-                }
-                if z.min == 0 {
-                    return Err(at("min 0: a zone-redundant service runs at least one".into()));
-                }
-            }
-            if tier.components.is_empty() {
-                return Err(at("no components: a tier needs at least one priced component".into()));
-            }
-            let mut ids = std::collections::BTreeSet::new();
-            for comp in &tier.components {
-                comp.validate(self).map_err(|msg| format!("{}/{}: {msg}", tier.id, comp.id))?;
-                if !ids.insert(&comp.id) {
-                    return Err(format!("{}/{}: the component is defined twice", tier.id, comp.id));
-                }
+        }
+        if tier.components.is_empty() {
+            return Err(at("no components: a tier needs at least one priced component".into()));
+        }
+        let mut ids = std::collections::BTreeSet::new();
+        for comp in &tier.components {
+            comp.validate(self).map_err(|msg| format!("{}/{}: {msg}", tier.id, comp.id))?;
+            if !ids.insert(&comp.id) {
+                return Err(format!("{}/{}: the component is defined twice", tier.id, comp.id));
             }
         }
         Ok(())
+    }
+}
+
+/// Each date written YYYY-MM-DD, and `since` before `until` when both are given.
+fn dates(since: &Option<Text>, until: &Option<Text>) -> Result<(), String> {
+    for d in [since, until].into_iter().flatten() {
+        if !is_date(d) {
+            return Err(format!("date \"{d}\" is not a date written YYYY-MM-DD"));
+        }
+    }
+    match (since, until) {
+        (Some(s), Some(u)) if s >= u => Err(format!("since {s} is not before until {u}")),
+        _ => Ok(()),
     }
 }
 

@@ -28,7 +28,7 @@
 //! ([`crate::atomic`]): a full disk leaves the previous snapshot as it was.
 
 use super::Catalog;
-use super::definitions::{Component, ServiceDef, is_date};
+use super::definitions::{Component, MeterFilter, ServiceDef, is_date};
 use super::snapshot::{Bucket, Missing, PriceEntry, PriceFile, WHOLE_TYPE};
 use crate::atomic::Staged;
 use crate::error::Error;
@@ -271,6 +271,46 @@ struct Read<'a> {
     currency: &'a str,
 }
 
+/// The items of a page that are `filter`'s meter: its service, product, SKU, meter and unit, at
+/// the pay-as-you-go price (`Consumption`) in `currency` (a page without those fields is taken as is).
+fn matching<'i>(items: &'i [Item], service_name: &str, filter: &MeterFilter, currency: &str) -> Vec<&'i Item> {
+    items
+        .iter()
+        .filter(|i| {
+            i.service_name == service_name
+                && i.product_name == *filter.product
+                && i.sku_name == *filter.sku
+                && i.meter_name == *filter.meter
+                && i.unit_of_measure == *filter.unit
+                && (i.price_type.is_empty() || i.price_type == "Consumption")
+                && (i.currency_code.is_empty() || i.currency_code == currency)
+        })
+        .collect()
+}
+
+/// A non-regional meter (Global, a billing zone) found in no folder at all is missing everywhere.
+fn missing_everywhere(
+    def: &ServiceDef,
+    non_regional: &BTreeMap<(String, String), PriceEntry>,
+    as_of: &str,
+    file: &mut PriceFile,
+) {
+    for tier in def.tiers() {
+        for comp in &tier.components {
+            if let (Some(_), Some(r)) = (&comp.meter, &comp.region) {
+                let key = def.key(tier, comp);
+                if !non_regional.keys().any(|(k, _)| *k == key) {
+                    file.missing.push(Missing {
+                        key,
+                        region: r.to_string().into(),
+                        reason: no_match_reason(def, comp, r, as_of),
+                    });
+                }
+            }
+        }
+    }
+}
+
 /// One service type's price file from the pages `sources` in every region folder.
 fn import_type(
     def: &ServiceDef,
@@ -315,18 +355,7 @@ fn import_type(
                     }
                     continue;
                 };
-                let matching: Vec<&Item> = items
-                    .iter()
-                    .filter(|i| {
-                        i.service_name == service_name
-                            && i.product_name == *filter.product
-                            && i.sku_name == *filter.sku
-                            && i.meter_name == *filter.meter
-                            && i.unit_of_measure == *filter.unit
-                            && (i.price_type.is_empty() || i.price_type == "Consumption")
-                            && (i.currency_code.is_empty() || i.currency_code == currency)
-                    })
-                    .collect();
+                let matching = matching(items, service_name, filter, currency);
                 check_dates(&input.join(region).join(file_name), &matching)?;
                 match &comp.region {
                     None => {
@@ -363,21 +392,7 @@ fn import_type(
         }
         collapse_region(def, region, as_of, prices_before, missing_before, &mut file);
     }
-    // A non-regional meter found in no folder at all is missing everywhere.
-    for tier in def.tiers() {
-        for comp in &tier.components {
-            if let (Some(_), Some(r)) = (&comp.meter, &comp.region) {
-                let key = def.key(tier, comp);
-                if !non_regional.keys().any(|(k, _)| *k == key) {
-                    file.missing.push(Missing {
-                        key,
-                        region: r.to_string().into(),
-                        reason: no_match_reason(def, comp, r, as_of),
-                    });
-                }
-            }
-        }
-    }
+    missing_everywhere(def, &non_regional, as_of, &mut file);
     file.price.extend(non_regional.into_values());
     file.price.sort_by(|a, b| (&a.key, &a.region).cmp(&(&b.key, &b.region)));
     file.missing.sort_by(|a, b| (&a.key, &a.region).cmp(&(&b.key, &b.region)));
