@@ -8,8 +8,9 @@
 //! Diagnostics about an overridden value point at the flag, not at a line of the file.
 
 use super::quantity::Scalar;
-use super::yaml::{Choices, RawArchitecture, RawClosedNetwork, RawJumpbox, RawLicences, RawPolicy, RawService};
-use super::yaml::{Loc, Located};
+use super::yaml::{
+    Choices, Loc, Located, RawArchitecture, RawClosedNetwork, RawJumpbox, RawLicences, RawPolicy, RawService,
+};
 use crate::error::{Diagnostic, Error};
 use crate::suggest;
 use serde::de::DeserializeOwned;
@@ -137,7 +138,8 @@ fn parse<T: DeserializeOwned>(value: &str) -> Result<T, SetError> {
     })
 }
 
-fn spanned<T>(value: T) -> Located<T> {
+/// A value given on the command line: it has no place in the file.
+fn located<T>(value: T) -> Located<T> {
     Located { value, loc: Loc::default() }
 }
 
@@ -146,7 +148,7 @@ fn leaf<T: DeserializeOwned>(slot: &mut Option<Located<T>>, path: &[&str], value
     if let Some(extra) = path.first() {
         return Err(SetError::BelowValue(extra.to_string()));
     }
-    *slot = parse::<Option<T>>(value)?.map(spanned);
+    *slot = parse::<Option<T>>(value)?.map(located);
     Ok(())
 }
 
@@ -166,7 +168,7 @@ fn map_leaf(map: &mut BTreeMap<String, Located<Scalar>>, path: &[&str], value: &
     match path {
         [key] => {
             match parse::<Option<Scalar>>(value)? {
-                Some(v) => map.insert(key.to_string(), spanned(v)),
+                Some(v) => map.insert(key.to_string(), located(v)),
                 None => map.remove(*key),
             };
             Ok(())
@@ -191,7 +193,7 @@ fn section<T: DeserializeOwned + Default>(
     if path.is_empty() {
         return leaf(slot, path, value);
     }
-    let s = slot.get_or_insert_with(|| spanned(T::default()));
+    let s = slot.get_or_insert_with(|| located(T::default()));
     set(&mut s.value, path, value)
 }
 
@@ -297,7 +299,7 @@ fn policy(raw: &mut RawPolicy, path: &[&str], value: &str) -> Result<(), SetErro
         ["rules", rule] => {
             let rules = raw.rules.get_or_insert_default();
             match parse::<Option<String>>(value)? {
-                Some(v) => rules.insert(rule.to_string(), spanned(v)),
+                Some(v) => rules.insert(rule.to_string(), located(v)),
                 None => rules.remove(*rule),
             };
             Ok(())
@@ -331,8 +333,8 @@ const SERVICE_KEYS: &[&str] = &[
 
 fn service(raw: &mut RawService, path: &[&str], value: &str) -> Result<(), SetError> {
     match path {
-        ["name"] => raw.name = spanned(parse(value)?),
-        ["type"] => raw.type_id = spanned(parse(value)?),
+        ["name"] => raw.name = located(parse(value)?),
+        ["type"] => raw.type_id = located(parse(value)?),
         ["tier", rest @ ..] => leaf(&mut raw.tier, rest, value)?,
         ["units", rest @ ..] => boxed_leaf(&mut raw.units, rest, value)?,
         ["replicas", rest @ ..] => boxed_leaf(&mut raw.replicas, rest, value)?,
@@ -346,9 +348,9 @@ fn service(raw: &mut RawService, path: &[&str], value: &str) -> Result<(), SetEr
         ["custom_skill_timeout", rest @ ..] => boxed_leaf(&mut raw.custom_skill_timeout, rest, value)?,
         ["zone", rest @ ..] => boxed_leaf(&mut raw.zone, rest, value)?,
         ["zone_redundant", rest @ ..] => leaf(&mut raw.zone_redundant, rest, value)?,
-        ["calls"] => raw.calls = parse::<Option<Vec<String>>>(value)?.map(|v| v.into_iter().map(spanned).collect()),
+        ["calls"] => raw.calls = parse::<Option<Vec<String>>>(value)?.map(|v| v.into_iter().map(located).collect()),
         ["subresources"] => {
-            raw.subresources = parse::<Option<Vec<String>>>(value)?.map(|v| v.into_iter().map(spanned).collect())
+            raw.subresources = parse::<Option<Vec<String>>>(value)?.map(|v| v.into_iter().map(located).collect())
         }
         ["usage", rest @ ..] => map_leaf(raw.usage.get_or_insert_default(), rest, value)?,
         [key, ..] => return Err(unknown("a service", key, SERVICE_KEYS)),

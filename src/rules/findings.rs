@@ -38,14 +38,14 @@ pub fn findings(arch: &Architecture, catalog: &Catalog, rbac: &Design, closed: &
             callers.entry(c.as_str()).or_default().push(s.name.as_str());
         }
     }
+    // A finding names its service's path (`services[3]`), written out only then: most have none.
     for svc in &arch.services {
         let Some(def) = catalog.service(&svc.type_id) else { continue };
-        let here = Here { svc, loc: Some(svc.loc) };
         let callers = callers.get(svc.name.as_str()).map(Vec::as_slice).unwrap_or_default();
         let scope = Scope { arch, catalog, closed, date };
-        service_findings(&scope, svc, def, callers, &here, &mut out);
-        search_findings(&scope, svc, def, &here, &mut out);
-        unreachable_findings(&scope, svc, def, &here, &mut out);
+        service_findings(&scope, svc, def, callers, &mut out);
+        search_findings(&scope, svc, def, &mut out);
+        unreachable_findings(&scope, svc, def, &mut out);
     }
     out.extend(super::previews::findings(arch, catalog, closed, date));
     platform_findings(arch, closed, &mut out);
@@ -53,19 +53,6 @@ pub fn findings(arch: &Architecture, catalog: &Catalog, rbac: &Design, closed: &
     out.extend(super::constraints::findings(arch, closed, catalog));
     out.sort_by(|a, b| (a.rule, a.loc.map(|l| (l.line, l.column))).cmp(&(b.rule, b.loc.map(|l| (l.line, l.column)))));
     out
-}
-
-/// Where a service's findings point: its path and place in the file.
-struct Here<'a> {
-    svc: &'a Service,
-    loc: Option<Loc>,
-}
-
-impl Here<'_> {
-    /// Written out for a finding only: most services have none.
-    fn path(&self) -> Option<String> {
-        Some(self.svc.path())
-    }
 }
 
 /// What the findings of one service are judged against.
@@ -78,14 +65,7 @@ struct Scope<'a> {
 
 /// What is true of one declared service: its callers (CN001), runtime (CN003), SLA (CN006), plan
 /// (CN009), edge origins (CN014) and public callees (CN010).
-fn service_findings(
-    scope: &Scope,
-    svc: &Service,
-    def: &ServiceDef,
-    callers: &[&str],
-    here: &Here<'_>,
-    out: &mut Vec<Finding>,
-) {
+fn service_findings(scope: &Scope, svc: &Service, def: &ServiceDef, callers: &[&str], out: &mut Vec<Finding>) {
     let Scope { arch, catalog, closed, date } = *scope;
     // Storage called by a service in the same region (every service shares the file's region).
     if def.ip_rules_same_region && !callers.is_empty() {
@@ -99,8 +79,8 @@ fn service_findings(
                 svc.name,
                 callers.join(", ")
             ),
-            here.path(),
-            here.loc,
+            Some(svc.path()),
+            Some(svc.loc),
         ));
     }
 
@@ -108,8 +88,8 @@ fn service_findings(
         out.push(finding(
             RuleId::CN003,
             format!("{} runs Python, which runs only on Linux: only Linux plans are candidates", svc.name),
-            here.path(),
-            here.loc,
+            Some(svc.path()),
+            Some(svc.loc),
         ));
     }
     let declared = declared_tier(svc, def);
@@ -120,8 +100,8 @@ fn service_findings(
                 "{} declares {} tier {}, which has no SLA, in a production design",
                 svc.name, def.type_id, declared.id
             ),
-            here.path(),
-            svc.tier_loc.or(here.loc),
+            Some(svc.path()),
+            svc.tier_loc.or(Some(svc.loc)),
         ));
     }
     let retiring = declared.retires.as_ref().filter(|r| r.os.is_none() || r.os == svc.os);
@@ -132,8 +112,8 @@ fn service_findings(
                 "{} is on the {} plan, which retires on {}; {} replaces it",
                 svc.name, r.plan, r.date, r.replacement
             ),
-            here.path(),
-            svc.tier_loc.or(here.loc),
+            Some(svc.path()),
+            svc.tier_loc.or(Some(svc.loc)),
         ));
     }
     if svc.public && def.outbound_via.contains(&CapabilityKind::PrivateLinkOrigin) {
@@ -146,8 +126,8 @@ fn service_findings(
                     "{}: the closed design puts an internet-facing Application Gateway in front of it",
                     super::unlinked_reason(svc, origin, catalog, &injected, date)
                 ),
-                here.path(),
-                here.loc,
+                Some(svc.path()),
+                Some(svc.loc),
             ));
         }
     }
@@ -159,8 +139,8 @@ fn service_findings(
                     "{} is private but calls {}, which stays public: that call leaves the closed network",
                     svc.name, target.name
                 ),
-                here.path(),
-                here.loc,
+                Some(svc.path()),
+                Some(svc.loc),
             ));
         }
     }
@@ -168,7 +148,7 @@ fn service_findings(
 
 /// AI Search: custom skill timeouts and hosts (CN002), the limits of private indexers (CN015) and
 /// the replicas its SLA needs (CN016).
-fn search_findings(scope: &Scope, svc: &Service, def: &ServiceDef, here: &Here<'_>, out: &mut Vec<Finding>) {
+fn search_findings(scope: &Scope, svc: &Service, def: &ServiceDef, out: &mut Vec<Finding>) {
     let Scope { arch, catalog, .. } = *scope;
     if let Some(t) = svc.custom_skill_timeout.filter(|t| *t > Decimal::from(230)) {
         out.push(finding(
@@ -177,8 +157,8 @@ fn search_findings(scope: &Scope, svc: &Service, def: &ServiceDef, here: &Here<'
                 "{} sets custom_skill_timeout {t} s: custom Web API skills time out at 230 s at most (PT230S)",
                 svc.name
             ),
-            here.path(),
-            here.loc,
+            Some(svc.path()),
+            Some(svc.loc),
         ));
     }
     if svc.skillset != Skillset::None {
@@ -196,7 +176,7 @@ fn search_findings(scope: &Scope, svc: &Service, def: &ServiceDef, here: &Here<'
         }
     }
     if let Some(message) = indexer_limits(scope, svc, def) {
-        out.push(finding(RuleId::CN015, message, here.path(), here.loc));
+        out.push(finding(RuleId::CN015, message, Some(svc.path()), Some(svc.loc)));
     }
     if let (true, Some(sla)) = (arch.closed.production, &def.sla_replicas) {
         let replicas = svc.capacity.get("replicas").copied().unwrap_or(Decimal::ONE);
@@ -210,8 +190,8 @@ fn search_findings(scope: &Scope, svc: &Service, def: &ServiceDef, here: &Here<'
                     "{} has {replicas} replica(s): its SLA for {what} needs {needed} ({}, {}), and closed_network.sla is production",
                     svc.name, sla.doc, sla.as_of
                 ),
-                here.path(),
-                here.loc,
+                Some(svc.path()),
+                Some(svc.loc),
             ));
         }
     }
@@ -252,7 +232,7 @@ fn indexer_limits(scope: &Scope, svc: &Service, def: &ServiceDef) -> Option<Stri
 
 /// CN017: the private services an AI Search service calls that no shared private link reaches at
 /// the date. The closed design prices no link for them and that call is not private.
-fn unreachable_findings(scope: &Scope, svc: &Service, def: &ServiceDef, here: &Here<'_>, out: &mut Vec<Finding>) {
+fn unreachable_findings(scope: &Scope, svc: &Service, def: &ServiceDef, out: &mut Vec<Finding>) {
     let Scope { arch, date, .. } = *scope;
     let reachable: Vec<String> = def
         .shared_private_link_targets
@@ -275,8 +255,8 @@ fn unreachable_findings(scope: &Scope, svc: &Service, def: &ServiceDef, here: &H
                 reachable.join(", "),
                 target.name
             ),
-            here.path(),
-            here.loc,
+            Some(svc.path()),
+            Some(svc.loc),
         ));
     }
 }

@@ -55,7 +55,7 @@ pub(super) fn usage(
     let mut usage = BTreeMap::new();
     let mut model = None;
     for (key, value) in s.usage.iter().flatten() {
-        let path = p.sub("usage.", key);
+        let path = p.within("usage.", key);
         if !def.usage.iter().any(|k| k == key) {
             let keys: Vec<&str> = def.usage.iter().map(String::as_str).collect();
             let help =

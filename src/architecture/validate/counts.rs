@@ -4,8 +4,7 @@
 use super::Checker;
 use crate::architecture::PlatformCounts;
 use crate::architecture::quantity::Scalar;
-use crate::architecture::yaml::Located;
-use crate::architecture::yaml::{RawClosedNetwork, loc};
+use crate::architecture::yaml::{Located, RawClosedNetwork, loc};
 
 /// `egress_count`, `operator_access_count`, `on_premises_count`: whole numbers of at least 1, and
 /// only next to a key that builds something.

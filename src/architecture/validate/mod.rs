@@ -14,9 +14,8 @@ mod service;
 mod terms;
 
 use super::quantity::Scalar;
-use super::yaml::{Loc, RawArchitecture, loc};
+use super::yaml::{Loc, Located, RawArchitecture, loc};
 use super::{Architecture, ConditionalAccess, MAX_SERVICES};
-use crate::architecture::yaml::Located;
 use crate::catalog::Catalog;
 use crate::catalog::snapshot::Snapshot;
 use crate::error::Diagnostic;

@@ -1,8 +1,7 @@
 //! `closed_network`: what "closed" must mean for this organisation and what it already owns.
 
 use super::Checker;
-use crate::architecture::yaml::Located;
-use crate::architecture::yaml::{Loc, loc};
+use crate::architecture::yaml::{Loc, Located, loc};
 use crate::architecture::yaml::{RawClosedNetwork, RawJumpbox, RawLicences};
 use crate::architecture::{
     Access, Cicd, CicdAgents, ClosedNetwork, ConditionalAccess, Ddos, Egress, Hub, Jumpbox, OnPremises, PLATFORM_USAGE,
@@ -149,8 +148,8 @@ fn operator_access(c: &mut Checker, r: &RawClosedNetwork) -> Vec<Access> {
             Some("write `none` alone, or list only what operators use".into());
     }
     for word in words_given {
-        let spanned = Located { value: word.clone(), loc: v.loc };
-        let access = match c.choice(&spanned, "closed_network.operator_access", &words) {
+        let located = Located { value: word.clone(), loc: v.loc };
+        let access = match c.choice(&located, "closed_network.operator_access", &words) {
             Some("bastion" | "bastion-basic") => Access::BastionBasic,
             Some("bastion-developer") => Access::BastionDeveloper,
             Some("bastion-standard") => Access::BastionStandard,

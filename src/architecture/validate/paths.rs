@@ -8,12 +8,14 @@ use std::fmt;
 pub(super) struct Paths(pub(super) usize);
 
 impl Paths {
+    /// `services[3].tier`
     pub(super) fn of(self, key: &str) -> Field<'_> {
-        Field { index: self.0, key, sub: "" }
+        Field { index: self.0, prefix: "", key }
     }
 
-    pub(super) fn sub<'k>(self, key: &'k str, sub: &'k str) -> Field<'k> {
-        Field { index: self.0, key, sub }
+    /// `services[3].usage.gb`: `key` inside a section, `prefix` written with its dot (`usage.`).
+    pub(super) fn within<'k>(self, prefix: &'k str, key: &'k str) -> Field<'k> {
+        Field { index: self.0, prefix, key }
     }
 }
 
@@ -21,13 +23,13 @@ impl Paths {
 #[derive(Clone, Copy)]
 pub(super) struct Field<'k> {
     index: usize,
+    prefix: &'k str,
     key: &'k str,
-    sub: &'k str,
 }
 
 impl fmt::Display for Field<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "services[{}].{}{}", self.index, self.key, self.sub)
+        write!(f, "services[{}].{}{}", self.index, self.prefix, self.key)
     }
 }
 

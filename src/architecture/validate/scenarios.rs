@@ -7,8 +7,7 @@
 use super::Checker;
 use crate::architecture::scenario::{BASE, Constraint, Scenario};
 use crate::architecture::set::{self, Set};
-use crate::architecture::yaml::Located;
-use crate::architecture::yaml::{Loc, RawArchitecture, RawScenarios, loc};
+use crate::architecture::yaml::{Loc, Located, RawArchitecture, RawScenarios, loc};
 use crate::catalog::Catalog;
 use crate::error::Diagnostic;
 use crate::suggest;

@@ -2,8 +2,7 @@
 
 use super::Checker;
 use crate::architecture::terms::{Discount, Price, Target, check_percent};
-use crate::architecture::yaml::Located;
-use crate::architecture::yaml::loc;
+use crate::architecture::yaml::{Located, loc};
 use crate::architecture::yaml::{RawDiscount, RawPolicy, RawPrice};
 use crate::architecture::{Policy, RuleAction, Service, parse_limit};
 use crate::catalog::Catalog;
