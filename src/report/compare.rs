@@ -5,6 +5,7 @@
 //! [`super::compare_xlsx`].
 
 use super::dto::{self, Money};
+use super::grid::Grid;
 use super::sweep::{estimate_command, shell_word};
 use crate::error::Error;
 use crate::figures::{PresentedDesign, RequirementRow, by_requirement, present};
@@ -97,10 +98,7 @@ fn table(c: &Comparison, file: &str) -> Result<String, Error> {
     let mut out = String::new();
     heading(c, file, &mut out)?;
     writeln!(out)?;
-    let mut t = comfy_table::Table::new();
-    t.load_style(comfy_table::presets::ASCII_BORDERS_ONLY_CONDENSED)
-        .set_content_arrangement(comfy_table::ContentArrangement::Disabled);
-    t.set_header(vec![
+    let mut t = Grid::new(&[
         "Scenario",
         "Fixed",
         "Usage",
@@ -109,17 +107,13 @@ fn table(c: &Comparison, file: &str) -> Result<String, Error> {
         "Closed - RBAC",
         "vs base",
         "Requirements",
-    ]);
-    for i in 1..7 {
-        if let Some(col) = t.column_mut(i) {
-            col.set_cell_alignment(comfy_table::CellAlignment::Right);
-        }
-    }
+    ])
+    .right(1..7);
     let base = c.base().figures.total();
     for (i, v) in c.variants.iter().enumerate() {
         let f = &v.figures;
         let mark = if c.chosen == Some(i) { " (chosen)" } else { "" };
-        t.add_row(vec![
+        t.row([
             format!("{}{mark}", v.name),
             amount(f.fixed, cur, f.unpriced),
             format_amount(f.usage, cur),

@@ -8,12 +8,12 @@
 //! only one is, the diff says why that design is not compared.
 
 use super::escape;
+use super::grid::Grid;
 use crate::error::Error;
 use crate::figures::{Cover, PresentedDesign, PresentedService, present};
 use crate::iac::import::State;
 use crate::money::{Currency, format_amount, format_money};
 use crate::pipeline::Estimate;
-use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 use std::fmt::Write as _;
@@ -291,14 +291,7 @@ pub fn table(d: &Diff) -> Result<String, Error> {
         writeln!(out, "{v}")?;
     }
     for (title, dd) in d.designs() {
-        let mut tab = Table::new();
-        tab.load_style(presets::ASCII_BORDERS_ONLY_CONDENSED).set_content_arrangement(ContentArrangement::Disabled);
-        tab.set_header(vec!["Service", "Type", "Tier", "Old", "New", "Change"]);
-        for i in 3..6 {
-            if let Some(c) = tab.column_mut(i) {
-                c.set_cell_alignment(CellAlignment::Right);
-            }
-        }
+        let mut tab = Grid::new(&["Service", "Type", "Tier", "Old", "New", "Change"]).right(3..6);
         for r in dd.rows.iter().filter(|r| r.changed()) {
             let row = [
                 display_name(r),
@@ -308,9 +301,9 @@ pub fn table(d: &Diff) -> Result<String, Error> {
                 side(r.new, cur),
                 change(r, cur),
             ];
-            tab.add_row(row.to_vec());
+            tab.row(row);
         }
-        tab.add_row(vec![
+        tab.row([
             "Total".to_string(),
             String::new(),
             String::new(),

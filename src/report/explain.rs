@@ -1,5 +1,6 @@
 //! `closednet rules` and `closednet explain`: the rule registry, a rule's docs, a service type's tiers.
 
+use super::grid::Grid;
 use crate::calculator::{Resource, Totals, price};
 use crate::catalog::Catalog;
 use crate::catalog::definitions::{ServiceDef, Status, Tier};
@@ -8,18 +9,15 @@ use crate::error::Error;
 use crate::money::{Currency, format_amount};
 use crate::registry::{RULES, lookup};
 use crate::suggest;
-use comfy_table::{ContentArrangement, Table, presets};
 use serde_json::json;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 pub fn rules_table() -> Result<String, Error> {
-    let mut t = Table::new();
-    t.load_style(presets::ASCII_BORDERS_ONLY_CONDENSED).set_content_arrangement(ContentArrangement::Disabled);
-    t.set_header(vec!["Id", "Slug", "Severity", "Summary"]);
+    let mut t = Grid::new(&["Id", "Slug", "Severity", "Summary"]);
     for r in RULES {
-        t.add_row(vec![r.id, r.slug, r.severity.as_str(), r.summary]);
+        t.row([r.id, r.slug, r.severity.as_str(), r.summary]);
     }
     Ok(format!("{t}\n`closednet explain ID` prints a rule's documentation.\n"))
 }
@@ -50,9 +48,7 @@ pub fn explain(name: &str, catalog: &Catalog, snapshot: &Snapshot, region: &str)
         "{} ({}): tiers in {region}, pricing snapshot {} (as of {})",
         def.name, def.type_id, snapshot.meta.name, snapshot.meta.as_of
     )?;
-    let mut t = Table::new();
-    t.load_style(presets::ASCII_BORDERS_ONLY_CONDENSED).set_content_arrangement(ContentArrangement::Disabled);
-    t.set_header(vec!["Tier", "Rank", "SLA", "OS", "Private access (doc date)", "Fixed USD/month"]);
+    let mut t = Grid::new(&["Tier", "Rank", "SLA", "OS", "Private access (doc date)", "Fixed USD/month"]);
     let usd = Currency::usd();
     let mut tiers: Vec<_> = def.tiers().collect();
     tiers.sort_by_key(|t| t.rank);
@@ -90,7 +86,7 @@ pub fn explain(name: &str, catalog: &Catalog, snapshot: &Snapshot, region: &str)
             (Some(false), _) => "no".to_string(),
             (None, _) => "not found".to_string(),
         };
-        t.add_row(vec![
+        t.row([
             format!("{}{}{}", tier.id, tier.dates(), now(tier.status(date))),
             tier.rank.to_string(),
             sla,

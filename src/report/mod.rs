@@ -13,6 +13,7 @@ pub mod dto;
 pub mod escape;
 pub mod explain;
 pub mod gate;
+mod grid;
 pub mod html;
 pub mod import;
 pub mod json;

@@ -4,6 +4,7 @@
 //! `schema/sweep.schema.json`), Markdown and CSV.
 
 use super::dto::Money;
+use super::grid::Grid;
 use crate::architecture::set::Set;
 use crate::error::Error;
 use crate::money::{Currency, format_amount, minor_units};
@@ -340,18 +341,10 @@ fn table(s: &Sweep, file: &str) -> Result<String, Error> {
         None => writeln!(out, "No variant keeps every requirement: the front below says what each one costs.")?,
     }
     writeln!(out, "\nPareto front: total against requirements kept")?;
-    let mut t = comfy_table::Table::new();
-    t.load_style(comfy_table::presets::ASCII_BORDERS_ONLY_CONDENSED)
-        .set_content_arrangement(comfy_table::ContentArrangement::Disabled);
-    t.set_header(vec!["Total", "Fixed", "Usage", "Saving", "Dropped", "--set"]);
-    for i in 0..4 {
-        if let Some(col) = t.column_mut(i) {
-            col.set_cell_alignment(comfy_table::CellAlignment::Right);
-        }
-    }
+    let mut t = Grid::new(&["Total", "Fixed", "Usage", "Saving", "Dropped", "--set"]).right(0..4);
     for r in &s.pareto {
         let sets: Vec<String> = r.sets.iter().map(|x| shell_word(&format!("{}={}", x.path, x.value))).collect();
-        t.add_row(vec![
+        t.row([
             amount(r.total(), cur, r.complete()),
             format_amount(r.figures.fixed, cur),
             format_amount(r.figures.usage, cur),

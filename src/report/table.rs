@@ -1,6 +1,7 @@
 //! The default report: both designs side by side, what the closed network adds, totals, and why.
 
 use super::escape::text as t;
+use super::grid::Grid;
 use super::verdict::Verdict;
 use super::{line_source, share_text, starred};
 use crate::calculator::Source;
@@ -8,20 +9,11 @@ use crate::error::Error;
 use crate::figures::{PresentedDesign, PresentedService, by_requirement, present};
 use crate::money::{Currency, format_amount};
 use crate::pipeline::Estimate;
-use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
 use rust_decimal::Decimal;
 use std::fmt::Write as _;
 
-fn table(header: &[&str], right_from: usize) -> Table {
-    let mut t = Table::new();
-    t.load_style(presets::ASCII_BORDERS_ONLY_CONDENSED).set_content_arrangement(ContentArrangement::Disabled);
-    t.set_header(header.to_vec());
-    for i in right_from..header.len() {
-        if let Some(col) = t.column_mut(i) {
-            col.set_cell_alignment(CellAlignment::Right);
-        }
-    }
-    t
+fn table(header: &[&str], right_from: usize) -> Grid {
+    Grid::new(header).right(right_from..header.len())
 }
 
 /// What every section of the report reads: the estimate and the designs' presented figures (the
@@ -127,7 +119,7 @@ fn services(out: &mut String, rep: &Report) -> Result<(), Error> {
         }
         row.push(bumped);
         row.extend(money_cells(c, cur));
-        tab.add_row(row);
+        tab.row(row);
     }
     let none = || ["-".to_string(), "-".to_string(), "-".to_string()];
     for a in &rep.closed.added {
@@ -139,7 +131,7 @@ fn services(out: &mut String, rep: &Report) -> Result<(), Error> {
             );
         }
         row.extend(added_cells(a, cur));
-        tab.add_row(row);
+        tab.row(row);
     }
     for x in planned.map(|p| p.added.as_slice()).unwrap_or_default() {
         if rep.closed.added.iter().any(|a| a.service.name == x.service.name) {
@@ -149,7 +141,7 @@ fn services(out: &mut String, rep: &Report) -> Result<(), Error> {
         row.extend(none());
         row.extend(added_cells(x, cur));
         row.extend(none());
-        tab.add_row(row);
+        tab.row(row);
     }
     writeln!(out, "{tab}\n")?;
     Ok(())
@@ -171,11 +163,11 @@ fn totals(out: &mut String, rep: &Report) -> Result<(), Error> {
     for (label, cells) in crate::figures::horizon(&designs).into_iter().take(3) {
         let mut row = vec![label.to_string()];
         row.extend(cells.into_iter().map(|(d, cover)| starred(d, cover, cur)));
-        s.add_row(row);
+        s.row(row);
     }
     let mut shares = vec!["Fixed share".to_string()];
     shares.extend(designs.iter().map(|d| share_text(d)));
-    s.add_row(shares);
+    s.row(shares);
     writeln!(out, "{s}")?;
     let delta = closed.total() - rbac.total();
     let pct = if rbac.total().is_zero() {
@@ -237,7 +229,7 @@ fn requirements(out: &mut String, rep: &Report) -> Result<(), Error> {
     writeln!(out, "\nWhat closing costs, by requirement ({cur} per month):")?;
     let mut t = table(&["Requirement", "Fixed", "Usage", "Total", "Share", "Saving if dropped", ""], 1);
     for r in &rows {
-        t.add_row(vec![
+        t.row(vec![
             r.requirement.label().to_string(),
             starred(r.fixed, r.fixed_cover, cur).trim_end_matches(" *").to_string(),
             starred(r.usage, r.usage_cover, cur).trim_end_matches(" *").to_string(),
@@ -248,7 +240,7 @@ fn requirements(out: &mut String, rep: &Report) -> Result<(), Error> {
         ]);
     }
     let both = closed.cover().plus(rbac.cover());
-    t.add_row(vec![
+    t.row(vec![
         "Total".to_string(),
         format_amount(closed.fixed - rbac.fixed, cur),
         format_amount(closed.usage - rbac.usage, cur),
@@ -257,9 +249,7 @@ fn requirements(out: &mut String, rep: &Report) -> Result<(), Error> {
         String::new(),
         String::new(),
     ]);
-    if let Some(col) = t.column_mut(6) {
-        col.set_cell_alignment(CellAlignment::Left);
-    }
+    t.left(6);
     writeln!(out, "{t}")?;
     Ok(())
 }
