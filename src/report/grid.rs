@@ -52,7 +52,7 @@ impl Grid {
         let mut widths = vec![1; cols];
         for row in &self.rows {
             for (w, cell) in widths.iter_mut().zip(row) {
-                *w = cell.split('\n').map(UnicodeWidthStr::width).fold(*w, usize::max);
+                *w = cell.split('\n').map(width).fold(*w, usize::max);
             }
         }
         widths
@@ -73,7 +73,7 @@ impl Grid {
                     spaces(f, w + 2)?;
                     continue;
                 };
-                let gap = w.saturating_sub(line.width());
+                let gap = w.saturating_sub(width(line));
                 let (before, after) = if self.right.get(c) == Some(&true) { (gap, 0) } else { (0, gap) };
                 spaces(f, 1 + before)?;
                 f.write_str(line)?;
@@ -100,6 +100,11 @@ impl fmt::Display for Grid {
         }
         rule(f, &widths, '-')
     }
+}
+
+/// Display columns: one a byte for printable ASCII (nearly every cell), else per character.
+fn width(s: &str) -> usize {
+    if s.bytes().all(|b| (b' '..=b'~').contains(&b)) { s.len() } else { s.width() }
 }
 
 /// A frame line: `+`, the fill across every column and the gaps between them, `+`.
