@@ -4,7 +4,8 @@
 //!
 //! The reports need this one style and never wrap a cell, so it is a page of our own rather than a
 //! table crate: comfy-table did the same layout through a general engine (styles, constraints,
-//! terminal width), and that engine was over a quarter of the instructions of the default report.
+//! terminal width), and replacing it took 0.4 M of the 4.96 M instructions of `closednet estimate
+//! examples/article.yaml` (callgrind); the tables now cost 0.04 M.
 //! The output is comfy-table's `ASCII_BORDERS_ONLY_CONDENSED` with arrangement disabled, byte for
 //! byte: the golden files were written with it. Widths are display columns (a CJK character is
 //! two), as a terminal shows them.
