@@ -28,6 +28,16 @@ pub(super) fn finding(id: RuleId, message: String, path: Option<String>, loc: Op
     Finding { rule: id, slug: r.slug, severity: r.severity, message, path, loc, doc: r.doc }
 }
 
+/// A finding about a declared service, at its entry in the file.
+fn about(id: RuleId, message: String, svc: &Service) -> Finding {
+    finding(id, message, Some(svc.path()), Some(svc.loc))
+}
+
+/// A finding about a service's tier, at its `tier:` when the file gives one.
+fn about_tier(id: RuleId, message: String, svc: &Service) -> Finding {
+    finding(id, message, Some(svc.path()), svc.tier_loc.or(Some(svc.loc)))
+}
+
 /// Every finding for an architecture and its two priced designs, ordered by rule id, then place.
 pub fn findings(arch: &Architecture, catalog: &Catalog, rbac: &Design, closed: &Design, date: &str) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -72,75 +82,69 @@ fn service_findings(scope: &Scope, svc: &Service, def: &ServiceDef, callers: &[&
         // True of the RBAC-only design; the closed design reaches a private account through its
         // private endpoints, where IP rules do not apply.
         let designs = if svc.public { "in both designs" } else { "in the RBAC-only design" };
-        out.push(finding(
+        out.push(about(
             RuleId::CN001,
             format!(
                 "{designs}, {} is called from the same region by {}: storage IP rules cannot restrict those callers; use private endpoints or VNet rules",
                 svc.name,
                 callers.join(", ")
             ),
-            Some(svc.path()),
-            Some(svc.loc),
+            svc,
         ));
     }
 
     if svc.runtime.as_deref() == Some("python") {
-        out.push(finding(
+        out.push(about(
             RuleId::CN003,
             format!("{} runs Python, which runs only on Linux: only Linux plans are candidates", svc.name),
-            Some(svc.path()),
-            Some(svc.loc),
+            svc,
         ));
     }
     let declared = declared_tier(svc, def);
     if arch.closed.production && declared.sla == Some(false) {
-        out.push(finding(
+        out.push(about_tier(
             RuleId::CN006,
             format!(
                 "{} declares {} tier {}, which has no SLA, in a production design",
                 svc.name, def.type_id, declared.id
             ),
-            Some(svc.path()),
-            svc.tier_loc.or(Some(svc.loc)),
+            svc,
         ));
     }
     let retiring = declared.retires.as_ref().filter(|r| r.os.is_none() || r.os == svc.os);
     if let Some(r) = retiring {
-        out.push(finding(
+        out.push(about_tier(
             RuleId::CN009,
             format!(
                 "{} is on the {} plan, which retires on {}; {} replaces it",
                 svc.name, r.plan, r.date, r.replacement
             ),
-            Some(svc.path()),
-            svc.tier_loc.or(Some(svc.loc)),
+            svc,
         ));
     }
     if svc.public && def.outbound_via.contains(&CapabilityKind::PrivateLinkOrigin) {
         let injected = super::implied::injected(closed);
         let (_, unlinked) = super::private_link_origins(arch, svc, catalog, date, &injected);
         for origin in unlinked {
-            out.push(finding(
+            out.push(about(
                 RuleId::CN014,
                 format!(
                     "{}: the closed design puts an internet-facing Application Gateway in front of it",
                     super::unlinked_reason(svc, origin, catalog, &injected, date)
                 ),
-                Some(svc.path()),
-                Some(svc.loc),
+                svc,
             ));
         }
     }
     if !svc.public {
         for target in svc.calls.iter().filter_map(|c| arch.service(c)).filter(|t| t.public) {
-            out.push(finding(
+            out.push(about(
                 RuleId::CN010,
                 format!(
                     "{} is private but calls {}, which stays public: that call leaves the closed network",
                     svc.name, target.name
                 ),
-                Some(svc.path()),
-                Some(svc.loc),
+                svc,
             ));
         }
     }
@@ -151,14 +155,13 @@ fn service_findings(scope: &Scope, svc: &Service, def: &ServiceDef, callers: &[&
 fn search_findings(scope: &Scope, svc: &Service, def: &ServiceDef, out: &mut Vec<Finding>) {
     let Scope { arch, catalog, .. } = *scope;
     if let Some(t) = svc.custom_skill_timeout.filter(|t| *t > Decimal::from(230)) {
-        out.push(finding(
+        out.push(about(
             RuleId::CN002,
             format!(
                 "{} sets custom_skill_timeout {t} s: custom Web API skills time out at 230 s at most (PT230S)",
                 svc.name
             ),
-            Some(svc.path()),
-            Some(svc.loc),
+            svc,
         ));
     }
     if svc.skillset != Skillset::None {
@@ -176,7 +179,7 @@ fn search_findings(scope: &Scope, svc: &Service, def: &ServiceDef, out: &mut Vec
         }
     }
     if let Some(message) = indexer_limits(scope, svc, def) {
-        out.push(finding(RuleId::CN015, message, Some(svc.path()), Some(svc.loc)));
+        out.push(about(RuleId::CN015, message, svc));
     }
     if let (true, Some(sla)) = (arch.closed.production, &def.sla_replicas) {
         let replicas = svc.capacity.get("replicas").copied().unwrap_or(Decimal::ONE);
@@ -184,15 +187,11 @@ fn search_findings(scope: &Scope, svc: &Service, def: &ServiceDef, out: &mut Vec
         let needed = if indexing { sla.read_write } else { sla.read };
         if replicas < Decimal::from(needed) {
             let what = if indexing { "queries and indexing" } else { "queries" };
-            out.push(finding(
-                RuleId::CN016,
+            out.push(about(RuleId::CN016,
                 format!(
                     "{} has {replicas} replica(s): its SLA for {what} needs {needed} ({}, {}), and closed_network.sla is production",
                     svc.name, sla.doc, sla.as_of
-                ),
-                Some(svc.path()),
-                Some(svc.loc),
-            ));
+                ), svc));
         }
     }
 }
@@ -245,8 +244,7 @@ fn unreachable_findings(scope: &Scope, svc: &Service, def: &ServiceDef, out: &mu
         })
         .collect();
     for target in super::needs::unreachable_callees(arch, svc, def, date) {
-        out.push(finding(
-            RuleId::CN017,
+        out.push(about(RuleId::CN017,
             format!(
                 "{} calls {} ({}), which no shared private link reaches on {date}: that call cannot be made privately, and the closed design prices no link for it nor counts that path as closed. A shared private link reaches {}: host the call on one of those (a custom skill on Functions or App Service, Azure OpenAI directly), or leave {} reachable from the search service's public address",
                 svc.name,
@@ -254,10 +252,7 @@ fn unreachable_findings(scope: &Scope, svc: &Service, def: &ServiceDef, out: &mu
                 target.type_id,
                 reachable.join(", "),
                 target.name
-            ),
-            Some(svc.path()),
-            Some(svc.loc),
-        ));
+            ), svc));
     }
 }
 
@@ -413,8 +408,7 @@ pub fn mechanisms(
             true => ("injected into the network", "a private endpoint"),
             false => ("reached through a private endpoint", "VNet injection"),
         };
-        out.push(finding(
-            RuleId::CN021,
+        out.push(about(RuleId::CN021,
             format!(
                 "{} is {way} on {} {} (USD {}/month at list price); {other} on {tier} would close it for USD {}/month (USD {} less)",
                 svc.name,
@@ -423,10 +417,7 @@ pub fn mechanisms(
                 cost.round_dp(2),
                 cheapest.round_dp(2),
                 (cost - cheapest).round_dp(2)
-            ),
-            Some(svc.path()),
-            Some(svc.loc),
-        ));
+            ), svc));
     }
     Ok(out)
 }
