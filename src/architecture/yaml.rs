@@ -21,10 +21,10 @@ pub(crate) fn loc<T>(s: &Located<T>) -> Loc {
 /// A value read from the file and where it was written (where an alias was used, not where its
 /// anchor was defined: the place the reader looks for it).
 ///
-/// Read through serde-saphyr's `Spanned`, which keeps two full locations with byte spans, 80 bytes a
-/// value that nothing here reads. A service holds seventeen such values: with them it took 1,184
-/// bytes, and at 10,000 services copying and growing that list was most of the memory written
-/// (`cargo bench --bench phase`).
+/// Read through the protocol of serde-saphyr's `Spanned` (see [`located`]) but not into it: `Spanned`
+/// keeps two full locations with byte spans, 80 bytes a value that nothing here reads. A service holds
+/// seventeen such values: with them it took 1,184 bytes, and at 10,000 services copying and growing
+/// that list was most of the memory written (`cargo bench --bench phase`).
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Located<T> {
     pub value: T,
@@ -33,8 +33,121 @@ pub(crate) struct Located<T> {
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Located<T> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = serde_saphyr::Spanned::<T>::deserialize(d)?;
-        Ok(Located { value: s.value, loc: Loc { line: s.referenced.line(), column: s.referenced.column() } })
+        d.deserialize_newtype_struct(located::NAME, located::Wrapper(std::marker::PhantomData))
+    }
+}
+
+/// How serde-saphyr hands a value its place: asked for the newtype `__yaml_spanned`, it offers a
+/// struct of four fields, in this order: a marker, `value`, `referenced` and `defined`, each
+/// location a struct of `line`, `column`, `span` and `source_id`. `Spanned<T>` reads all of it,
+/// the marker into a new `String` and each location with its span, which was a quarter of reading
+/// a 10,000-service file; this reads the value and the two numbers of `referenced`, and stops (the
+/// locations hold no events of the file, so what is left unread costs nothing).
+///
+/// The protocol is serde-saphyr's own, not its public API: the test
+/// `located_values_have_the_places_spanned_gives` compares both readers, aliases included, so that
+/// an upgrade which changes it fails there first.
+mod located {
+    use super::{Loc, Located};
+    use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
+    use std::fmt;
+    use std::marker::PhantomData;
+
+    pub(super) const NAME: &str = "__yaml_spanned";
+    const FIELDS: &[&str] = &["__serde_saphyr_private_spanned", "value", "referenced", "defined"];
+
+    /// A key of the located value or of its location.
+    #[derive(PartialEq)]
+    enum Field {
+        Marker,
+        Value,
+        Referenced,
+        Line,
+        Column,
+        Other,
+    }
+
+    impl<'de> Deserialize<'de> for Field {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl Visitor<'_> for V {
+                type Value = Field;
+                fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                    f.write_str("a field of a located value")
+                }
+                fn visit_str<E: de::Error>(self, v: &str) -> Result<Field, E> {
+                    Ok(match v {
+                        "__serde_saphyr_private_spanned" => Field::Marker,
+                        "value" => Field::Value,
+                        "referenced" => Field::Referenced,
+                        "line" => Field::Line,
+                        "column" => Field::Column,
+                        _ => Field::Other,
+                    })
+                }
+            }
+            d.deserialize_identifier(V)
+        }
+    }
+
+    pub(super) struct Wrapper<T>(pub(super) PhantomData<T>);
+
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for Wrapper<T> {
+        type Value = Located<T>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a value of the YAML file")
+        }
+        fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Located<T>, D::Error> {
+            d.deserialize_struct("Spanned", FIELDS, Fields(PhantomData))
+        }
+    }
+
+    struct Fields<T>(PhantomData<T>);
+
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for Fields<T> {
+        type Value = Located<T>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a value of the YAML file with its place")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Located<T>, A::Error> {
+            let (mut value, mut loc) = (None, None);
+            while value.is_none() || loc.is_none() {
+                match map.next_key::<Field>()? {
+                    Some(Field::Marker) => map.next_value::<de::IgnoredAny>().map(drop)?,
+                    Some(Field::Value) => value = Some(map.next_value::<T>()?),
+                    Some(Field::Referenced) => loc = Some(map.next_value::<Place>()?.0),
+                    Some(_) => return Err(de::Error::custom("a located value out of serde-saphyr's order")),
+                    None => return Err(de::Error::custom("a located value without its value or place")),
+                }
+            }
+            match (value, loc) {
+                (Some(value), Some(loc)) => Ok(Located { value, loc }),
+                _ => Err(de::Error::custom("a located value without its value or place")),
+            }
+        }
+    }
+
+    /// The line and column of a location; its span and source are left unread.
+    struct Place(Loc);
+
+    impl<'de> Deserialize<'de> for Place {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Place;
+                fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                    f.write_str("a line and a column")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Place, A::Error> {
+                    let mut number = |want: Field| match map.next_key::<Field>()? {
+                        Some(key) if key == want => map.next_value::<u64>(),
+                        _ => Err(de::Error::custom("a location without its line and column")),
+                    };
+                    Ok(Place(Loc { line: number(Field::Line)?, column: number(Field::Column)? }))
+                }
+            }
+            d.deserialize_struct("Location", &["line", "column"], V)
+        }
     }
 }
 
@@ -521,4 +634,39 @@ fn describe(file: &str, e: serde_saphyr::Error, path: String) -> Box<Diagnostic>
         d = d.help(help);
     }
     Box::new(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Loc, Located};
+    use serde_saphyr::Spanned;
+    use std::collections::BTreeMap;
+
+    /// [`Located`] reads serde-saphyr's `Spanned` protocol itself (module `located`): both readers
+    /// give the same value and the same place, the alias's own place for an alias, nested values
+    /// included.
+    #[test]
+    fn located_values_have_the_places_spanned_gives() {
+        let text = "a: &x one\nb:\n  - *x\n  -   two\nc: { d: [3, 4] }\n";
+        type Ours = BTreeMap<String, Located<serde_json::Value>>;
+        type Theirs = BTreeMap<String, Spanned<serde_json::Value>>;
+        let ours: Ours = serde_saphyr::from_str(text).unwrap();
+        let theirs: Theirs = serde_saphyr::from_str(text).unwrap();
+        for (key, spanned) in &theirs {
+            let want = Loc { line: spanned.referenced.line(), column: spanned.referenced.column() };
+            assert_eq!((&ours[key].value, ours[key].loc), (&spanned.value, want), "{key}");
+        }
+        let places = |l: &Located<Vec<Located<String>>>| l.value.iter().map(|v| (v.loc.line, v.loc.column)).collect();
+        let list: BTreeMap<String, Located<Vec<Located<String>>>> =
+            serde_saphyr::from_str("b:\n  - &x one\n  - *x\n  -   two\n").unwrap();
+        let got: Vec<(u64, u64)> = places(&list["b"]);
+        // The anchored value is placed at its text, after `&x `; the alias where it is used.
+        assert_eq!(got, [(2, 8), (3, 5), (4, 7)], "an alias is placed where it is used");
+        let theirs: BTreeMap<String, Spanned<Vec<Spanned<String>>>> =
+            serde_saphyr::from_str("b:\n  - &x one\n  - *x\n  -   two\n").unwrap();
+        let want: Vec<(u64, u64)> =
+            theirs["b"].value.iter().map(|v| (v.referenced.line(), v.referenced.column())).collect();
+        assert_eq!(got, want);
+        assert_eq!(list["b"].value[1].value, "one");
+    }
 }
