@@ -16,6 +16,8 @@ use crate::catalog::snapshot::{Bucket, Snapshot};
 use crate::catalog::units::{Period, Unit};
 use rust_decimal::Decimal;
 use std::borrow::Cow;
+use std::cell::RefCell;
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 /// A resource to price: a declared service in a design, or a resource the closed design adds.
@@ -352,6 +354,95 @@ pub fn price_tier<'c>(tier: &'c Tier, snapshot: &'c Snapshot, res: &Resource) ->
     Ok(lines)
 }
 
+/// The tiers one run has priced, by tier and resource: a design of many services alike (the
+/// storage accounts of a plan, which declares no usage) prices each tier once per kind of resource
+/// instead of once per service. [`price_tier`] reads nothing but the tier, the snapshot and the
+/// fields of the resource in [`PriceKey`], so a hit gives the lines it would compute.
+#[derive(Default)]
+pub struct TierPrices<'a, 'c> {
+    seen: RefCell<BTreeMap<PriceKey<'a>, Vec<Line<'c>>>>,
+}
+
+impl<'a, 'c> TierPrices<'a, 'c> {
+    /// [`price_tier`], or the lines it gave for the same tier and resource. A resource that owns
+    /// its capacity or usage (one the closed design adds) is priced every time.
+    pub fn price(
+        &self,
+        tier: &'c Tier,
+        snapshot: &'c Snapshot,
+        res: &Resource<'a>,
+    ) -> Result<Vec<Line<'c>>, PriceError> {
+        let Some(key) = PriceKey::of(tier, snapshot, res) else { return price_tier(tier, snapshot, res) };
+        if let Some(lines) = self.seen.borrow().get(&key) {
+            return Ok(lines.clone());
+        }
+        let lines = price_tier(tier, snapshot, res)?;
+        self.seen.borrow_mut().insert(key, lines.clone());
+        Ok(lines)
+    }
+}
+
+/// What [`price_tier`] reads: the tier and snapshot (by address: both live for the run), and the
+/// resource's region, capacity, usage, model, OS and zone.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+struct PriceKey<'a> {
+    tier: usize,
+    snapshot: usize,
+    region: &'a str,
+    capacity: Exact<'a>,
+    usage: Exact<'a>,
+    model: Option<&'a str>,
+    os: Option<&'a str>,
+    zone: Option<u8>,
+}
+
+impl<'a> PriceKey<'a> {
+    fn of(tier: &Tier, snapshot: &Snapshot, res: &Resource<'a>) -> Option<PriceKey<'a>> {
+        let (Cow::Borrowed(capacity), Cow::Borrowed(usage)) = (&res.capacity, &res.usage) else { return None };
+        Some(PriceKey {
+            tier: std::ptr::from_ref(tier) as usize,
+            snapshot: std::ptr::from_ref(snapshot) as usize,
+            region: res.region,
+            capacity: Exact(capacity),
+            usage: Exact(usage),
+            model: res.model,
+            os: res.os,
+            zone: res.zone,
+        })
+    }
+}
+
+/// Figures compared as written: `Decimal` holds 1.0 and 1.00 equal, but a line shows its
+/// quantity at the scale it was computed at, so two services that write them differently are
+/// priced apart.
+struct Exact<'a>(&'a BTreeMap<String, Decimal>);
+
+impl Exact<'_> {
+    fn entries(&self) -> impl Iterator<Item = (&str, [u8; 16])> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.serialize()))
+    }
+}
+
+impl PartialEq for Exact<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Exact<'_> {}
+
+impl PartialOrd for Exact<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Exact<'_> {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.entries().cmp(other.entries())
+    }
+}
+
 /// What a component bills for before the meter's unit: capacity times `factor` for a fixed charge,
 /// the declared usage for a usage charge; `None` when there is no line (no usage declared, or a
 /// capacity of zero: a pool that scales to zero, no licences to buy).
@@ -559,5 +650,41 @@ mod tests {
         assert_eq!(bucket_cost(&calls, d("500")).unwrap(), d("17.0000"));
         assert_eq!(marginal_price(&calls, d("500")), d("0.0425"));
         assert_eq!(marginal_price(&calls, d("50")), d("0"));
+    }
+
+    /// A second resource like the first gets the first's lines, as `price_tier` computes them;
+    /// 100 GB and 100.0 GB are priced apart, each line keeping the scale it was written at.
+    #[test]
+    fn tier_prices_give_a_hit_the_lines_of_its_first_pricing() {
+        let catalog = crate::catalog::Catalog::embedded().unwrap();
+        let snapshot = catalog.newest();
+        let tier = catalog.service("storage").unwrap().tier("hot-lrs").unwrap();
+        let (none, whole, tenths) = (
+            BTreeMap::new(),
+            BTreeMap::from([("gb".to_string(), d("100"))]),
+            BTreeMap::from([("gb".to_string(), d("100.0"))]),
+        );
+        let res = |usage| Resource {
+            type_id: "storage",
+            tier: "hot-lrs",
+            region: "japaneast",
+            capacity: Cow::Borrowed(&none),
+            usage: Cow::Borrowed(usage),
+            model: None,
+            os: None,
+            zone: None,
+        };
+        let prices = TierPrices::default();
+        let first = prices.price(tier, snapshot, &res(&whole)).unwrap();
+        let again = prices.price(tier, snapshot, &res(&whole)).unwrap();
+        assert_eq!((&again, &first), (&price_tier(tier, snapshot, &res(&whole)).unwrap(), &again));
+        // Hot LRS capacity in japaneast: 0.02 USD per GB for the first 51,200 GB; 100 GB = 2.00.
+        assert_eq!((first[0].key, first[0].monthly), ("storage/hot-lrs/capacity", Some(d("2.00"))));
+        let other = prices.price(tier, snapshot, &res(&tenths)).unwrap();
+        assert_eq!((first[0].quantity.to_string(), other[0].quantity.to_string()), ("100".into(), "100.0".into()));
+        assert_eq!(prices.seen.borrow().len(), 2);
+        let owned = Resource { usage: Cow::Owned(whole.clone()), ..res(&whole) };
+        assert_eq!(prices.price(tier, snapshot, &owned).unwrap(), first);
+        assert_eq!(prices.seen.borrow().len(), 2, "a resource that owns its usage is not kept");
     }
 }

@@ -5,7 +5,7 @@ use super::design::resource;
 use super::needs::qualify;
 use super::{Decision, Evidence, Needs, Pricer, Reason, Rejected};
 use crate::architecture::{Architecture, Service};
-use crate::calculator::{self, Line, Source, Totals};
+use crate::calculator::{Line, Source, TierPrices, Totals};
 use crate::catalog::definitions::{CapabilityKind, ServiceDef, Tier};
 use crate::catalog::snapshot::Snapshot;
 use crate::error::Error;
@@ -18,6 +18,19 @@ type Chosen<'c> = (&'c Tier, Vec<Line<'c>>);
 /// A rejected tier with its place in the catalog's order (the order a report lists them in).
 type Placed<'c> = (usize, Rejected<'c>);
 
+/// How candidate tiers are priced: each tier once per kind of resource ([`TierPrices`]), and
+/// compared at the `pricer`'s prices when there is one (`--choose-on negotiated`).
+pub(super) struct Pricing<'p, 'a, 'c> {
+    pub pricer: Option<&'p dyn Pricer>,
+    pub tiers: TierPrices<'a, 'c>,
+}
+
+impl<'p> Pricing<'p, '_, '_> {
+    pub fn new(pricer: Option<&'p dyn Pricer>) -> Self {
+        Pricing { pricer, tiers: TierPrices::default() }
+    }
+}
+
 /// A tier that meets the needs, with its place in the catalog's order, its monthly USD and lines.
 pub(super) struct Candidate<'c> {
     place: usize,
@@ -28,16 +41,16 @@ pub(super) struct Candidate<'c> {
 }
 
 /// Every tier of equal or higher rank that meets the needs and has a price, with what it costs
-/// (at the `pricer`'s prices when given); and the tiers rejected with why, each with its place in
+/// (at the `pricer`'s prices when `pricing` has one); and the tiers rejected with why, each with its place in
 /// the catalog's order. Both lists are in that order.
-pub(super) fn candidates<'c>(
-    arch: &Architecture,
-    svc: &Service,
+pub(super) fn candidates<'a, 'c: 'a>(
+    arch: &'a Architecture,
+    svc: &'a Service,
     def: &'c ServiceDef,
     declared: &'c Tier,
     needs: &Needs<'c>,
     snapshot: &'c Snapshot,
-    pricer: Option<&dyn Pricer>,
+    pricing: &Pricing<'_, 'a, 'c>,
 ) -> Result<(Vec<Candidate<'c>>, Vec<Placed<'c>>), Error> {
     let date = snapshot.meta.as_of.as_str();
     let mut rejected = Vec::new();
@@ -55,13 +68,13 @@ pub(super) fn candidates<'c>(
                 continue;
             }
         };
-        let lines = calculator::price_tier(tier, snapshot, &res).map_err(|e| Error::from(e).within(&svc.name))?;
+        let lines = pricing.tiers.price(tier, snapshot, &res).map_err(|e| Error::from(e).within(&svc.name))?;
         if let Some(Line { source: Source::NoPrice(why), component, .. }) = lines.iter().find(|l| l.monthly.is_none()) {
             let reason = Reason::NoPrice { component, why: why.clone() };
             rejected.push((place, Rejected { tier: &tier.id, reason }));
             continue;
         }
-        let total = match pricer {
+        let total = match pricing.pricer {
             None => Totals::of(&lines)?.total(),
             Some(p) => {
                 let mut repriced = lines.clone();
@@ -94,14 +107,14 @@ fn bump_rule(
 }
 
 /// The closed design's tier for `svc` and its lines (`None` when no tier qualifies).
-pub(super) fn choose<'c>(
-    arch: &Architecture,
-    svc: &Service,
+pub(super) fn choose<'a, 'c: 'a>(
+    arch: &'a Architecture,
+    svc: &'a Service,
     def: &'c ServiceDef,
     declared: &'c Tier,
     needs: &Needs<'c>,
     snapshot: &'c Snapshot,
-    pricer: Option<&dyn Pricer>,
+    pricing: &Pricing<'_, 'a, 'c>,
 ) -> Result<(Decision<'c>, Option<Chosen<'c>>), Error> {
     let date = snapshot.meta.as_of.as_str();
     let rule = bump_rule(arch, svc, def, declared, needs, date);
@@ -123,7 +136,7 @@ pub(super) fn choose<'c>(
         decision.to = Some(&declared.id);
         return Ok((decision, None));
     }
-    let (mut candidates, mut rejected) = candidates(arch, svc, def, declared, needs, snapshot, pricer)?;
+    let (mut candidates, mut rejected) = candidates(arch, svc, def, declared, needs, snapshot, pricing)?;
     // Cheapest first; on equal cost the lower rank, then catalog order (stable sort).
     candidates.sort_by(|a, b| a.total.cmp(&b.total).then(a.tier.rank.cmp(&b.tier.rank)));
     // A declared tier that already meets the needs stays: the closed design changes only what it must.

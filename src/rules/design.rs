@@ -1,13 +1,13 @@
 //! The two designs: RBAC-only (declared tiers, nothing added) and closed (tiers chosen for what
 //! each service needs, plus what the closed network adds), each priced from a snapshot.
 
-use super::choose::choose;
+use super::choose::{Pricing, choose};
 use super::edge_path::EdgePath;
 use super::needs::needs;
 use super::requirement::Requirement;
 use super::{Decision, Design, PricedService, Pricer, implied};
 use crate::architecture::{Architecture, ClosedNetwork, Service};
-use crate::calculator::{self, Line, Resource, Source, Totals};
+use crate::calculator::{self, Line, Resource, Source, TierPrices, Totals};
 use crate::catalog::Catalog;
 use crate::catalog::definitions::{CapabilityKind, ServiceDef, Tier};
 use crate::catalog::snapshot::Snapshot;
@@ -103,11 +103,13 @@ fn declared<'c>(
 /// The RBAC-only design: declared tiers, public endpoints, nothing added.
 pub fn rbac<'c>(arch: &Architecture, catalog: &'c Catalog, snapshot: &'c Snapshot) -> Result<Design<'c>, Error> {
     let mut services = Vec::with_capacity(arch.services.len());
+    let prices = TierPrices::default();
     for svc in &arch.services {
         let def = def(catalog, &svc.type_id)?;
         let tier = declared_tier(svc, def);
         super::zones::check_declared(arch, svc, def, tier, &snapshot.meta.as_of)?;
-        let mut p = priced(&svc.name, def, tier, snapshot, &resource(arch, svc, &tier.id), None)?;
+        let lines = prices.price(tier, snapshot, &resource(arch, svc, &tier.id));
+        let mut p = service(&svc.name, def, tier, lines.map_err(|e| Error::from(e).within(&svc.name))?, None, None)?;
         declared(&mut p, svc, tier, arch, catalog, snapshot)?;
         services.push(p);
     }
@@ -124,7 +126,7 @@ pub fn closed<'c>(
     conversion: &Conversion,
     pricer: Option<&dyn Pricer>,
 ) -> Result<Design<'c>, Error> {
-    let (services, decisions, paths) = closed_services(arch, catalog, snapshot, pricer)?;
+    let (services, decisions, paths) = closed_services(arch, catalog, snapshot, &Pricing::new(pricer))?;
     let mut design = Design { services, added: Vec::new(), decisions, dropped: Vec::new(), paths };
     let hub_share = match arch.closed.hub_share {
         Some(amount) => Some(
@@ -161,21 +163,21 @@ pub(super) fn is_edge(catalog: &Catalog, svc: &Service) -> bool {
 
 /// Each declared service at its closed-design tier, in file order, with the decisions of those
 /// that need anything, and how each public edge reaches an origin whose endpoint brings a charge.
-fn closed_services<'c>(
-    arch: &Architecture,
+fn closed_services<'a, 'c: 'a>(
+    arch: &'a Architecture,
     catalog: &'c Catalog,
     snapshot: &'c Snapshot,
-    pricer: Option<&dyn Pricer>,
+    pricing: &Pricing<'_, 'a, 'c>,
 ) -> Result<ClosedServices<'c>, Error> {
     // Edges (Front Door) go last: whether an origin can be reached over Private Link depends on how
     // the origin itself is made private (an injected classic API Management takes no endpoint).
     let mut slots: Slots<'c> = vec![None; arch.services.len()];
     let mut injected: BTreeSet<String> = BTreeSet::new();
     for i in (0..arch.services.len()).filter(|&i| !is_edge(catalog, &arch.services[i])) {
-        place(arch, catalog, snapshot, pricer, i, &mut slots, &mut injected)?;
+        place(arch, catalog, snapshot, pricing, i, &mut slots, &mut injected)?;
     }
-    let paths = super::edge_path::choose(arch, catalog, snapshot, pricer, &mut slots, &mut injected)?;
-    place_edges(arch, catalog, snapshot, pricer, &mut slots, &mut injected)?;
+    let paths = super::edge_path::choose(arch, catalog, snapshot, pricing, &mut slots, &mut injected)?;
+    place_edges(arch, catalog, snapshot, pricing, &mut slots, &mut injected)?;
     let mut services = Vec::with_capacity(arch.services.len());
     let mut decisions = Vec::new();
     for (priced, decision) in slots.into_iter().flatten() {
@@ -186,27 +188,27 @@ fn closed_services<'c>(
 }
 
 /// Places every public edge of the file, once every origin is placed.
-pub(super) fn place_edges<'c>(
-    arch: &Architecture,
+pub(super) fn place_edges<'a, 'c: 'a>(
+    arch: &'a Architecture,
     catalog: &'c Catalog,
     snapshot: &'c Snapshot,
-    pricer: Option<&dyn Pricer>,
+    pricing: &Pricing<'_, 'a, 'c>,
     slots: &mut Slots<'c>,
     injected: &mut BTreeSet<String>,
 ) -> Result<(), Error> {
     for i in (0..arch.services.len()).filter(|&i| is_edge(catalog, &arch.services[i])) {
-        place(arch, catalog, snapshot, pricer, i, slots, injected)?;
+        place(arch, catalog, snapshot, pricing, i, slots, injected)?;
     }
     Ok(())
 }
 
 /// Chooses and prices service `i` of the file into its slot; `injected` names the services made
 /// private by VNet injection so far (an edge reads it: an injected origin takes no endpoint).
-fn place<'c>(
-    arch: &Architecture,
+fn place<'a, 'c: 'a>(
+    arch: &'a Architecture,
     catalog: &'c Catalog,
     snapshot: &'c Snapshot,
-    pricer: Option<&dyn Pricer>,
+    pricing: &Pricing<'_, 'a, 'c>,
     i: usize,
     slots: &mut Slots<'c>,
     injected: &mut BTreeSet<String>,
@@ -222,11 +224,14 @@ fn place<'c>(
         }
         false => needs(arch, svc, def, catalog, &snapshot.meta.as_of, &BTreeSet::new()),
     };
-    let (decision, chosen) = choose(arch, svc, def, declared, &needs, snapshot, pricer)?;
+    let (decision, chosen) = choose(arch, svc, def, declared, &needs, snapshot, pricing)?;
     let mut priced = match chosen {
         // The chosen tier was priced while choosing: no need to price it again.
         Some((tier, lines)) => service(&svc.name, def, tier, lines, None, None)?,
-        None => priced(&svc.name, def, declared, snapshot, &resource(arch, svc, &declared.id), None)?,
+        None => {
+            let lines = pricing.tiers.price(declared, snapshot, &resource(arch, svc, &declared.id));
+            service(&svc.name, def, declared, lines.map_err(|e| Error::from(e).within(&svc.name))?, None, None)?
+        }
     };
     let tier = def.tier(priced.tier).unwrap_or(declared);
     self::declared(&mut priced, svc, tier, arch, catalog, snapshot)?;
@@ -378,7 +383,7 @@ pub fn cheapest_closed<'c>(
     let mut production = arch.clone();
     production.closed.production = true;
     let needs = needs(&production, &free, def, catalog, &snapshot.meta.as_of, &BTreeSet::new());
-    let (decision, chosen) = choose(&production, &free, def, lowest, &needs, snapshot, None)?;
+    let (decision, chosen) = choose(&production, &free, def, lowest, &needs, snapshot, &Pricing::new(None))?;
     let Some((tier, lines)) = chosen else { return Ok(None) };
     let injects = decision.evidence.iter().any(|e| e.injects());
     Ok(Some((&tier.id, injects, Totals::of(&lines)?.total())))

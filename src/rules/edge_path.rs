@@ -8,8 +8,9 @@
 //! (the implied resources, the edge's tier), and keeps the cheaper, as it keeps the cheaper tier. The
 //! report says what each path costs.
 
+use super::choose::Pricing;
 use super::design::{Slots, added, is_edge, place_edges};
-use super::{Design, Evidence, Need, Pricer};
+use super::{Design, Evidence, Need};
 use crate::architecture::Architecture;
 use crate::catalog::Catalog;
 use crate::catalog::definitions::{Capability, CapabilityKind};
@@ -64,11 +65,11 @@ impl EdgePath {
 
 /// Decides the path to every origin that has the choice, from the slots of the placed origins
 /// (edges not yet placed): an origin it routes over Private Link takes its private endpoint.
-pub(super) fn choose<'c>(
-    arch: &Architecture,
+pub(super) fn choose<'a, 'c: 'a>(
+    arch: &'a Architecture,
     catalog: &'c Catalog,
     snapshot: &'c Snapshot,
-    pricer: Option<&dyn Pricer>,
+    pricing: &Pricing<'_, 'a, 'c>,
     slots: &mut Slots<'c>,
     injected: &mut BTreeSet<String>,
 ) -> Result<Vec<EdgePath>, Error> {
@@ -86,7 +87,7 @@ pub(super) fn choose<'c>(
     for i in 0..arch.services.len() {
         let Some(cap) = candidate(arch, catalog, slots, i, date, &edge_origins) else { continue };
         let origin = arch.services[i].name.clone();
-        let gateway = variant(arch, catalog, snapshot, pricer, slots, injected)?;
+        let gateway = variant(arch, catalog, snapshot, pricing, slots, injected)?;
         let mut swapped = slots.clone();
         if let Some((_, Some(decision))) = swapped[i].as_mut() {
             for e in decision.evidence.iter_mut().filter(|e| e.need == Need::PrivateInbound) {
@@ -95,7 +96,7 @@ pub(super) fn choose<'c>(
         }
         let mut names = injected.clone();
         names.remove(&origin);
-        let endpoint = variant(arch, catalog, snapshot, pricer, &swapped, &names)?;
+        let endpoint = variant(arch, catalog, snapshot, pricing, &swapped, &names)?;
         let (via_gateway, via_endpoint) = (adds(&gateway, &endpoint), adds(&endpoint, &gateway));
         let take = via_endpoint.is_some_and(|e| via_gateway.is_none_or(|g| e <= g));
         if take {
@@ -138,17 +139,17 @@ fn candidate<'c>(
 
 /// What one variant of the design costs, item by item: each edge's lines and each added resource
 /// (`None` when one of its lines has no price).
-fn variant<'c>(
-    arch: &Architecture,
+fn variant<'a, 'c: 'a>(
+    arch: &'a Architecture,
     catalog: &'c Catalog,
     snapshot: &'c Snapshot,
-    pricer: Option<&dyn Pricer>,
+    pricing: &Pricing<'_, 'a, 'c>,
     slots: &Slots<'c>,
     injected: &BTreeSet<String>,
 ) -> Result<BTreeMap<String, Option<Decimal>>, Error> {
     let mut slots = slots.clone();
     let mut injected = injected.clone();
-    place_edges(arch, catalog, snapshot, pricer, &mut slots, &mut injected)?;
+    place_edges(arch, catalog, snapshot, pricing, &mut slots, &mut injected)?;
     let mut design = Design {
         services: Vec::new(),
         added: Vec::new(),

@@ -8,7 +8,7 @@
 //! endpoints and DNS zones and change no other service's needs, so they differ only in their own
 //! lines.
 
-use super::choose::candidates;
+use super::choose::{Pricing, candidates};
 use super::design::declared_tier;
 use super::needs::needs;
 use crate::architecture::{Architecture, Service};
@@ -59,7 +59,7 @@ pub fn tier_options<'c>(
     let declared = declared_tier(svc, def);
     let date = snapshot.meta.as_of.as_str();
     let needs = needs(arch, svc, def, catalog, date, &BTreeSet::new());
-    let (found, _) = candidates(arch, svc, def, declared, &needs, snapshot, None)?;
+    let (found, _) = candidates(arch, svc, def, declared, &needs, snapshot, &Pricing::new(None))?;
     // In catalog order, as `candidates` gives them.
     let out: Vec<TierOption<'c>> = found
         .into_iter()
