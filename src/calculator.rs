@@ -19,6 +19,7 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 /// A resource to price: a declared service in a design, or a resource the closed design adds.
 #[derive(Clone, Debug, PartialEq)]
@@ -358,27 +359,39 @@ pub fn price_tier<'c>(tier: &'c Tier, snapshot: &'c Snapshot, res: &Resource) ->
 /// storage accounts of a plan, which declares no usage) prices each tier once per kind of resource
 /// instead of once per service. [`price_tier`] reads nothing but the tier, the snapshot and the
 /// fields of the resource in [`PriceKey`], so a hit gives the lines it would compute.
+///
+/// The lines are shared: a service compares eight tiers and keeps one, which alone is copied.
 #[derive(Default)]
 pub struct TierPrices<'a, 'c> {
-    seen: RefCell<BTreeMap<PriceKey<'a>, Vec<Line<'c>>>>,
+    seen: RefCell<BTreeMap<PriceKey<'a>, Rc<Vec<Line<'c>>>>>,
 }
 
 impl<'a, 'c> TierPrices<'a, 'c> {
     /// [`price_tier`], or the lines it gave for the same tier and resource. A resource that owns
     /// its capacity or usage (one the closed design adds) is priced every time.
+    pub fn shared(
+        &self,
+        tier: &'c Tier,
+        snapshot: &'c Snapshot,
+        res: &Resource<'a>,
+    ) -> Result<Rc<Vec<Line<'c>>>, PriceError> {
+        let Some(key) = PriceKey::of(tier, snapshot, res) else { return price_tier(tier, snapshot, res).map(Rc::new) };
+        if let Some(lines) = self.seen.borrow().get(&key) {
+            return Ok(Rc::clone(lines));
+        }
+        let lines = Rc::new(price_tier(tier, snapshot, res)?);
+        self.seen.borrow_mut().insert(key, Rc::clone(&lines));
+        Ok(lines)
+    }
+
+    /// [`TierPrices::shared`], as lines of one's own.
     pub fn price(
         &self,
         tier: &'c Tier,
         snapshot: &'c Snapshot,
         res: &Resource<'a>,
     ) -> Result<Vec<Line<'c>>, PriceError> {
-        let Some(key) = PriceKey::of(tier, snapshot, res) else { return price_tier(tier, snapshot, res) };
-        if let Some(lines) = self.seen.borrow().get(&key) {
-            return Ok(lines.clone());
-        }
-        let lines = price_tier(tier, snapshot, res)?;
-        self.seen.borrow_mut().insert(key, lines.clone());
-        Ok(lines)
+        self.shared(tier, snapshot, res).map(Rc::unwrap_or_clone)
     }
 }
 

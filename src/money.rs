@@ -113,28 +113,23 @@ impl std::error::Error for Overflow {}
 
 /// Formats a presented amount with thousands separators, e.g. `2,795.17` or `419,276`.
 pub fn format_amount(amount: Decimal, currency: &Currency) -> String {
-    let dp = minor_units(currency);
-    let rounded = round(amount, currency);
-    let text = format!("{:.*}", dp as usize, rounded);
-    let (sign, digits) = match text.strip_prefix('-') {
-        Some(rest) => ("-", rest),
-        None => ("", text.as_str()),
-    };
-    let (int_part, frac_part) = match digits.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (digits, None),
-    };
-    let mut grouped = String::new();
+    let text = format!("{:.*}", minor_units(currency) as usize, round(amount, currency));
+    let (sign, digits) = text.strip_prefix('-').map_or(("", text.as_str()), |rest| ("-", rest));
+    let (int_part, frac_part) = digits.split_once('.').map_or((digits, None), |(i, f)| (i, Some(f)));
+    // Written into one string of the final length: a report formats a hundred amounts.
+    let mut out = String::with_capacity(text.len() + int_part.len() / 3);
+    out.push_str(sign);
     for (i, c) in int_part.chars().enumerate() {
         if i > 0 && (int_part.len() - i) % 3 == 0 {
-            grouped.push(',');
+            out.push(',');
         }
-        grouped.push(c);
+        out.push(c);
     }
-    match frac_part {
-        Some(f) => format!("{sign}{grouped}.{f}"),
-        None => format!("{sign}{grouped}"),
+    if let Some(f) = frac_part {
+        out.push('.');
+        out.push_str(f);
     }
+    out
 }
 
 /// Formats an amount with its currency code: `USD 2,795.17`.

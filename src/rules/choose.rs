@@ -11,6 +11,7 @@ use crate::catalog::snapshot::Snapshot;
 use crate::error::Error;
 use crate::registry::RuleId;
 use rust_decimal::Decimal;
+use std::rc::Rc;
 
 /// The tier the closed design runs a service at, with its lines.
 type Chosen<'c> = (&'c Tier, Vec<Line<'c>>);
@@ -37,7 +38,7 @@ pub(super) struct Candidate<'c> {
     pub tier: &'c Tier,
     total: Decimal,
     pub evidence: Vec<Evidence<'c>>,
-    lines: Vec<Line<'c>>,
+    lines: Rc<Vec<Line<'c>>>,
 }
 
 /// Every tier of equal or higher rank that meets the needs and has a price, with what it costs
@@ -68,16 +69,16 @@ pub(super) fn candidates<'a, 'c: 'a>(
                 continue;
             }
         };
-        let lines = pricing.tiers.price(tier, snapshot, &res).map_err(|e| Error::from(e).within(&svc.name))?;
+        let lines = pricing.tiers.shared(tier, snapshot, &res).map_err(|e| Error::from(e).within(&svc.name))?;
         if let Some(Line { source: Source::NoPrice(why), component, .. }) = lines.iter().find(|l| l.monthly.is_none()) {
             let reason = Reason::NoPrice { component, why: why.clone() };
             rejected.push((place, Rejected { tier: &tier.id, reason }));
             continue;
         }
         let total = match pricing.pricer {
-            None => Totals::of(&lines)?.total(),
+            None => Totals::of(lines.iter())?.total(),
             Some(p) => {
-                let mut repriced = lines.clone();
+                let mut repriced = Vec::clone(&lines);
                 p.reprice(&mut repriced).map_err(|e| e.within(&svc.name))?;
                 Totals::of(&repriced)?.total()
             }
@@ -167,5 +168,5 @@ pub(super) fn choose<'a, 'c: 'a>(
     decision.rejected = rejected.into_iter().map(|(_, r)| r).collect();
     decision.to = Some(&chosen.tier.id);
     decision.evidence = chosen.evidence;
-    Ok((decision, Some((chosen.tier, chosen.lines))))
+    Ok((decision, Some((chosen.tier, Rc::unwrap_or_clone(chosen.lines)))))
 }

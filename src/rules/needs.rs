@@ -142,7 +142,8 @@ pub(super) fn qualify<'c>(
     if arch.closed.production && tier.sla == Some(false) {
         return Err(Reason::Other("no SLA, and closed_network.sla is production".into()));
     }
-    let mut evidence = Vec::new();
+    // At most two pieces: inbound and outbound.
+    let mut evidence = Vec::with_capacity(usize::from(needs.inbound) + usize::from(needs.outbound.is_some()));
     let no_inbound = needs.inbound
         && tier.capability(CapabilityKind::PrivateEndpoint, date).is_none()
         && tier.capability(CapabilityKind::VnetInjection, date).is_none();
