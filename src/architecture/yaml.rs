@@ -176,9 +176,11 @@ pub(crate) struct RawArchitecture {
     #[schemars(with = "Option<RawClosedNetwork>")]
     pub closed_network: Option<Located<RawClosedNetwork>>,
     /// Required; a file without it is reported with its other problems.
+    // Boxed: a raw service is 392 bytes, which the reader's layers and the list's growth moved
+    // several times each.
     #[serde(default)]
     #[schemars(with = "Vec<RawService>")]
-    pub services: Vec<Located<RawService>>,
+    pub services: Vec<Located<Box<RawService>>>,
     /// Negotiated discounts, applied locally.
     #[schemars(with = "Option<Vec<RawDiscount>>")]
     pub discounts: Option<Vec<Located<RawDiscount>>>,
