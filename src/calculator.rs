@@ -8,8 +8,9 @@
 //! All arithmetic is checked `Decimal`; nothing is rounded here.
 //!
 //! A [`Line`] borrows its texts (component name, price key, unit, meter, buckets) from the catalog
-//! and a [`Resource`] borrows from the architecture: pricing allocates nothing but the list of
-//! lines, which keeps 10,000-service designs within a small multiple of reading the YAML.
+//! and a [`Resource`] borrows from the architecture: pricing a tier allocates nothing but its list
+//! of lines, and [`TierPrices`] prices a tier once per kind of resource in a run, which keeps
+//! 10,000-service designs within a small multiple of reading the YAML.
 
 use crate::catalog::definitions::{Charge, Component, ServiceDef, Tier};
 use crate::catalog::snapshot::{Bucket, Snapshot};
@@ -360,15 +361,31 @@ pub fn price_tier<'c>(tier: &'c Tier, snapshot: &'c Snapshot, res: &Resource) ->
 /// instead of once per service. [`price_tier`] reads nothing but the tier, the snapshot and the
 /// fields of the resource in [`PriceKey`], so a hit gives the lines it would compute.
 ///
-/// The lines are shared: a service compares eight tiers and keeps one, which alone is copied.
-#[derive(Default)]
+/// The lines are shared: a service compares eight tiers and keeps one, which alone is copied. At
+/// most [`TierPrices::KEPT`] kinds are kept, so that a design of services that all differ (where
+/// nothing would hit) holds a few megabytes of lines, not every tier of every service.
 pub struct TierPrices<'a, 'c> {
     seen: RefCell<BTreeMap<PriceKey<'a>, Rc<Vec<Line<'c>>>>>,
+    room: usize,
+}
+
+impl Default for TierPrices<'_, '_> {
+    fn default() -> Self {
+        TierPrices::with_room(TierPrices::KEPT)
+    }
 }
 
 impl<'a, 'c> TierPrices<'a, 'c> {
+    /// Kinds of (tier, resource) kept: about 3 MB of lines at three lines a tier.
+    pub const KEPT: usize = 4096;
+
+    /// Keeps at most `room` kinds.
+    pub fn with_room(room: usize) -> Self {
+        TierPrices { seen: RefCell::default(), room }
+    }
+
     /// [`price_tier`], or the lines it gave for the same tier and resource. A resource that owns
-    /// its capacity or usage (one the closed design adds) is priced every time.
+    /// its capacity or usage is priced every time (the key borrows them).
     pub fn shared(
         &self,
         tier: &'c Tier,
@@ -380,7 +397,10 @@ impl<'a, 'c> TierPrices<'a, 'c> {
             return Ok(Rc::clone(lines));
         }
         let lines = Rc::new(price_tier(tier, snapshot, res)?);
-        self.seen.borrow_mut().insert(key, Rc::clone(&lines));
+        let mut seen = self.seen.borrow_mut();
+        if seen.len() < self.room {
+            seen.insert(key, Rc::clone(&lines));
+        }
         Ok(lines)
     }
 
@@ -699,5 +719,9 @@ mod tests {
         let owned = Resource { usage: Cow::Owned(whole.clone()), ..res(&whole) };
         assert_eq!(prices.price(tier, snapshot, &owned).unwrap(), first);
         assert_eq!(prices.seen.borrow().len(), 2, "a resource that owns its usage is not kept");
+        let full = TierPrices::with_room(1);
+        assert_eq!(full.price(tier, snapshot, &res(&whole)).unwrap(), first);
+        assert_eq!(full.price(tier, snapshot, &res(&tenths)).unwrap(), other);
+        assert_eq!(full.seen.borrow().len(), 1, "past its room, a kind is priced and not kept");
     }
 }

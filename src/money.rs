@@ -117,7 +117,7 @@ pub fn format_amount(amount: Decimal, currency: &Currency) -> String {
     let (sign, digits) = text.strip_prefix('-').map_or(("", text.as_str()), |rest| ("-", rest));
     let (int_part, frac_part) = digits.split_once('.').map_or((digits, None), |(i, f)| (i, Some(f)));
     // Written into one string of the final length: a report formats a hundred amounts.
-    let mut out = String::with_capacity(text.len() + int_part.len() / 3);
+    let mut out = String::with_capacity(text.len() + int_part.len().saturating_sub(1) / 3);
     out.push_str(sign);
     for (i, c) in int_part.chars().enumerate() {
         if i > 0 && (int_part.len() - i) % 3 == 0 {

@@ -62,6 +62,19 @@ fn priced<'c>(
     service(name, def, tier, lines, reason, count)
 }
 
+/// A declared service priced at `tier`, through the run's tier prices.
+fn at_tier<'a, 'c: 'a>(
+    arch: &'a Architecture,
+    svc: &'a Service,
+    def: &'c ServiceDef,
+    tier: &'c Tier,
+    snapshot: &'c Snapshot,
+    prices: &TierPrices<'a, 'c>,
+) -> Result<PricedService<'c>, Error> {
+    let lines = prices.price(tier, snapshot, &resource(arch, svc, &tier.id));
+    service(&svc.name, def, tier, lines.map_err(|e| Error::from(e).within(&svc.name))?, None, None)
+}
+
 fn service<'c>(
     name: &str,
     def: &'c ServiceDef,
@@ -108,8 +121,7 @@ pub fn rbac<'c>(arch: &Architecture, catalog: &'c Catalog, snapshot: &'c Snapsho
         let def = def(catalog, &svc.type_id)?;
         let tier = declared_tier(svc, def);
         super::zones::check_declared(arch, svc, def, tier, &snapshot.meta.as_of)?;
-        let lines = prices.price(tier, snapshot, &resource(arch, svc, &tier.id));
-        let mut p = service(&svc.name, def, tier, lines.map_err(|e| Error::from(e).within(&svc.name))?, None, None)?;
+        let mut p = at_tier(arch, svc, def, tier, snapshot, &prices)?;
         declared(&mut p, svc, tier, arch, catalog, snapshot)?;
         services.push(p);
     }
@@ -228,10 +240,7 @@ fn place<'a, 'c: 'a>(
     let mut priced = match chosen {
         // The chosen tier was priced while choosing: no need to price it again.
         Some((tier, lines)) => service(&svc.name, def, tier, lines, None, None)?,
-        None => {
-            let lines = pricing.tiers.price(declared, snapshot, &resource(arch, svc, &declared.id));
-            service(&svc.name, def, declared, lines.map_err(|e| Error::from(e).within(&svc.name))?, None, None)?
-        }
+        None => at_tier(arch, svc, def, declared, snapshot, &pricing.tiers)?,
     };
     let tier = def.tier(priced.tier).unwrap_or(declared);
     self::declared(&mut priced, svc, tier, arch, catalog, snapshot)?;

@@ -142,8 +142,6 @@ pub(super) fn qualify<'c>(
     if arch.closed.production && tier.sla == Some(false) {
         return Err(Reason::Other("no SLA, and closed_network.sla is production".into()));
     }
-    // At most two pieces: inbound and outbound.
-    let mut evidence = Vec::with_capacity(usize::from(needs.inbound) + usize::from(needs.outbound.is_some()));
     let no_inbound = needs.inbound
         && tier.capability(CapabilityKind::PrivateEndpoint, date).is_none()
         && tier.capability(CapabilityKind::VnetInjection, date).is_none();
@@ -157,6 +155,8 @@ pub(super) fn qualify<'c>(
         }
         None => None,
     };
+    // At most two pieces: inbound and outbound.
+    let mut evidence = Vec::with_capacity(usize::from(needs.inbound) + usize::from(outbound.is_some()));
     if needs.inbound {
         // An instance injected into the VNet for its outbound calls is private inbound through the
         // same injection (internal mode): classic API Management, for one, takes no private endpoint
