@@ -17,9 +17,9 @@ use crate::catalog::snapshot::{Bucket, Snapshot};
 use crate::catalog::units::{Period, Unit};
 use rust_decimal::Decimal;
 use std::borrow::Cow;
-use std::cell::RefCell;
-use std::cmp::Ordering;
-use std::collections::BTreeMap;
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::rc::Rc;
 
 /// A resource to price: a declared service in a design, or a resource the closed design adds.
@@ -365,8 +365,12 @@ pub fn price_tier<'c>(tier: &'c Tier, snapshot: &'c Snapshot, res: &Resource) ->
 /// most [`TierPrices::KEPT`] kinds are kept, so that a design of services that all differ (where
 /// nothing would hit) holds a few megabytes of lines, not every tier of every service.
 pub struct TierPrices<'a, 'c> {
-    seen: RefCell<BTreeMap<PriceKey<'a>, Rc<Vec<Line<'c>>>>>,
+    seen: RefCell<HashMap<PriceKey<'a>, Rc<Vec<Line<'c>>>, BuildHasherDefault<Fx>>>,
     room: usize,
+    /// The last resource's maps (by address) and its fingerprint: a service's tiers are priced one
+    /// after another for the same resource, which is hashed once. A fingerprint that does not fit
+    /// could only cost a miss: a hit needs every field of the key equal.
+    last: Cell<Option<(usize, usize, u64)>>,
 }
 
 impl Default for TierPrices<'_, '_> {
@@ -376,12 +380,12 @@ impl Default for TierPrices<'_, '_> {
 }
 
 impl<'a, 'c> TierPrices<'a, 'c> {
-    /// Kinds of (tier, resource) kept: about 3 MB of lines at three lines a tier.
-    pub const KEPT: usize = 4096;
+    /// Kinds of (tier, resource) kept: under a megabyte of lines at three lines a tier.
+    pub const KEPT: usize = 1024;
 
     /// Keeps at most `room` kinds.
     pub fn with_room(room: usize) -> Self {
-        TierPrices { seen: RefCell::default(), room }
+        TierPrices { seen: RefCell::default(), room, last: Cell::new(None) }
     }
 
     /// [`price_tier`], or the lines it gave for the same tier and resource. A resource that owns
@@ -392,7 +396,9 @@ impl<'a, 'c> TierPrices<'a, 'c> {
         snapshot: &'c Snapshot,
         res: &Resource<'a>,
     ) -> Result<Rc<Vec<Line<'c>>>, PriceError> {
-        let Some(key) = PriceKey::of(tier, snapshot, res) else { return price_tier(tier, snapshot, res).map(Rc::new) };
+        let Some(key) = PriceKey::of(tier, snapshot, res, |maps, hash| self.fingerprint(maps, hash)) else {
+            return price_tier(tier, snapshot, res).map(Rc::new);
+        };
         if let Some(lines) = self.seen.borrow().get(&key) {
             return Ok(Rc::clone(lines));
         }
@@ -402,6 +408,19 @@ impl<'a, 'c> TierPrices<'a, 'c> {
             seen.insert(key, Rc::clone(&lines));
         }
         Ok(lines)
+    }
+
+    /// The fingerprint of the resource whose maps are at `maps`, computed by `hash` unless it is the
+    /// last one asked for.
+    fn fingerprint(&self, maps: (usize, usize), hash: impl FnOnce() -> u64) -> u64 {
+        match self.last.get() {
+            Some((capacity, usage, kind)) if (capacity, usage) == maps => kind,
+            _ => {
+                let kind = hash();
+                self.last.set(Some((maps.0, maps.1, kind)));
+                kind
+            }
+        }
     }
 
     /// [`TierPrices::shared`], as lines of one's own.
@@ -416,11 +435,14 @@ impl<'a, 'c> TierPrices<'a, 'c> {
 }
 
 /// What [`price_tier`] reads: the tier and snapshot (by address: both live for the run), and the
-/// resource's region, capacity, usage, model, OS and zone.
-#[derive(PartialEq, Eq, PartialOrd, Ord)]
+/// resource's region, capacity, usage, model, OS and zone. Hashed, so that a look-up that misses (a
+/// design of services that all differ) costs a hash and not a search through every kind kept; the
+/// hash is of the addresses and the resource's fingerprint (`kind`), the fields decide equality.
+#[derive(PartialEq, Eq)]
 struct PriceKey<'a> {
     tier: usize,
     snapshot: usize,
+    kind: u64,
     region: &'a str,
     capacity: Exact<'a>,
     usage: Exact<'a>,
@@ -429,15 +451,38 @@ struct PriceKey<'a> {
     zone: Option<u8>,
 }
 
+impl Hash for PriceKey<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_usize(self.tier);
+        state.write_usize(self.snapshot);
+        state.write_u64(self.kind);
+    }
+}
+
 impl<'a> PriceKey<'a> {
-    fn of(tier: &Tier, snapshot: &Snapshot, res: &Resource<'a>) -> Option<PriceKey<'a>> {
+    /// The key of `res` at `tier`; `fingerprint` is given the addresses of the resource's maps and
+    /// a way to hash its fields.
+    fn of(
+        tier: &Tier,
+        snapshot: &Snapshot,
+        res: &Resource<'a>,
+        fingerprint: impl FnOnce((usize, usize), &dyn Fn() -> u64) -> u64,
+    ) -> Option<PriceKey<'a>> {
         let (Cow::Borrowed(capacity), Cow::Borrowed(usage)) = (&res.capacity, &res.usage) else { return None };
+        let (capacity, usage) = (Exact(capacity), Exact(usage));
+        let maps = (std::ptr::from_ref(capacity.0) as usize, std::ptr::from_ref(usage.0) as usize);
+        let hash = || {
+            let mut h = Fx::default();
+            (res.region, &capacity, &usage, res.model, res.os, res.zone).hash(&mut h);
+            h.finish()
+        };
         Some(PriceKey {
             tier: std::ptr::from_ref(tier) as usize,
             snapshot: std::ptr::from_ref(snapshot) as usize,
+            kind: fingerprint(maps, &hash),
             region: res.region,
-            capacity: Exact(capacity),
-            usage: Exact(usage),
+            capacity,
+            usage,
             model: res.model,
             os: res.os,
             zone: res.zone,
@@ -458,21 +503,59 @@ impl Exact<'_> {
 
 impl PartialEq for Exact<'_> {
     fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
+        self.0.len() == other.0.len() && self.entries().eq(other.entries())
     }
 }
 
 impl Eq for Exact<'_> {}
 
-impl PartialOrd for Exact<'_> {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
+impl Hash for Exact<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_usize(self.0.len());
+        for (k, v) in self.entries() {
+            k.hash(state);
+            state.write(&v);
+        }
     }
 }
 
-impl Ord for Exact<'_> {
-    fn cmp(&self, other: &Self) -> Ordering {
-        self.entries().cmp(other.entries())
+/// A fast hash for [`PriceKey`] (the multiply-rotate of rustc's FxHasher): the keys come from the
+/// file being priced, so the resistance of the standard hasher to chosen collisions buys nothing.
+#[derive(Default)]
+struct Fx(u64);
+
+impl Fx {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 
