@@ -396,7 +396,7 @@ impl<'a, 'c> TierPrices<'a, 'c> {
         snapshot: &'c Snapshot,
         res: &Resource<'a>,
     ) -> Result<Rc<Vec<Line<'c>>>, PriceError> {
-        let Some(key) = PriceKey::of(tier, snapshot, res, |maps, hash| self.fingerprint(maps, hash)) else {
+        let Some(key) = PriceKey::of(tier, snapshot, res, &self.last) else {
             return price_tier(tier, snapshot, res).map(Rc::new);
         };
         if let Some(lines) = self.seen.borrow().get(&key) {
@@ -408,19 +408,6 @@ impl<'a, 'c> TierPrices<'a, 'c> {
             seen.insert(key, Rc::clone(&lines));
         }
         Ok(lines)
-    }
-
-    /// The fingerprint of the resource whose maps are at `maps`, computed by `hash` unless it is the
-    /// last one asked for.
-    fn fingerprint(&self, maps: (usize, usize), hash: impl FnOnce() -> u64) -> u64 {
-        match self.last.get() {
-            Some((capacity, usage, kind)) if (capacity, usage) == maps => kind,
-            _ => {
-                let kind = hash();
-                self.last.set(Some((maps.0, maps.1, kind)));
-                kind
-            }
-        }
     }
 
     /// [`TierPrices::shared`], as lines of one's own.
@@ -460,26 +447,31 @@ impl Hash for PriceKey<'_> {
 }
 
 impl<'a> PriceKey<'a> {
-    /// The key of `res` at `tier`; `fingerprint` is given the addresses of the resource's maps and
-    /// a way to hash its fields.
+    /// The key of `res` at `tier`; `last` holds the last resource's maps and fingerprint, which
+    /// is taken again for the same maps instead of hashing them again.
     fn of(
         tier: &Tier,
         snapshot: &Snapshot,
         res: &Resource<'a>,
-        fingerprint: impl FnOnce((usize, usize), &dyn Fn() -> u64) -> u64,
+        last: &Cell<Option<(usize, usize, u64)>>,
     ) -> Option<PriceKey<'a>> {
         let (Cow::Borrowed(capacity), Cow::Borrowed(usage)) = (&res.capacity, &res.usage) else { return None };
         let (capacity, usage) = (Exact(capacity), Exact(usage));
         let maps = (std::ptr::from_ref(capacity.0) as usize, std::ptr::from_ref(usage.0) as usize);
-        let hash = || {
-            let mut h = Fx::default();
-            (res.region, &capacity, &usage, res.model, res.os, res.zone).hash(&mut h);
-            h.finish()
+        let kind = match last.get() {
+            Some((c, u, kind)) if (c, u) == maps => kind,
+            _ => {
+                let mut h = Fx::default();
+                (res.region, &capacity, &usage, res.model, res.os, res.zone).hash(&mut h);
+                let kind = h.finish();
+                last.set(Some((maps.0, maps.1, kind)));
+                kind
+            }
         };
         Some(PriceKey {
             tier: std::ptr::from_ref(tier) as usize,
             snapshot: std::ptr::from_ref(snapshot) as usize,
-            kind: fingerprint(maps, &hash),
+            kind,
             region: res.region,
             capacity,
             usage,

@@ -60,37 +60,17 @@ mod located {
     const FIELDS: &[&str] = &["__serde_saphyr_private_spanned", "value", "referenced", "defined"];
 
     /// A key of the located value or of its location.
-    #[derive(PartialEq)]
+    #[derive(PartialEq, serde::Deserialize)]
+    #[serde(field_identifier, rename_all = "lowercase")]
     enum Field {
+        #[serde(rename = "__serde_saphyr_private_spanned")]
         Marker,
         Value,
         Referenced,
         Line,
         Column,
+        #[serde(other)]
         Other,
-    }
-
-    impl<'de> Deserialize<'de> for Field {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            struct V;
-            impl Visitor<'_> for V {
-                type Value = Field;
-                fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                    f.write_str("a field of a located value")
-                }
-                fn visit_str<E: de::Error>(self, v: &str) -> Result<Field, E> {
-                    Ok(match v {
-                        "__serde_saphyr_private_spanned" => Field::Marker,
-                        "value" => Field::Value,
-                        "referenced" => Field::Referenced,
-                        "line" => Field::Line,
-                        "column" => Field::Column,
-                        _ => Field::Other,
-                    })
-                }
-            }
-            d.deserialize_identifier(V)
-        }
     }
 
     pub(super) struct Wrapper<T>(pub(super) PhantomData<T>);
