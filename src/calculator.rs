@@ -15,6 +15,7 @@
 use crate::catalog::definitions::{Charge, Component, ServiceDef, Tier};
 use crate::catalog::snapshot::{Bucket, Snapshot};
 use crate::catalog::units::{Period, Unit};
+use crate::hash::Fx;
 use rust_decimal::Decimal;
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
@@ -508,46 +509,6 @@ impl Hash for Exact<'_> {
             k.hash(state);
             state.write(&v);
         }
-    }
-}
-
-/// A fast hash for [`PriceKey`] (the multiply-rotate of rustc's FxHasher): the keys come from the
-/// file being priced, so the resistance of the standard hasher to chosen collisions buys nothing.
-#[derive(Default)]
-struct Fx(u64);
-
-impl Fx {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-}
-
-impl Hasher for Fx {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut word = [0u8; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(word));
-        }
-    }
-
-    fn write_u8(&mut self, n: u8) {
-        self.add(u64::from(n));
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.add(n as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
     }
 }
 

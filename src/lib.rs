@@ -22,7 +22,7 @@
 //! | 5 | [`calculator`], [`iac`] | line items for one priced resource; infrastructure code read in |
 //! | 4 | [`architecture`] | the architecture file: model, validation, `--set`, the architect's terms |
 //! | 3 | [`catalog`] | service definitions and dated price snapshots |
-//! | 2 | [`atomic`], [`date`], [`money`], [`registry`], [`suggest`] | leaves |
+//! | 2 | [`atomic`], [`date`], [`hash`], [`money`], [`registry`], [`suggest`] | leaves |
 //! | 1 | [`error`] | the error every layer returns |
 //! | 0 | [`escape`] | input text made safe for terminals and CI logs |
 //!
@@ -40,6 +40,7 @@ pub mod error;
 pub mod escape;
 pub mod figures;
 pub mod gate;
+pub mod hash;
 pub mod iac;
 pub mod mcp;
 pub mod money;

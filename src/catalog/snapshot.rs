@@ -4,6 +4,7 @@
 use super::text::Text;
 use super::units::Unit;
 use super::{compact, embedded};
+use crate::hash::Fx;
 use rust_decimal::Decimal;
 use serde::de::Error as _;
 use serde::{Deserialize, Serialize};
@@ -392,32 +393,11 @@ enum Found {
 
 /// Look-ups already made, by component key then region: a design prices the same components in
 /// the same region for every service of a type, and a look-up searches up to six files.
-type Cache = std::sync::Mutex<std::collections::HashMap<String, Vec<(String, Found, Option<Unit>)>, Fnv>>;
-
-/// FNV-1a for the cache's keys: a few dozen short keys of the catalog's own, hashed on every
-/// look-up, where SipHash (built for keys an attacker picks) cost twice as much.
-#[derive(Clone, Copy, Default)]
-struct Fnv;
-
-struct FnvHasher(u64);
-
-impl std::hash::BuildHasher for Fnv {
-    type Hasher = FnvHasher;
-    fn build_hasher(&self) -> FnvHasher {
-        FnvHasher(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl std::hash::Hasher for FnvHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
+/// Keys resolved so far, hashed with [`Fx`]: a few dozen short keys of the catalog's own, hashed
+/// on every look-up.
+type Cache = std::sync::Mutex<
+    std::collections::HashMap<String, Vec<(String, Found, Option<Unit>)>, std::hash::BuildHasherDefault<Fx>>,
+>;
 
 #[derive(Debug)]
 pub struct Snapshot {
